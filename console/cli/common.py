@@ -1,0 +1,38 @@
+"""What several commands share: credentials from --env or CIO_* variables, printing."""
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from console.credentials import Credentials, from_env
+
+
+class ConfigError(Exception):
+    """Configuration that prevents sending (exit 2, nothing sent)."""
+
+
+def add_env_argument(parser) -> None:
+    parser.add_argument(
+        "--env", "-e", metavar="NAME",
+        help="use a stored environment (keys from the OS keyring); CIO_* variables override it",
+    )
+    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                        help="give up waiting for an answer after this long (default 30)")
+
+
+def resolve_credentials(env_name: str | None) -> Credentials:
+    """Credentials from a stored environment or from CIO_* variables."""
+    try:
+        if env_name:
+            from console.profiles import credentials_for  # stored environments
+
+            return credentials_for(env_name)
+        return from_env()
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(str(exc).strip("'\"")) from None
+
+
+def print_json(data: Any, stream=None) -> None:
+    stream = stream or sys.stdout
+    stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

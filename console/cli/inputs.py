@@ -1,0 +1,40 @@
+"""Reading action input from the command line: --input JSON|@file|@- and --field NAME=VALUE."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from console.validation import parse_json_object
+
+
+def add_input_arguments(parser) -> None:
+    parser.add_argument(
+        "--input", "-i", metavar="JSON|@FILE",
+        help="the action's fields as a JSON object, or @file.json, or @- for stdin",
+    )
+    parser.add_argument(
+        "--field", "-f", action="append", default=[], metavar="NAME=VALUE",
+        help="set one field (repeatable); the value is text, JSON for object fields",
+    )
+
+
+def read_input(raw: str | None, fields: list[str]) -> dict[str, Any]:
+    """The input object; ValueError with a clear message when it cannot be read."""
+    data: dict[str, Any] = {}
+    if raw is not None:
+        if raw.startswith("@"):
+            source = raw[1:]
+            try:
+                text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise ValueError(f"--input: cannot read {source}: {exc.strerror}") from None
+            data = parse_json_object(text, f"--input {raw}")
+        else:
+            data = parse_json_object(raw)
+    for item in fields:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise ValueError(f"--field {item!r} must look like NAME=VALUE, e.g. customer_identifier=user_123")
+        data[name.strip()] = value
+    return data

@@ -1,0 +1,112 @@
+"""`cio-console send ACTION --input JSON [--env NAME] [--dry-run]` — a public contract.
+
+stdout: with --dry-run exactly one JSON object {method, url, headers, body} (keys
+masked); otherwise the status line and the response body (or --json: one object).
+stderr: notes and, on failure, the explanation. Never imports Textual.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from console.catalog import get_action
+from console.cli.common import ConfigError, add_env_argument, print_json, resolve_credentials
+from console.cli.inputs import add_input_arguments, read_input
+from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
+from console.credentials import MissingCredential
+from console.redact import redact_text, secret_variants
+from console.request import build_request
+from console.validation import InvalidInput, validate
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("action", help="action id, e.g. identify-customer (see `cio-console actions`)")
+    add_input_arguments(parser)
+    add_env_argument(parser)
+    parser.add_argument("--dry-run", action="store_true", help="print the request as JSON; send nothing")
+    parser.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
+
+
+def run(args) -> int:
+    try:
+        action = get_action(args.action)
+        data = read_input(args.input, args.field)
+        spec = validate(action, data)
+        creds = resolve_credentials(args.env)
+        req = build_request(spec, creds, preview=args.dry_run)
+    except KeyError as exc:
+        return _fail(str(exc).strip("'\""))
+    except InvalidInput as exc:
+        return _fail(f"invalid input for {args.action} (nothing sent):\n" + _indent(exc.text()))
+    except (ValueError, ConfigError, MissingCredential) as exc:
+        return _fail(str(exc))
+    for note in req.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if args.dry_run:
+        print_json(req.preview())
+        return EXIT_OK
+    return asyncio.run(_send(req, action, creds, args))
+
+
+async def _send(req, action, creds, args) -> int:
+    from console.explain import explain
+    from console.transport import make_client, perform
+
+    async with make_client(timeout=args.timeout) as client:
+        ex = await perform(req, client, repeat_safe=action.INFO.is_repeat_safe)
+    secrets = secret_variants(creds.secrets(), _basic_pairs(creds))
+    for attempt, following in zip(ex.attempts, ex.attempts[1:]):
+        print(f"retry: attempt {attempt.number} got {attempt.retry_reason}; "
+              f"tried again after {following.waited_s:g} s", file=sys.stderr)
+    resp = ex.response
+    body_text = redact_text(resp.text, secrets) if resp else ""
+    if args.json:
+        explanation = explain(ex, action, creds)
+        print_json({
+            "ok": ex.ok,
+            "status": resp.status if resp else None,
+            "reason": resp.reason if resp else None,
+            "body": _json_or_text(body_text),
+            "attempts": len(ex.attempts),
+            "elapsed_ms": round(ex.elapsed_ms, 1),
+            "delivered": ex.delivered,
+            "failure": ex.failure.value if ex.failure else None,
+            "explanation": explanation.to_dict() if explanation else None,
+        })
+    elif resp is not None:
+        print(f"{resp.status} {resp.reason}")
+        if body_text:
+            parsed = _json_or_text(body_text)
+            print(json.dumps(parsed, indent=2, ensure_ascii=False) if not isinstance(parsed, str) else parsed)
+    if ex.ok:
+        return EXIT_OK
+    explanation = explain(ex, action, creds)
+    if explanation is not None and not args.json:
+        print(redact_text(explanation.text(), secrets), file=sys.stderr)
+    return EXIT_API_ERROR if resp is not None else EXIT_NETWORK
+
+
+def _basic_pairs(creds):
+    pairs = []
+    if creds.site_id and creds.track_key:
+        pairs.append((creds.site_id, creds.track_key))
+    if creds.write_key:
+        pairs.append((creds.write_key, ""))
+    return pairs
+
+
+def _json_or_text(text: str):
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return text
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
+
+
+def _fail(message: str) -> int:
+    print(f"cio-console send: {message}", file=sys.stderr)
+    return EXIT_INVALID

@@ -1,0 +1,141 @@
+"""Turn user input into a validated action, or into problems that name the field.
+
+Every face (CLI `--input`, the TUI form, batch rows) goes through `validate`, so a bad
+value gets the same message everywhere and nothing is sent until it is fixed.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from console.fields import Kind
+from console.spec import ActionSpec, FieldProblem
+
+_TYPE_NAMES = {
+    dict: "a JSON object",
+    list: "an array",
+    str: "a string",
+    bool: "a boolean",
+    int: "a number",
+    float: "a number",
+    type(None): "null",
+}
+
+
+class InvalidInput(Exception):
+    """Input that cannot be sent. `problems` name each field and what would be right."""
+
+    def __init__(self, problems: list[FieldProblem], action: type[ActionSpec] | None = None):
+        self.problems = problems
+        self.action = action
+        super().__init__(self.text())
+
+    def text(self) -> str:
+        return "\n".join(describe(p, self.action) for p in self.problems)
+
+    @property
+    def fields(self) -> list[str]:
+        return [p.field for p in self.problems if p.field]
+
+
+def describe(problem: FieldProblem, action: type[ActionSpec] | None) -> str:
+    """'Customer Identifier (customer_identifier) is required, e.g. "user_123"'."""
+    if problem.field is None:
+        return problem.message
+    label = problem.field
+    if action is not None:
+        try:
+            label = f"{action.field_spec(problem.field).meta.label} ({problem.field})"
+        except KeyError:
+            pass
+    return f"{label} {problem.message}"
+
+
+def _kind_of(action: type[ActionSpec], name: str) -> Kind | None:
+    try:
+        return action.field_spec(name).meta.kind
+    except KeyError:
+        return None
+
+
+def _example_hint(action: type[ActionSpec], name: str) -> str:
+    try:
+        text = action.field_spec(name).meta.example_text()
+    except KeyError:
+        return ""
+    return f", e.g. {text}" if text else ""
+
+
+def _translate(action: type[ActionSpec], err: dict[str, Any]) -> FieldProblem:
+    loc = err.get("loc") or ()
+    name = str(loc[0]) if loc else None
+    kind = _kind_of(action, name) if name else None
+    etype = err["type"]
+    given = err.get("input")
+    got = _TYPE_NAMES.get(type(given), type(given).__name__)
+
+    if etype == "extra_forbidden":
+        names = [f.name for f in action.field_specs()]
+        close = difflib.get_close_matches(name or "", names, n=1)
+        hint = f"; did you mean {close[0]}?" if close else f"; its fields are: {', '.join(names)}"
+        return FieldProblem(name, f"is not a field of {action.INFO.id}{hint}")
+    if etype == "missing" or (given is None and name and action.field_spec(name).required):
+        return FieldProblem(name, "is required" + _example_hint(action, name or ""))
+    if kind in (Kind.JSON_OBJECT,) and etype in ("dict_type", "model_type", "mapping_type"):
+        return FieldProblem(name, f"must be a JSON object{_example_hint(action, name)} (got {got})")
+    if kind == Kind.JSON_ARRAY and etype == "list_type":
+        return FieldProblem(name, f"must be a JSON array (got {got})")
+    if kind in (Kind.INTEGER, Kind.TIMESTAMP) and etype.startswith("int"):
+        what = "Unix seconds, a whole number" if kind == Kind.TIMESTAMP else "a whole number"
+        return FieldProblem(name, f"must be {what}{_example_hint(action, name)} (got {given!r})")
+    if kind == Kind.BOOLEAN and etype.startswith("bool"):
+        return FieldProblem(name, f"must be true or false (got {given!r})")
+    if etype in ("string_type",):
+        return FieldProblem(name, f"must be text (got {got})")
+    # Our own kind checks (PydanticCustomError) already read as a sentence.
+    return FieldProblem(name, err["msg"])
+
+
+def validate(action: type[ActionSpec], data: Any) -> ActionSpec:
+    """The validated action, or InvalidInput naming every bad field."""
+    if not isinstance(data, dict):
+        got = _TYPE_NAMES.get(type(data), type(data).__name__)
+        raise InvalidInput(
+            [FieldProblem(None, f"The input must be a JSON object of fields (got {got}).")], action
+        )
+    try:
+        spec = action.model_validate(data)
+    except ValidationError as exc:
+        problems = [_translate(action, e) for e in exc.errors(include_url=False)]
+        raise InvalidInput(_dedupe(problems), action) from None
+    problems = spec.cross_checks()
+    if problems:
+        raise InvalidInput(problems, action)
+    return spec
+
+
+def _dedupe(problems: list[FieldProblem]) -> list[FieldProblem]:
+    seen: set[tuple[str | None, str]] = set()
+    out = []
+    for p in problems:
+        if (p.field, p.message) not in seen:
+            seen.add((p.field, p.message))
+            out.append(p)
+    return out
+
+
+def parse_json_object(text: str, what: str = "--input") -> dict[str, Any]:
+    """A JSON object from user text; ValueError with line and column otherwise."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    if not isinstance(data, dict):
+        got = _TYPE_NAMES.get(type(data), type(data).__name__)
+        raise ValueError(f"{what} must be a JSON object of fields, like {{\"customer_identifier\": \"user_123\"}} (got {got})")
+    return data

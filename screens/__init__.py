@@ -1,0 +1,1 @@
+"""The Textual UI: screens, widgets and the App. Imports console, never the reverse."""
