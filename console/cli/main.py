@@ -14,6 +14,7 @@ import sys
 # name -> (module, one-line help). Help lives here so `--help` imports no command.
 COMMANDS: dict[str, tuple[str, str]] = {
     "send": ("console.cli.send_cmd", "Send one action (or print it with --dry-run)"),
+    "batch": ("console.cli.batch_cmd", "Run one action for every row of a CSV or JSONL file, at the rate limit"),
     "actions": ("console.cli.actions_cmd", "List the actions, or show one action's fields"),
     "sandbox": ("console.cli.sandbox_cmd", "Serve an offline Customer.io workspace on loopback"),
 }

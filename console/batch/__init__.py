@@ -1,0 +1,15 @@
+"""Batch runs: one action applied to every row of a CSV or JSONL file.
+
+The pieces, each usable on its own (the CLI and, later, a console screen are thin faces):
+
+- `rows`: read a file into rows with their line numbers, validate each through
+  `console.validation.validate`, and give each row a stable key for the checkpoint.
+- `limits`: the documented rate limits per API (reference §8.2) and the user's choice.
+- `pacing`: a GCRA scheduler that holds a steady request rate, and the adaptive
+  controller that slows it after 429s and recovers gradually.
+- `checkpoint`: the append-only record of each row's outcome, so `--resume` sends only
+  what did not complete and never re-sends what may have been delivered.
+- `v2`: Track v2 `/api/v2/batch` for identify and events, with per-row outcomes.
+- `progress`: the figures a face shows (done, failed, retrying, rate, ETA, failures).
+- `runner`: `BatchRun`, which ties them together over one pooled httpx client.
+"""

@@ -1,0 +1,183 @@
+"""The checkpoint: an append-only record of what happened to each row.
+
+One JSON object per line. The first line is a header saying which action, target and
+file the run is for; then, per row, a `sending` record written *before* its request
+goes out and an outcome record once the answer is in. The last record for a row wins:
+
+- `ok`: done.  `rejected`: Customer.io refused it (400/404/422...), nothing applied;
+  fixing the row changes its key, so the fixed row is sent by the next `--resume`.
+- `error`: not delivered (refused connection, 401, 5xx, 429 to the end); resume sends it.
+- `unknown`: the request went out but its answer was lost (timeout, dropped connection).
+- `sending` as the last record: the process died with the request in flight, which is
+  the same as `unknown`. Unknown rows are re-sent by `--resume` only when the action is
+  harmless to repeat (identify is a PUT); a send or an event never is.
+
+Each record is one `write()` to a file opened with O_APPEND, so a killed process
+leaves whole lines, except at worst a torn last line, which loading ignores and the
+next append cuts off. Records reach the OS as they are written (they survive a crash
+or kill of the process); `sync()` (run every fraction of a second and at the end)
+makes them survive a crash of the machine too. No request, header or key is ever
+written here: only row keys, line numbers, outcomes and statuses.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Iterable
+
+VERSION = 1
+
+
+class Outcome(StrEnum):
+    SENDING = "sending"
+    OK = "ok"
+    REJECTED = "rejected"
+    ERROR = "error"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Entry:
+    key: str
+    line: int
+    outcome: Outcome
+    status: int | None = None
+
+
+@dataclass
+class Loaded:
+    header: dict[str, Any]
+    entries: dict[str, Entry]  # the last record of each row
+    torn_tail: bool = False  # the last line was half-written (the process died mid-write)
+    bad_lines: int = 0  # unreadable lines other than the last (should not happen)
+    valid_length: int = 0  # bytes up to the end of the last whole line
+
+    def outcome(self, key: str) -> Outcome | None:
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        # A request in flight when the process died may or may not have arrived.
+        return Outcome.UNKNOWN if entry.outcome == Outcome.SENDING else entry.outcome
+
+
+class CheckpointError(ValueError):
+    pass
+
+
+def default_path(data_file: str | Path) -> Path:
+    return Path(f"{data_file}.checkpoint.jsonl")
+
+
+def load(path: str | Path) -> Loaded:
+    """Read a checkpoint, tolerating a torn last line. Raises CheckpointError if the
+    file is not a checkpoint at all."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CheckpointError(f"cannot read the checkpoint {path}: {exc.strerror or exc}") from None
+    lines = raw.split(b"\n")
+    tail = lines.pop()  # b"" when the file ends with a newline
+    torn = bool(tail)
+    valid_length = len(raw) - len(tail)
+    header: dict[str, Any] | None = None
+    entries: dict[str, Entry] = {}
+    bad = 0
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if header is None:
+                if not isinstance(record, dict) or record.get("checkpoint") != VERSION:
+                    raise CheckpointError(f"{path} is not a cio-console batch checkpoint")
+                header = record
+                continue
+            entry = Entry(record["key"], int(record["line"]), Outcome(record["outcome"]), record.get("status"))
+        except CheckpointError:
+            raise
+        except (ValueError, KeyError, TypeError):
+            bad += 1
+            continue
+        entries[entry.key] = entry
+    if header is None:
+        if torn or bad:
+            # Killed while writing the header: nothing was sent yet.
+            return Loaded({}, {}, torn_tail=torn, bad_lines=bad, valid_length=0)
+        raise CheckpointError(f"{path} is empty; it is not a cio-console batch checkpoint")
+    return Loaded(header, entries, torn_tail=torn, bad_lines=bad, valid_length=valid_length)
+
+
+@dataclass
+class Checkpoint:
+    path: Path
+    _fd: int = -1
+    _dirty: bool = False
+    _last_sync: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def create(cls, path: str | Path, header: dict[str, Any]) -> "Checkpoint":
+        """A new checkpoint (replacing any old one) starting with `header`."""
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        data = (json.dumps({"checkpoint": VERSION, **header}, ensure_ascii=False) + "\n").encode("utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)  # a crash leaves the old checkpoint or the new one, never half
+        return cls.append_to(path, len(data))
+
+    @classmethod
+    def append_to(cls, path: str | Path, valid_length: int | None = None) -> "Checkpoint":
+        """Open an existing checkpoint for appending, cutting off a torn last line."""
+        path = Path(path)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+        if valid_length is not None and os.fstat(fd).st_size > valid_length:
+            os.ftruncate(fd, valid_length)
+        return cls(path, fd)
+
+    def record_sending(self, rows: Iterable[tuple[str, int]]) -> None:
+        """Write-ahead: these rows' requests are about to go out."""
+        self._write([{"key": key, "line": line, "outcome": Outcome.SENDING.value} for key, line in rows])
+
+    def record(self, entries: Iterable[Entry]) -> None:
+        self._write([
+            {"key": e.key, "line": e.line, "outcome": e.outcome.value}
+            | ({"status": e.status} if e.status is not None else {})
+            for e in entries
+        ])
+
+    def _write(self, records: list[dict[str, Any]]) -> None:
+        if not records:
+            return
+        data = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
+        _write_all(self._fd, data.encode("utf-8"))
+        self._dirty = True
+
+    def sync(self) -> None:
+        """Make what was written survive a crash of the machine (not only of the process)."""
+        if self._fd >= 0 and self._dirty:
+            self._dirty = False
+            os.fsync(self._fd)
+            self._last_sync = time.monotonic()
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            self.sync()
+            os.close(self._fd)
+            self._fd = -1
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    # One write() per batch of records; loop only if the OS takes part of it.
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]

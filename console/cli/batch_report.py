@@ -1,0 +1,96 @@
+"""The words `cio-console batch` prints: invalid rows, what a resume will do, the summary."""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from console.batch.checkpoint import Outcome
+from console.batch.plan import Plan
+from console.batch.rows import Validated
+from console.cli.main import EXIT_API_ERROR, EXIT_NETWORK, EXIT_OK
+
+EXIT_INTERRUPTED = 130
+SHOWN_PROBLEMS = 20
+SHOWN_LINES = 20
+
+
+def _lines(lines: list[int]) -> str:
+    lines = sorted(lines)
+    text = ", ".join(str(n) for n in lines[:SHOWN_LINES])
+    return text + (f" and {len(lines) - SHOWN_LINES} more" if len(lines) > SHOWN_LINES else "")
+
+
+def invalid_report(checked: Validated, data_file: Path) -> str:
+    total = len(checked.valid) + len(checked.invalid)
+    problems = checked.problems
+    out = [f"{len(checked.invalid):,} of {total:,} rows in {data_file} are invalid and will not be sent:"]
+    out += [f"  {p.text()}" for p in problems[:SHOWN_PROBLEMS]]
+    if len(problems) > SHOWN_PROBLEMS:
+        fields = Counter(p.field or "(the row)" for p in problems[SHOWN_PROBLEMS:])
+        listed = ", ".join(f"{name} {count:,}" for name, count in fields.most_common(5))
+        out.append(f"  ... and {len(problems) - SHOWN_PROBLEMS:,} more problems ({listed})")
+    return "\n".join(out)
+
+
+def unknown_advice(action_id: str, failed_file: Path) -> str:
+    return (
+        "  These were sent but the answer was lost, so they may have been applied; they are\n"
+        "  NOT sent again automatically. Check them in Customer.io (the person's Activity, or\n"
+        "  the App API: GET /v1/customers/{id}/activities), then re-send only the missing ones:\n"
+        f"    jq -c 'select(.outcome==\"unknown\") | .input' {failed_file} > resend.jsonl\n"
+        f"    (edit resend.jsonl)  cio-console batch {action_id} resend.jsonl")
+
+
+def resume_report(todo: Plan, action: Any, data_file: Path) -> str:
+    out = [f"Resuming: {todo.done_before:,} rows done earlier, {todo.rejected_before:,} rejected earlier, "
+           f"{len(todo.to_send):,} to send."]
+    if todo.retried:
+        out.append(f"  {todo.retried:,} of them could not be delivered before and are sent again.")
+    if todo.unknown_resent:
+        out.append(f"  {todo.unknown_resent:,} rows whose answer was lost are sent again: "
+                   f"{action.INFO.id} is harmless to repeat.")
+    if todo.unknown_skipped:
+        out.append(f"Unknown outcome, skipped: lines {_lines([r.line for r in todo.unknown_skipped])}.")
+        out.append(unknown_advice(action.INFO.id, Path(f"{data_file}.failed.jsonl")))
+    return "\n".join(out)
+
+
+def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Path | None,
+            current: dict[str, Outcome | None]) -> str:
+    snap = batch.progress.snapshot()
+    not_sent = sum(1 for o in current.values() if o in (None, Outcome.ERROR))
+    unknown_lines = [r.line for r in batch.unknown_rows]
+    head = {"finished": "finished", "interrupted": "interrupted", "halted": "stopped"}.get(state.value, state.value)
+    requests = f"{snap.requests:,} requests"
+    if batch.v2_requests:
+        requests += f" ({batch.v2_requests:,} Track v2 batches)"
+    rate = snap.completed / snap.elapsed_s if snap.elapsed_s > 0 else 0.0
+    out = [f"{batch.action.INFO.id}: {head}. {snap.done:,} done, {snap.failed:,} failed, "
+           f"{snap.unknown:,} unknown outcome, {not_sent:,} not sent, of {snap.total:,} rows "
+           f"in {snap.elapsed_s:,.1f} s ({rate:,.0f} rows/s, {requests})."]
+    if todo.skipped:
+        out.append(f"  {todo.skipped:,} rows were completed by an earlier run and not sent again.")
+    if batch.halt:
+        out.append(f"Stopped: {batch.halt}.")
+    if failed_file is not None:
+        out.append(f"Failed rows, each with its explanation: {failed_file}")
+    if unknown_lines:
+        out.append(f"Unknown outcome: lines {_lines(unknown_lines)}.")
+        out.append(unknown_advice(batch.action.INFO.id, failed_file or Path(f"{data_file}.failed.jsonl")))
+    if not_sent:
+        out.append(f"Not sent: {not_sent:,} rows. Run the same command with --resume to send them "
+                   f"(rows already done are not sent again).")
+    return "\n".join(out)
+
+
+def exit_code(batch: Any, todo: Plan, failures: list[dict[str, Any]]) -> int:
+    """0 every row done; 1 some rows failed; 3 network trouble or unknown outcomes."""
+    if batch is None:
+        return EXIT_NETWORK if todo.unknown_skipped else EXIT_OK
+    if batch.halt:
+        return EXIT_NETWORK if batch.halt_network else EXIT_API_ERROR
+    if any(f.get("outcome") == "unknown" or (f.get("outcome") == "error" and f.get("status") is None)
+           for f in failures) or batch.unsent:
+        return EXIT_NETWORK
+    return EXIT_API_ERROR if failures else EXIT_OK
