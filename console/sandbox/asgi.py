@@ -73,23 +73,24 @@ async def handle_api(sb: Sandbox, scope: Scope, receive: Any, send: Any, api: st
         fault = pick(sb.faults, sb.rng, api, req.method, raw_path, "/" + "/".join(req.segments))
         if fault is not None and fault.exhausted():
             sb.faults.remove(fault)
-    response: ApiResponse | None = None
+    processed: ApiResponse | None = None
     if fault is None or fault.apply:
         with sb.lock:
-            response = process(sb, req)
+            processed = process(sb, req)
+    response = processed
     if fault is not None:
         await _sleep(sb, fault.delay)
         if fault.drop:
-            _log(sb, req, None, fault, response)
+            _log(sb, req, None, fault, processed)
             await drop_connection(send, receive)
             return
         if fault.status is not None:
             response = _fault_response(api, fault)
-        elif response is None:
+        elif processed is None:
             with sb.lock:
-                response = process(sb, req)
+                processed = response = process(sb, req)
     assert response is not None
-    _log(sb, req, response, fault, response)
+    _log(sb, req, response, fault, processed)
     payload, out_headers = response.encoded()
     await send({"type": "http.response.start", "status": response.status, "headers": out_headers})
     await send({"type": "http.response.body", "body": payload})
