@@ -113,6 +113,7 @@ class EmailPreview:
     rendered: RenderedEmail | None = None
     notes: list[str] = field(default_factory=list)
     explanation: Explanation | None = None  # why there is no render (no such template, ...)
+    failed: Exchange | None = None  # the read that failed, when one did
 
     @property
     def missing(self) -> list[MissingVariable]:
@@ -132,7 +133,7 @@ def _identifiers(request: PreparedRequest) -> dict[str, Any]:
 async def _find_template(creds, client, reference, preview: EmailPreview, policy) -> Template | None:
     listing = await list_templates(creds, client, policy=policy)
     if not listing.read.ok:
-        preview.explanation = listing.explanation
+        preview.explanation, preview.failed = listing.explanation, listing.read.exchange
         return None
     for template in listing.templates:
         if template.answers_to(reference):
@@ -198,7 +199,7 @@ async def preview_email(
     preview.template = template
     contents = await list_variants(creds, client, template.id, policy=policy)
     if not contents.read.ok:
-        preview.explanation = contents.explanation
+        preview.explanation, preview.failed = contents.explanation, contents.read.exchange
         return preview
     preview.variants = contents.variants
     preview.variant, note = pick_variant(contents.variants, spec.value("language"))
@@ -206,6 +207,9 @@ async def preview_email(
         preview.notes.append(note)
     if preview.variant is None:
         preview.notes.append("the template has no content variants; only the send's own fields render")
+    elif preview.variant.type != "email":
+        preview.notes.append(f"template {template.id} is a {preview.variant.type} template, not an email: "
+                             "an email send with it is likely to fail (send-push sends push templates)")
     context = liquid_context(spec.value("message_data"), customer_data(preview.profile, identifiers))
     overrides = {k: spec.value(k) for k in ("subject", "preheader", "body", "from", "reply_to")}
     preview.rendered = render_email(preview.variant, context, overrides)

@@ -16,6 +16,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "send": ("console.cli.send_cmd", "Send one action (or print it with --dry-run)"),
     "actions": ("console.cli.actions_cmd", "List the actions, or show one action's fields"),
     "sandbox": ("console.cli.sandbox_cmd", "Serve an offline Customer.io workspace on loopback"),
+    "profile": ("console.cli.profile_cmd", "Show a person's profile, or change, add and remove attributes"),
+    "preview-email": ("console.cli.preview_cmd", "Render a transactional email locally and list missing variables"),
 }
 
 EXIT_OK, EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK = 0, 1, 2, 3
