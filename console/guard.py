@@ -20,9 +20,10 @@ class ConfirmationRequired(Exception):
         self.field = spec.INFO.confirm_field
         self.expected = confirmation_value(spec)
         where = creds.name or "this environment"
+        label = spec.field_spec(self.field).meta.label if self.field else "identifier"
         super().__init__(
             f"{spec.INFO.title} in {where} (protected) needs confirmation: type the "
-            f"{self.field} exactly ({self.expected!r}). Nothing was sent."
+            f"{label} ({self.field}) exactly: {self.expected}. Nothing was sent."
         )
 
 

@@ -15,11 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+
 from console.catalog import get_action
 from console.credentials import Credentials
+from console.exchange import Exchange
+from console.guard import check_confirmation
 from console.profile_model import Device, PersonMatch, Profile
 from console.request import PreparedRequest, build_request
 from console.spec import ActionSpec
+from console.transport import RetryPolicy, perform
 from console.validation import validate
 
 
@@ -49,6 +54,14 @@ class ProfileAction:
         Raises InvalidInput / MissingCredential like any action."""
         spec = validate(self.action, {**self.input, **(extra or {})})
         return spec, build_request(spec, creds, preview=preview)
+
+    async def run(self, creds: Credentials, client: httpx.AsyncClient, extra: dict[str, Any] | None = None, *,
+                  confirmation: str | None = None, policy: RetryPolicy = RetryPolicy()) -> Exchange:
+        """Validate, check the protected-environment guard (raises ConfirmationRequired:
+        type the confirm field), and send once through the transport's retry rules."""
+        spec, request = self.prepare(creds, extra)
+        check_confirmation(spec, creds, confirmation)
+        return await perform(request, client, repeat_safe=spec.INFO.is_repeat_safe, policy=policy)
 
 
 def add_device(profile: Profile, device_id: str | None = None, platform: str | None = None) -> ProfileAction:

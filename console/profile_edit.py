@@ -29,6 +29,7 @@ from console.catalog import get_action
 from console.credentials import Credentials
 from console.exchange import Exchange
 from console.explain import Explanation, explain
+from console.guard import check_confirmation
 from console.profile_lookup import LookupResult, lookup_profile
 from console.profile_model import MISSING, Profile, same_stored, show_value, stored_text
 from console.request import PreparedRequest, build_request
@@ -275,6 +276,7 @@ async def apply_edit(
     readback_delay: float = 1.0,
     sleep: Sleep = asyncio.sleep,
     policy: RetryPolicy = RetryPolicy(),
+    confirmation: str | None = None,
 ) -> EditOutcome:
     """Send the plan's identify, then read the profile back until it matches.
 
@@ -285,6 +287,9 @@ async def apply_edit(
     if plan.request is None or plan.spec is None:
         outcome.verification = Verification()
         return outcome
+    # identify-customer is not a guarded action today; if the catalog ever marks it so,
+    # the guard applies here without any face changing.
+    check_confirmation(plan.spec, creds, confirmation)
     outcome.exchange = await perform(plan.request, client, repeat_safe=plan.spec.INFO.is_repeat_safe, policy=policy)
     if not outcome.exchange.ok:
         outcome.explanation = explain(outcome.exchange, plan.action, creds)

@@ -140,7 +140,7 @@ async def _find_template(creds, client, reference, preview: EmailPreview, policy
             return template
     known = ", ".join(t.label.replace("  ", " ") for t in listing.templates[:8]) or "none"
     preview.explanation = Explanation(
-        f"No transactional message {reference!r} in this workspace",
+        f"No transactional message {reference if str(reference).isdigit() else repr(reference)} in this workspace",
         "The transactional_message_id names no template by id or Trigger Name here "
         "(check the environment and region, too). A send would fail with 404.",
         [f"Pick one of: {known}."],
