@@ -143,7 +143,9 @@ async def test_profile_actions_are_catalog_actions_prefilled(sandbox, creds, cli
     production = dataclasses.replace(creds, protected=True, name="Production")
     with pytest.raises(ConfirmationRequired, match="cio_sb000001"):
         await destroy(ada).run(production, client, confirmation="user_1001")
-    assert sent(sandbox, "DELETE", "/customers/cio_sb000001") == []
+    destroys = [r for r in sandbox.sandbox.requests if r["path"] == "/api/v1/customers/cio_sb000001"
+                and r["method"] == "DELETE"]
+    assert destroys == []
     assert (await destroy(ada).run(production, client, confirmation="cio_sb000001")).ok
     assert (await lookup_profile(creds, client, "user_1001")).outcome == Outcome.NOT_FOUND
     assert unsuppress("user_1001").input == {"customer_identifier": "user_1001"}
