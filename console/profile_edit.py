@@ -142,7 +142,8 @@ def compute_diff(profile: Profile, desired: dict[str, Any]) -> Diff:
         old = profile.current(name)
         if new is None or new == REMOVAL:
             if name in IDENTIFIERS:
-                problems.append(FieldProblem(name, "is an identifier and cannot be removed here; change it to another value instead"))
+                problems.append(FieldProblem(
+                    name, "is an identifier and cannot be removed here; change it to another value instead"))
             elif old is MISSING:
                 diff.unchanged.append(Unchanged(name, "not set, nothing to remove"))
             else:
@@ -151,7 +152,8 @@ def compute_diff(profile: Profile, desired: dict[str, Any]) -> Diff:
             continue
         size = len(stored_text(new).encode("utf-8"))
         if size > MAX_VALUE_BYTES:
-            problems.append(FieldProblem(name, f"is {size} bytes; Customer.io allows at most {MAX_VALUE_BYTES} bytes per value"))
+            problems.append(FieldProblem(
+                name, f"is {size} bytes; Customer.io allows at most {MAX_VALUE_BYTES} bytes per value"))
             continue
         if name in IDENTIFIERS:
             if isinstance(new, bool) or not isinstance(new, (str, int)):
@@ -165,7 +167,8 @@ def compute_diff(profile: Profile, desired: dict[str, Any]) -> Diff:
             diff.changes.append(AttributeChange(name, ChangeKind.ADD, MISSING, new))
         elif same_stored(old, new):
             shown = show_value(old)
-            reason = f"already {shown}" if old == new else f"already stored as {shown} (Customer.io stores attributes as text)"
+            reason = (f"already {shown}" if old == new
+                      else f"already stored as {shown} (Customer.io stores attributes as text)")
             diff.unchanged.append(Unchanged(name, reason))
         else:
             diff.changes.append(AttributeChange(name, ChangeKind.CHANGE, old, new))

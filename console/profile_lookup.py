@@ -74,8 +74,8 @@ def _not_found(result: ReadResult | None, value: str, id_type: str) -> Explanati
         "but does not bring the profile back.",
     ]
     if result is not None and result.explanation is not None:
-        return replace(result.explanation, title=f"{result.exchange.status} Not Found: no person with {id_type} {value!r}",
-                       steps=steps)
+        title = f"{result.exchange.status} Not Found: no person with {id_type} {value!r}"
+        return replace(result.explanation, title=title, steps=steps)
     return Explanation(
         f"No person with email {value!r}",
         "Customer.io found nobody with that email address in this workspace.",

@@ -63,3 +63,17 @@ def read_object(raw: str | None, what: str = "--input") -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError(f"{what} must be a JSON object (got {type(data).__name__})")
     return data
+
+
+def credentials_for_command(env_name: str | None) -> Credentials:
+    """resolve_credentials, with a clear ConfigError while stored environments are not
+    available in this build (their module lands with the environments work)."""
+    from console.cli.common import ConfigError, resolve_credentials
+
+    try:
+        return resolve_credentials(env_name)
+    except ImportError:
+        raise ConfigError(
+            f"--env {env_name}: stored environments are not available in this build; "
+            "set the CIO_* variables instead"
+        ) from None

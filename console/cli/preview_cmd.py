@@ -13,9 +13,9 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from console.cli.common import ConfigError, add_env_argument, print_json, resolve_credentials
+from console.cli.common import ConfigError, add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
-from console.cli.output import failure_code, print_explanation, read_object, secrets_of
+from console.cli.output import credentials_for_command, failure_code, print_explanation, read_object, secrets_of
 from console.credentials import MissingCredential
 from console.redact import redact_data
 from console.validation import InvalidInput
@@ -38,7 +38,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     try:
         data = read_object(args.input)
-        creds = resolve_credentials(args.env)
+        creds = credentials_for_command(args.env)
     except (ValueError, ConfigError) as exc:
         return _fail(str(exc))
     try:

@@ -14,9 +14,9 @@ import json
 import shlex
 import sys
 
-from console.cli.common import ConfigError, add_env_argument, print_json, resolve_credentials
+from console.cli.common import ConfigError, add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
-from console.cli.output import failure_code, plain, print_explanation, read_object, when
+from console.cli.output import credentials_for_command, failure_code, plain, print_explanation, read_object, when
 from console.credentials import MissingCredential
 from console.profile_model import ID_TYPES, Profile
 from console.validation import InvalidInput
@@ -56,7 +56,7 @@ def _id_type(args) -> str:
 def run(args) -> int:
     try:
         desired = read_object(args.input) if args.subcommand == "set" else None
-        creds = resolve_credentials(args.env)
+        creds = credentials_for_command(args.env)
     except (ValueError, ConfigError) as exc:
         return _fail(args, str(exc))
     try:
