@@ -116,6 +116,15 @@ def merge_into(profile: Profile, other: Profile | PersonMatch | tuple[str, str] 
     )
 
 
+def not_found_actions(identifier: str, id_type: str) -> list[ProfileAction]:
+    """What a failed lookup offers: a suppressed person's profile is deleted and their id
+    or email blocked, so the App API cannot tell "suppressed" from "never existed"; the
+    one useful action is to free the identifier (it does not restore the profile)."""
+    if id_type in ("id", "email") and identifier:
+        return [unsuppress(identifier)]
+    return []
+
+
 def profile_actions(profile: Profile) -> list[ProfileAction]:
     """What a profile screen offers, in order: devices, then the destructive ones."""
     actions = [add_device(profile)]

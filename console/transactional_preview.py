@@ -12,6 +12,7 @@ identifier the send names.
 """
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -191,9 +192,12 @@ async def preview_email(
     spec = validate(get_action(SEND_EMAIL), data)
     preview = EmailPreview(spec, build_request(spec, creds))
     preview.notes += preview.request.notes
-    template = await _find_template(creds, client, spec.value("transactional_message_id"), preview, policy)
     identifiers = _identifiers(preview.request)
-    await _recipient(creds, client, identifiers, preview, policy)
+    # The template and the recipient are independent reads: one round trip, not two.
+    template, _ = await asyncio.gather(
+        _find_template(creds, client, spec.value("transactional_message_id"), preview, policy),
+        _recipient(creds, client, identifiers, preview, policy),
+    )
     if template is None:
         return preview
     preview.template = template

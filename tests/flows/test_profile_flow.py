@@ -5,7 +5,16 @@ import pytest
 
 from console.credentials import from_env
 from console.guard import ConfirmationRequired
-from console.profile_actions import add_device, delete_device, destroy, merge_into, profile_actions, unsuppress
+from console.profile_actions import (
+    add_device,
+    delete_device,
+    destroy,
+    merge_into,
+    not_found_actions,
+    profile_actions,
+    suppress,
+    unsuppress,
+)
 from console.profile_edit import apply_edit, plan_edit, plan_undo
 from console.profile_lookup import Outcome, lookup_profile
 from console.transport import make_client
@@ -149,3 +158,15 @@ async def test_profile_actions_are_catalog_actions_prefilled(sandbox, creds, cli
     assert (await destroy(ada).run(production, client, confirmation="cio_sb000001")).ok
     assert (await lookup_profile(creds, client, "user_1001")).outcome == Outcome.NOT_FOUND
     assert unsuppress("user_1001").input == {"customer_identifier": "user_1001"}
+
+
+async def test_a_suppressed_person_is_not_found_and_unsuppress_is_offered(sandbox, creds, client):
+    alan = (await lookup_profile(creds, client, "user_1003")).profile
+    assert alan.unsubscribed
+    assert (await suppress(alan).run(creds, client)).ok
+    gone = await lookup_profile(creds, client, "alan.turing@example.com", "email")
+    assert gone.outcome == Outcome.NOT_FOUND and "suppressed" in gone.explanation.text()
+    (offer,) = not_found_actions(gone.identifier, gone.id_type)
+    assert offer.action_id == "unsuppress-customer" and offer.input == {"customer_identifier": "alan.turing@example.com"}
+    assert (await offer.run(creds, client)).ok
+    assert any(r["path"] == "/api/v1/customers/alan.turing%40example.com/unsuppress" for r in sandbox.sandbox.requests)
