@@ -1,0 +1,1 @@
+"""Sandbox-over-HTTP tests."""
