@@ -146,7 +146,8 @@ class PipelinesGroup(PipelinesCall):
         kind = traits.get("object_type_id") if isinstance(traits, dict) else None
         if isinstance(kind, int) and not isinstance(kind, bool):
             # The API wants the object type id as a string of digits (PIPE-SPEC objectTypeId).
-            traits["object_type_id"] = str(kind)
+            # A copy: the spec's own traits stay as typed.
+            built.body["traits"] = {**traits, "object_type_id": str(kind)}
             built.notes.append(f'traits.object_type_id sent as the string "{kind}"')
         return built
 
