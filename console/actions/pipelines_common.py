@@ -49,10 +49,13 @@ TIMESTAMP_META = FieldMeta(
     kind=Kind.TEXT,
     example=ISO_EXAMPLE,
 )
+# The official libraries send a uuid4 messageId on every call (reference §6). PIPE-SPEC only
+# says it makes each call unique; whether Customer.io de-duplicates on it is UNCONFIRMED, so
+# nothing here relies on that (a send whose answer was lost is still never repeated).
 MESSAGE_ID_META = FieldMeta(
     label="Message ID",
-    help="A unique id for this call, which Customer.io uses to de-duplicate it; leave empty "
-    "for a new uuid4 (shown in the preview)",
+    help="A unique id for this call, as the official libraries send; leave empty for a new "
+    "uuid4 (shown in the preview)",
     kind=Kind.TEXT,
     example="022bb90c-bbac-11e4-8dfc-aa07a5b093db",
     wire="messageId",
