@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "send": ("console.cli.send_cmd", "Send one action (or print it with --dry-run)"),
     "actions": ("console.cli.actions_cmd", "List the actions, or show one action's fields"),
     "sandbox": ("console.cli.sandbox_cmd", "Serve an offline Customer.io workspace on loopback"),
+    "anon": ("console.cli.anon_cmd", "Show or reset the anonymous id kept for an environment"),
 }
 
 EXIT_OK, EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK = 0, 1, 2, 3
