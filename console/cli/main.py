@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "send": ("console.cli.send_cmd", "Send one action (or print it with --dry-run)"),
     "actions": ("console.cli.actions_cmd", "List the actions, or show one action's fields"),
     "sandbox": ("console.cli.sandbox_cmd", "Serve an offline Customer.io workspace on loopback"),
+    "anon": ("console.cli.anon_cmd", "Show or reset the anonymous id kept for an environment"),
     "profile": ("console.cli.profile_cmd", "Show a person's profile, or change, add and remove attributes"),
     "preview-email": ("console.cli.preview_cmd", "Render a transactional email locally and list missing variables"),
 }

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
 from starlette.applications import Starlette
 
 from .app import create_app
 from .config import SandboxConfig
 from .sandbox import Sandbox
+
+if TYPE_CHECKING:
+    import uvicorn
 
 START_TIMEOUT = 10.0
 
@@ -24,6 +26,8 @@ class RunningSandbox:
         self.sandbox: Sandbox = app.state.sandbox
         self.host = host
         self.scheme = "https" if ssl_certfile else "http"
+        import uvicorn  # only when serving over a socket; in-process use does not need it
+
         self._config = uvicorn.Config(
             app, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
             lifespan="off", log_level="warning", access_log=False,
@@ -48,6 +52,8 @@ class RunningSandbox:
         if self._thread is not None:
             return self
         self.sandbox.interrupt.clear()
+        import uvicorn
+
         server = uvicorn.Server(self._config)
         thread = threading.Thread(target=self._serve, args=(server,), name="cio-sandbox", daemon=True)
         self._server, self._thread = server, thread

@@ -124,3 +124,14 @@ async def test_delivery_metric_event(client):
           "attributes": {"device_token": "ios-token-ada-0001"}}
     assert (await client.post(ENTITY, json=op, headers=TRACK)).status_code == 200
     assert (await state(client))["deliveries"][0]["metrics"][0]["name"] == "opened"
+
+
+async def test_unprefixed_api_path_is_track_in_the_home_region(make_client):
+    # customerio-python's batch() posts to /api/v2/batch, ignoring its url_prefix.
+    client = make_client(region="eu", demo_data=False)
+    batch = {"batch": [{"type": "person", "action": "identify", "identifiers": {"id": "np"}}]}
+    r = await client.post("/api/v2/batch", json=batch, headers=TRACK)
+    assert r.status_code == 200
+    assert person(await state(client), id="np") is not None
+    [entry] = client.sandbox.requests
+    assert (entry["api"], entry["region"], entry["prefix"], entry["path"]) == ("track", "eu", "", "/api/v2/batch")
