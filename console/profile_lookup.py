@@ -22,7 +22,7 @@ from console.profile_model import (
     profile_from_response,
     segments_from_response,
 )
-from console.reads import ReadResult, read_json, segment
+from console.reads import ReadResult, read_json, path_segment
 from console.spec import FieldProblem
 from console.transport import RetryPolicy
 from console.validation import InvalidInput
@@ -112,7 +112,7 @@ async def lookup_profile(
         value, id_type = matches[0].cio_id, "cio_id"
         result.matches = matches
     attrs = await read_json(
-        creds, client, f"/v1/customers/{segment(value)}/attributes", {"id_type": id_type}, policy=policy
+        creds, client, f"/v1/customers/{path_segment(value)}/attributes", {"id_type": id_type}, policy=policy
     )
     result.exchanges.append(attrs.exchange)
     if attrs.status == 404:
@@ -138,7 +138,7 @@ async def lookup_profile(
 
 async def _add_segments(creds, client, profile: Profile, result: LookupResult, policy: RetryPolicy) -> None:
     seg = await read_json(
-        creds, client, f"/v1/customers/{segment(profile.cio_id)}/segments", {"id_type": "cio_id"}, policy=policy
+        creds, client, f"/v1/customers/{path_segment(profile.cio_id)}/segments", {"id_type": "cio_id"}, policy=policy
     )
     result.exchanges.append(seg.exchange)
     if seg.ok:

@@ -19,7 +19,7 @@ from console.request import build_read
 from console.transport import RetryPolicy, perform
 
 
-def segment(value: Any) -> str:
+def path_segment(value: Any) -> str:
     """One percent-encoded path segment (reference §2.2: `/`, `@`, `+`, spaces, UTF-8)."""
     return quote(str(value), safe="")
 

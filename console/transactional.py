@@ -8,7 +8,7 @@ import httpx
 
 from console.credentials import Credentials
 from console.explain import Explanation
-from console.reads import ReadResult, read_json, segment
+from console.reads import ReadResult, read_json, path_segment
 from console.transport import RetryPolicy
 
 
@@ -142,5 +142,5 @@ async def list_templates(creds: Credentials, client: httpx.AsyncClient, *,
 async def list_variants(creds: Credentials, client: httpx.AsyncClient, template_id: int | str, *,
                         policy: RetryPolicy = RetryPolicy()) -> VariantsRead:
     """`GET /v1/transactional/{id}/contents`: one variant per language."""
-    read = await read_json(creds, client, f"/v1/transactional/{segment(template_id)}/contents", policy=policy)
+    read = await read_json(creds, client, f"/v1/transactional/{path_segment(template_id)}/contents", policy=policy)
     return VariantsRead(read, variants_from_response(read.data) if read.ok else [])
