@@ -39,13 +39,23 @@ class Rendered:
         return self.error is None
 
 
+# A preview must come back even from a runaway template (a loop over a huge range):
+# python-liquid stops with an error past these, which the preview shows.
+LOOP_ITERATION_LIMIT = 100_000
+OUTPUT_LIMIT = 5_000_000  # characters
+
+
 @cache
 def environment():
     # Deferred: python-liquid is only needed once something is previewed.
     from liquid import Environment
 
+    class PreviewEnvironment(Environment):
+        loop_iteration_limit = LOOP_ITERATION_LIMIT
+        output_stream_limit = OUTPUT_LIMIT
+
     # Customer.io does not HTML-escape Liquid output; neither do we.
-    return Environment(autoescape=False)
+    return PreviewEnvironment(autoescape=False)
 
 
 def _error_text(exc: Exception) -> str:

@@ -75,6 +75,11 @@ def test_syntax_and_unknown_filter_errors_are_reported_not_raised():
     assert "unexpected tag 'unsubscribe_url'" in tag.error
 
 
+def test_a_runaway_loop_stops_with_an_error_instead_of_hanging():
+    r = render("{% for i in (1..10000000) %}x{% endfor %}", {})
+    assert not r.ok and "limit" in r.error.lower()
+
+
 def test_customer_comes_from_the_profile_and_trigger_from_message_data():
     profile = Profile(cio_id="c1", id="u1", email="ada@example.com", attributes={"first_name": "Ada", "plan": "pro"})
     context = liquid_context({"plan": "trigger-plan"}, customer_data(profile, {"email": "ada@example.com"}))
