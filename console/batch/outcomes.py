@@ -66,6 +66,22 @@ def failure_record(
     return redact_data(record, secrets)
 
 
+def in_flight_record(*, key: str, line: int, data: dict[str, Any] | None, action_title: str) -> dict[str, Any]:
+    """The failed-file record of a row whose run died with its request in flight."""
+    from console.explain import Explanation
+
+    why = Explanation(
+        "Unknown outcome: the run stopped while this row's request was in flight",
+        f"The {action_title} request was sent (or about to be) when the process ended, so "
+        "it may have been applied.",
+        ["It was NOT re-sent automatically. Check Customer.io (the person's Activity) "
+         f"before sending this row again, so it is not applied twice."],
+        delivered="unknown",
+    )
+    return {"line": line, "key": key, "outcome": Outcome.UNKNOWN.value, "input": data,
+            "delivered": "unknown", "explanation": why.to_dict()}
+
+
 def default_path(data_file: str | Path) -> Path:
     return Path(f"{data_file}.failed.jsonl")
 
@@ -111,17 +127,20 @@ class FailedFile:
                 out.append(record)
         return out
 
-    def compact(self, current: dict[str, Outcome | None]) -> list[dict[str, Any]]:
+    def compact(self, current: dict[str, Outcome | None], present: set[str] | None = None) -> list[dict[str, Any]]:
         """Keep the latest record of each row whose latest outcome is still a failure.
 
-        `current` maps row keys to their outcome now (from the checkpoint). Returns the
-        records kept; removes the file when none are left.
+        `current` maps row keys to their outcome now (from the checkpoint); `present`, if
+        given, is the keys of the rows in the file now: a row the user has since fixed
+        has a new key, and its old failure is dropped. Returns the records kept; removes
+        the file when none are left.
         """
         self.close()
         latest: dict[str, dict[str, Any]] = {}
         for record in self.read():
             latest[record.get("key", f"line-{record.get('line')}")] = record
-        kept = [r for k, r in latest.items() if current.get(k) not in (Outcome.OK,)]
+        kept = [r for k, r in latest.items()
+                if current.get(k) != Outcome.OK and (present is None or k in present)]
         kept.sort(key=lambda r: r.get("line") or 0)
         if not kept:
             self.path.unlink(missing_ok=True)

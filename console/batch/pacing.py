@@ -54,10 +54,14 @@ class Pacer:
         now = self._clock()
         if self._interval == 0.0:
             return max(0.0, self._paused_until - now)
-        # Never catch up more than one interval or the tolerance, whichever is larger:
-        # an idle period must not turn into a burst.
         slack = max(self._interval, self._tolerance)
-        slot = max(self._tat, now - slack, self._paused_until)
+        if self._tat < now - slack:
+            # Idle, or far behind: start a new grid now rather than burst to catch up.
+            slot = now
+        else:
+            # On schedule, or a little late (the slot may be just past): keep the grid.
+            slot = self._tat
+        slot = max(slot, self._paused_until)
         self._tat = slot + self._interval
         return max(0.0, slot - now)
 

@@ -58,9 +58,11 @@ class _Stopped(Exception):
 
 
 def default_concurrency(rate: float | None) -> int:
-    """Enough requests in flight to hold the rate at ~200 ms per answer, within reason."""
+    """Enough requests in flight to hold the rate at ~200 ms per answer, within reason.
+    No limit is for the sandbox on loopback, where answers take a millisecond and more
+    connections only cost CPU (measured: 16 beat 64 by half)."""
     if rate is None:
-        return 64
+        return 16
     return max(4, min(200, int(rate * 0.2) + 4))
 
 

@@ -137,7 +137,7 @@ def partial_failures(body: Any, count: int) -> dict[int, dict[str, Any]] | None:
         index = err.get("batch_index") if isinstance(err, dict) else None
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < count:
             return None
-        out[index] = err
+        out.setdefault(index, err)  # one operation may have several; the first explains it
     return out
 
 

@@ -130,6 +130,7 @@ def run(args) -> int:
     concurrency = args.concurrency or _default_concurrency(rate)
     if args.dry_run:
         return _dry_run(action, creds, todo, with_v2, rate)
+    _list_in_flight(action, todo, data_file)
     if not todo.to_send:
         print("Nothing left to send.", file=sys.stderr)
         return exit_code(None, todo, [])
@@ -145,8 +146,23 @@ def run(args) -> int:
         from console.batch.outcomes import default_path as failed_path
 
         failed_path(data_file).unlink(missing_ok=True)
+    present = {row.key for row in checked.valid}
     return asyncio.run(_run(action, creds, todo, data_file, header, loaded, rate, concurrency,
-                            with_v2, args.timeout))
+                            with_v2, args.timeout, present))
+
+
+def _list_in_flight(action, todo: Plan, data_file: Path) -> None:
+    """Rows a killed run left in flight join the failed file as unknown outcomes, so
+    the user finds them (with their input) where the other unknown rows are."""
+    if not todo.unknown_skipped:
+        return
+    from console.batch.outcomes import FailedFile, default_path as failed_path, in_flight_record
+
+    failed = FailedFile(failed_path(data_file))
+    listed = {r.get("key") for r in failed.read()}
+    failed.append(in_flight_record(key=r.key, line=r.line, data=r.row.data, action_title=action.INFO.title)
+                  for r in todo.unknown_skipped if r.key not in listed)
+    failed.close()
 
 
 def _count(loaded: cp.Loaded) -> str:
@@ -182,7 +198,7 @@ def _dry_run(action, creds, todo: Plan, with_v2: bool, rate: float | None) -> in
 
 
 async def _run(action, creds, todo: Plan, data_file: Path, header: dict, loaded, rate, concurrency,
-               with_v2: bool, timeout: float | None) -> int:
+               with_v2: bool, timeout: float | None, present: set[str]) -> int:
     from console.batch.outcomes import FailedFile, default_path as failed_path
     from console.batch.runner import BatchRun, Options
     from console.cli.batch_view import ProgressView
@@ -205,7 +221,7 @@ async def _run(action, creds, todo: Plan, data_file: Path, header: dict, loaded,
         checkpoint.close()
     final = cp.load(ckpt_path)
     current = {row.key: final.outcome(row.key) for row in todo.to_send}
-    failures = failed.compact({k: final.outcome(k) for k in final.entries})
+    failures = failed.compact({k: final.outcome(k) for k in final.entries}, present)
     print(summary(batch, state, todo, data_file, failed.path if failures else None, current),
           file=sys.stderr)
     return EXIT_INTERRUPTED if state.value == "interrupted" else exit_code(batch, todo, failures)

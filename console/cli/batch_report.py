@@ -90,7 +90,7 @@ def exit_code(batch: Any, todo: Plan, failures: list[dict[str, Any]]) -> int:
         return EXIT_NETWORK if todo.unknown_skipped else EXIT_OK
     if batch.halt:
         return EXIT_NETWORK if batch.halt_network else EXIT_API_ERROR
-    if any(f.get("outcome") == "unknown" or (f.get("outcome") == "error" and f.get("status") is None)
+    if todo.unknown_skipped or any(f.get("outcome") == "unknown" or (f.get("outcome") == "error" and f.get("status") is None)
            for f in failures) or batch.unsent:
         return EXIT_NETWORK
     return EXIT_API_ERROR if failures else EXIT_OK

@@ -1,0 +1,82 @@
+"""The checkpoint survives a killed process: whole lines, a torn last line ignored."""
+import json
+
+import pytest
+
+from console.batch.checkpoint import Checkpoint, CheckpointError, Entry, Outcome, load
+from console.batch.outcomes import FailedFile
+
+HEADER = {"action": "track-event", "target": "http://127.0.0.1:1/track-us"}
+
+
+def test_last_record_of_a_row_wins_and_sending_means_unknown(tmp_path):
+    path = tmp_path / "rows.jsonl.checkpoint.jsonl"
+    cp = Checkpoint.create(path, HEADER)
+    cp.record_sending([("a", 1), ("b", 2), ("c", 3)])
+    cp.record([Entry("a", 1, Outcome.ERROR, 429)])
+    cp.record_sending([("a", 1)])
+    cp.record([Entry("a", 1, Outcome.OK, 200), Entry("b", 2, Outcome.REJECTED, 400)])
+    cp.close()
+    loaded = load(path)
+    assert loaded.header["action"] == "track-event"
+    assert loaded.outcome("a") == Outcome.OK
+    assert loaded.outcome("b") == Outcome.REJECTED
+    # c was in flight when the run ended: it may or may not have arrived.
+    assert loaded.outcome("c") == Outcome.UNKNOWN
+    assert loaded.outcome("d") is None
+    assert not loaded.torn_tail
+
+
+def test_a_torn_last_line_is_ignored_and_cut_off_before_appending(tmp_path):
+    path = tmp_path / "cp.jsonl"
+    cp = Checkpoint.create(path, HEADER)
+    cp.record([Entry("a", 1, Outcome.OK, 200)])
+    cp.close()
+    with open(path, "ab") as fh:  # what a kill in the middle of a write() leaves behind
+        fh.write(b'{"key":"b","line":2,"outco')
+    loaded = load(path)
+    assert loaded.torn_tail and loaded.outcome("a") == Outcome.OK and loaded.outcome("b") is None
+    again = Checkpoint.append_to(path, loaded.valid_length)
+    again.record([Entry("b", 2, Outcome.OK, 200)])
+    again.close()
+    lines = path.read_text().splitlines()
+    assert all(json.loads(line) for line in lines)  # no half line left in the middle
+    reloaded = load(path)
+    assert not reloaded.torn_tail and reloaded.bad_lines == 0
+    assert reloaded.outcome("b") == Outcome.OK
+
+
+def test_a_header_torn_in_half_means_nothing_was_sent(tmp_path):
+    path = tmp_path / "cp.jsonl"
+    path.write_bytes(b'{"checkpoint": 1, "act')
+    loaded = load(path)
+    assert loaded.header == {} and loaded.entries == {}
+
+
+def test_a_file_that_is_not_a_checkpoint_is_refused(tmp_path):
+    path = tmp_path / "cp.jsonl"
+    path.write_text('{"customer_identifier": "u1"}\n')
+    with pytest.raises(CheckpointError, match="not a cio-console batch checkpoint"):
+        load(path)
+
+
+def test_records_are_written_through_at_once(tmp_path):
+    # Nothing waits in a Python buffer: a SIGKILL right after record() keeps the line.
+    path = tmp_path / "cp.jsonl"
+    cp = Checkpoint.create(path, HEADER)
+    cp.record([Entry("a", 1, Outcome.OK, 200)])
+    assert load(path).outcome("a") == Outcome.OK
+    cp.close()
+
+
+def test_failed_file_keeps_the_latest_failure_of_rows_still_failing(tmp_path):
+    failed = FailedFile(tmp_path / "rows.jsonl.failed.jsonl")
+    failed.append([{"key": "a", "line": 1, "outcome": "error", "status": 503},
+                   {"key": "b", "line": 2, "outcome": "rejected", "status": 400}])
+    failed.append([{"key": "a", "line": 1, "outcome": "error", "status": 429}])
+    with open(failed.path, "a") as fh:
+        fh.write('{"key": "c", "li')  # torn by a kill
+    kept = failed.compact({"a": Outcome.ERROR, "b": Outcome.OK})
+    assert [(r["key"], r["status"]) for r in kept] == [("a", 429)]
+    assert failed.path.read_text().count("\n") == 1
+    assert failed.compact({"a": Outcome.OK}) == [] and not failed.path.exists()
