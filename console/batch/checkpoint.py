@@ -10,7 +10,9 @@ goes out and an outcome record once the answer is in. The last record for a row 
 - `unknown`: the request went out but its answer was lost (timeout, dropped connection).
 - `sending` as the last record: the process died with the request in flight, which is
   the same as `unknown`. Unknown rows are re-sent by `--resume` only when the action is
-  harmless to repeat (identify is a PUT); a send or an event never is.
+  harmless to repeat (identify is a PUT); a send or an event never is. (So only actions
+  that are not harmless to repeat write `sending` records: for the others a row with
+  no record and a row left in flight are both simply sent again.)
 
 Each record is one `write()` to a file opened with O_APPEND, so a killed process
 leaves whole lines, except at worst a torn last line, which loading ignores and the
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 VERSION = 1
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 class Outcome(StrEnum):
@@ -118,6 +121,8 @@ class Checkpoint:
     _fd: int = -1
     _dirty: bool = False
     _last_sync: float = field(default_factory=time.monotonic)
+    # The last record written for each row by this process (what a reload would find).
+    written: dict[str, Entry] = field(default_factory=dict)
 
     @classmethod
     def create(cls, path: str | Path, header: dict[str, Any]) -> "Checkpoint":
@@ -145,19 +150,21 @@ class Checkpoint:
 
     def record_sending(self, rows: Iterable[tuple[str, int]]) -> None:
         """Write-ahead: these rows' requests are about to go out."""
-        self._write([{"key": key, "line": line, "outcome": Outcome.SENDING.value} for key, line in rows])
+        self.record(Entry(key, line, Outcome.SENDING) for key, line in rows)
 
     def record(self, entries: Iterable[Entry]) -> None:
+        entries = list(entries)
         self._write([
             {"key": e.key, "line": e.line, "outcome": e.outcome.value}
             | ({"status": e.status} if e.status is not None else {})
             for e in entries
         ])
+        self.written.update((e.key, e) for e in entries)
 
     def _write(self, records: list[dict[str, Any]]) -> None:
         if not records:
             return
-        data = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
+        data = "".join(_COMPACT.encode(r) + "\n" for r in records)
         _write_all(self._fd, data.encode("utf-8"))
         self._dirty = True
 

@@ -161,8 +161,11 @@ def _check_header(names: list[str], line: int) -> None:
         seen.add(name)
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def row_digest(data: dict[str, Any]) -> str:
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = _CANONICAL.encode(data)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:20]
 
 

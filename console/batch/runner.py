@@ -211,7 +211,10 @@ class BatchRun:
             self._queue.appendleft(unit)  # not sent: a resume sends it
             return
         rows = unit.rows
-        self.checkpoint.record_sending((r.key, r.line) for r in rows)
+        if not self._repeat_safe:
+            # Write-ahead, so a kill now leaves these rows "unknown", never re-sent. A
+            # row of a repeat-safe action (identify) is re-sent either way, so it skips it.
+            self.checkpoint.record_sending((r.key, r.line) for r in rows)
         if unit.is_v2:
             self.v2_requests += 1
             req = v2.build_batch_request(unit.ops or [], self.creds, self.action.INFO.id)
@@ -327,16 +330,17 @@ class BatchRun:
             self._network_failures = 0
             return
         reason = halt_reason(ex)
+        network = False
         if reason is None and ex.response is None and ex.delivered == "no":
             self._network_failures += 1
             if self._network_failures >= HALT_AFTER_NETWORK_FAILURES:
                 failure = ex.failure.value if ex.failure else "network failure"
                 reason = f"the network failed for {self._network_failures} rows in a row ({failure})"
-                self.halt_network = not self.halt
+                network = True
         elif ex.response is not None:
             self._network_failures = 0
         if reason and not self.halt:
-            self.halt = reason
+            self.halt, self.halt_network = reason, network
             self.stop(f"stopped: {reason}")
 
 

@@ -27,6 +27,8 @@ MAX_OP_BYTES = 32_000
 # more rows; measured in benchmarks/throughput.py.
 MAX_OPS = 100
 ENVELOPE = len('{"batch":[]}')
+# One encoder for every operation: json.dumps with options builds a new one per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 # Traits that change who the person is or link other data: their v2 form is not
 # documented as equivalent, so those rows keep the v1 path they were written for.
@@ -88,7 +90,7 @@ def operation(spec: ActionSpec) -> tuple[dict[str, Any], int] | None:
     op = convert(spec)
     if op is None:
         return None
-    size = len(json.dumps(op, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    size = len(_COMPACT.encode(op).encode("utf-8"))
     if size > MAX_OP_BYTES:
         return None
     return op, size

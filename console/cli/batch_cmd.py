@@ -23,9 +23,11 @@ from console.catalog import get_action
 from console.cli.batch_report import (
     EXIT_INTERRUPTED, exit_code, invalid_report, resume_report, summary,
 )
-from console.cli.common import ConfigError, add_env_argument, resolve_credentials
+from console.cli.common import ConfigError, add_env_argument
+from console.cli.output import credentials_for_command
 from console.cli.main import EXIT_INVALID, EXIT_OK
 from console.credentials import MissingCredential
+from console.guard import needed_confirmation
 from console.request import build_request
 
 MAX_CONCURRENCY = 1000
@@ -48,7 +50,11 @@ def add_arguments(parser) -> None:
                         help="validate and print the requests (keys masked), one JSON object a line; send nothing")
     parser.add_argument("--skip-invalid", action="store_true", help="send the valid rows without asking")
     parser.add_argument("--yes", "-y", action="store_true",
-                        help="answer yes to every question (skip invalid rows, confirm production)")
+                        help="answer yes to the questions a script cannot (send the valid rows, skip "
+                             "the invalid ones); a protected environment still needs --confirm")
+    parser.add_argument("--confirm", metavar="COUNT",
+                        help="in a protected environment, the number of rows that delete data or send "
+                             "messages, as you would type it when asked (--yes does not answer this)")
     parser.add_argument("--v2-batch", choices=("auto", "on", "off"), default="auto",
                         help="group identify and event rows into Track v2 batch requests "
                              "(auto: from 10 rows; default %(default)s)")
@@ -81,7 +87,7 @@ def run(args) -> int:
         return _fail(f"{exc} (nothing sent)")
     checked = validate_rows(action, rows)
     try:
-        creds = resolve_credentials(args.env)
+        creds = credentials_for_command(args.env)
         if checked.valid:  # a missing key is reported before any question is asked
             build_request(checked.valid[0].spec, creds, preview=args.dry_run)
         rate = choose_rate(action, args.rate, creds.base_url(action.INFO.api))
@@ -109,6 +115,10 @@ def run(args) -> int:
             return _fail(f"{exc}; move it away or pass --restart")
         if not loaded.header:
             loaded = None  # killed while writing the header: nothing was sent
+        elif not args.resume and args.dry_run:
+            print(f"note: {ckpt_path} records an earlier run; this preview sends every row, as "
+                  f"--restart would (--resume previews what is left)", file=sys.stderr)
+            loaded = None
         elif not args.resume:
             return _fail(
                 f"{ckpt_path} records an earlier run of this file ({_count(loaded)}). Pass --resume "
@@ -134,13 +144,17 @@ def run(args) -> int:
     if not todo.to_send:
         print("Nothing left to send.", file=sys.stderr)
         return exit_code(None, todo, [])
-    if creds.protected and action.INFO.guarded and not args.yes:
-        count = len(todo.to_send)
-        typed = _ask(f"{creds.name} is a protected environment and {action.INFO.id} "
-                     f"{'sends messages' if action.INFO.sends_message else 'cannot be undone'}. "
-                     f"Type the number of rows ({count}) to go ahead:")
-        if typed.replace(",", "") != str(count):
-            return _fail("not confirmed; nothing sent")
+    guarded = sum(1 for row in todo.to_send if needed_confirmation(row.spec, creds) is not None)
+    if guarded:
+        # One typed identifier per row cannot scale to a file, so the count is typed instead.
+        # --yes does not answer this: a script says how many it means with --confirm.
+        what = "send messages" if action.INFO.sends_message else "delete or block data"
+        typed = args.confirm if args.confirm is not None else _ask(
+            f"{creds.name or 'This environment'} is protected, and {guarded:,} of these rows "
+            f"{what}. Type {guarded} to go ahead:")
+        if typed.replace(",", "").strip() != str(guarded):
+            return _fail(f"not confirmed: {creds.name or 'this environment'} is protected; type (or pass "
+                         f"--confirm) {guarded}, the number of rows that {what}. Nothing sent")
     if args.restart:
         cp.default_path(data_file).unlink(missing_ok=True)
         from console.batch.outcomes import default_path as failed_path
@@ -219,7 +233,7 @@ async def _run(action, creds, todo: Plan, data_file: Path, header: dict, loaded,
     finally:
         restore()
         checkpoint.close()
-    final = cp.load(ckpt_path)
+    final = cp.Loaded(header, {**(loaded.entries if loaded else {}), **checkpoint.written})
     current = {row.key: final.outcome(row.key) for row in todo.to_send}
     failures = failed.compact({k: final.outcome(k) for k in final.entries}, present)
     print(summary(batch, state, todo, data_file, failed.path if failures else None, current),

@@ -6,7 +6,6 @@ stderr: notes and, on failure, the explanation. Never imports Textual.
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 
@@ -46,6 +45,8 @@ def run(args) -> int:
     if args.dry_run:
         print_json(req.preview())
         return EXIT_OK
+    import asyncio  # only a real send needs the event loop: --dry-run starts faster without it
+
     return asyncio.run(_send(req, action, creds, args))
 
 

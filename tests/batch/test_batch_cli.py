@@ -190,3 +190,49 @@ def test_env_overrides_region_and_sandbox(batch, sandbox, tmp_path):
     # Sanity: the helper points every API at the sandbox the test owns.
     env = sandbox_env(sandbox)
     assert env["CIO_TRACK_URL"].startswith("http://127.0.0.1:")
+
+
+def protected(monkeypatch, sandbox):
+    import dataclasses
+
+    from console.cli import batch_cmd
+    from console.credentials import from_env
+
+    creds = dataclasses.replace(from_env(sandbox_env(sandbox)), protected=True, name="Production")
+    monkeypatch.setattr(batch_cmd, "credentials_for_command", lambda name: creds)
+
+
+def test_a_protected_environment_needs_the_row_count_typed(batch, sandbox, tmp_path, monkeypatch):
+    protected(monkeypatch, sandbox)
+    path = write_jsonl(tmp_path / "gone.jsonl", [{"customer_identifier": f"user_100{i}"} for i in range(1, 4)])
+    refused = batch("suppress-customer", path, "--yes", stdin="yes\n")
+    assert refused.code == 2
+    assert "Production is protected, and 3 of these rows delete or block data. Type 3" in refused.err
+    assert sandbox.sandbox.requests == []
+    assert batch("suppress-customer", path, "--confirm", "2").code == 2
+    assert sandbox.sandbox.requests == []
+    typed = batch("suppress-customer", path, stdin="3\n")
+    assert typed.code == 0, typed.err
+    assert len(applied_paths(sandbox)) == 3
+
+
+def test_identify_in_a_protected_environment_asks_nothing(batch, sandbox, tmp_path, monkeypatch):
+    protected(monkeypatch, sandbox)
+    path = write_jsonl(tmp_path / "people.jsonl", people(3, "p"))
+    result = batch("identify-customer", path, stdin="")
+    assert result.code == 0, result.err
+
+
+def test_resume_after_a_torn_checkpoint_line(batch, sandbox, tmp_path):
+    path = write_jsonl(tmp_path / "events.jsonl", events(6, "tl"))
+    assert batch("track-event", path, "--v2-batch", "off").code == 0
+    checkpoint = tmp_path / "events.jsonl.checkpoint.jsonl"
+    lines = checkpoint.read_text().splitlines(keepends=True)
+    # As if the process had been killed while writing the last row's outcome.
+    checkpoint.write_text("".join(lines[:-1]) + lines[-1][: len(lines[-1]) // 2])
+    resumed = batch("track-event", path, "--resume", "--v2-batch", "off")
+    assert "Unknown outcome, skipped: lines" in resumed.err  # its "sending" record is the last whole one
+    assert max(event_counts(sandbox).values()) == 1
+    again = batch("track-event", path, "--resume", "--v2-batch", "off")
+    assert "Nothing left to send." in again.err
+    assert load(checkpoint).torn_tail  # still there (nothing was appended), and harmless

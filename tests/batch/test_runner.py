@@ -1,0 +1,87 @@
+"""BatchRun through its Python API: the figures a console screen would subscribe to."""
+import httpx
+
+from console.batch.checkpoint import Checkpoint, Outcome, load
+from console.batch.outcomes import FailedFile
+from console.batch.pool import is_linear, linear_transport
+from console.batch.progress import State
+from console.batch.rows import Row, ValidRow
+from console.batch.runner import BatchRun, Options
+from console.catalog import get_action
+from console.credentials import Credentials
+from console.sandbox import DEMO_CREDENTIALS as DEMO
+from console.sandbox import SandboxConfig, create_app
+from console.transport import RetryPolicy
+from console.validation import validate
+
+IDENTIFY = get_action("identify-customer")
+
+
+def rows(n, bad=()):
+    out = []
+    for i in range(n):
+        data = {"customer_identifier": f"p{i}", "traits": {"big": "x" * 1200} if i in bad else {"n": i}}
+        out.append(ValidRow(Row(i + 2, data, key=f"key{i}"), validate(IDENTIFY, data)))
+    return out
+
+
+def make_run(tmp_path, batch_rows, **options):
+    app = create_app(SandboxConfig())
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+    creds = Credentials(site_id=DEMO["site_id"], track_key=DEMO["track_key"],
+                        urls={IDENTIFY.INFO.api: "http://sandbox/track-us"})
+    checkpoint = Checkpoint.create(tmp_path / "cp.jsonl", {"action": IDENTIFY.INFO.id})
+    run = BatchRun(IDENTIFY, creds, batch_rows, checkpoint=checkpoint, failed=FailedFile(tmp_path / "failed.jsonl"),
+                   client=client, options=Options(rate=None, concurrency=4, **options))
+    return run, app, client
+
+
+async def test_listeners_see_done_failed_and_live_failures(tmp_path):
+    run, app, client = make_run(tmp_path, rows(20, bad={3, 11}))
+    seen = []
+    unsubscribe = run.progress.subscribe(seen.append)
+    async with client:
+        state = await run.run()
+    unsubscribe()
+    assert state == State.FINISHED
+    final = seen[-1]
+    assert (final.total, final.done, final.failed, final.unknown, final.retrying, final.in_flight) == (20, 18, 2, 0, 0, 0)
+    assert [f.line for f in final.failures] == [5, 13] and {f.field for f in final.failures} == {"traits"}
+    assert final.eta_s == 0.0 and final.requests == 20
+    assert [s.done for s in seen] == sorted(s.done for s in seen)  # figures only grow
+    assert run.checkpoint.path.exists()
+    loaded = load(tmp_path / "cp.jsonl")
+    assert sum(1 for k in loaded.entries if loaded.outcome(k) == Outcome.OK) == 18
+
+
+async def test_v2_through_the_api_counts_rows_not_requests(tmp_path):
+    run, app, client = make_run(tmp_path, rows(250), use_v2=True)
+    async with client:
+        await run.run()
+    snap = run.progress.snapshot()
+    assert snap.done == 250 and snap.requests == 3 and run.v2_requests == 3
+    assert len(app.state.sandbox.snapshot()["people"]) >= 250
+
+
+async def test_the_network_going_down_stops_the_run(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    creds = Credentials(site_id="s", track_key="trackkey1", urls={IDENTIFY.INFO.api: f"http://127.0.0.1:{port}"})
+    checkpoint = Checkpoint.create(tmp_path / "cp.jsonl", {"action": IDENTIFY.INFO.id})
+    run = BatchRun(IDENTIFY, creds, rows(100), checkpoint=checkpoint, failed=FailedFile(tmp_path / "f.jsonl"),
+                   options=Options(rate=None, concurrency=2, policy=RetryPolicy(max_attempts=1)))
+    state = await run.run()
+    assert state == State.HALTED and run.halt_network
+    assert "network failed for 10 rows in a row (refused)" in run.halt
+    snap = run.progress.snapshot()
+    assert snap.failed < 20 and run.unsent > 80  # it did not run every row into the wall
+    loaded = load(tmp_path / "cp.jsonl")
+    assert {loaded.outcome(k) for k in loaded.entries} == {Outcome.ERROR}  # all re-sent by --resume
+
+
+def test_the_linear_pool_is_in_use_on_the_installed_httpcore():
+    # If an httpx/httpcore upgrade changes the pool, this says the fast path is off.
+    assert is_linear(linear_transport(httpx.Limits(max_connections=8)))
