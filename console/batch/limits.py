@@ -81,8 +81,8 @@ def choose_rate(action: type[ActionSpec], requested: str | float | None, target_
             if not is_loopback(target_url):
                 raise RateError(
                     f"--rate {requested}: no limit is only for the offline sandbox on loopback; "
-                    f"{target_url} is not. The most {action.INFO.id} may use is {limit.maximum:g}/s "
-                    f"({limit.what}).")
+                    f"{target_url} is not. The most {action.INFO.id} may use is --rate "
+                    f"{limit.maximum:g}: {limit.what}.")
             return None
         try:
             requested = float(text.removesuffix("/s"))

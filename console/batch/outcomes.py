@@ -75,7 +75,7 @@ def in_flight_record(*, key: str, line: int, data: dict[str, Any] | None, action
         f"The {action_title} request was sent (or about to be) when the process ended, so "
         "it may have been applied.",
         ["It was NOT re-sent automatically. Check Customer.io (the person's Activity) "
-         f"before sending this row again, so it is not applied twice."],
+         "before sending this row again, so it is not applied twice."],
         delivered="unknown",
     )
     return {"line": line, "key": key, "outcome": Outcome.UNKNOWN.value, "input": data,

@@ -15,9 +15,9 @@ import json
 from typing import Any, Callable
 
 from console.apis import API
-from console.credentials import Credentials
+from console.credentials import Credentials, MissingCredential
 from console.explain import Explanation
-from console.request import USER_AGENT, PreparedRequest, auth_header, build_url
+from console.request import NOT_SET, USER_AGENT, PreparedRequest, auth_header, build_url
 from console.spec import ActionSpec
 
 PATH = "/api/v2/batch"
@@ -115,12 +115,20 @@ def chunk(sized: list[tuple[Any, dict[str, Any], int]], max_ops: int = MAX_OPS,
     return chunks
 
 
-def build_batch_request(ops: list[dict[str, Any]], creds: Credentials, action_id: str) -> PreparedRequest:
+def build_batch_request(ops: list[dict[str, Any]], creds: Credentials, action_id: str, *,
+                        preview: bool = False) -> PreparedRequest:
+    """The batch request; raises MissingCredential unless `preview` (as build_request)."""
+    try:
+        authorization = auth_header(API.TRACK, creds)
+    except MissingCredential as exc:
+        if not preview:
+            raise
+        authorization = f"{NOT_SET} {' and '.join(exc.missing)}>"
     return PreparedRequest(
         method="POST",
         url=build_url(creds, API.TRACK, PATH),
         headers={"Accept": "application/json", "User-Agent": USER_AGENT,
-                 "Authorization": auth_header(API.TRACK, creds), "Content-Type": "application/json"},
+                 "Authorization": authorization, "Content-Type": "application/json"},
         body={"batch": ops},
         api=API.TRACK,
         action_id=action_id,

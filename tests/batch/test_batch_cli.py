@@ -236,3 +236,12 @@ def test_resume_after_a_torn_checkpoint_line(batch, sandbox, tmp_path):
     again = batch("track-event", path, "--resume", "--v2-batch", "off")
     assert "Nothing left to send." in again.err
     assert load(checkpoint).torn_tail  # still there (nothing was appended), and harmless
+
+
+def test_dry_run_works_before_the_keys_are_set(cli, tmp_path):
+    path = write_jsonl(tmp_path / "people.jsonl", people(12, "d"))
+    result = cli("batch", "identify-customer", str(path), "--dry-run")
+    assert result.code == 0, result.err
+    preview = json.loads(result.out.splitlines()[0])
+    assert preview["headers"]["Authorization"].startswith("<not set:")
+    assert cli("batch", "identify-customer", str(path)).code == 2  # but nothing is sent without them

@@ -85,3 +85,27 @@ async def test_the_network_going_down_stops_the_run(tmp_path):
 def test_the_linear_pool_is_in_use_on_the_installed_httpcore():
     # If an httpx/httpcore upgrade changes the pool, this says the fast path is off.
     assert is_linear(linear_transport(httpx.Limits(max_connections=8)))
+
+
+async def test_the_job_flow_a_console_screen_would_follow(tmp_path):
+    from console.batch.job import prepare
+
+    path = tmp_path / "people.csv"
+    path.write_text("customer_identifier,traits\n" + "".join(f'j{i},"{{""n"": {i}}}"\n' for i in range(5))
+                    + ',"{}"\n', encoding="utf-8")
+    app = create_app(SandboxConfig())
+    creds = Credentials(site_id=DEMO["site_id"], track_key=DEMO["track_key"],
+                        urls={IDENTIFY.INFO.api: "http://sandbox/track-us"})
+    job = prepare(IDENTIFY, path, creds, rate="500", v2_mode="off")
+    assert [r.line for r in job.checked.invalid] == [7] and len(job.plan.to_send) == 5
+    assert job.guarded_rows == 0 and job.rate == 500
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+        run = job.open(client=client)
+        snapshots = []
+        run.progress.subscribe(snapshots.append)
+        await run.run()
+    result = job.finish(run)
+    assert snapshots[-1].done == 5 and result.not_sent == 0 and result.failed_file is None
+    assert set(result.current.values()) == {Outcome.OK}
+    again = prepare(IDENTIFY, path, creds, resume=True)
+    assert again.plan.to_send == [] and again.plan.done_before == 5
