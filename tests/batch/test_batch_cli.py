@@ -86,9 +86,9 @@ def test_random_429s_on_events_lose_and_double_nothing(batch, sandbox, tmp_path)
 
 def test_an_event_whose_answer_timed_out_is_reported_and_never_resent(batch, sandbox, tmp_path):
     # The sandbox applies the event, then holds the answer past the client's timeout.
-    sandbox.sandbox.add_fault("/api/v1/customers/t7/events", delay=3, apply=True)
+    sandbox.sandbox.add_fault("/api/v1/customers/t7/events", delay=1.5, apply=True)
     path = write_jsonl(tmp_path / "events.jsonl", events(12, "t"))
-    first = batch("track-event", path, "--timeout", "0.5", "--v2-batch", "off", "--rate", "unlimited")
+    first = batch("track-event", path, "--timeout", "0.3", "--v2-batch", "off", "--rate", "unlimited")
     assert first.code == 3, first.err
     assert "11 done, 0 failed, 1 unknown outcome" in first.err
     assert "Unknown outcome: lines 8." in first.err and "NOT sent again" in first.err
@@ -98,11 +98,13 @@ def test_an_event_whose_answer_timed_out_is_reported_and_never_resent(batch, san
     assert failed[0]["input"]["customer_identifier"] == "t7"
     assert wait_for(lambda: event_counts(sandbox).get("t7") == 1)
 
-    resumed = batch("track-event", path, "--resume", "--timeout", "0.5", "--v2-batch", "off")
+    resumed = batch("track-event", path, "--resume", "--timeout", "0.3", "--v2-batch", "off")
     assert "Unknown outcome, skipped: lines 8." in resumed.err
     assert "Nothing left to send." in resumed.err
     assert resumed.code == 3
     assert event_counts(sandbox) == {f"t{i}": 1 for i in range(12)}  # t7 once: applied, never re-sent
+    # The server logs the held request once its delay is over: let that happen in this test.
+    assert wait_for(lambda: any(e["path"] == "/api/v1/customers/t7/events" for e in sandbox.sandbox.requests))
 
 
 def test_keys_never_reach_the_checkpoint_or_the_failed_file(batch, sandbox, tmp_path):
