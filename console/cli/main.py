@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "send": ("console.cli.send_cmd", "Send one action (or print it with --dry-run)"),
     "actions": ("console.cli.actions_cmd", "List the actions, or show one action's fields"),
     "sandbox": ("console.cli.sandbox_cmd", "Serve an offline Customer.io workspace on loopback"),
+    "env": ("console.cli.env_cmd", "Stored environments: list, add, set keys (OS keyring), test the connection"),
 }
 
 EXIT_OK, EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK = 0, 1, 2, 3
