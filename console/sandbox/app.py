@@ -21,7 +21,7 @@ class SandboxApp(Starlette):
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "http":
-            found = api_prefix(raw_path_of(scope))
+            found = api_prefix(raw_path_of(scope), self.state.sandbox.config.region)
             if found is not None:
                 await handle_api(self.state.sandbox, scope, receive, send, *found)
                 return

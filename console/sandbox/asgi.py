@@ -19,12 +19,16 @@ if TYPE_CHECKING:
 Scope = dict[str, Any]
 
 
-def api_prefix(raw_path: str) -> tuple[str, str] | None:
-    """("track", "eu") for "/track-eu/...", else None."""
+def api_prefix(raw_path: str, home_region: str) -> tuple[str, str, str] | None:
+    """(api, region, prefix): ("track", "eu", "/track-eu") for "/track-eu/...", else None."""
     head = raw_path[1:].split("/", 1)[0]
     api, _, region = head.partition("-")
     if api in APIS and region in REGIONS:
-        return api, region
+        return api, region, f"/{head}"
+    if raw_path.startswith(("/api/v1/", "/api/v2/")):
+        # Only Track has /api/...: the official Python client's batch() posts to
+        # /api/v2/batch ignoring its url_prefix, so serve it as Track in the home region.
+        return "track", home_region, ""
     return None
 
 
@@ -57,10 +61,10 @@ def _base_url(scope: Scope, headers: dict[str, str]) -> str:
     return f"{scheme}://{host}"
 
 
-async def handle_api(sb: Sandbox, scope: Scope, receive: Any, send: Any, api: str, region: str) -> None:
+async def handle_api(sb: Sandbox, scope: Scope, receive: Any, send: Any, api: str, region: str,
+                     prefix: str) -> None:
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
     full_path = raw_path_of(scope)
-    prefix = f"/{api}-{region}"
     raw_path = full_path[len(prefix):] or "/"
     body = await read_body(receive)
     req = ApiRequest(
@@ -73,23 +77,24 @@ async def handle_api(sb: Sandbox, scope: Scope, receive: Any, send: Any, api: st
         fault = pick(sb.faults, sb.rng, api, req.method, raw_path, "/" + "/".join(req.segments))
         if fault is not None and fault.exhausted():
             sb.faults.remove(fault)
-    response: ApiResponse | None = None
+    processed: ApiResponse | None = None
     if fault is None or fault.apply:
         with sb.lock:
-            response = process(sb, req)
+            processed = process(sb, req)
+    response = processed
     if fault is not None:
         await _sleep(sb, fault.delay)
         if fault.drop:
-            _log(sb, req, None, fault, response)
+            _log(sb, req, None, fault, processed)
             await drop_connection(send, receive)
             return
         if fault.status is not None:
             response = _fault_response(api, fault)
-        elif response is None:
+        elif processed is None:
             with sb.lock:
-                response = process(sb, req)
+                processed = response = process(sb, req)
     assert response is not None
-    _log(sb, req, response, fault, response)
+    _log(sb, req, response, fault, processed)
     payload, out_headers = response.encoded()
     await send({"type": "http.response.start", "status": response.status, "headers": out_headers})
     await send({"type": "http.response.body", "body": payload})

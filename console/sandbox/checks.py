@@ -128,6 +128,8 @@ def check_attributes(attrs: dict[str, Any], field: str, count_field: str) -> lis
             problems.append(problem(path, "must be a boolean"))
         elif name == "_timestamp" and not is_int(value):
             problems.append(problem(path, "must be an integer unix timestamp"))
+        # Nested objects/arrays as values are UNCONFIRMED (the spec lists string, integer,
+        # boolean): accepted, and measured by their JSON encoding.
         elif name not in CONTROL_KEYS and value is not None and value_size(value) > ATTR_VALUE_LIMIT:
             problems.append(
                 problem(path, f"value is {value_size(value)} bytes; the limit is {ATTR_VALUE_LIMIT}", "too_long")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 # Recognisable on purpose: anyone who sees these in a log or a screenshot knows
 # they belong to the offline sandbox and not to a real Customer.io workspace.
@@ -13,12 +13,29 @@ DEMO_APP_KEY = "sandbox-app-key-0001"
 DEMO_WRITE_KEY = "sandbox-write-key-0001"
 DEMO_WORKSPACE_ID = 4242
 
-DEMO_CREDENTIALS: dict[str, str] = {
-    "site_id": DEMO_SITE_ID,
-    "track_key": DEMO_TRACK_KEY,
-    "app_key": DEMO_APP_KEY,
-    "write_key": DEMO_WRITE_KEY,
-}
+
+
+@dataclass(frozen=True)
+class DemoCredentials:
+    """The demo keys; readable as attributes (``.site_id``) or as a mapping (``["site_id"]``)."""
+
+    site_id: str = DEMO_SITE_ID
+    track_key: str = DEMO_TRACK_KEY
+    app_key: str = DEMO_APP_KEY
+    write_key: str = DEMO_WRITE_KEY
+    workspace_id: int = DEMO_WORKSPACE_ID
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self, name)
+
+    def keys(self) -> tuple[str, ...]:
+        return ("site_id", "track_key", "app_key", "write_key", "workspace_id")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: self[k] for k in self.keys()}
+
+
+DEMO_CREDENTIALS = DemoCredentials()
 
 REGIONS = ("us", "eu")
 APIS = ("track", "app", "cdp")

@@ -1,4 +1,8 @@
-"""A sliding one-second window over authenticated requests."""
+"""A sliding one-second window over authenticated requests (all APIs share it).
+
+Whether the real servers send Retry-After on 429 is UNCONFIRMED; the sandbox always
+does, in integer seconds, since the console's retry logic is built to honour it.
+"""
 from __future__ import annotations
 
 import math

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import unquote
 
-from .messages import ApiRequest, ApiResponse
+from .messages import ApiResponse
 
 Handler = Callable[..., ApiResponse]
 
@@ -54,6 +54,3 @@ def _match_pattern(pattern: tuple[str, ...], segments: list[str]) -> dict[str, s
             return None
     return params
 
-
-def dispatch(request: ApiRequest, route_: Route, sandbox: object) -> ApiResponse:
-    return route_.handler(sandbox, request)

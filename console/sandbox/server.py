@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import uvicorn
 from starlette.applications import Starlette
 
 from .app import create_app
 from .config import SandboxConfig
 from .sandbox import Sandbox
+
+if TYPE_CHECKING:
+    import uvicorn
 
 START_TIMEOUT = 10.0
 
@@ -24,6 +26,8 @@ class RunningSandbox:
         self.sandbox: Sandbox = app.state.sandbox
         self.host = host
         self.scheme = "https" if ssl_certfile else "http"
+        import uvicorn  # only when serving over a socket; in-process use does not need it
+
         self._config = uvicorn.Config(
             app, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
             lifespan="off", log_level="warning", access_log=False,
@@ -31,6 +35,7 @@ class RunningSandbox:
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self.port: int | None = None
+        self._failure: str | None = None
 
     @property
     def root_url(self) -> str:
@@ -47,15 +52,18 @@ class RunningSandbox:
         if self._thread is not None:
             return self
         self.sandbox.interrupt.clear()
+        import uvicorn
+
         server = uvicorn.Server(self._config)
-        thread = threading.Thread(target=server.run, name="cio-sandbox", daemon=True)
+        thread = threading.Thread(target=self._serve, args=(server,), name="cio-sandbox", daemon=True)
         self._server, self._thread = server, thread
         thread.start()
         deadline = time.monotonic() + START_TIMEOUT
         while not server.started:
             if not thread.is_alive():
                 self._thread = None
-                raise RuntimeError(f"the sandbox server failed to start on {self.host}:{self._config.port}")
+                raise RuntimeError(f"the sandbox server failed to start on {self.host}:{self._config.port}"
+                                   f" ({self._failure or 'unknown error'})")
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("the sandbox server did not start in time")
@@ -63,6 +71,15 @@ class RunningSandbox:
         # uvicorn bound the port itself (which keeps TCP_NODELAY on); read back the real one.
         self.port = server.servers[0].sockets[0].getsockname()[1]
         return self
+
+    def _serve(self, server: uvicorn.Server) -> None:
+        try:
+            server.run()
+        except SystemExit as exc:
+            # uvicorn exits when it cannot bind; keep that inside this thread.
+            self._failure = f"uvicorn exited with status {exc.code}; is the port already in use?"
+        except Exception as exc:  # noqa: BLE001 - reported by start()
+            self._failure = f"{type(exc).__name__}: {exc}"
 
     def stop(self) -> None:
         server, thread = self._server, self._thread

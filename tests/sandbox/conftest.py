@@ -84,3 +84,12 @@ async def attributes(client: httpx.AsyncClient, customer_id: str, id_type: str =
 
     return await client.get(f"/app-us/v1/customers/{quote(customer_id, safe='')}/attributes",
                             params={"id_type": id_type}, headers=APP)
+
+
+@pytest.fixture
+def loopback(clock):
+    """A fresh sandbox served by uvicorn on a real loopback port."""
+    from console.sandbox import serve_in_thread
+
+    with serve_in_thread(SandboxConfig(clock=clock)) as running:
+        yield running

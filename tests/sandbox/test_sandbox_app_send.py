@@ -205,3 +205,20 @@ async def test_push_field_errors(client):
     assert r.json() == {"meta": {"error": "custom_data.n: must be a string"}}
     r = await client.post(PUSH, json={**body, "transactional_message_id": "welcome"}, headers=APP)
     assert r.status_code == 400
+
+
+async def test_send_sms_in_app_inbox(client):
+    base = {"transactional_message_id": 1, "identifiers": {"id": "user_1002"}}
+    r = await client.post("/app-us/v1/send/sms", json={**base, "to": "+15551234567"}, headers=APP)
+    assert r.status_code == 200
+    r = await client.post("/app-us/v1/send/sms", json={**base, "to": "555-1234"}, headers=APP)
+    assert r.status_code == 400
+    assert r.json() == {"meta": {"error": "to: must be a phone number in E.164 format, like +15551234567"}}
+    r = await client.post("/app-us/v1/send/sms", json=base, headers=APP)
+    assert r.json() == {"meta": {"error": "to: is required"}}
+    for channel in ("in_app", "inbox_message"):
+        r = await client.post(f"/app-us/v1/send/{channel}", json={**base, "message_data": {"x": 1}}, headers=APP)
+        assert r.status_code == 200
+        r = await client.post(f"/app-us/v1/send/{channel}", json={"identifiers": {"id": "u"}}, headers=APP)
+        assert r.json() == {"meta": {"error": "transactional_message_id: is required"}}
+    assert [d["channel"] for d in (await state(client))["deliveries"]] == ["sms", "in_app", "inbox_message"]
