@@ -62,6 +62,7 @@ class Check:
 class _Context:
     creds: Credentials
     client: httpx.AsyncClient
+    policy: RetryPolicy = POLICY
     workspace_id: int | None = None
     workspace_region: str | None = None
     secrets: list[str] = field(default_factory=list)
@@ -75,6 +76,7 @@ async def run_connection_test(
     client: httpx.AsyncClient,
     *,
     on_check: Callable[[Check], None] | None = None,
+    policy: RetryPolicy = POLICY,
 ) -> list[Check]:
     """Run every check in order (Track, Region, App, Write); `on_check` sees each as it
     completes, so a screen can fill its rows in place."""
@@ -83,7 +85,7 @@ async def run_connection_test(
         pairs.append((creds.site_id, creds.track_key))
     if creds.write_key:
         pairs.append((creds.write_key, ""))
-    ctx = _Context(creds, client, secrets=secret_variants(creds.secrets(), pairs))
+    ctx = _Context(creds, client, policy, secrets=secret_variants(creds.secrets(), pairs))
     checks: list[Check] = []
 
     def done(check: Check) -> None:
@@ -130,7 +132,7 @@ def _other(region: Region) -> Region:
 # -- calls -------------------------------------------------------------------------------
 async def _read(ctx: _Context, api: API, path: str, creds: Credentials | None = None) -> Exchange:
     req = build_read(api, creds or ctx.creds, path)
-    return await perform(req, ctx.client, repeat_safe=True, policy=POLICY)
+    return await perform(req, ctx.client, repeat_safe=True, policy=ctx.policy)
 
 
 async def _write_call(ctx: _Context, creds: Credentials | None = None) -> Exchange:
@@ -139,7 +141,7 @@ async def _write_call(ctx: _Context, creds: Credentials | None = None) -> Exchan
     req.headers["Content-Type"] = "application/json"
     req.headers["X-Strict-Mode"] = "1"
     # Repeat-safe: the batch is empty, so a second delivery changes nothing either.
-    return await perform(req, ctx.client, repeat_safe=True, policy=POLICY)
+    return await perform(req, ctx.client, repeat_safe=True, policy=ctx.policy)
 
 
 def _in_other_region(creds: Credentials, api: API) -> Credentials | None:

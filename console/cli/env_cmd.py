@@ -141,8 +141,8 @@ def cmd_show(args, store: EnvironmentStore) -> int:
         print_json(data | {"base_urls": {api.value: env.base_url(api) for api in _apis()}})
     else:
         print(f"{env.name}{'  [protected]' if env.protected else ''}{'  (last used)' if data['last_used'] else ''}")
-        print(f"  region   {env.region.value.upper()}")
-        print(f"  Site ID  {env.site_id or '- (not set)'}")
+        print(f"  {'Region':<14} {env.region.value.upper()}")
+        print(f"  {'Site ID':<14} {env.site_id or '- (not set)'}")
         for kind in KEY_KINDS:
             state = "unknown" if status is None else ("set (in the OS keyring)" if status[kind] else "not set")
             print(f"  {KEY_LABEL[kind]:<14} {state}")
