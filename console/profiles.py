@@ -437,3 +437,14 @@ def credentials_for(
         name=stored.name,
         protected=stored.protected,
     )
+
+
+def __getattr__(name: str) -> Any:
+    # The connection test lives in its own module (it imports httpx); re-exported here
+    # lazily so `from console.profiles import run_connection_test` works without making
+    # every `send --env` pay for that import.
+    if name in ("run_connection_test", "Check"):
+        from console import connection_test
+
+        return getattr(connection_test, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
