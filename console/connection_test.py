@@ -15,7 +15,7 @@ from typing import Callable
 
 import httpx
 
-from console.apis import API, Region, base_url
+from console.apis import API, Region
 from console.credentials import ENV_KEYS, ENV_REGION, ENV_SITE_ID, Credentials
 from console.errors_body import api_errors
 from console.exchange import Exchange

@@ -1,9 +1,9 @@
 """Stored environments: settings in a TOML file, keys in the OS keyring.
 
-The file (`environments.toml` under platformdirs' user config dir for `cio-console`)
-holds only what is not secret: region, Site ID, the protected flag, base-URL overrides
-(for the sandbox) and which environment was used last. It is written atomically, the
-file owner-only (0600) in an owner-only directory (0700). Keys go to a `KeyStore`.
+The file (`environments.toml` under platformdirs' user config dir for `cio-console`,
+see `console.env_file`) holds only what is not secret: region, Site ID, the protected
+flag, base-URL overrides (for the sandbox) and which environment was used last, written
+owner-only. Keys go to a `KeyStore` (`console.keystore`): the OS keyring.
 
 Environment variables and a stored environment (`credentials_for`): each CIO_* variable
 that is set overrides that one field of the stored environment, field by field, so a
@@ -14,78 +14,33 @@ environment supplies the rest. The credentials' `source` names every override, a
 from __future__ import annotations
 
 import os
-import re
-import tempfile
-import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping
 
 from console.apis import API, Region, parse_region
 from console.credentials import ENV_KEYS, ENV_REGION, ENV_SITE_ID, ENV_URLS, Credentials
+from console.env_file import (
+    CONFIG_FILE,
+    ConfigFileError,
+    Environment,
+    check_key,
+    check_name,
+    check_site_id,
+    check_url,
+    clean_urls,
+    default_config_dir,
+    read_file,
+    write_file,
+)
 from console.keystore import KEY_KINDS, KeyringUnavailable, KeyStore, MemoryKeyStore, check_kind
 
-APP_NAME = "cio-console"
-CONFIG_FILE = "environments.toml"
-DEFAULT_NAMES = ("Editor", "Staging", "Production")
-PROTECTED_BY_DEFAULT = frozenset({"Production"})
-
-# Letters, digits, space, dot, dash, underscore; no ':' (it separates the keyring
-# entry name) and nothing a shell or a TOML key would need quoting tricks for.
-NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 ._-]{0,38}[A-Za-z0-9._-])?$")
-NAME_RULE = "1-40 characters: letters, digits, space, '.', '-', '_' (starting with a letter or digit)"
 EDITABLE = frozenset({"region", "site_id", "protected", "sandbox_root", "urls"})
 
 __all__ = [
     "Environment", "EnvironmentStore", "UnknownEnvironment", "ConfigFileError", "KeyStore",
     "MemoryKeyStore", "KeyringUnavailable", "credentials_for", "env_overrides", "default_config_dir",
 ]
-
-
-@dataclass
-class Environment:
-    name: str
-    region: Region
-    site_id: str | None
-    protected: bool
-    sandbox_root: str | None = None
-    urls: dict[API, str] = field(default_factory=dict)
-
-    def base_url(self, api: API) -> str:
-        return Credentials(region=self.region, sandbox_root=self.sandbox_root, urls=self.urls).base_url(api)
-
-    @property
-    def custom_hosts(self) -> bool:
-        return bool(self.sandbox_root or self.urls)
-
-    def to_toml(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"region": self.region.value, "protected": self.protected}
-        if self.site_id:
-            data["site_id"] = self.site_id
-        if self.sandbox_root:
-            data["sandbox_root"] = self.sandbox_root
-        if self.urls:
-            data["urls"] = {api.value: url for api, url in self.urls.items()}
-        return data
-
-    @classmethod
-    def from_toml(cls, name: str, data: Mapping[str, Any], where: str) -> "Environment":
-        if not isinstance(data, Mapping):
-            raise ConfigFileError(f"{where}: [environments.{name}] must be a table")
-        try:
-            region = parse_region(str(data.get("region", "us")))
-            urls = {API(k): _check_url(str(v), f"urls.{k}") for k, v in dict(data.get("urls") or {}).items()}
-            root = data.get("sandbox_root")
-            return cls(
-                name=name,
-                region=region,
-                site_id=_check_site_id(data.get("site_id")),
-                protected=bool(data.get("protected", False)),
-                sandbox_root=_check_url(str(root), "sandbox_root") if root else None,
-                urls=urls,
-            )
-        except ValueError as exc:
-            raise ConfigFileError(f"{where}: environment {name!r}: {exc}") from None
 
 
 class UnknownEnvironment(KeyError):
@@ -101,58 +56,6 @@ class UnknownEnvironment(KeyError):
 
     def __str__(self) -> str:
         return self.message
-
-
-class ConfigFileError(ValueError):
-    """The environments file cannot be read; the message names the file and the problem."""
-
-
-def default_config_dir() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
-
-
-def defaults() -> list[Environment]:
-    return [Environment(n, Region.US, None, n in PROTECTED_BY_DEFAULT) for n in DEFAULT_NAMES]
-
-
-def check_name(name: str) -> str:
-    if not isinstance(name, str) or not NAME_RE.match(name):
-        raise ValueError(f"environment name {name!r} is not valid: use {NAME_RULE}")
-    return name
-
-
-def _check_site_id(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    if not text:
-        return None
-    if any(c.isspace() for c in text) or ":" in text or not text.isprintable():
-        raise ValueError(f"Site ID {text!r} is not valid: it has no spaces or ':' "
-                         "(copy it from Settings > Workspace Settings > API Credentials)")
-    return text
-
-
-def _check_url(value: str, what: str) -> str:
-    text = value.strip().rstrip("/")
-    if not re.match(r"^https?://[^\s/]+(/\S*)?$", text):
-        raise ValueError(f"{what} {value!r} is not a URL: use http(s)://host[:port][/path]")
-    return text
-
-
-def _check_key(kind: str, value: str) -> str:
-    from console.credentials import KEY_LABEL
-
-    text = (value or "").strip()
-    if not text:
-        raise ValueError(f"the {KEY_LABEL[kind]} is empty; nothing was stored")
-    if any(c.isspace() for c in text) or not text.isprintable():
-        # Say what is wrong without echoing any of the key.
-        raise ValueError(f"the {KEY_LABEL[kind]} contains spaces or control characters; "
-                         "paste the key alone (nothing was stored)")
-    return text
 
 
 class EnvironmentStore:
@@ -177,51 +80,10 @@ class EnvironmentStore:
 
     # -- reading and writing the file ---------------------------------------------
     def _load(self) -> tuple[list[Environment], str | None]:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return defaults(), None
-        except OSError as exc:
-            raise ConfigFileError(f"cannot read {self.path}: {exc.strerror or exc}") from None
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigFileError(f"{self.path} is not valid TOML ({exc}); fix or remove it") from None
-        table = data.get("environments") or {}
-        if not isinstance(table, dict):
-            raise ConfigFileError(f"{self.path}: `environments` must be a table")
-        envs = [Environment.from_toml(name, body, str(self.path)) for name, body in table.items()]
-        last = data.get("last_used")
-        return envs, last if isinstance(last, str) else None
+        return read_file(self.path)
 
     def _save(self, envs: list[Environment], last_used: str | None) -> None:
-        import tomli_w
-
-        data: dict[str, Any] = {}
-        if last_used:
-            data["last_used"] = last_used
-        data["environments"] = {env.name: env.to_toml() for env in envs}
-        text = ("# cio-console environments. No keys here: they live in the OS keyring\n"
-                "# (service \"cio-console\"). Edit with `cio-console env ...` or the console.\n\n"
-                + tomli_w.dumps(data))
-        self._write_private(text)
-
-    def _write_private(self, text: str) -> None:
-        directory = self.config_dir
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(directory, 0o700)
-        # mkstemp creates the file 0600; os.replace makes the write atomic.
-        fd, tmp = tempfile.mkstemp(prefix=".environments-", suffix=".toml", dir=directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_file(self.path, envs, last_used)
 
     @staticmethod
     def _index(envs: list[Environment], name: str) -> int:
@@ -252,10 +114,10 @@ class EnvironmentStore:
         env = Environment(
             name=name,
             region=region if isinstance(region, Region) else parse_region(region),
-            site_id=_check_site_id(site_id),
+            site_id=check_site_id(site_id),
             protected=bool(protected),
-            sandbox_root=_check_url(sandbox_root, "sandbox_root") if sandbox_root else None,
-            urls=_clean_urls(urls or {}),
+            sandbox_root=check_url(sandbox_root, "sandbox_root") if sandbox_root else None,
+            urls=clean_urls(urls or {}),
         )
         envs.append(env)
         self._save(envs, last)
@@ -276,14 +138,14 @@ class EnvironmentStore:
             r = changes["region"]
             values["region"] = r if isinstance(r, Region) else parse_region(r)
         if "site_id" in changes:
-            values["site_id"] = _check_site_id(changes["site_id"])
+            values["site_id"] = check_site_id(changes["site_id"])
         if "protected" in changes:
             values["protected"] = bool(changes["protected"])
         if "sandbox_root" in changes:
             root = changes["sandbox_root"]
-            values["sandbox_root"] = _check_url(root, "sandbox_root") if root else None
+            values["sandbox_root"] = check_url(root, "sandbox_root") if root else None
         if "urls" in changes:
-            values["urls"] = _clean_urls(changes["urls"] or {})
+            values["urls"] = clean_urls(changes["urls"] or {})
         envs[i] = replace(env, **values)
         self._save(envs, last)
         return envs[i]
@@ -323,7 +185,7 @@ class EnvironmentStore:
     # -- keys ----------------------------------------------------------------------
     def set_key(self, name: str, kind: str, value: str) -> None:
         env = self.get(name)
-        self.keys.set(env.name, check_kind(kind), _check_key(kind, value))
+        self.keys.set(env.name, check_kind(kind), check_key(kind, value))
 
     def delete_key(self, name: str, kind: str) -> bool:
         env = self.get(name)
@@ -364,18 +226,6 @@ class EnvironmentStore:
     def set_last_used(self, name: str) -> None:
         envs, _ = self._load()
         self._save(envs, envs[self._index(envs, name)].name)
-
-
-def _clean_urls(urls: Mapping[API | str, str]) -> dict[API, str]:
-    out: dict[API, str] = {}
-    for api, url in urls.items():
-        try:
-            key = api if isinstance(api, API) else API(str(api).strip().lower())
-        except ValueError:
-            raise ValueError(f"unknown API {api!r} for a base URL: use track, app or pipelines") from None
-        if url:
-            out[key] = _check_url(url, f"the {key.value} base URL")
-    return out
 
 
 def env_overrides(environ: Mapping[str, str] | None = None) -> list[str]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -24,31 +23,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, OptionList, RadioButton, RadioSet, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, RadioButton, RadioSet, Static
 
 from console.apis import Region
 from console.credentials import KEY_LABEL, Credentials
 from console.keystore import KEY_KINDS, KeyringUnavailable
 from console.profiles import Environment, EnvironmentStore, UnknownEnvironment
+from screens.environment_parts import CheckRows, FormValues, KeyRow, compose_form, env_option, form_credentials
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-CHECK_KEYS = ("track", "region", "app", "write")
-MARK = {"pass": ("✓ ", "bold $success"), "fail": ("✗ ", "bold $error"), "skip": ("– ", "$text-muted")}
-
 ClientFactory = Callable[[Credentials], Any]
-
-
-@dataclass
-class FormValues:
-    region: Region
-    site_id: str
-    protected: bool
-    keys: dict[str, str] = field(default_factory=dict)  # only what was typed
-
-    def differs_from(self, env: Environment) -> bool:
-        return (self.region != env.region or self.site_id != (env.site_id or "")
-                or self.protected != env.protected or any(self.keys.values()))
 
 
 class EnvironmentScreen(Screen):
@@ -86,7 +70,6 @@ class EnvironmentScreen(Screen):
         self.envs: list[Environment] = []
         self._loading = False
         self._leave_armed = False
-        self._remove_armed: str | None = None
 
     # -- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -95,37 +78,8 @@ class EnvironmentScreen(Screen):
             with Vertical(id="env-side"):
                 yield OptionList(id="env-list")
                 yield Input(placeholder="New environment name, then Enter", id="env-new-name")
-            with VerticalScroll(id="env-form"):
-                yield Static(id="env-title")
-                with Horizontal(classes="row"):
-                    yield Label("Region", classes="row-label")
-                    with RadioSet(id="env-region", compact=True):
-                        yield RadioButton("US", id="region-us", value=True, compact=True)
-                        yield RadioButton("EU", id="region-eu", compact=True)
-                with Horizontal(classes="row"):
-                    yield Label("Site ID", classes="row-label")
-                    yield Input(id="env-site-id", compact=True,
-                                placeholder="Settings > Workspace Settings > API Credentials")
-                for kind in KEY_KINDS:
-                    with Horizontal(classes="row key-row"):
-                        yield Label(KEY_LABEL[kind].removesuffix(" API key") + " key", classes="row-label")
-                        yield Input(id=f"key-{kind}", password=True, compact=True, classes="key")
-                        yield Button("Remove", id=f"remove-{kind}", compact=True, classes="remove")
-                with Horizontal(classes="row", id="env-toggles"):
-                    yield Label("", classes="row-label")
-                    yield Checkbox("Reveal keys", id="env-reveal-box", compact=True)
-                    yield Checkbox("Protected (sends and deletes ask to confirm)", id="env-protected",
-                                   compact=True)
-                with Horizontal(classes="row", id="env-buttons"):
-                    yield Label("", classes="row-label")
-                    yield Button("Save", id="env-save-button", variant="primary", compact=True)
-                    yield Button("Test connection", id="env-test-button", compact=True)
-                    yield Button("Use this environment", id="env-use-button", variant="success", compact=True)
-                yield Static(id="env-message")
-                yield Button("Keep keys in memory for this run", id="env-memory", compact=True)
-                with Vertical(id="env-checks"):
-                    for key in CHECK_KEYS:
-                        yield Static(id=f"check-{key}", classes="check")
+            with VerticalScroll(id="env-form", can_focus=False):
+                yield from compose_form()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -152,12 +106,7 @@ class EnvironmentScreen(Screen):
         with listing.prevent(OptionList.OptionHighlighted):
             listing.clear_options()
             for env in self.envs:
-                parts: list = [(env.name, "bold"), f"  {env.region.value.upper()}"]
-                if env.protected:
-                    parts.append(("  ● protected", "$error"))
-                if env.name in self.drafts:
-                    parts.append(("  * unsaved", "$warning"))
-                listing.add_option(Option(Content.assemble(*parts), id=env.name))
+                listing.add_option(env_option(env, env.name in self.drafts))
             if self.current in {e.name for e in self.envs}:
                 listing.highlighted = listing.get_option_index(self.current)
 
@@ -219,7 +168,7 @@ class EnvironmentScreen(Screen):
         finally:
             self._loading = False
         self._show_title()
-        self._clear_checks()
+        self.query_one(CheckRows).clear()
         self._message("")
         self._refresh_list()
         self.key_status = None
@@ -254,20 +203,9 @@ class EnvironmentScreen(Screen):
             self._placeholders()
 
     def _placeholders(self, unknown: bool = False) -> None:
-        for kind in KEY_KINDS:
-            key_input = self.query_one(f"#key-{kind}", Input)
-            remove = self.query_one(f"#remove-{kind}", Button)
-            stored = bool(self.key_status and self.key_status.get(kind))
-            if unknown:
-                key_input.placeholder = "the keyring cannot be read: type the key to use it"
-            elif self.key_status is None:
-                key_input.placeholder = "…"
-            else:
-                key_input.placeholder = ("stored in the OS keyring: type to replace" if stored
-                                         else "not set: paste the key here")
-            remove.disabled = not stored
-            remove.label = "Remove"
-        self._remove_armed = None
+        for row in self.query(KeyRow):
+            stored = None if self.key_status is None else self.key_status.get(row.kind, False)
+            row.show_status(stored, unreadable=unknown)
 
     @on(Input.Changed)
     @on(Checkbox.Changed, "#env-protected")
@@ -362,19 +300,10 @@ class EnvironmentScreen(Screen):
         if name == self.current:
             self.run_worker(partial(self._load_key_status, name), group="status", exclusive=True)
 
-    @on(Button.Pressed, ".remove")
-    def _remove_pressed(self, event: Button.Pressed) -> None:
-        kind = (event.button.id or "").removeprefix("remove-")
-        if self.current is None or kind not in KEY_KINDS:
-            return
-        if self._remove_armed != kind:
-            # Removing a stored key cannot be undone: ask for a second press.
-            for other in KEY_KINDS:
-                self.query_one(f"#remove-{other}", Button).label = "Remove"
-            self._remove_armed = kind
-            event.button.label = "Press again"
-            return
-        self.run_worker(partial(self._remove_key, self.current, kind), group="save", exclusive=True)
+    @on(KeyRow.RemoveRequested)
+    def _remove_requested(self, event: KeyRow.RemoveRequested) -> None:
+        if self.current is not None:
+            self.run_worker(partial(self._remove_key, self.current, event.kind), group="save", exclusive=True)
 
     async def _remove_key(self, name: str, kind: str) -> None:
         try:
@@ -391,55 +320,33 @@ class EnvironmentScreen(Screen):
         if self.current is not None:
             self.run_worker(partial(self._test, self.current, self.form_values()), group="test", exclusive=True)
 
-    def _clear_checks(self) -> None:
-        for key in CHECK_KEYS:
-            row = self.query_one(f"#check-{key}", Static)
-            row.update("")
-            row.remove_class("-pass", "-fail", "-skip")
-
     async def _credentials(self, name: str, values: FormValues) -> Credentials:
-        """The stored credentials with the form on top: test before saving."""
         try:
-            creds = await asyncio.to_thread(self.store.credentials, name)
+            stored = await asyncio.to_thread(self.store.credentials, name)
         except KeyringUnavailable as exc:
             self._keyring_problem(exc)
-            env = self._env(name)
-            creds = Credentials(region=env.region, site_id=env.site_id, sandbox_root=env.sandbox_root,
-                                urls=dict(env.urls), source=f"environment {name}", name=name, protected=env.protected)
-        typed = {f"{kind}_key": value for kind, value in values.keys.items() if value}
-        return replace(creds, region=values.region, site_id=values.site_id or None, **typed)
+            stored = None
+        return form_credentials(stored, self._env(name), values)
 
     async def _test(self, name: str, values: FormValues) -> list:
-        from console.connection_test import NAMES, run_connection_test
+        from console.connection_test import run_connection_test
 
         creds = await self._credentials(name, values)
         if not (creds.track_key or creds.app_key or creds.write_key):
             self._message("Nothing to test: type at least one key (or save one) first.", error=True)
             return []
-        self._clear_checks()
-        for key in CHECK_KEYS:
-            self.query_one(f"#check-{key}", Static).update(Content.styled(f"… {NAMES[key]}", "$text-muted"))
+        self.query_one(CheckRows).pending()
         unsaved = " (with the unsaved values in the form)" if values.differs_from(self._env(name)) else ""
         self._message(f"Testing {name}{unsaved}…")
         client = self.client_factory(creds) if self.client_factory else _default_client()
         try:
-            checks = await run_connection_test(creds, client, on_check=self._show_check)
+            checks = await run_connection_test(creds, client, on_check=self.query_one(CheckRows).show)
         finally:
             await client.aclose()
         failed = [c for c in checks if c.ok is False]
         self._message(f"{name}: {len(failed)} check{'s' if len(failed) != 1 else ''} failed." if failed
                       else f"{name}: every key that is set works.", error=bool(failed))
         return checks
-
-    def _show_check(self, check: Any) -> None:
-        row = self.query_one(f"#check-{check.key}", Static)
-        mark, style = MARK[check.status]
-        parts: list = [(mark, style), (check.name, "bold"), "\n  ", check.detail]
-        if check.ok is False and check.fix:
-            parts += ["\n  ", ("Fix: ", "bold"), check.fix]
-        row.update(Content.assemble(*parts))
-        row.remove_class("-pass", "-fail", "-skip")
-        row.add_class(f"-{check.status}")
 
     # -- switching, adding, leaving -------------------------------------------------------------
     @on(Button.Pressed, "#env-use-button")

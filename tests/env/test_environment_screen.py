@@ -4,7 +4,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from textual.app import App
-from textual.widgets import Button, Input, RadioButton, Static
+from textual.widgets import Button, Input, Static
 
 from console.keystore import SERVICE, MemoryKeyStore
 from console.profiles import EnvironmentStore
