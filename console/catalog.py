@@ -10,6 +10,9 @@ from console.spec import ActionSpec
 ACTION_MODULES = (
     "console.actions.track",
     "console.actions.app_send",
+    "console.actions.app_send_more",
+    "console.actions.track_v2",
+    "console.actions.pipelines",
 )
 
 

@@ -29,6 +29,8 @@ def action_as_dict(action: type[ActionSpec]) -> dict[str, Any]:
                 "help": f.meta.help,
                 "example": f.meta.example,
                 **({"choices": list(f.meta.choices)} if f.meta.choices else {}),
+                **({"prefill": f.meta.prefill} if f.meta.prefill else {}),
+                **({"filled_when_empty": f.meta.filled_when_empty} if f.meta.filled_when_empty else {}),
             }
             for f in action.field_specs()
         ],

@@ -71,4 +71,8 @@ def api_errors(text: str | None) -> list[ApiError]:
         out.append(_from_text(body["message"]))
     if not out and isinstance(body.get("error"), str):
         out.append(_from_text(body["error"]))
+    if not out and isinstance(body.get("error"), dict):  # {"error": {"message", "field"|"code"}}
+        err = _from_item(body["error"])
+        if err:
+            out.append(err)
     return out

@@ -70,7 +70,13 @@ class Exchange:
 
     @property
     def ok(self) -> bool:
-        return self.response is not None and 200 <= self.response.status < 300
+        # 207 Multi-Status (Track v2 batch) means some operations failed: not a success.
+        return self.response is not None and 200 <= self.response.status < 300 and not self.partial
+
+    @property
+    def partial(self) -> bool:
+        """Some operations of a batch were applied and others failed (207)."""
+        return self.response is not None and self.response.status == 207
 
     @property
     def status(self) -> int | None:

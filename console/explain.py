@@ -3,6 +3,7 @@ and what to do next. The CLI and the UI both show this text, so they never disag
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
@@ -31,13 +32,20 @@ class Explanation:
     delivered: str = "no"
     offer_connection_test: bool = False
     retry_after: float | None = None
+    # A 207 partial failure: each failed operation (console.partial.ItemFailure as dicts).
+    items: list[dict] = dataclasses.field(default_factory=list)  # `field` is shadowed above
 
     def text(self) -> str:
         lines = [self.title, f"Why: {self.cause}"]
-        if self.api_message:
+        if self.api_message and not self.items:
             lines.append(f"Customer.io said: {self.api_message}")
         if self.field:
             lines.append(f"Field: {self.field}")
+        if self.items:
+            from console.partial import ItemFailure
+
+            lines.append("Failed operations (index in the batch, the operation, [field]: message):")
+            lines += [f"  {ItemFailure(**item).text()}" for item in self.items]
         lines += [f"Next: {step}" for step in self.steps]
         return "\n".join(lines)
 
@@ -87,6 +95,8 @@ def explain(
     what = action.INFO.title if action else f"{ex.request.method} request"
     base = dict(api_message=message, delivered=ex.delivered, field=_field_for(action, errors))
 
+    if ex.partial:
+        return _partial(ex, what, base)
     if 300 <= status < 400:
         return _redirect(ex, api, what, base)
     if status == 401:
@@ -136,6 +146,26 @@ def explain(
         "Customer.io answered with a status this console does not expect for this action.",
         ["Look at the response body and headers in the inspector."],
         **base,
+    )
+
+
+def _partial(ex: Exchange, what: str, base: dict) -> Explanation:
+    from console.partial import _operations, item_failures
+
+    failures = item_failures(ex)
+    total = len(_operations(ex))
+    failed = len({f.index for f in failures}) or len(failures)
+    counts = f"{failed} of {total}" if total else str(failed)
+    rest = total - failed
+    applied = (f" The other {rest} {'was' if rest == 1 else 'were'} applied." if total and rest > 0 else "")
+    indexes = ", ".join(str(i) for i in sorted({f.index for f in failures if f.index is not None}))
+    return Explanation(
+        f"{_status_line(ex)}: {counts} operations of the {what} request failed",
+        "Customer.io applied the operations it could and rejected the ones listed." + applied,
+        [f"Fix the failed operations (index {indexes or '?'}) and send a batch of only those; "
+         "sending the whole batch again would repeat the applied ones."],
+        items=[f.to_dict() for f in failures],
+        **{**base, "field": "batch"},
     )
 
 

@@ -44,6 +44,10 @@ class FieldMeta:
     # The field is required by the API even though it may be left out here because the
     # console fills it in (shown in the preview); the help says how.
     filled_when_empty: str | None = None
+    # A value the console can offer before the user types anything, by name: forms fill
+    # it in generically (`console.prefill.prefill_values`). "anonymous_id": the
+    # environment's current anonymous id (console/anonymous.py).
+    prefill: str | None = None
 
     def example_text(self) -> str:
         """The example as a user would type it into a form or a JSON document."""

@@ -142,6 +142,10 @@ class ActionSpec(BaseModel):
         """The field an API error's wire path refers to ("device.platform" -> platform)."""
         if not path:
             return None
+        import re
+
+        # "batch[2].identifiers" and "cio_relationships[0]" name the array field.
+        path = re.sub(r"\[\d+\]", "", path)
         if path == "identifier":  # the person named in the URL path
             path_fields = [f for f in cls.field_specs() if f.meta.where == Where.PATH]
             if path_fields:
@@ -228,6 +232,18 @@ class ActionSpec(BaseModel):
     def cross_checks(self) -> list[FieldProblem]:
         """Rules that involve several fields or the API's own constraints."""
         return []
+
+    def confirmation(self) -> str | None:
+        """What a protected environment asks the user to type before sending, or None when
+        this input needs no confirmation. Actions whose danger depends on the input (Track
+        v2: only deletes, suppressions and merges) override it."""
+        info = self.INFO
+        if not info.guarded or not info.confirm_field:
+            return None
+        value = self.value(info.confirm_field)
+        if isinstance(value, dict) and len(value) == 1:  # {"id": "u1"} -> "u1"
+            value = next(iter(value.values()))
+        return None if value is None else str(value)
 
     # ---- the request ------------------------------------------------------------
     def value(self, name: str) -> Any:

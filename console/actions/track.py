@@ -131,10 +131,12 @@ class TrackAnonymous(ActionSpec):
         FieldMeta(
             label="Anonymous ID",
             help="Anonymous visitor identifier; events merge into the person later identified "
-            "with the same anonymous_id",
+            "with the same anonymous_id. Prefilled with this environment's current anonymous id "
+            "(`cio-console anon show`)",
             kind=Kind.IDENTIFIER,
             example="anon_abc123",
             max_bytes=ID_BYTES,
+            prefill="anonymous_id",
         ),
     ]
     event_name: Annotated[str, EVENT_NAME]

@@ -52,7 +52,8 @@ def _describe(action) -> str:
         f"  {info.method} {info.path}   [{info.api.title}, {info.api.key_name}]",
     ]
     if info.guarded:
-        lines.append(f"  Protected environments ask you to type the {info.confirm_field} to confirm.")
+        lines.append(f"  Protected environments ask you to type the {info.confirm_field} to confirm."
+                     if info.confirm_field else "  Protected environments ask you to confirm before it is sent.")
     lines.append("")
     lines.append("Fields (* = required):")
     for f in action.field_specs():

@@ -116,7 +116,7 @@ def check_attributes(attrs: dict[str, Any], field: str, count_field: str) -> lis
             )
             continue
         if name in ("id", "email"):
-            text = as_identifier_value(value)
+            text = as_identifier_value(value) if name == "id" else value if isinstance(value, str) else None
             if value is not None and text is None:
                 problems.append(problem(path, "must be a string"))
             elif name == "id" and text is not None:

@@ -43,7 +43,7 @@ class ApiRequest:
             else:
                 try:
                     self._json = (True, json.loads(self.body))
-                except (ValueError, UnicodeDecodeError):
+                except (ValueError, UnicodeDecodeError, RecursionError):
                     self._json = (False, None)
         return self._json
 

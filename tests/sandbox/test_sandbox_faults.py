@@ -1,6 +1,8 @@
 """Injected faults over HTTP: status, delay + apply, drop, probability, admin API."""
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 
@@ -52,6 +54,11 @@ async def test_delay_with_apply_over_a_socket_times_out_but_delivers(loopback):
     async with httpx.AsyncClient(base_url=loopback.root_url, timeout=0.3) as c:
         with pytest.raises(httpx.ReadTimeout):
             await c.post("/app-us/v1/send/email", json=SEND, headers=APP)
+    # The send was applied before the delay began; wait for it rather than for a time.
+    for _ in range(200):
+        if loopback.sandbox.snapshot()["deliveries"]:
+            break
+        await asyncio.sleep(0.01)
     assert len(loopback.sandbox.snapshot()["deliveries"]) == 1
 
 

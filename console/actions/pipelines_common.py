@@ -1,0 +1,131 @@
+"""What every Pipelines call shares (reference §6): field metadata, the messageId and
+ISO-timestamp handling, and the 32 KB per-call limit."""
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, ClassVar
+from uuid import uuid4
+
+from pydantic import AfterValidator, PrivateAttr
+
+from console.fields import FieldMeta, Kind
+from console.spec import ActionSpec, BuiltBody, FieldProblem
+from console.timestamps import EXAMPLE as ISO_EXAMPLE
+from console.timestamps import check_when, to_iso
+
+V1 = "/v1"
+CALL_LIMIT = 32 * 1024  # reference §8.3: a Pipelines request, and each call in a batch
+# The Journeys destination limits person ids to 150 bytes (reference §8.3); Pipelines
+# itself documents no limit, so the stricter one is checked before anything is sent.
+ID_BYTES = 150
+
+
+def compact_size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+USER_ID_META = FieldMeta(
+    label="User ID",
+    help="Your stable id for the person (their Journeys id). Give a User ID, an Anonymous ID, or both "
+    "(both links the anonymous activity to the person)",
+    kind=Kind.IDENTIFIER,
+    example="user_123",
+    wire="userId",
+    max_bytes=ID_BYTES,
+)
+ANONYMOUS_ID_META = FieldMeta(
+    label="Anonymous ID",
+    help="The visitor's anonymous id, prefilled with this environment's current one "
+    "(`cio-console anon show`; start a new one with `cio-console anon reset`)",
+    kind=Kind.IDENTIFIER,
+    example="3f1c8a5e-8a0e-4c1e-9d7b-2f6a1c0b9e11",
+    wire="anonymousId",
+    prefill="anonymous_id",
+)
+TIMESTAMP_META = FieldMeta(
+    label="Timestamp",
+    help="When it happened: ISO-8601 text or Unix seconds (sent as ISO-8601 UTC); "
+    "defaults to when Customer.io receives the call",
+    kind=Kind.TEXT,
+    example=ISO_EXAMPLE,
+)
+# The official libraries send a uuid4 messageId on every call (reference §6). PIPE-SPEC only
+# says it makes each call unique; whether Customer.io de-duplicates on it is UNCONFIRMED, so
+# nothing here relies on that (a send whose answer was lost is still never repeated).
+MESSAGE_ID_META = FieldMeta(
+    label="Message ID",
+    help="A unique id for this call, as the official libraries send; leave empty for a new "
+    "uuid4 (shown in the preview)",
+    kind=Kind.TEXT,
+    example="022bb90c-bbac-11e4-8dfc-aa07a5b093db",
+    wire="messageId",
+    filled_when_empty="a new uuid4 for each request",
+)
+CONTEXT_META = FieldMeta(
+    label="Context",
+    help="Facts about the call's circumstances: ip, locale, userAgent, timezone, page, app, "
+    "device (e.g. device.token and device.type for push)",
+    kind=Kind.JSON_OBJECT,
+    example={"ip": "203.0.113.7", "locale": "en-US"},
+)
+INTEGRATIONS_META = FieldMeta(
+    label="Integrations",
+    help="Turn destinations on or off for this call, e.g. {\"All\": true, \"Salesforce\": false}",
+    kind=Kind.JSON_OBJECT,
+    example={"All": True},
+)
+
+UserId = Annotated[str | None, USER_ID_META]
+AnonymousId = Annotated[str | None, ANONYMOUS_ID_META]
+Timestamp = Annotated[str | None, TIMESTAMP_META, AfterValidator(check_when)]
+MessageId = Annotated[str | None, MESSAGE_ID_META]
+Context = Annotated[dict[str, Any] | None, CONTEXT_META]
+Integrations = Annotated[dict[str, Any] | None, INTEGRATIONS_META]
+
+
+def object_meta(label: str, help: str, example: Any) -> FieldMeta:
+    return FieldMeta(label=label, help=help, kind=Kind.JSON_OBJECT, example=example)
+
+
+class PipelinesCall(ActionSpec):
+    """What every single Pipelines call shares: ids, messageId, ISO timestamps, size."""
+
+    # Whether the call needs a userId or an anonymousId (every call but alias).
+    NEEDS_PERSON: ClassVar[bool] = True
+
+    _generated_message_id: str = PrivateAttr(default_factory=lambda: str(uuid4()))
+
+    def message_id_to_send(self) -> str:
+        return getattr(self, "message_id", None) or self._generated_message_id
+
+    def build_body(self) -> BuiltBody:
+        built = super().build_body()
+        body = built.body or {}
+        if getattr(self, "message_id", None) is None:
+            body["messageId"] = self._generated_message_id
+            built.notes.append(f"messageId generated: {self._generated_message_id}")
+        if getattr(self, "timestamp", None) is not None:
+            body["timestamp"], note = to_iso(self.timestamp)
+            if note:
+                built.notes.append(note)
+        return BuiltBody(body, built.notes)
+
+    def cross_checks(self) -> list[FieldProblem]:
+        problems: list[FieldProblem] = []
+        if self.NEEDS_PERSON and not (getattr(self, "user_id", None) or getattr(self, "anonymous_id", None)):
+            problems.append(
+                FieldProblem(
+                    "user_id",
+                    'or Anonymous ID (anonymous_id) is required: who is this about? e.g. "user_123"',
+                )
+            )
+        size = compact_size(self.build_body().body)
+        if size > CALL_LIMIT:
+            problems.append(FieldProblem(self._largest_field(), f"makes the call {size} bytes; "
+                                         f"Customer.io accepts at most {CALL_LIMIT} bytes (32 KB) per call"))
+        return problems
+
+    def _largest_field(self) -> str | None:
+        sizes = {f.name: compact_size(getattr(self, f.attr)) for f in self.field_specs()
+                 if getattr(self, f.attr) is not None}
+        return max(sizes, key=sizes.get) if sizes else None

@@ -1,0 +1,79 @@
+"""Printing shared by the profile and preview commands: explanations with secrets
+masked, exit codes from exchanges, times, and --input read as a JSON object."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from console.cli.main import EXIT_API_ERROR, EXIT_NETWORK
+from console.credentials import Credentials
+from console.exchange import Exchange
+from console.explain import Explanation
+from console.redact import redact_text, secret_variants
+
+
+def secrets_of(creds: Credentials) -> list[str]:
+    pairs = []
+    if creds.site_id and creds.track_key:
+        pairs.append((creds.site_id, creds.track_key))
+    if creds.write_key:
+        pairs.append((creds.write_key, ""))
+    return secret_variants(creds.secrets(), pairs)
+
+
+def print_explanation(explanation: Explanation | None, creds: Credentials) -> None:
+    if explanation is not None:
+        print(redact_text(explanation.text(), secrets_of(creds)), file=sys.stderr)
+
+
+def failure_code(exchange: Exchange | None) -> int:
+    """1 when the API answered with an error, 3 when no answer came."""
+    return EXIT_API_ERROR if exchange is None or exchange.response is not None else EXIT_NETWORK
+
+
+def when(ts: int | None) -> str:
+    if ts is None:
+        return "-"
+    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def plain(value: Any) -> str:
+    """A stored value as a person reads it in a table: text bare, the rest as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def read_object(raw: str | None, what: str = "--input") -> dict[str, Any]:
+    """A JSON object from --input TEXT, @file or @- (stdin); ValueError otherwise."""
+    if raw is None:
+        raise ValueError(f"{what} is required")
+    text = raw
+    if raw.startswith("@"):
+        source = raw[1:]
+        try:
+            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"{what}: cannot read {source}: {exc.strerror}") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{what} must be a JSON object (got {type(data).__name__})")
+    return data
+
+
+def credentials_for_command(env_name: str | None) -> Credentials:
+    """resolve_credentials, with a clear ConfigError while stored environments are not
+    available in this build (their module lands with the environments work)."""
+    from console.cli.common import ConfigError, resolve_credentials
+
+    try:
+        return resolve_credentials(env_name)
+    except ImportError:
+        raise ConfigError(
+            f"--env {env_name}: stored environments are not available in this build; "
+            "set the CIO_* variables instead"
+        ) from None
