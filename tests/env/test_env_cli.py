@@ -255,3 +255,22 @@ def test_send_with_a_missing_stored_key_names_the_command(cli, sandbox):
 def test_send_with_an_unknown_environment(cli):
     r = cli("send", "identify-customer", "--env", "Prodution", "--dry-run", "--input", '{"customer_identifier": "u1"}')
     assert r.code == 2 and "Known environments: Editor, Staging, Production" in r.err
+
+
+def test_send_to_a_protected_environment_needs_the_identifier_typed(cli, sandbox):
+    import httpx
+
+    sandbox_environment(cli, sandbox, name="Prod")
+    assert cli("env", "set", "Prod", "--protected").code == 0
+    args = ("send", "destroy-customer", "--env", "Prod", "-f", "customer_identifier=user_1")
+    assert cli(*args, "--dry-run").code == 0  # nothing is sent: no question
+    r = cli(*args)
+    assert r.code == 2 and "Prod (protected) needs confirmation" in r.err and "--confirm user_1" in r.err
+    r = cli(*args, "--confirm", "user_2")
+    assert r.code == 2 and "Nothing was sent" in r.err
+    assert httpx.get(f"{sandbox.root_url}/_sandbox/requests").json()["requests"] == []
+    cli(*args, "--confirm", "user_1")
+    sent = httpx.get(f"{sandbox.root_url}/_sandbox/requests").json()["requests"]
+    assert [(x["method"], x["path"]) for x in sent] == [("DELETE", "/api/v1/customers/user_1")]
+    # A read-only or harmless action needs no confirmation.
+    assert cli("send", "identify-customer", "--env", "Prod", "-f", "customer_identifier=user_1").code == 0
