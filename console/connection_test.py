@@ -327,7 +327,9 @@ async def _write_check(ctx: _Context) -> Check:
     if ex.ok:
         return Check(name, True, "Accepted (strict mode; an empty batch, so no data changed).", key="write")
     if ex.status == 400:
-        # Authentication comes before validation: a 400 means the key itself was accepted.
+        # UNCONFIRMED (reference §11.5): whether Pipelines checks the key before the body in
+        # strict mode. Every Customer.io API answers 401 before looking at a body, so a 400
+        # is read as "key accepted", and the server's own message is shown with it.
         message = "; ".join(e.message for e in api_errors(ex.response.text if ex.response else ""))
         return Check(name, True, "Accepted (the empty test batch was refused as invalid, which needs an "
                      f"accepted key{': ' + message if message else ''}).", key="write")
