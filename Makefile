@@ -22,8 +22,18 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/cio-console --sandbox
 
+# One test stores a key through the real Secret Service: where dbus-run-session and
+# gnome-keyring-daemon exist, pytest runs inside a private D-Bus session with an
+# unlocked gnome-keyring (tests/with_secret_service.sh; its files under .venv).
+HAVE_SECRET_SERVICE := $(shell command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1 && echo yes)
+
 test: $(VENV)/.installed-dev
+ifeq ($(HAVE_SECRET_SERVICE),yes)
+	sh tests/with_secret_service.sh $(CURDIR)/$(VENV)/test-keyring $(BIN)/python -m pytest $(PYTEST_ARGS)
+else
+	@echo "note: dbus-run-session or gnome-keyring-daemon missing: the Secret Service test will be skipped"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+endif
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -89,3 +89,19 @@ def cli(monkeypatch):
         return CliResult(code, out.getvalue(), err.getvalue())
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(request, monkeypatch):
+    """An empty in-memory OS keyring for every test: no test reads or writes the real one,
+    except those marked `secret_service`, which use the real Secret Service on purpose."""
+    if request.node.get_closest_marker("secret_service"):
+        yield None
+        return
+    import keyring.core
+
+    from tests.memory_keyring import MemoryKeyring
+
+    backend = MemoryKeyring()
+    monkeypatch.setattr(keyring.core, "_keyring_backend", backend)
+    yield backend

@@ -25,9 +25,13 @@ def resolve_credentials(env_name: str | None) -> Credentials:
     """Credentials from a stored environment or from CIO_* variables."""
     try:
         if env_name:
-            from console.profiles import credentials_for  # stored environments
+            from console.profiles import credentials_for, env_overrides  # stored environments
 
-            return credentials_for(env_name)
+            creds = credentials_for(env_name)
+            overrides = env_overrides()
+            if overrides:  # field by field; say so, a stray export should not go unnoticed
+                print(f"note: {', '.join(overrides)} override the stored settings of {creds.name}", file=sys.stderr)
+            return creds
         return from_env()
     except (ValueError, KeyError) as exc:
         raise ConfigError(str(exc).strip("'\"")) from None

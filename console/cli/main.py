@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "batch": ("console.cli.batch_cmd", "Run one action for every row of a CSV or JSONL file, at the rate limit"),
     "actions": ("console.cli.actions_cmd", "List the actions, or show one action's fields"),
     "sandbox": ("console.cli.sandbox_cmd", "Serve an offline Customer.io workspace on loopback"),
+    "env": ("console.cli.env_cmd", "Stored environments: list, add, set keys (OS keyring), test the connection"),
     "anon": ("console.cli.anon_cmd", "Show or reset the anonymous id kept for an environment"),
     "profile": ("console.cli.profile_cmd", "Show a person's profile, or change, add and remove attributes"),
     "preview-email": ("console.cli.preview_cmd", "Render a transactional email locally and list missing variables"),

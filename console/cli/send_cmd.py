@@ -25,6 +25,9 @@ def add_arguments(parser) -> None:
     add_env_argument(parser)
     parser.add_argument("--dry-run", action="store_true", help="print the request as JSON; send nothing")
     parser.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
+    parser.add_argument("--confirm", metavar="TEXT",
+                        help="in a protected environment (--env), what a send or destructive action asks you "
+                             "to type: the identifier or recipient (asked on a terminal when omitted)")
 
 
 def run(args) -> int:
@@ -45,6 +48,9 @@ def run(args) -> int:
     if args.dry_run:
         print_json(req.preview())
         return EXIT_OK
+    refusal = _protected_guard(spec, creds, args.confirm)
+    if refusal:
+        return _fail(refusal)
     import asyncio  # only a real send needs the event loop: --dry-run starts faster without it
 
     return asyncio.run(_send(req, action, creds, args))
@@ -86,6 +92,26 @@ async def _send(req, action, creds, args) -> int:
     if explanation is not None and not args.json:
         print(redact_text(explanation.text(), secrets), file=sys.stderr)
     return EXIT_API_ERROR if resp is not None else EXIT_NETWORK
+
+
+def _protected_guard(spec, creds, given: str | None) -> str | None:
+    """Why a guarded action may not go out to a protected environment, or None."""
+    from console.guard import ConfirmationRequired, check_confirmation, needed_confirmation
+
+    expected = needed_confirmation(spec, creds)
+    if expected is None:
+        return None
+    typed = given
+    stdin = sys.stdin
+    if typed is None and stdin is not None and stdin.isatty():
+        typed = input(f"{creds.name} is protected. Type {expected} to send {spec.INFO.title}: ")
+    try:
+        check_confirmation(spec, creds, typed)
+    except ConfirmationRequired as exc:
+        import shlex
+
+        return f"{exc} From a script, pass --confirm {shlex.quote(expected)}."
+    return None
 
 
 def _basic_pairs(creds):

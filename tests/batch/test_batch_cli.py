@@ -194,35 +194,36 @@ def test_env_overrides_region_and_sandbox(batch, sandbox, tmp_path):
     assert env["CIO_TRACK_URL"].startswith("http://127.0.0.1:")
 
 
-def protected(monkeypatch, sandbox):
-    import dataclasses
+def protected_environment(cli, sandbox, name="Prod"):
+    """A stored environment on the sandbox, marked protected (keys in the test keyring)."""
+    assert cli("env", "add", name, "--region", "us", "--site-id", DEMO["site_id"],
+               "--sandbox-root", sandbox.root_url).code == 0
+    for kind in ("track", "app", "write"):
+        assert cli("env", "set-key", name, kind, stdin=DEMO[f"{kind}_key"] + "\n").code == 0
+    assert cli("env", "set", name, "--protected").code == 0
 
-    from console.cli import batch_cmd
-    from console.credentials import from_env
 
-    creds = dataclasses.replace(from_env(sandbox_env(sandbox)), protected=True, name="Production")
-    monkeypatch.setattr(batch_cmd, "credentials_for_command", lambda name: creds)
-
-
-def test_a_protected_environment_needs_the_row_count_typed(batch, sandbox, tmp_path, monkeypatch):
-    protected(monkeypatch, sandbox)
+def test_a_protected_environment_needs_the_row_count_typed(cli, sandbox, tmp_path):
+    protected_environment(cli, sandbox)
     path = write_jsonl(tmp_path / "gone.jsonl", [{"customer_identifier": f"user_100{i}"} for i in range(1, 4)])
-    refused = batch("suppress-customer", path, "--yes", stdin="yes\n")
+    args = ("batch", "suppress-customer", str(path), "--env", "Prod")
+    refused = cli(*args, "--yes", stdin="yes\n")
     assert refused.code == 2
-    assert "Production is protected, and 3 of these rows delete or block data. Type 3" in refused.err
+    assert "Prod is protected, and 3 of these rows delete or block data. Type 3" in refused.err
     assert sandbox.sandbox.requests == []
-    assert batch("suppress-customer", path, "--confirm", "2").code == 2
+    assert cli(*args, "--confirm", "2").code == 2
     assert sandbox.sandbox.requests == []
-    typed = batch("suppress-customer", path, stdin="3\n")
+    typed = cli(*args, stdin="3\n")
     assert typed.code == 0, typed.err
     assert len(applied_paths(sandbox)) == 3
 
 
-def test_identify_in_a_protected_environment_asks_nothing(batch, sandbox, tmp_path, monkeypatch):
-    protected(monkeypatch, sandbox)
+def test_identify_in_a_protected_environment_asks_nothing(cli, sandbox, tmp_path):
+    protected_environment(cli, sandbox)
     path = write_jsonl(tmp_path / "people.jsonl", people(3, "p"))
-    result = batch("identify-customer", path, stdin="")
+    result = cli("batch", "identify-customer", str(path), "--env", "Prod", stdin="")
     assert result.code == 0, result.err
+    assert len(applied_paths(sandbox)) == 3
 
 
 def test_resume_after_a_torn_checkpoint_line(batch, sandbox, tmp_path):

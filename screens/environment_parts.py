@@ -1,0 +1,169 @@
+"""Pieces of the environment screen: what the form holds, a key row, the check results."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
+
+from dataclasses import replace
+
+from textual.widgets.option_list import Option
+
+from console.apis import Region
+from console.credentials import KEY_LABEL, Credentials
+from console.env_file import Environment
+from console.keystore import KEY_KINDS
+
+CHECK_KEYS = ("track", "region", "app", "write")
+MARK = {"pass": ("✓ ", "bold $success"), "fail": ("✗ ", "bold $error"), "skip": ("– ", "$text-muted")}
+
+
+@dataclass
+class FormValues:
+    region: Region
+    site_id: str
+    protected: bool
+    keys: dict[str, str] = field(default_factory=dict)  # only what was typed
+
+    def differs_from(self, env: Environment) -> bool:
+        return (self.region != env.region or self.site_id != (env.site_id or "")
+                or self.protected != env.protected or any(self.keys.values()))
+
+
+def env_option(env: Environment, unsaved: bool) -> Option:
+    """An environment in the list: name, region, and marks for protected and unsaved."""
+    parts: list = [(env.name, "bold"), f"  {env.region.value.upper()}"]
+    if env.protected:
+        parts.append(("  ● protected", "$error"))
+    if unsaved:
+        parts.append(("  * unsaved", "$warning"))
+    return Option(Content.assemble(*parts), id=env.name)
+
+
+def form_credentials(stored: Credentials | None, env: Environment, values: FormValues) -> Credentials:
+    """The stored credentials (None: the keyring could not be read) with the form's
+    values on top, so the connection test can run before saving."""
+    if stored is None:
+        stored = Credentials(region=env.region, site_id=env.site_id, sandbox_root=env.sandbox_root,
+                             urls=dict(env.urls), source=f"environment {env.name}", name=env.name,
+                             protected=env.protected)
+    typed = {f"{kind}_key": value for kind, value in values.keys.items() if value}
+    return replace(stored, region=values.region, site_id=values.site_id or None, **typed)
+
+
+class CheckRows(Vertical):
+    """One row per connection-test check, filled in place as each check completes."""
+
+    def compose(self) -> ComposeResult:
+        for key in CHECK_KEYS:
+            yield Static(id=f"check-{key}", classes="check")
+
+    def _row(self, key: str) -> Static:
+        return self.query_one(f"#check-{key}", Static)
+
+    def clear(self) -> None:
+        for key in CHECK_KEYS:
+            row = self._row(key)
+            row.update("")
+            row.remove_class("-pass", "-fail", "-skip")
+
+    def pending(self) -> None:
+        from console.connection_test import NAMES
+
+        self.clear()
+        for key in CHECK_KEYS:
+            self._row(key).update(Content.styled(f"… {NAMES[key]}", "$text-muted"))
+
+    def show(self, check: Any) -> None:
+        row = self._row(check.key)
+        mark, style = MARK[check.status]
+        parts: list = [(mark, style), (check.name, "bold"), "\n  ", check.detail]
+        if check.ok is False and check.fix:
+            parts += ["\n  ", ("Fix: ", "bold"), check.fix]
+        row.update(Content.assemble(*parts))
+        row.remove_class("-pass", "-fail", "-skip")
+        row.add_class(f"-{check.status}")
+
+
+class KeyRow(Horizontal):
+    """One key: a masked input that never holds a stored key, and a Remove button that
+    asks for a second press (a removed key cannot be brought back)."""
+
+    class RemoveRequested(Message):
+        def __init__(self, kind: str) -> None:
+            super().__init__()
+            self.kind = kind
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(classes="row key-row")
+        self.kind = kind
+        self._armed = False
+
+    def compose(self) -> ComposeResult:
+        yield Label(KEY_LABEL[self.kind].removesuffix(" API key") + " key", classes="row-label")
+        yield Input(id=f"key-{self.kind}", password=True, compact=True, classes="key")
+        yield Button("Remove", id=f"remove-{self.kind}", compact=True, classes="remove", disabled=True)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one(Input)
+
+    def show_status(self, stored: bool | None, *, unreadable: bool = False) -> None:
+        """stored: True/False once known, None while the keyring is being read."""
+        if unreadable:
+            text = "the keyring cannot be read: type the key to use it"
+        elif stored is None:
+            text = "…"
+        else:
+            text = "stored in the OS keyring: type to replace" if stored else "not set: paste the key here"
+        self.input.placeholder = text
+        button = self.query_one(Button)
+        button.disabled = not stored
+        button.label = "Remove"
+        self._armed = False
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if not self._armed:
+            self._armed = True
+            event.button.label = "Press again"
+            return
+        self._armed = False
+        event.button.label = "Remove"
+        self.post_message(self.RemoveRequested(self.kind))
+
+
+def compose_form() -> ComposeResult:
+    """The form's widgets, in focus order (the screen wires them up)."""
+    yield Static(id="env-title")
+    with Horizontal(classes="row"):
+        yield Label("Region", classes="row-label")
+        with RadioSet(id="env-region", compact=True):
+            yield RadioButton("US", id="region-us", value=True, compact=True)
+            yield RadioButton("EU", id="region-eu", compact=True)
+    with Horizontal(classes="row"):
+        yield Label("Site ID", classes="row-label")
+        yield Input(id="env-site-id", compact=True,
+                    placeholder="Settings > Workspace Settings > API Credentials")
+    for kind in KEY_KINDS:
+        yield KeyRow(kind)
+    with Horizontal(classes="row", id="env-toggles"):
+        yield Label("", classes="row-label")
+        yield Checkbox("Reveal keys", id="env-reveal-box", compact=True)
+        yield Checkbox("Protected (sends and deletes ask to confirm)", id="env-protected",
+                       compact=True)
+    with Horizontal(classes="row", id="env-buttons"):
+        yield Label("", classes="row-label")
+        yield Button("Save", id="env-save-button", variant="primary", compact=True)
+        yield Button("Test connection", id="env-test-button", compact=True)
+        yield Button("Use this environment", id="env-use-button", variant="success", compact=True)
+    yield Static(id="env-message")
+    yield Button("Keep keys in memory for this run", id="env-memory", compact=True)
+    yield CheckRows(id="env-checks")
