@@ -261,8 +261,14 @@ class BatchRun:
         return sleep
 
     def _requeue_if_limited(self, unit: Unit, ex: Exchange) -> bool:
-        """A unit refused with 429 to the end of its retries goes to the back of the queue."""
+        """A unit refused with 429 to the end of its retries goes to the back of the queue,
+        unless the server asked for a longer wait than a run should sit through."""
         if ex.status != 429 or unit.requeues >= MAX_REQUEUES or self._stopping:
+            return False
+        retry_after = parse_retry_after(ex.response.headers.get("retry-after")) if ex.response else None
+        if retry_after is not None and retry_after > self.options.policy.max_wait:
+            self._halt(f"Customer.io asked to wait {retry_after:.0f} s (429 Retry-After); run the same "
+                       f"command with --resume after that")
             return False
         unit.requeues += 1
         # Recorded as not delivered while it waits, so a kill now does not leave it "in flight".
@@ -339,7 +345,11 @@ class BatchRun:
                 network = True
         elif ex.response is not None:
             self._network_failures = 0
-        if reason and not self.halt:
+        if reason:
+            self._halt(reason, network)
+
+    def _halt(self, reason: str, network: bool = False) -> None:
+        if not self.halt:
             self.halt, self.halt_network = reason, network
             self.stop(f"stopped: {reason}")
 

@@ -58,16 +58,27 @@ def resume_report(todo: Plan, action: Any, data_file: Path) -> str:
 
 def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Path | None,
             current: dict[str, Outcome | None]) -> str:
+    """Where every row of this run stands, from the checkpoint's view (the four counts
+    add up to the rows this run had to send)."""
     snap = batch.progress.snapshot()
-    not_sent = sum(1 for o in current.values() if o in (None, Outcome.ERROR))
-    unknown_lines = [r.line for r in batch.unknown_rows]
+    lines_of = {r.key: r.line for r in todo.to_send}
+    count = {o: 0 for o in (Outcome.OK, Outcome.REJECTED, Outcome.UNKNOWN)}
+    not_delivered = 0
+    unknown_lines = []
+    for key, outcome in current.items():
+        if outcome in count:
+            count[outcome] += 1
+        else:  # error, or never tried: a resume sends it
+            not_delivered += 1
+        if outcome == Outcome.UNKNOWN:
+            unknown_lines.append(lines_of[key])
     head = {"finished": "finished", "interrupted": "interrupted", "halted": "stopped"}.get(state.value, state.value)
     requests = f"{snap.requests:,} requests"
     if batch.v2_requests:
         requests += f" ({batch.v2_requests:,} Track v2 batches)"
     rate = snap.completed / snap.elapsed_s if snap.elapsed_s > 0 else 0.0
-    out = [f"{batch.action.INFO.id}: {head}. {snap.done:,} done, {snap.failed:,} failed, "
-           f"{snap.unknown:,} unknown outcome, {not_sent:,} not sent, of {snap.total:,} rows "
+    out = [f"{batch.action.INFO.id}: {head}. {count[Outcome.OK]:,} done, {count[Outcome.REJECTED]:,} failed, "
+           f"{count[Outcome.UNKNOWN]:,} unknown outcome, {not_delivered:,} not delivered, of {len(current):,} rows "
            f"in {snap.elapsed_s:,.1f} s ({rate:,.0f} rows/s, {requests})."]
     if todo.skipped:
         out.append(f"  {todo.skipped:,} rows were completed by an earlier run and not sent again.")
@@ -78,8 +89,8 @@ def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Pa
     if unknown_lines:
         out.append(f"Unknown outcome: lines {_lines(unknown_lines)}.")
         out.append(unknown_advice(batch.action.INFO.id, failed_file or Path(f"{data_file}.failed.jsonl")))
-    if not_sent:
-        out.append(f"Not sent: {not_sent:,} rows. Run the same command with --resume to send them "
+    if not_delivered:
+        out.append(f"Not delivered: {not_delivered:,} rows. Run the same command with --resume to send them "
                    f"(rows already done are not sent again).")
     return "\n".join(out)
 

@@ -70,7 +70,7 @@ def test_429_storm_every_row_applied_once(batch, sandbox, tmp_path):
     assert len(counts) == 120 and set(counts.values()) == {1}
     refused = [e for e in sandbox.sandbox.requests if e["status"] == 429]
     assert refused  # the storm happened
-    assert "120 done, 0 failed, 0 unknown outcome, 0 not sent" in result.err
+    assert "120 done, 0 failed, 0 unknown outcome, 0 not delivered" in result.err
     loaded = load(f"{path}.checkpoint.jsonl")
     assert {loaded.outcome(k) for k in loaded.entries} == {Outcome.OK}
 
@@ -248,3 +248,13 @@ def test_dry_run_works_before_the_keys_are_set(cli, tmp_path):
     preview = json.loads(result.out.splitlines()[0])
     assert preview["headers"]["Authorization"].startswith("<not set:")
     assert cli("batch", "identify-customer", str(path)).code == 2  # but nothing is sent without them
+
+
+def test_a_retry_after_longer_than_a_run_should_wait_stops_it(batch, sandbox, tmp_path):
+    sandbox.sandbox.add_fault("/api/v1/customers/*", status=429, retry_after=3600, times=None)
+    path = write_jsonl(tmp_path / "people.jsonl", people(30, "h"))
+    result = batch("identify-customer", path, "--v2-batch", "off", "--concurrency", "2")
+    assert result.code == 1
+    assert "Customer.io asked to wait 3600 s" in result.err and "--resume" in result.err
+    assert "0 done, 0 failed, 0 unknown outcome, 30 not delivered" in result.err
+    assert len(sandbox.sandbox.requests) < 30  # it did not hammer a server that asked it to wait
