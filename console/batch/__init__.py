@@ -11,5 +11,8 @@ The pieces, each usable on its own (the CLI and, later, a console screen are thi
   what did not complete and never re-sends what may have been delivered.
 - `v2`: Track v2 `/api/v2/batch` for identify and events, with per-row outcomes.
 - `progress`: the figures a face shows (done, failed, retrying, rate, ETA, failures).
+- `pool`: the connection pool the batch's one httpx client uses (fast at ~100 connections).
 - `runner`: `BatchRun`, which ties them together over one pooled httpx client.
+- `job`: the whole flow from file to summary (`prepare`, `Job.open`, `Job.finish`) that
+  the CLI follows and a console screen can follow too.
 """
