@@ -1,34 +1,166 @@
-"""The console App (minimal until the full workspace lands): lists the actions."""
+"""The console App: holds the Session (the environment in use) and the screen stack.
+
+The first frame never waits on IO: the environment (keyring reads) or the embedded
+sandbox (a uvicorn thread) is resolved in a worker after mount, and `session` is set
+when it is ready. Screens watch `app.session`; the header's subtitle names the
+environment and region, and a protected environment colours every screen's header.
+"""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.widgets import Footer, Header, OptionList
-from textual.widgets.option_list import Option
+from textual.reactive import var
+
+from console.session import Session
+from screens.registry import SCREENS
+
+if TYPE_CHECKING:
+    from console.credentials import Credentials
+    from console.profiles import EnvironmentStore
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
+SANDBOX_LABEL = "Sandbox"
+SANDBOX_PROTECTED_LABEL = "Sandbox (protected)"
+
+
+def sandbox_credentials(root_url: str, *, protected: bool = False) -> Credentials:
+    from console.credentials import Credentials
+    from console.sandbox import DEMO_CREDENTIALS as demo
+
+    return Credentials(site_id=demo.site_id, track_key=demo.track_key, app_key=demo.app_key,
+                       write_key=demo.write_key, sandbox_root=root_url,
+                       source="the embedded sandbox", protected=protected,
+                       name=SANDBOX_PROTECTED_LABEL if protected else SANDBOX_LABEL)
 
 
 class CioConsoleApp(App):
-    CSS_PATH = ASSETS / "console.tcss"
+    CSS_PATH = [ASSETS / "console.tcss"]
     TITLE = "cio-console"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit")]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console"),
+        *[Binding(e.key, f"open_screen('{e.id}')", e.title, id=e.id, tooltip=e.help) for e in SCREENS if e.key],
+    ]
 
-    def __init__(self, *, sandbox: bool = False, env_name: str | None = None) -> None:
+    session: var[Session | None] = var(None, init=False)
+
+    def __init__(
+        self,
+        *,
+        sandbox: bool = False,
+        env_name: str | None = None,
+        session: Session | None = None,
+        store: EnvironmentStore | None = None,
+        client_factory: Any = None,
+    ) -> None:
         super().__init__()
         self.sandbox = sandbox
         self.env_name = env_name
-        self.sub_title = "Sandbox (offline)" if sandbox else (env_name or "environment variables")
+        self._initial_session = session
+        self._store = store
+        self.client_factory = client_factory
+        self.sandbox_server: Any = None  # RunningSandbox for --sandbox
+        self.boot_error: str | None = None
+        self.sub_title = "starting…"
 
-    def compose(self) -> ComposeResult:
-        from console.catalog import by_api
+    # -- environment ---------------------------------------------------------------------------
+    @property
+    def store(self) -> EnvironmentStore:
+        if self._store is None:
+            from console.profiles import EnvironmentStore
 
-        yield Header()
-        options: list[Option] = []
-        for api, actions in by_api().items():
-            options.append(Option(f"[b]{api.title}[/b]", disabled=True))
-            options += [Option(f"  {a.INFO.title}  [dim]{a.INFO.id}[/dim]", id=a.INFO.id) for a in actions]
-        yield OptionList(*options, id="actions")
-        yield Footer()
+            self._store = EnvironmentStore()
+        return self._store
+
+    def on_mount(self) -> None:
+        from screens.workspace import WorkspaceScreen
+
+        self.push_screen(WorkspaceScreen())
+        if self._initial_session is not None:
+            self.session = self._initial_session
+        else:
+            self.run_worker(self._boot, thread=True, exclusive=True, group="session")
+
+    def _boot(self) -> None:
+        """Resolve the first environment off the event loop (keyring, sandbox thread)."""
+        try:
+            session = self._sandbox_session() if self.sandbox else self._stored_session(self.env_name)
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
+            from console.credentials import from_env
+
+            self.boot_error = str(exc)
+            session = Session(from_env(), label="environment variables")
+            self.call_from_thread(self.notify, str(exc), title="Environment", severity="error", timeout=10)
+        self.call_from_thread(setattr, self, "session", session)
+
+    def _sandbox_session(self, protected: bool = False) -> Session:
+        if self.sandbox_server is None:
+            from console.sandbox import SandboxConfig, serve_in_thread
+
+            self.sandbox_server = serve_in_thread(SandboxConfig())
+        creds = sandbox_credentials(self.sandbox_server.root_url, protected=protected)
+        return Session(creds, client_factory=self.client_factory, sandbox=True)
+
+    def _stored_session(self, name: str | None) -> Session:
+        from console.credentials import from_env
+        from console.profiles import credentials_for, env_overrides
+
+        name = name or self.store.last_used
+        if name is None:
+            label = "environment variables" if env_overrides() else "no environment (F2 to set one up)"
+            return Session(from_env(), label=label, client_factory=self.client_factory)
+        creds = credentials_for(name, store=self.store)
+        self.store.set_last_used(creds.name or name)
+        return Session(creds, client_factory=self.client_factory)
+
+    def environment_names(self) -> list[str]:
+        """What the palette and the picker offer ("env: …")."""
+        if self.sandbox:
+            return [SANDBOX_LABEL, SANDBOX_PROTECTED_LABEL]
+        try:
+            return self.store.names()
+        except Exception:  # noqa: BLE001 - a broken file is reported by the environment screen
+            return []
+
+    def switch_environment(self, name: str) -> None:
+        """Switch to environment `name` (a worker: the keyring is read off the loop)."""
+
+        def work() -> None:
+            try:
+                if self.sandbox:
+                    session = self._sandbox_session(protected=(name == SANDBOX_PROTECTED_LABEL))
+                else:
+                    session = self._stored_session(name)
+            except Exception as exc:  # noqa: BLE001
+                self.call_from_thread(self.notify, str(exc), title="Environment", severity="error", timeout=10)
+                return
+            self.call_from_thread(setattr, self, "session", session)
+
+        self.run_worker(work, thread=True, exclusive=True, group="session")
+
+    async def watch_session(self, old: Session | None, new: Session | None) -> None:
+        if old is not None and old is not new:
+            await old.aclose()
+        if new is None:
+            return
+        marks = [new.label, new.region]
+        if new.protected:
+            marks.append("PROTECTED")
+        self.sub_title = " · ".join(marks)
+        self.set_class(new.protected, "-protected")
+
+    def on_environment_screen_selected(self, event: Any) -> None:
+        self.switch_environment(event.name)
+
+    # -- screens ------------------------------------------------------------------------------
+    def action_open_screen(self, screen_id: str) -> None:
+        entry = next(e for e in SCREENS if e.id == screen_id)
+        self.push_screen(entry.factory(self))
+
+    async def on_unmount(self) -> None:
+        if self.session is not None:
+            await self.session.aclose()
+        if self.sandbox_server is not None:
+            self.sandbox_server.stop()

@@ -1,0 +1,35 @@
+"""The console's screens beyond the workspace, for the command palette and key bindings.
+
+Each feature adds one `ScreenEntry`; the App lists them in the palette ("screen: …")
+and binds their keys, so no screen needs code in the App.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from screens.app import CioConsoleApp
+
+
+@dataclass(frozen=True)
+class ScreenEntry:
+    id: str  # also the binding id
+    title: str  # palette text: "screen: {title}"
+    help: str
+    factory: Callable[["CioConsoleApp"], "Screen"]
+    key: str | None = None  # an App-level binding that opens it (shown in the footer)
+
+
+def _environments(app: "CioConsoleApp") -> "Screen":
+    from screens.environment_screen import EnvironmentScreen
+
+    return EnvironmentScreen(app.store, client_factory=app.client_factory)
+
+
+SCREENS: list[ScreenEntry] = [
+    ScreenEntry("environments", "Environments", "Choose an environment, store its keys, test the connection",
+                _environments, key="f2"),
+]

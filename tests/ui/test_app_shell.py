@@ -1,0 +1,30 @@
+"""The App shell: opens on a session, marks protected environments, switches in a worker."""
+from __future__ import annotations
+
+import dataclasses
+
+from console.session import Session
+from screens.app import CioConsoleApp, sandbox_credentials
+
+
+async def test_protected_session_is_marked_in_the_header(sandbox):
+    creds = dataclasses.replace(sandbox_credentials(sandbox.root_url), name="Production", protected=True)
+    app = CioConsoleApp(session=Session(creds))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "Production" in app.sub_title and "PROTECTED" in app.sub_title
+        assert app.has_class("-protected")
+
+
+async def test_embedded_sandbox_boots_in_a_worker_and_quits_cleanly():
+    app = CioConsoleApp(sandbox=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session is not None and app.session.sandbox
+        assert app.sub_title.startswith("Sandbox")
+        app.switch_environment("Sandbox (protected)")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.protected and app.has_class("-protected")
+        await pilot.press("ctrl+q")
