@@ -14,7 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
-from console.session import Session
+from console.session import Outcome, Session
 from screens.registry import SCREENS
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ class CioConsoleApp(App):
         self.client_factory = client_factory
         self.sandbox_server: Any = None  # RunningSandbox for --sandbox
         self.boot_error: str | None = None
+        self.outcomes: list[Outcome] = []  # this run's sends, oldest first
         self.sub_title = "starting…"
 
     # -- environment ---------------------------------------------------------------------------
@@ -153,6 +154,11 @@ class CioConsoleApp(App):
 
     def on_environment_screen_selected(self, event: Any) -> None:
         self.switch_environment(event.name)
+
+    # -- outcomes -----------------------------------------------------------------------------
+    def record(self, outcome: Outcome) -> None:
+        """Every finished send goes here (the history keeps it, keys masked)."""
+        self.outcomes.append(outcome)
 
     # -- screens ------------------------------------------------------------------------------
     def action_open_screen(self, screen_id: str) -> None:
