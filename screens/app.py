@@ -36,6 +36,13 @@ def sandbox_credentials(root_url: str, *, protected: bool = False) -> Credential
                        name=SANDBOX_PROTECTED_LABEL if protected else SANDBOX_LABEL)
 
 
+def _console_commands():
+    """The palette's provider, imported when the palette first opens (start-up stays fast)."""
+    from screens.commands import ConsoleCommands
+
+    return ConsoleCommands
+
+
 class CioConsoleApp(App):
     CSS_PATH = [ASSETS / "console.tcss"]
     TITLE = "cio-console"
@@ -45,6 +52,8 @@ class CioConsoleApp(App):
     ]
 
     session: var[Session | None] = var(None, init=False)
+
+    COMMANDS = App.COMMANDS | {_console_commands}
 
     def __init__(
         self,
@@ -161,6 +170,15 @@ class CioConsoleApp(App):
         self.outcomes.append(outcome)
 
     # -- screens ------------------------------------------------------------------------------
+    def open_action(self, action_id: str) -> None:
+        """Show an action's form in the workspace (the palette's "action: …")."""
+        from screens.workspace import WorkspaceScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, WorkspaceScreen):
+            self.pop_screen()
+        if isinstance(self.screen, WorkspaceScreen):
+            self.screen.select_action(action_id)
+
     def action_open_screen(self, screen_id: str) -> None:
         entry = next(e for e in SCREENS if e.id == screen_id)
         self.push_screen(entry.factory(self))

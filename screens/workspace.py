@@ -18,3 +18,7 @@ class WorkspaceScreen(Screen):
             options += [Option(f"  {a.INFO.title}  [dim]{a.INFO.id}[/dim]", id=a.INFO.id) for a in actions]
         yield OptionList(*options, id="actions")
         yield Footer()
+
+    def select_action(self, action_id: str) -> None:
+        listing = self.query_one("#actions", OptionList)
+        listing.highlighted = listing.get_option_index(action_id)

@@ -28,3 +28,26 @@ async def test_embedded_sandbox_boots_in_a_worker_and_quits_cleanly():
         await pilot.pause()
         assert app.session.protected and app.has_class("-protected")
         await pilot.press("ctrl+q")
+
+
+async def test_palette_lists_actions_environments_and_screens(sandbox):
+    from screens.commands import _entries
+
+    app = CioConsoleApp(session=Session(sandbox_credentials(sandbox.root_url)), sandbox=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        texts = [t for t, _, _ in _entries(app)]
+        assert "action: Identify Customer" in texts
+        assert "env: Sandbox (protected)" in texts
+        assert "screen: Environments" in texts
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        from textual.command import CommandPalette
+
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"env: sandbox (p")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.session.protected

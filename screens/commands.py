@@ -1,0 +1,53 @@
+"""The command palette: every action, every environment, every screen, and the
+commands features register in `EXTRA` (copy as curl, reset the anonymous id, …).
+
+A feature adds a `PaletteCommand`; its callback receives the App.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from screens.app import CioConsoleApp
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    text: str  # e.g. "copy as curl (keys masked)"
+    help: str
+    run: Callable[["CioConsoleApp"], object]
+
+
+EXTRA: list[PaletteCommand] = []
+
+
+def _entries(app: "CioConsoleApp") -> Iterator[tuple[str, str, Callable[[], object]]]:
+    from console.catalog import all_actions
+    from screens.registry import SCREENS
+
+    for action in all_actions().values():
+        info = action.INFO
+        yield (f"action: {info.title}", f"{info.api.title} · {info.id}",
+               lambda i=info.id: app.open_action(i))
+    for name in app.environment_names():
+        yield f"env: {name}", "Switch the console to this environment", lambda n=name: app.switch_environment(n)
+    for entry in SCREENS:
+        yield f"screen: {entry.title}", entry.help, lambda e=entry.id: app.action_open_screen(e)
+    for command in EXTRA:
+        yield command.text, command.help, lambda c=command: c.run(app)
+
+
+class ConsoleCommands(Provider):
+    async def discover(self) -> Hits:
+        for text, help_text, callback in _entries(self.app):  # type: ignore[arg-type]
+            yield DiscoveryHit(text, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, help_text, callback in _entries(self.app):  # type: ignore[arg-type]
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
