@@ -9,6 +9,16 @@ from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 
 V1 = "/api/v1"
 ID_BYTES = 150  # reference §8.3: person id values are limited to 150 bytes
+VALUE_BYTES = 1000  # reference §8.3: an attribute value
+EVENT_DATA_BYTES = 100_000  # reference §8.3: an event's data
+
+
+def _json_bytes(value: Any) -> int:
+    """The size Customer.io counts: a string's UTF-8 bytes, anything else as compact JSON."""
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return len(text.encode("utf-8"))
 
 
 def _customer(help: str) -> FieldMeta:
@@ -77,6 +87,12 @@ class IdentifyCustomer(ActionSpec):
                 problems.append(
                     FieldProblem("traits", f"attribute name {name[:40]!r}... is over 150 bytes")
                 )
+        for name, value in (self.traits or {}).items():
+            size = _json_bytes(value) if value is not None else 0
+            if size > VALUE_BYTES:
+                problems.append(FieldProblem(
+                    "traits", f"attribute {name[:40]!r} is {size} bytes; Customer.io keeps at most "
+                              f"{VALUE_BYTES} bytes per value: shorten it or split it"))
         if len(self.traits or {}) > 300:
             problems.append(
                 FieldProblem("traits", f"has {len(self.traits)} attributes; the limit is 300 per call")
@@ -115,6 +131,13 @@ class TrackEvent(ActionSpec):
             wire="id",
         ),
     ] = None
+
+    def cross_checks(self) -> list[FieldProblem]:
+        size = _json_bytes(self.event_properties) if self.event_properties else 0
+        if size > EVENT_DATA_BYTES:
+            return [FieldProblem("event_properties", f"is {size} bytes as JSON; Customer.io accepts at most "
+                                                     f"{EVENT_DATA_BYTES} bytes of event data")]
+        return []
 
 
 class TrackAnonymous(ActionSpec):

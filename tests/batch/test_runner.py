@@ -20,7 +20,7 @@ IDENTIFY = get_action("identify-customer")
 def rows(n, bad=()):
     out = []
     for i in range(n):
-        data = {"customer_identifier": f"p{i}", "traits": {"big": "x" * 1200} if i in bad else {"n": i}}
+        data = {"customer_identifier": f"p{i}", "traits": {"_timestamp": "yesterday"} if i in bad else {"n": i}}
         out.append(ValidRow(Row(i + 2, data, key=f"key{i}"), validate(IDENTIFY, data)))
     return out
 

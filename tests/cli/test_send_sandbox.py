@@ -136,11 +136,19 @@ def test_eu_environment_against_a_us_workspace_is_401_mentioning_the_region(cli,
 
 
 def test_400_names_the_offending_field(cli, sandbox):
-    data = {"customer_identifier": "user_1001", "traits": {"bio": "x" * 1001}}
+    # A rule only the server checks: _timestamp must be an integer.
+    data = {"customer_identifier": "user_1001", "traits": {"_timestamp": "yesterday"}}
     result = cli("send", "identify-customer", "--input", json.dumps(data), env=sandbox_env(sandbox))
     assert result.code == 1
     assert result.out.startswith("400")
-    assert "Field: traits" in result.err and "bio" in result.err
+    assert "Field: traits" in result.err and "_timestamp" in result.err
+
+
+def test_attribute_over_the_value_limit_is_refused_before_sending(cli, sandbox):
+    data = {"customer_identifier": "user_1001", "traits": {"bio": "x" * 1001}}
+    result = cli("send", "identify-customer", "--input", json.dumps(data), env=sandbox_env(sandbox))
+    assert result.code == 2 and "attribute 'bio' is 1001 bytes" in result.err
+    assert sandbox.sandbox.requests == []
 
 
 def test_422_names_the_offending_field(cli, sandbox):

@@ -119,3 +119,16 @@ def test_merging_a_profile_into_itself_is_refused():
             "secondary_identifier": "u"}
     by_field, _ = problems("merge-customers", data)
     assert "same person" in by_field["secondary_identifier"]
+
+
+def test_attribute_value_over_1000_bytes_is_refused_before_sending():
+    ok = {"customer_identifier": "u", "traits": {"bio": "\u00e9" * 500}}  # exactly 1000 bytes
+    validate(get_action("identify-customer"), ok)
+    by_field, _ = problems("identify-customer", {"customer_identifier": "u", "traits": {"bio": "\u00e9" * 501}})
+    assert "attribute 'bio' is 1002 bytes" in by_field["traits"] and "1000 bytes" in by_field["traits"]
+
+
+def test_event_data_over_100000_bytes_is_refused():
+    data = {"customer_identifier": "u", "event_name": "e", "event_properties": {"blob": "x" * 100_000}}
+    by_field, _ = problems("track-event", data)
+    assert "Customer.io accepts at most 100000 bytes" in by_field["event_properties"]
