@@ -20,7 +20,7 @@ from console.credentials import ENV_KEYS, ENV_REGION, ENV_SITE_ID, Credentials
 from console.errors_body import api_errors
 from console.exchange import Exchange
 from console.explain import explain
-from console.redact import redact_text, secret_variants
+from console.redact import redact_text
 from console.request import build_read
 from console.transport import RetryPolicy, perform
 
@@ -80,12 +80,7 @@ async def run_connection_test(
 ) -> list[Check]:
     """Run every check in order (Track, Region, App, Write); `on_check` sees each as it
     completes, so a screen can fill its rows in place."""
-    pairs = []
-    if creds.site_id and creds.track_key:
-        pairs.append((creds.site_id, creds.track_key))
-    if creds.write_key:
-        pairs.append((creds.write_key, ""))
-    ctx = _Context(creds, client, policy, secrets=secret_variants(creds.secrets(), pairs))
+    ctx = _Context(creds, client, policy, secrets=creds.redaction_secrets())
     checks: list[Check] = []
 
     def done(check: Check) -> None:

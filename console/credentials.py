@@ -78,6 +78,18 @@ class Credentials:
         """Every secret value these credentials hold (for redaction)."""
         return [k for k in (self.track_key, self.app_key, self.write_key) if k]
 
+    def redaction_secrets(self) -> list[str]:
+        """The keys plus the forms they travel in (the base64 of each Basic credential):
+        what `console.redact.redact_text` must mask in anything shown or stored."""
+        from console.redact import secret_variants
+
+        pairs = []
+        if self.site_id and self.track_key:
+            pairs.append((self.site_id, self.track_key))
+        if self.write_key:
+            pairs.append((self.write_key, ""))
+        return secret_variants(self.secrets(), pairs)
+
 
 def from_env(environ: Mapping[str, str] | None = None) -> Credentials:
     """Credentials from CIO_* variables. Raises ValueError for an invalid CIO_REGION."""

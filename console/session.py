@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from console.credentials import Credentials
 from console.guard import check_confirmation, needed_confirmation
-from console.redact import secret_variants
 from console.request import PreparedRequest, build_request
 from console.spec import ActionSpec
 from console.validation import validate
@@ -78,13 +77,7 @@ class Session:
 
     def secrets(self) -> list[str]:
         """Every form of this environment's keys that a text could contain (for redaction)."""
-        c = self.creds
-        pairs = []
-        if c.site_id and c.track_key:
-            pairs.append((c.site_id, c.track_key))
-        if c.write_key:
-            pairs.append((c.write_key, ""))
-        return secret_variants(c.secrets(), pairs)
+        return self.creds.redaction_secrets()
 
     # -- before sending -------------------------------------------------------------------
     def validate(self, action: type[ActionSpec], values: Mapping[str, Any]) -> ActionSpec:

@@ -32,7 +32,6 @@ from console.batch.rows import ValidRow
 from console.credentials import Credentials
 from console.exchange import Exchange
 from console.explain import Explanation, explain
-from console.redact import secret_variants
 from console.request import build_request
 from console.spec import ActionSpec
 from console.transport import RetryPolicy, TransportEvent, make_client, parse_retry_after, perform
@@ -84,7 +83,7 @@ class BatchRun:
         self._queue: deque[Unit] = deque(make_units(rows, options.use_v2, options.max_ops))
         self._v2_enabled = options.use_v2
         self._repeat_safe = action.INFO.is_repeat_safe
-        self._secrets = secret_variants(creds.secrets(), _basic_pairs(creds))
+        self._secrets = creds.redaction_secrets()
         self.halt: str | None = None  # why the run stopped itself
         self.halt_network = False
         self.unknown_rows: list[ValidRow] = []
@@ -367,12 +366,3 @@ def _unplaced_207(repeat_safe: bool) -> Explanation:
          if not repeat_safe else "Run the batch again with --resume: repeating these rows is harmless."],
         delivered="unknown",
     )
-
-
-def _basic_pairs(creds: Credentials) -> list[tuple[str, str]]:
-    pairs = []
-    if creds.site_id and creds.track_key:
-        pairs.append((creds.site_id, creds.track_key))
-    if creds.write_key:
-        pairs.append((creds.write_key, ""))
-    return pairs

@@ -12,16 +12,11 @@ from console.cli.main import EXIT_API_ERROR, EXIT_NETWORK
 from console.credentials import Credentials
 from console.exchange import Exchange
 from console.explain import Explanation
-from console.redact import redact_text, secret_variants
+from console.redact import redact_text
 
 
 def secrets_of(creds: Credentials) -> list[str]:
-    pairs = []
-    if creds.site_id and creds.track_key:
-        pairs.append((creds.site_id, creds.track_key))
-    if creds.write_key:
-        pairs.append((creds.write_key, ""))
-    return secret_variants(creds.secrets(), pairs)
+    return creds.redaction_secrets()
 
 
 def print_explanation(explanation: Explanation | None, creds: Credentials) -> None:

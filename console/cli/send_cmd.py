@@ -14,7 +14,7 @@ from console.cli.common import ConfigError, add_env_argument, print_json, resolv
 from console.cli.inputs import add_input_arguments, read_input
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
 from console.credentials import MissingCredential
-from console.redact import redact_text, secret_variants
+from console.redact import redact_text
 from console.request import build_request
 from console.validation import InvalidInput, validate
 
@@ -62,7 +62,7 @@ async def _send(req, action, creds, args) -> int:
 
     async with make_client(timeout=args.timeout) as client:
         ex = await perform(req, client, repeat_safe=action.INFO.is_repeat_safe)
-    secrets = secret_variants(creds.secrets(), _basic_pairs(creds))
+    secrets = creds.redaction_secrets()
     for attempt, following in zip(ex.attempts, ex.attempts[1:]):
         print(f"retry: attempt {attempt.number} got {attempt.retry_reason}; "
               f"tried again after {following.waited_s:g} s", file=sys.stderr)
@@ -112,15 +112,6 @@ def _protected_guard(spec, creds, given: str | None) -> str | None:
 
         return f"{exc} From a script, pass --confirm {shlex.quote(expected)}."
     return None
-
-
-def _basic_pairs(creds):
-    pairs = []
-    if creds.site_id and creds.track_key:
-        pairs.append((creds.site_id, creds.track_key))
-    if creds.write_key:
-        pairs.append((creds.write_key, ""))
-    return pairs
 
 
 def _json_or_text(text: str):
