@@ -105,7 +105,7 @@ def explain(
         return Explanation(
             f"{_status_line(ex)}: the {api.title} accepted the key but refused this request",
             "The key is valid but not allowed to do this: a key without this scope, a channel "
-            f"not enabled in the workspace (e.g. SMS), or a forbidden attachment type.",
+            "not enabled in the workspace (e.g. SMS), or a forbidden attachment type.",
             ["Check the key's permissions in Customer.io: Settings > API Credentials.",
              "If the message names a field, fix it and send again."],
             **base,

@@ -3,7 +3,6 @@ socket, and an in-process runner for the `cio-console` CLI."""
 from __future__ import annotations
 
 import io
-import os
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass

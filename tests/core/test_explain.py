@@ -3,7 +3,6 @@ import json
 
 import httpx
 
-from console.apis import API, Region
 from console.catalog import get_action
 from console.credentials import Credentials
 from console.errors_body import api_errors

@@ -1,6 +1,5 @@
 """Retry rules: 429/503 honour Retry-After; sends and events are never re-sent blindly."""
 import httpx
-import pytest
 
 from console.catalog import get_action
 from console.credentials import Credentials
