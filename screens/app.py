@@ -48,6 +48,7 @@ class CioConsoleApp(App):
     TITLE = "cio-console"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console"),
+        Binding("f1", "help", "Help", id="help", tooltip="What this screen does and its keys"),
         *[Binding(e.key, f"open_screen('{e.id}')", e.title, id=e.id, tooltip=e.help) for e in SCREENS if e.key],
     ]
 
@@ -178,6 +179,12 @@ class CioConsoleApp(App):
             self.pop_screen()
         if isinstance(self.screen, WorkspaceScreen):
             self.screen.select_action(action_id)
+
+    def action_help(self) -> None:
+        from screens.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
 
     def action_open_screen(self, screen_id: str) -> None:
         entry = next(e for e in SCREENS if e.id == screen_id)

@@ -1,24 +1,202 @@
-"""The action workspace (placeholder until the full workspace lands): lists the actions."""
+"""The action workspace: the action list, the form built from the spec, the live preview
+of the exact request, and the inspector with the last answer.
+
+Every edit goes into the action's `FormState` (kept for the run), then — debounced — the
+form is checked through the core and the preview rebuilt with `Session.prepare(...,
+preview=True)`, the same call `send --dry-run` makes. Send runs in an exclusive worker:
+the protected guard's question, the request (progress forwarded to the inspector) and
+the outcome, whose explanation may name a field the form then marks.
+"""
 from __future__ import annotations
 
+from typing import Any, Mapping
+
+from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList
-from textual.widgets.option_list import Option
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
+
+from console.catalog import all_actions, get_action
+from console.form_state import Check, FormBook, FormState
+from screens.action_list import ActionList
+from screens.app import ASSETS
+from screens.field_widgets import FieldRow
+from screens.form import ActionForm
+from screens.inspector import Inspector
+from screens.request_preview import RequestPreview
+
+FIRST_ACTION = "identify-customer"
+PREVIEW_DELAY = 0.12  # s: typing stays smooth; the preview follows within a blink
 
 
 class WorkspaceScreen(Screen):
-    def compose(self) -> ComposeResult:
-        from console.catalog import by_api
+    HELP_TITLE = "Action workspace"
+    CSS_PATH = [ASSETS / "workspace.tcss"]
+    HELP = (
+        "Pick an action on the left (type in the filter to narrow the list, Enter opens it). "
+        "The form is built from the action's spec: required fields carry a red *, JSON fields "
+        "are checked as you type, and the preview on the right is exactly the request "
+        "`cio-console send --dry-run` would print, keys masked. Ctrl+S sends it; in a protected "
+        "environment you are asked to type the identifier first. The inspector below shows "
+        "the answer and, when something went wrong, why and what to do next. What you type "
+        "is kept per action for the whole session."
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", id="send", priority=True,
+                tooltip="Send this action's request to the current environment"),
+        Binding("f5", "fill_examples", "Examples", id="fill-examples",
+                tooltip="Fill every empty field with its example"),
+        Binding("ctrl+f", "find_action", "Find action", id="find-action",
+                tooltip="Jump to the action filter"),
+    ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.book = FormBook()
+        self.state: FormState | None = None
+        self._timer: Timer | None = None
+        self._forms: dict[str, ActionForm] = {}
+        self._prefilled_for: dict[str, Any] = {}  # action id -> the session its prefill came from
+
+    def compose(self) -> ComposeResult:
         yield Header()
-        options: list[Option] = []
-        for api, actions in by_api().items():
-            options.append(Option(f"[b]{api.title}[/b]", disabled=True))
-            options += [Option(f"  {a.INFO.title}  [dim]{a.INFO.id}[/dim]", id=a.INFO.id) for a in actions]
-        yield OptionList(*options, id="actions")
+        with Horizontal(id="workspace-body"):
+            yield ActionList(id="action-list")
+            with Vertical(id="form-pane"):
+                yield Static("", id="form-placeholder")
+                yield Static("", id="form-status")
+            with Vertical(id="side-pane"):
+                yield RequestPreview(id="preview")
+                yield Inspector(id="inspector")
         yield Footer()
 
-    def select_action(self, action_id: str) -> None:
-        listing = self.query_one("#actions", OptionList)
-        listing.highlighted = listing.get_option_index(action_id)
+    def on_mount(self) -> None:
+        self.watch(self.app, "session", self._session_changed, init=False)
+        self.select_action(FIRST_ACTION if FIRST_ACTION in all_actions() else next(iter(all_actions())),
+                           focus=False)
+        self.query_one("#action-filter", Input).focus()
+
+    # -- which action -------------------------------------------------------------------------
+    def select_action(self, action_id: str, *, focus: bool = True) -> None:
+        """Open `action_id`'s form (the palette, the list and the history call this)."""
+        action = get_action(action_id)
+        state = self.book.form(action)
+        if self.state is not state:
+            self.state = state
+            # Each action's form stays mounted once built (hidden when another is shown):
+            # switching back keeps scroll position and the editors' undo history.
+            for form in self._forms.values():
+                form.display = False
+            form = self._forms.get(action_id)
+            if form is None:
+                form = self._forms[action_id] = ActionForm(state)
+                self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
+            form.display = True
+            self.query_one("#form-placeholder").display = False
+        self.query_one(ActionList).show_current(action_id)
+        self._prefill(state)
+        self._status("")
+        self.call_after_refresh(self._refresh)
+        if focus:
+            self.call_after_refresh(self._form().focus_field)
+
+    def load_values(self, action_id: str, values: Mapping[str, Any]) -> None:
+        """Open `action_id` with `values` in its form (history's "load into form")."""
+        state = self.book.form(get_action(action_id))
+        unknown = state.load(values)
+        self.select_action(action_id)
+        self._form().show_values()
+        if unknown:
+            self._status(f"Not loaded (no such field): {', '.join(unknown)}", "warning")
+
+    @on(ActionList.Chosen)
+    def _chosen(self, event: ActionList.Chosen) -> None:
+        self.select_action(event.action_id)
+
+    def _form(self) -> ActionForm:
+        assert self.state is not None
+        return self._forms[self.state.action_id]
+
+    def editor(self, name: str):
+        """The open form's editor for field `name`."""
+        return self._form().query_one(f"#field-{name}")
+
+    # -- values -------------------------------------------------------------------------------
+    def _prefill(self, state: FormState) -> None:
+        session = self.app.session
+        if session is None or self._prefilled_for.get(state.action_id) is session:
+            return
+        from console.prefill import prefill_values
+
+        self._prefilled_for[state.action_id] = session
+        changed = state.apply_prefill(prefill_values(state.action, session.creds))
+        if changed and state.action_id in self._forms:
+            self._form().show_values(changed)
+
+    def _session_changed(self, session: Any) -> None:
+        if self.state is not None:
+            self._prefill(self.state)
+            self._refresh()
+
+    @on(FieldRow.Edited)
+    def _edited(self, event: FieldRow.Edited) -> None:
+        event.stop()
+        if self.state is not None and self.state.set(event.name, event.text):
+            self._schedule()
+
+    def _schedule(self) -> None:
+        # Debounced: a burst of keys costs one check and one preview.
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(PREVIEW_DELAY, self._refresh)
+
+    def _refresh(self) -> Check | None:
+        """Check the form, mark its fields and rebuild the preview; the check."""
+        self._timer = None
+        state = self.state
+        if state is None or state.action_id not in self._forms:
+            return None
+        check = state.check()
+        self._form().mark(state.marked(check))
+        preview = self.query_one(RequestPreview)
+        session = self.app.session
+        if not check.ok:
+            preview.show_problems(check.summary)
+        elif session is None:
+            preview.show_waiting("Waiting for the environment…")
+        else:
+            try:
+                req = session.prepare(state.action, state.filled(), preview=True)
+            except Exception as exc:  # noqa: BLE001 - InvalidInput and friends: say why, never crash
+                preview.show_problems(str(exc))
+            else:
+                preview.show_request(req.preview(), req.notes)
+        return check
+
+    def action_fill_examples(self) -> None:
+        if self.state is None:
+            return
+        filled = self.state.fill_examples()
+        self._form().show_values(filled)
+        self._refresh()
+        self._status(f"Examples filled into {len(filled)} empty field(s)." if filled
+                     else "Every field already has a value.")
+
+    def action_find_action(self) -> None:
+        self.query_one("#action-filter", Input).focus()
+
+    # -- sending ------------------------------------------------------------------------------
+    def action_send(self) -> None:
+        from screens.workspace_send import start_send
+
+        start_send(self)
+
+    def _status(self, text: str, severity: str = "") -> None:
+        status = self.query_one("#form-status", Static)
+        status.update(escape(text))
+        status.set_classes(f"-{severity}" if severity else "")
+        status.display = bool(text)

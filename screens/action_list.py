@@ -1,0 +1,108 @@
+"""Every action, grouped by API, with a filter: type to narrow by title, id or API.
+
+Enter (or a click) on an action posts `ActionList.Chosen`; Enter in the filter chooses
+the first match, so "dest⏎" opens Destroy Customer without leaving the keyboard's home row.
+"""
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from console.catalog import by_api
+
+
+def matches(words: list[str], haystack: str) -> bool:
+    return all(w in haystack for w in words)
+
+
+class ActionOptions(OptionList):
+    BINDINGS = [Binding("slash", "filter", "Filter", id="actions-filter", show=False,
+                        tooltip="Type to narrow the actions")]
+
+    def action_filter(self) -> None:
+        self.screen.query_one("#action-filter", Input).focus()
+
+
+class ActionList(Vertical):
+    class Chosen(Message):
+        def __init__(self, action_id: str) -> None:
+            super().__init__()
+            self.action_id = action_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Actions"
+        self._groups = [(api.title, [(a.INFO.id, a.INFO.title, a.INFO.method) for a in actions])
+                        for api, actions in by_api().items()]
+        self.current: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: title, id or API", id="action-filter")
+        yield ActionOptions(*self._options(""), id="action-options")
+
+    def _options(self, query: str) -> list[Option]:
+        words = query.lower().split()
+        options: list[Option] = []
+        for api_title, actions in self._groups:
+            shown = [a for a in actions if matches(words, f"{a[0]} {a[1]} {api_title}".lower())]
+            if not shown:
+                continue
+            options.append(Option(f"[b $accent]{escape(api_title)}[/]", disabled=True))
+            for action_id, title, method in shown:
+                mark = "▸ " if action_id == self.current else "  "
+                options.append(Option(f"{mark}{escape(title)}", id=action_id))
+        if not options:
+            options.append(Option(f"[dim]no action matches {escape(query)!r}[/dim]", disabled=True))
+        return options
+
+    def _rebuild(self) -> None:
+        listing = self.query_one(ActionOptions)
+        query = self.query_one("#action-filter", Input).value
+        highlighted = listing.highlighted_option.id if listing.highlighted_option else self.current
+        listing.set_options(self._options(query))
+        self._highlight(highlighted)
+
+    def _highlight(self, action_id: str | None) -> None:
+        listing = self.query_one(ActionOptions)
+        try:
+            listing.highlighted = listing.get_option_index(action_id) if action_id else None
+        except Exception:  # noqa: BLE001 - filtered out: highlight the first action shown
+            first = next((i for i, o in enumerate(listing.options) if not o.disabled), None)
+            listing.highlighted = first
+
+    def show_current(self, action_id: str) -> None:
+        """Mark the action whose form is open (the palette and history open forms too)."""
+        self.current = action_id
+        self._rebuild()
+        self._highlight(action_id)
+
+    @on(Input.Changed, "#action-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        event.stop()
+        self._rebuild()
+
+    @on(Input.Submitted, "#action-filter")
+    def _first(self, event: Input.Submitted) -> None:
+        event.stop()
+        listing = self.query_one(ActionOptions)
+        option = listing.highlighted_option
+        if option is not None and option.id:
+            self.post_message(self.Chosen(option.id))
+
+    def on_key(self, event) -> None:
+        # Down from the filter moves into the list (the filter is one line).
+        if event.key == "down" and self.query_one("#action-filter", Input).has_focus:
+            event.stop()
+            self.query_one(ActionOptions).focus()
+
+    @on(OptionList.OptionSelected, "#action-options")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Chosen(event.option.id))

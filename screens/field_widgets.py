@@ -1,0 +1,162 @@
+"""One form row per spec field, chosen by the field's Kind — never by the action.
+
+A `FieldRow` shows the label (required fields marked), the editor for the kind, the help
+text and the field's current problem. Every editor reports what the user typed as text
+(the shape `console.form_state` keeps) through one message, `FieldRow.Edited`.
+"""
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, Switch, TextArea
+
+from console.fields import Kind
+from console.form_state import JSON_KINDS
+from console.spec import SpecField
+
+KIND_HINTS = {
+    Kind.IDENTIFIER: "identifier",
+    Kind.JSON_OBJECT: "JSON object",
+    Kind.JSON_ARRAY: "JSON array",
+    Kind.INTEGER: "whole number",
+    Kind.TIMESTAMP: "Unix seconds",
+    Kind.BOOLEAN: "true / false",
+    Kind.SECRET: "secret",
+}
+
+
+class BoolSwitch(Switch):
+    """A switch with a third state, "not set": an optional boolean left out of the request
+    takes the API's default, which is not always false."""
+
+    BINDINGS = [Binding("delete,backspace", "unset", "Not set", id="field-unset",
+                        tooltip="Leave this option out of the request (the API's default)")]
+
+    def action_unset(self) -> None:
+        self.post_message(FieldRow.Unset(self))
+
+
+class FieldRow(Vertical):
+    """Label, editor, help and problem of one field."""
+
+    class Edited(Message):
+        def __init__(self, name: str, text: str) -> None:
+            super().__init__()
+            self.name = name
+            self.text = text
+
+    class Unset(Message):
+        def __init__(self, switch: BoolSwitch) -> None:
+            super().__init__()
+            self.switch = switch
+
+    def __init__(self, spec: SpecField, text: str) -> None:
+        super().__init__(id=f"row-{spec.name}", classes=f"field-row -kind-{spec.meta.kind.value}")
+        self.spec = spec
+        self._text = text
+
+    @property
+    def field_name(self) -> str:
+        return self.spec.name
+
+    @property
+    def editor_id(self) -> str:
+        return f"field-{self.spec.name}"
+
+    def compose(self) -> ComposeResult:
+        meta = self.spec.meta
+        mark = " [b $error]*[/]" if self.spec.required else ""
+        hint = KIND_HINTS.get(meta.kind, "")
+        extra = f"  [dim]{escape(self.spec.name)}{' · ' + hint if hint else ''}[/dim]"
+        yield Label(f"[b]{escape(meta.label)}[/b]{mark}{extra}", classes="field-label")
+        yield self._editor()
+        if meta.help:
+            yield Static(escape(meta.help), classes="field-help")
+        yield Static("", classes="field-error")
+
+    def _editor(self) -> Widget:
+        meta, text, wid = self.spec.meta, self._text, self.editor_id
+        example = meta.example_text()
+        if meta.kind == Kind.ENUM:
+            options = [(c, c) for c in meta.choices]
+            value = text if text in meta.choices else Select.NULL
+            return Select(options, prompt=f"choose: {' / '.join(meta.choices)}", value=value, id=wid,
+                          classes="field-editor")
+        if meta.kind == Kind.BOOLEAN:
+            switch = BoolSwitch(value=text == "true", animate=False, id=wid, classes="field-editor")
+            row = Horizontal(switch, Label(self._bool_text(text), classes="bool-state"), classes="bool-row")
+            return row
+        if meta.kind in JSON_KINDS:
+            area = TextArea(text, language="json", id=wid, classes="field-editor json-editor",
+                            show_line_numbers=True, tab_behavior="indent",
+                            placeholder=f"e.g. {example}" if example else "")
+            return area
+        return Input(text, placeholder=f"e.g. {example}" if example else "", id=wid,
+                     password=meta.kind == Kind.SECRET, classes="field-editor")
+
+    @staticmethod
+    def _bool_text(text: str) -> str:
+        return {"true": "true", "false": "false"}.get(text, "not set: the API's default (Delete clears)")
+
+    # -- the editor's changes, as text --------------------------------------------------------
+    @on(Input.Changed)
+    def _input(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Edited(self.field_name, event.value))
+
+    @on(TextArea.Changed)
+    def _area(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self.post_message(self.Edited(self.field_name, event.text_area.text))
+
+    @on(Select.Changed)
+    def _select(self, event: Select.Changed) -> None:
+        event.stop()
+        value = event.value
+        self.post_message(self.Edited(self.field_name, "" if value is Select.NULL else str(value)))
+
+    @on(Switch.Changed)
+    def _switch(self, event: Switch.Changed) -> None:
+        event.stop()
+        text = "true" if event.value else "false"
+        self.query_one(".bool-state", Label).update(self._bool_text(text))
+        self.post_message(self.Edited(self.field_name, text))
+
+    @on(Unset)
+    def _unset(self, event: Unset) -> None:
+        event.stop()
+        self.set_text("")
+        self.post_message(self.Edited(self.field_name, ""))
+
+    # -- the form's changes (prefill, examples, history) --------------------------------------
+    def set_text(self, text: str) -> None:
+        """Show `text` in the editor without echoing it back as an edit."""
+        editor = self.query_one(f"#{self.editor_id}")
+        if isinstance(editor, Input):
+            with editor.prevent(Input.Changed):
+                editor.value = text
+        elif isinstance(editor, TextArea):
+            if editor.text != text:
+                with editor.prevent(TextArea.Changed):
+                    editor.load_text(text)
+        elif isinstance(editor, Select):
+            with editor.prevent(Select.Changed):
+                editor.value = text if text in self.spec.meta.choices else Select.NULL
+        elif isinstance(editor, Switch):
+            with editor.prevent(Switch.Changed):
+                editor.value = text == "true"
+            self.query_one(".bool-state", Label).update(self._bool_text(text))
+
+    def mark(self, problem: str | None) -> None:
+        """Mark the row invalid (CSS class `-invalid`) with the message, or clear it."""
+        self.set_class(problem is not None, "-invalid")
+        self.query_one(".field-error", Static).update(f"✗ {escape(problem)}" if problem else "")
+
+    def focus_editor(self) -> None:
+        self.query_one(f"#{self.editor_id}").focus()
+        self.scroll_visible()

@@ -1,0 +1,54 @@
+"""An action's form, built from its spec alone: a header, then one FieldRow per field.
+
+The form shows a `FormState` and never owns the values: the workspace stores each edit
+in the state (so switching actions loses nothing) and asks the form to mark problems.
+"""
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from console.form_state import FormState
+from screens.field_widgets import FieldRow
+
+
+class ActionForm(VerticalScroll):
+    def __init__(self, state: FormState) -> None:
+        super().__init__(id=f"form-{state.action_id}", classes="action-form")
+        self.state = state
+        info = state.action.INFO
+        self.border_title = f"{info.title}"
+        self.border_subtitle = f"{info.api.title} · {info.id}"
+
+    def compose(self) -> ComposeResult:
+        info = self.state.action.INFO
+        guard = ""
+        if info.guarded:
+            guard = "  [b $warning]guarded[/]: a protected environment asks you to confirm"
+        yield Static(f"[b]{info.method}[/b] {escape(info.path)}{guard}", classes="form-route")
+        if info.summary:
+            yield Static(escape(info.summary), classes="form-summary")
+        for spec in self.state.action.field_specs():
+            yield FieldRow(spec, self.state.values.get(spec.name, ""))
+
+    def rows(self) -> dict[str, FieldRow]:
+        return {row.field_name: row for row in self.query(FieldRow)}
+
+    def show_values(self, names: list[str] | None = None) -> None:
+        """Put the state's values into the editors (after a prefill, F5 or a load)."""
+        for name, row in self.rows().items():
+            if names is None or name in names:
+                row.set_text(self.state.values.get(name, ""))
+
+    def mark(self, problems: dict[str, str]) -> None:
+        for name, row in self.rows().items():
+            row.mark(problems.get(name))
+
+    def focus_field(self, name: str | None = None) -> None:
+        rows = self.rows()
+        row = rows.get(name) if name else None
+        row = row or next(iter(rows.values()), None)
+        if row is not None:
+            row.focus_editor()

@@ -1,0 +1,68 @@
+"""The live preview: the exact request the form would send, as `send --dry-run` prints it.
+
+`show_request` takes `PreparedRequest.preview()` (method, url, masked headers, body) and
+keeps it in `.request`, so a test can compare it with the CLI's output; `show_problems`
+says which field is wrong and why. Keys are masked by the core before they get here.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Group
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+
+def http_text(preview: dict[str, Any]) -> tuple[str, str]:
+    """The request as an HTTP message: the head (request line, headers) and the JSON body."""
+    head = [f"{preview['method']} {preview['url']}"]
+    head += [f"{name}: {value}" for name, value in preview["headers"].items()]
+    body = preview.get("body")
+    return "\n".join(head), (json.dumps(body, indent=2, ensure_ascii=False) if body is not None else "")
+
+
+class RequestPreview(VerticalScroll):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Request preview"
+        self.border_subtitle = "what send --dry-run prints"
+        self.request: dict[str, Any] | None = None  # the last good preview, as the CLI prints it
+        self.problem: str | None = None
+
+    def compose(self):
+        yield Static(id="preview-text")
+
+    def show_request(self, preview: dict[str, Any], notes: list[str] | None = None) -> None:
+        self.request, self.problem = preview, None
+        self.remove_class("-invalid")
+        head, body = http_text(preview)
+        parts: list[Any] = [Text(head, style="bold")]
+        if body:
+            parts += [Text(""), Syntax(body, "json", theme="ansi_dark", background_color="default",
+                                       word_wrap=True)]
+        for note in notes or []:
+            parts += [Text(""), Text(f"note: {note}", style="italic")]
+        self.query_one("#preview-text", Static).update(Group(*parts))
+
+    def show_problems(self, text: str, title: str = "Not ready to send") -> None:
+        self.request, self.problem = None, text
+        self.add_class("-invalid")
+        body = Text(title + "\n", style="bold")
+        for line in text.splitlines():
+            body.append(f"✗ {line}\n")
+        self.query_one("#preview-text", Static).update(body)
+
+    def show_waiting(self, text: str) -> None:
+        self.request, self.problem = None, None
+        self.remove_class("-invalid")
+        self.query_one("#preview-text", Static).update(Text(text, style="dim"))
+
+    def text(self) -> str:
+        """What the preview shows, as plain text (tests, copy)."""
+        if self.request is not None:
+            head, body = http_text(self.request)
+            return f"{head}\n\n{body}" if body else head
+        return self.problem or ""

@@ -1,0 +1,157 @@
+"""The form: live JSON validation, send blocked until fixed, values kept across actions,
+the preview equal to `send --dry-run`, prefill, examples, load_values and F1 help."""
+from __future__ import annotations
+
+import json
+
+from tests.conftest import sandbox_env
+from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, sent, settle, status_text
+
+
+def error_of(ws, name: str) -> str:
+    return str(ws._form().rows()[name].query_one(".field-error").render())
+
+
+async def test_invalid_json_shows_line_and_column_and_blocks_send(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        fill(ws, customer_identifier="user_1001", traits='{\n  "plan": "premium",\n  "seats": \n}')
+        await settle(pilot)
+        row = ws._form().rows()["traits"]
+        assert row.has_class("-invalid")
+        assert "line 4, column 1" in error_of(ws, "traits")
+        preview = ws.query_one("#preview")
+        assert preview.request is None and "Traits (traits) is not valid JSON" in preview.text()
+        await send_and_wait(pilot)
+        assert sent(sandbox) == []
+        assert "Not sent: fix Traits" in status_text(ws)
+        # What was typed is still there, mistakes included, and focus went to it.
+        assert ws.editor("traits").text.endswith('"seats": \n}')
+        assert app.focused is ws.editor("traits")
+
+
+async def test_array_in_object_field_is_refused(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        fill(ws, customer_identifier="user_1001", traits='["plan"]')
+        await settle(pilot)
+        assert "must be a JSON object" in error_of(ws, "traits")
+        fill(ws, traits='"premium"')
+        await settle(pilot)
+        assert "must be a JSON object" in error_of(ws, "traits") and "got a string" in error_of(ws, "traits")
+        await send_and_wait(pilot)
+        assert sent(sandbox) == []
+
+
+async def test_values_are_kept_when_switching_actions_and_back(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        fill(ws, customer_identifier="kept_1", traits='{"half": ')
+        await settle(pilot)
+        ws.select_action("track-event")
+        await pilot.pause()
+        fill(ws, event_name="viewed")
+        await settle(pilot)
+        ws.select_action("identify-customer")
+        await settle(pilot)
+        assert ws.editor("customer_identifier").value == "kept_1"
+        assert ws.editor("traits").text == '{"half": '
+        assert ws._form().rows()["traits"].has_class("-invalid")
+        ws.select_action("track-event")
+        await pilot.pause()
+        assert ws.editor("event_name").value == "viewed"
+
+
+async def test_required_fields_are_marked_after_a_send_attempt(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        await settle(pilot)
+        assert not ws._form().rows()["customer_identifier"].has_class("-invalid")
+        await send_and_wait(pilot)
+        assert ws._form().rows()["customer_identifier"].has_class("-invalid")
+        assert "is required" in error_of(ws, "customer_identifier")
+        assert sent(sandbox) == []
+
+
+async def test_preview_equals_send_dry_run(sandbox, cli):
+    data = {"customer_identifier": "user 1/2", "event_name": "purchased",
+            "event_properties": {"price": 29.99, "items": ["socks"]}, "timestamp": 1700000000}
+    dry = cli("send", "track-event", "--input", json.dumps(data), "--dry-run", env=sandbox_env(sandbox))
+    assert dry.code == 0, dry.err
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        ws.select_action("track-event")
+        await pilot.pause()
+        fill(ws, customer_identifier="user 1/2", event_name="purchased",
+             event_properties=json.dumps(data["event_properties"]), timestamp="1700000000")
+        await settle(pilot)
+        preview = ws.query_one("#preview")
+        assert preview.request == dry.json()
+        shown = preview.text()
+        assert dry.json()["url"] in shown and "Basic ****" in shown
+        assert "sandbox-track-key-0001" not in shown
+
+
+async def test_prefill_anonymous_id_and_f5_examples(sandbox):
+    from console import anonymous
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        ws.select_action("track-anonymous")
+        await pilot.pause()
+        expected = anonymous.current(anonymous.key_for(app.session.creds))
+        assert ws.editor("anonymous_id").value == expected
+        await pilot.press("f5")
+        await settle(pilot)
+        assert ws.editor("anonymous_id").value == expected  # a filled field keeps its value
+        assert ws.editor("event_name").value == "purchased"
+        assert json.loads(ws.editor("event_properties").text) == {"page": "pricing"}
+        assert ws.query_one("#preview").request["body"]["name"] == "purchased"
+
+
+async def test_load_values_opens_the_form_with_them(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        ws.load_values("add-device", {"customer_identifier": "user_1001", "device_id": "tok",
+                                      "platform": "ios", "attributes": {"app_version": "2.0"}})
+        await settle(pilot)
+        assert ws.state.action_id == "add-device"
+        assert ws.editor("platform").value == "ios"
+        assert json.loads(ws.editor("attributes").text) == {"app_version": "2.0"}
+        assert ws.query_one("#preview").request["body"]["device"]["platform"] == "ios"
+
+
+async def test_filter_narrows_the_action_list(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        ws.query_one("#action-filter").value = "pipelines tr"
+        await pilot.pause()
+        ids = [o.id for o in ws.query_one("#action-options").options if o.id]
+        assert ids == ["pipelines-track"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert ws.state.action_id == "pipelines-track"
+
+
+async def test_f1_lists_the_workspace_keys(sandbox):
+    from screens.help_screen import HelpScreen
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        described = {row[1] for row in app.screen.rows}
+        assert {"Send", "Examples", "Help", "Quit"} <= described
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)

@@ -1,0 +1,58 @@
+"""Snapshots of the workspace at 120x40 (and 100x30), the help screen and the guard's modal.
+
+Deterministic: a fixed sandbox URL (nothing is sent), no clocks, no random ids shown.
+"""
+from __future__ import annotations
+
+from tests.ui.workspace_helpers import fill, sandbox_app
+
+FIXED_ROOT = "http://127.0.0.1:8765"
+
+
+async def _identify_filled(pilot) -> None:
+    await pilot.pause()
+    ws = pilot.app.screen
+    fill(ws, customer_identifier="user_123", traits='{\n  "first_name": "Ada",\n  "plan": "premium"\n}')
+    await pilot.pause(0.3)
+
+
+async def _track_event_invalid(pilot) -> None:
+    await pilot.pause()
+    ws = pilot.app.screen
+    ws.select_action("track-event")
+    await pilot.pause()
+    fill(ws, customer_identifier="user_123", event_name="purchased",
+         event_properties='{"price": 29.99,\n "sku": }', timestamp="1700000000000")
+    await pilot.pause(0.3)
+
+
+async def _confirm(pilot) -> None:
+    await pilot.pause()
+    ws = pilot.app.screen
+    ws.select_action("destroy-customer")
+    await pilot.pause()
+    fill(ws, customer_identifier="user_123")
+    await pilot.pause(0.3)
+    await pilot.press("ctrl+s")
+    await pilot.pause(0.2)
+
+
+def test_workspace_with_a_filled_form(snap_compare):
+    assert snap_compare(sandbox_app(FIXED_ROOT), run_before=_identify_filled, terminal_size=(120, 40))
+
+
+def test_workspace_with_invalid_fields(snap_compare):
+    assert snap_compare(sandbox_app(FIXED_ROOT), run_before=_track_event_invalid, terminal_size=(120, 40))
+
+
+def test_workspace_small_terminal(snap_compare):
+    assert snap_compare(sandbox_app(FIXED_ROOT), run_before=_identify_filled, terminal_size=(100, 30))
+
+
+def test_help_screen(snap_compare):
+    assert snap_compare(sandbox_app(FIXED_ROOT), press=["f1"], terminal_size=(120, 40))
+
+
+def test_confirm_modal_in_a_protected_environment(snap_compare):
+    app = sandbox_app(FIXED_ROOT, protected=True, name="Production")
+    assert snap_compare(app, run_before=_confirm, terminal_size=(120, 40))
