@@ -43,7 +43,7 @@ class ActionList(Vertical):
         self.current: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: title, id or API", id="action-filter")
+        yield Input(placeholder="/ filter: title, id, API", id="action-filter", compact=True)
         yield ActionOptions(*self._options(""), id="action-options")
 
     def _options(self, query: str) -> list[Option]:

@@ -86,18 +86,18 @@ class FieldRow(Vertical):
             options = [(c, c) for c in meta.choices]
             value = text if text in meta.choices else Select.NULL
             return Select(options, prompt=f"choose: {' / '.join(meta.choices)}", value=value, id=wid,
-                          classes="field-editor")
+                          classes="field-editor", compact=True)
         if meta.kind == Kind.BOOLEAN:
             switch = BoolSwitch(value=text == "true", animate=False, id=wid, classes="field-editor")
             row = Horizontal(switch, Label(self._bool_text(text), classes="bool-state"), classes="bool-row")
             return row
         if meta.kind in JSON_KINDS:
             area = TextArea(text, language="json", id=wid, classes="field-editor json-editor",
-                            show_line_numbers=True, tab_behavior="indent",
+                            show_line_numbers=True, tab_behavior="indent", compact=True,
                             placeholder=f"e.g. {example}" if example else "")
             return area
         return Input(text, placeholder=f"e.g. {example}" if example else "", id=wid,
-                     password=meta.kind == Kind.SECRET, classes="field-editor")
+                     password=meta.kind == Kind.SECRET, classes="field-editor", compact=True)
 
     @staticmethod
     def _bool_text(text: str) -> str:
@@ -158,5 +158,4 @@ class FieldRow(Vertical):
         self.query_one(".field-error", Static).update(f"✗ {escape(problem)}" if problem else "")
 
     def focus_editor(self) -> None:
-        self.query_one(f"#{self.editor_id}").focus()
-        self.scroll_visible()
+        self.query_one(f"#{self.editor_id}").focus()  # focusing scrolls it into view

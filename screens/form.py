@@ -27,7 +27,7 @@ class ActionForm(VerticalScroll):
         guard = ""
         if info.guarded:
             guard = "  [b $warning]guarded[/]: a protected environment asks you to confirm"
-        yield Static(f"[b]{info.method}[/b] {escape(info.path)}{guard}", classes="form-route")
+        yield Static(f"[b reverse $accent] {info.method} [/] {escape(info.path)}{guard}", classes="form-route")
         if info.summary:
             yield Static(escape(info.summary), classes="form-summary")
         for spec in self.state.action.field_specs():
