@@ -93,7 +93,7 @@ class FieldRow(Vertical):
             return row
         if meta.kind in JSON_KINDS:
             area = TextArea(text, language="json", id=wid, classes="field-editor json-editor",
-                            show_line_numbers=True, tab_behavior="indent", compact=True,
+                            show_line_numbers=True, tab_behavior="focus", compact=True,
                             placeholder=f"e.g. {example}" if example else "")
             return area
         return Input(text, placeholder=f"e.g. {example}" if example else "", id=wid,

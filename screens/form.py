@@ -18,6 +18,7 @@ class ActionForm(VerticalScroll):
     def __init__(self, state: FormState) -> None:
         super().__init__(id=f"form-{state.action_id}", classes="action-form")
         self.state = state
+        self.focus_when_mounted = False  # set by the workspace when it opens a new form
         info = state.action.INFO
         self.border_title = f"{info.title}"
         self.border_subtitle = f"{info.api.title} · {info.id}"
@@ -32,6 +33,10 @@ class ActionForm(VerticalScroll):
             yield Static(escape(info.summary), classes="form-summary")
         for spec in self.state.action.field_specs():
             yield FieldRow(spec, self.state.values.get(spec.name, ""))
+
+    def on_mount(self) -> None:
+        if self.focus_when_mounted:
+            self.focus_field()
 
     def rows(self) -> dict[str, FieldRow]:
         return {row.field_name: row for row in self.query(FieldRow)}

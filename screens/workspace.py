@@ -94,6 +94,8 @@ class WorkspaceScreen(Screen):
             form = self._forms.get(action_id)
             if form is None:
                 form = self._forms[action_id] = ActionForm(state)
+                form.focus_when_mounted = focus  # its fields exist only once it is mounted
+                focus = False
                 self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
             form.display = True
             self.query_one("#form-placeholder").display = False
@@ -102,7 +104,7 @@ class WorkspaceScreen(Screen):
         self._status("")
         self.call_after_refresh(self._refresh)
         if focus:
-            self.call_after_refresh(self._form().focus_field)
+            self._form().focus_field()
 
     def load_values(self, action_id: str, values: Mapping[str, Any]) -> None:
         """Open `action_id` with `values` in its form (history's "load into form")."""
@@ -164,7 +166,11 @@ class WorkspaceScreen(Screen):
         self._form().mark(state.marked(check))
         preview = self.query_one(RequestPreview)
         session = self.app.session
-        if not check.ok:
+        if not check.ok and not check.general and not state.marked(check):
+            # Only empty required fields, untouched: a hint, not a wall of red.
+            missing = ", ".join(state.specs[n].meta.label for n in check.problems)
+            preview.show_waiting(f"Fill in {missing} to see the request.")
+        elif not check.ok:
             preview.show_problems(check.summary)
         elif session is None:
             preview.show_waiting("Waiting for the environment…")

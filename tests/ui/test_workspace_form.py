@@ -139,6 +139,10 @@ async def test_filter_narrows_the_action_list(sandbox):
         await pilot.press("enter")
         await pilot.pause()
         assert ws.state.action_id == "pipelines-track"
+        assert app.focused is ws.editor("user_id")  # straight into the form
+        await pilot.press(*"u1")
+        await pilot.pause()
+        assert ws.editor("user_id").value == "u1"
 
 
 async def test_f1_lists_the_workspace_keys(sandbox):
