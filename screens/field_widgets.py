@@ -30,6 +30,52 @@ KIND_HINTS = {
 }
 
 
+# Tree-sitter highlighting is rebuilt for the whole document on every edit, and one very
+# long line makes rendering quadratic (a 170 kB one-line batch took 6.6 s to show);
+# soft-wrapping such a line costs ~0.3 s a key. Past these sizes a JSON editor is plain
+# text without wrapping; validation and the preview work the same.
+HIGHLIGHT_MAX_CHARS = 50_000
+HIGHLIGHT_MAX_LINE = 2_000
+
+
+def editor_mode(text: str) -> tuple[str | None, bool]:
+    """(language, soft_wrap) for a JSON editor holding `text`."""
+    long_line = any(len(line) > HIGHLIGHT_MAX_LINE for line in text.split("\n"))
+    highlight = not long_line and len(text) <= HIGHLIGHT_MAX_CHARS
+    return ("json" if highlight else None), not long_line
+
+
+class JsonEditor(TextArea):
+    """A JSON editor that stays responsive for documents of any size (see above)."""
+
+    # F6/F7 select a line / all in a TextArea; here they belong to the App's screens.
+    BINDINGS = [b for b in TextArea.BINDINGS if not (isinstance(b, Binding) and b.key in ("f6", "f7"))]
+    inherit_bindings = False
+
+    def __init__(self, text: str = "", **kwargs) -> None:
+        language, wrap = editor_mode(text)
+        super().__init__(text, language=language, soft_wrap=wrap, **kwargs)
+
+    def _adapt(self, text: str) -> None:
+        language, wrap = editor_mode(text)
+        if language != self.language:
+            self.language = language
+        if wrap != self.soft_wrap:
+            self.soft_wrap = wrap
+
+    def load_text(self, text: str) -> None:
+        self._adapt(text)
+        super().load_text(text)
+
+    def edit(self, edit):
+        if len(edit.text) > HIGHLIGHT_MAX_LINE:
+            self._adapt(edit.text)  # before a big paste, so it is never highlighted
+        result = super().edit(edit)
+        if self.language is None or not self.soft_wrap or len(edit.text) > 1:
+            self._adapt(self.document.text)
+        return result
+
+
 class BoolSwitch(Switch):
     """A switch with a third state, "not set": an optional boolean left out of the request
     takes the API's default, which is not always false."""
@@ -92,7 +138,7 @@ class FieldRow(Vertical):
             row = Horizontal(switch, Label(self._bool_text(text), classes="bool-state"), classes="bool-row")
             return row
         if meta.kind in JSON_KINDS:
-            area = TextArea(text, language="json", id=wid, classes="field-editor json-editor",
+            area = JsonEditor(text, id=wid, classes="field-editor json-editor",
                             show_line_numbers=True, tab_behavior="focus", compact=True,
                             placeholder=f"e.g. {example}" if example else "")
             return area

@@ -36,7 +36,8 @@ class ActionForm(VerticalScroll):
 
     def on_mount(self) -> None:
         if self.focus_when_mounted:
-            self.focus_field()
+            # The rows' own editors mount after this; focus once they are there.
+            self.call_after_refresh(self.focus_field)
 
     def rows(self) -> dict[str, FieldRow]:
         return {row.field_name: row for row in self.query(FieldRow)}

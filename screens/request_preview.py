@@ -15,6 +15,10 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+# Highlighting a multi-megabyte body on every keystroke would freeze the UI; past this
+# many characters the preview shows the start of the body and says how much is left out.
+SHOWN_BODY_CHARS = 20_000
+
 
 def http_text(preview: dict[str, Any]) -> tuple[str, str]:
     """The request as an HTTP message: the head (request line, headers) and the JSON body."""
@@ -40,9 +44,16 @@ class RequestPreview(VerticalScroll):
         self.remove_class("-invalid")
         head, body = http_text(preview)
         parts: list[Any] = [Text(head, style="bold")]
+        cut = len(body) > SHOWN_BODY_CHARS
+        if cut:
+            size = len(body.encode("utf-8"))
+            body = body[:SHOWN_BODY_CHARS]
         if body:
             parts += [Text(""), Syntax(body, "json", theme="ansi_dark", background_color="default",
                                        word_wrap=True)]
+        if cut:
+            parts.append(Text(f"… body is {size:,} bytes; the first {SHOWN_BODY_CHARS:,} characters are shown "
+                              "(all of it is sent)", style="italic"))
         for note in notes or []:
             parts += [Text(""), Text(f"note: {note}", style="italic")]
         self.query_one("#preview-text", Static).update(Group(*parts))

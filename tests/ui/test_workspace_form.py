@@ -159,3 +159,53 @@ async def test_f1_lists_the_workspace_keys(sandbox):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_switching_environment_recomputes_prefill_and_preview(sandbox):
+    import dataclasses
+
+    from console import anonymous
+    from console.session import Session
+    from screens.app import sandbox_credentials
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        ws.select_action("track-anonymous")
+        await pilot.pause()
+        fill(ws, event_name="viewed")
+        await settle(pilot)
+        first = ws.editor("anonymous_id").value
+        assert ws.query_one("#preview").request["body"]["anonymous_id"] == first
+        other = dataclasses.replace(sandbox_credentials(sandbox.root_url), site_id="other-site", name="Other")
+        app.session = Session(other)
+        await settle(pilot)
+        second = anonymous.current(anonymous.key_for(other))
+        assert second != first
+        assert ws.editor("anonymous_id").value == second
+        assert ws.query_one("#preview").request["body"]["anonymous_id"] == second
+        assert ws.editor("event_name").value == "viewed"  # what the user typed stays
+
+
+async def test_a_large_body_previews_quickly_and_is_sent_whole(sandbox):
+    from screens.request_preview import SHOWN_BODY_CHARS
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        ws.select_action("pipelines-batch")
+        await pilot.pause()
+        batch = [{"type": "track", "userId": f"user_{i}", "event": "Viewed", "properties": {"n": i}}
+                 for i in range(2000)]
+        fill(ws, batch=json.dumps(batch))
+        preview = ws.query_one("#preview")
+        for _ in range(50):  # a big document: wait for the debounced preview, not a fixed time
+            await settle(pilot)
+            if preview.request is not None:
+                break
+        assert preview.request is not None, (preview.problem, str(preview.query_one("#preview-text").render()))
+        assert len(preview.request["body"]["batch"]) == 2000
+        assert len(json.dumps(preview.request["body"])) > SHOWN_BODY_CHARS
+        await send_and_wait(pilot)
+        [req] = sent(sandbox)
+        assert len(req["body"]["batch"]) == 2000
