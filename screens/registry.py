@@ -29,7 +29,15 @@ def _environments(app: "CioConsoleApp") -> "Screen":
     return EnvironmentScreen(app.store, client_factory=app.client_factory)
 
 
+def _history(app: "CioConsoleApp") -> "Screen":
+    from screens.history_screen import HistoryScreen
+
+    return HistoryScreen()
+
+
 SCREENS: list[ScreenEntry] = [
     ScreenEntry("environments", "Environments", "Choose an environment, store its keys, test the connection",
                 _environments, key="f2"),
+    ScreenEntry("history", "History", "Every exchange sent (keys masked): inspect one again or load it into its form",
+                _history, key="f3"),
 ]
