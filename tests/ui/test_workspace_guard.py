@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from screens.confirm_screen import ConfirmScreen
-from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, sent, settle, status_text
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text
 
 
 async def test_protected_guard_refuses_a_wrong_confirmation_then_accepts_the_right_one(sandbox):
     app = sandbox_app(sandbox.root_url, protected=True, name="Production")
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("destroy-customer")
-        await pilot.pause()
+        await opened(pilot, "destroy-customer")
         fill(ws, customer_identifier="user_1001")
         await settle(pilot)
         await pilot.press("ctrl+s")
@@ -37,8 +36,7 @@ async def test_backing_out_of_the_guard_sends_nothing(sandbox):
     app = sandbox_app(sandbox.root_url, protected=True, name="Production")
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("suppress-customer")
-        await pilot.pause()
+        await opened(pilot, "suppress-customer")
         fill(ws, customer_identifier="user_1001")
         await settle(pilot)
         await pilot.press("ctrl+s")
@@ -65,8 +63,7 @@ async def test_a_422_marks_the_field_the_api_named(sandbox):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("send-transactional-email")
-        await pilot.pause()
+        await opened(pilot, "send-transactional-email")
         # The API's scheduling horizon (90 days) is its rule, not the client's.
         fill(ws, transactional_message_id="1", to="ada.lovelace@example.com", send_at="4102444800")
         await settle(pilot)
@@ -97,8 +94,7 @@ async def test_missing_key_is_reported_and_nothing_sent(sandbox):
     app = CioConsoleApp(session=Session(creds))
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("send-transactional-email")
-        await pilot.pause()
+        await opened(pilot, "send-transactional-email")
         fill(ws, transactional_message_id="1", to="ada.lovelace@example.com")
         await settle(pilot)
         assert "Authorization" in ws.query_one("#preview").text()  # the preview still shows it
@@ -135,8 +131,7 @@ async def test_a_dropped_connection_is_reported(sandbox):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("track-event")
-        await pilot.pause()
+        await opened(pilot, "track-event")
         fill(ws, customer_identifier="user_1001", event_name="purchased")
         await settle(pilot)
         await send_and_wait(pilot)
