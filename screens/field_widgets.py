@@ -105,6 +105,7 @@ class FieldRow(Vertical):
         super().__init__(id=f"row-{spec.name}", classes=f"field-row -kind-{spec.meta.kind.value}")
         self.spec = spec
         self._text = text
+        self.problem: str | None = None  # what is marked on the row now
 
     @property
     def field_name(self) -> str:
@@ -121,9 +122,8 @@ class FieldRow(Vertical):
         extra = f"  [dim]{escape(self.spec.name)}{' · ' + hint if hint else ''}[/dim]"
         yield Label(f"[b]{escape(meta.label)}[/b]{mark}{extra}", classes="field-label")
         yield self._editor()
-        if meta.help:
-            yield Static(escape(meta.help), classes="field-help")
-        yield Static("", classes="field-error")
+        # Help and problem share one widget: big forms (24 fields) mount noticeably faster.
+        yield Static(self._note(None), classes="field-note")
 
     def _editor(self) -> Widget:
         meta, text, wid = self.spec.meta, self._text, self.editor_id
@@ -198,10 +198,19 @@ class FieldRow(Vertical):
                 editor.value = text == "true"
             self.query_one(".bool-state", Label).update(self._bool_text(text))
 
+    def _note(self, problem: str | None) -> str:
+        lines = [f"[i]{escape(self.spec.meta.help)}[/i]"] if self.spec.meta.help else []
+        if problem:
+            lines.append(f"[b $error]✗ {escape(problem)}[/]")
+        return "\n".join(lines)
+
     def mark(self, problem: str | None) -> None:
         """Mark the row invalid (CSS class `-invalid`) with the message, or clear it."""
+        if problem == self.problem:
+            return
+        self.problem = problem
         self.set_class(problem is not None, "-invalid")
-        self.query_one(".field-error", Static).update(f"✗ {escape(problem)}" if problem else "")
+        self.query_one(".field-note", Static).update(self._note(problem))
 
     def focus_editor(self) -> None:
         self.query_one(f"#{self.editor_id}").focus()  # focusing scrolls it into view

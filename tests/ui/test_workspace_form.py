@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from tests.conftest import sandbox_env
-from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, sent, settle, status_text
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text
 
 
 def error_of(ws, name: str) -> str:
-    return str(ws._form().rows()[name].query_one(".field-error").render())
+    return ws._form().rows()[name].problem or ""
 
 
 async def test_invalid_json_shows_line_and_column_and_blocks_send(sandbox):
@@ -51,8 +51,7 @@ async def test_values_are_kept_when_switching_actions_and_back(sandbox):
         ws = await ready(pilot)
         fill(ws, customer_identifier="kept_1", traits='{"half": ')
         await settle(pilot)
-        ws.select_action("track-event")
-        await pilot.pause()
+        await opened(pilot, "track-event")
         fill(ws, event_name="viewed")
         await settle(pilot)
         ws.select_action("identify-customer")
@@ -60,8 +59,7 @@ async def test_values_are_kept_when_switching_actions_and_back(sandbox):
         assert ws.editor("customer_identifier").value == "kept_1"
         assert ws.editor("traits").text == '{"half": '
         assert ws._form().rows()["traits"].has_class("-invalid")
-        ws.select_action("track-event")
-        await pilot.pause()
+        await opened(pilot, "track-event")
         assert ws.editor("event_name").value == "viewed"
 
 
@@ -85,8 +83,7 @@ async def test_preview_equals_send_dry_run(sandbox, cli):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("track-event")
-        await pilot.pause()
+        await opened(pilot, "track-event")
         fill(ws, customer_identifier="user 1/2", event_name="purchased",
              event_properties=json.dumps(data["event_properties"]), timestamp="1700000000")
         await settle(pilot)
@@ -103,8 +100,7 @@ async def test_prefill_anonymous_id_and_f5_examples(sandbox):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("track-anonymous")
-        await pilot.pause()
+        await opened(pilot, "track-anonymous")
         expected = anonymous.current(anonymous.key_for(app.session.creds))
         assert ws.editor("anonymous_id").value == expected
         await pilot.press("f5")
@@ -171,8 +167,7 @@ async def test_switching_environment_recomputes_prefill_and_preview(sandbox):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("track-anonymous")
-        await pilot.pause()
+        await opened(pilot, "track-anonymous")
         fill(ws, event_name="viewed")
         await settle(pilot)
         first = ws.editor("anonymous_id").value
@@ -193,8 +188,7 @@ async def test_a_large_body_previews_quickly_and_is_sent_whole(sandbox):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("pipelines-batch")
-        await pilot.pause()
+        await opened(pilot, "pipelines-batch")
         batch = [{"type": "track", "userId": f"user_{i}", "event": "Viewed", "properties": {"n": i}}
                  for i in range(2000)]
         fill(ws, batch=json.dumps(batch))
