@@ -35,9 +35,17 @@ def _history(app: "CioConsoleApp") -> "Screen":
     return HistoryScreen()
 
 
+def _profile(app: "CioConsoleApp") -> "Screen":
+    from screens.profile_screen import ProfileScreen
+
+    return ProfileScreen()
+
+
 SCREENS: list[ScreenEntry] = [
     ScreenEntry("environments", "Environments", "Choose an environment, store its keys, test the connection",
                 _environments, key="f2"),
     ScreenEntry("history", "History", "Every exchange sent (keys masked): inspect one again or load it into its form",
                 _history, key="f3"),
+    ScreenEntry("profile", "Profile fixer", "Look a person up, fix their attributes, devices and state",
+                _profile, key="f4"),
 ]
