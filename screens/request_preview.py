@@ -39,21 +39,24 @@ class RequestPreview(VerticalScroll):
     def compose(self):
         yield Static(id="preview-text")
 
-    def show_request(self, preview: dict[str, Any], notes: list[str] | None = None) -> None:
+    def show_request(self, preview: dict[str, Any], notes: list[str] | None = None,
+                     size: int | None = None) -> None:
+        """Show a request; `size` is the body's size on the wire, in bytes."""
         self.request, self.problem = preview, None
         self.remove_class("-invalid")
         head, body = http_text(preview)
+        size_note = f"body {size:,} bytes · " if size else ""
+        self.border_subtitle = f"{size_note}what send --dry-run prints"
         # Textual's own highlighter: colours from the app's theme, no token backgrounds.
         parts: list[Content] = [Content.styled(head, "bold")]
         cut = len(body) > SHOWN_BODY_CHARS
         if cut:
-            size = len(body.encode("utf-8"))
             body = body[:SHOWN_BODY_CHARS]
         if body:
             parts += [Content(""), highlight(body, language="json")]
         if cut:
-            parts.append(Content.styled(f"… body is {size:,} bytes; the first {SHOWN_BODY_CHARS:,} characters "
-                                        "are shown (all of it is sent)", "italic"))
+            parts.append(Content.styled(f"… only the first {SHOWN_BODY_CHARS:,} characters are shown "
+                                        "(all of it is sent)", "italic"))
         for note in notes or []:
             parts += [Content(""), Content.styled(f"note: {note}", "italic")]
         self.query_one("#preview-text", Static).update(Content("\n").join(parts))
