@@ -29,7 +29,15 @@ def _environments(app: "CioConsoleApp") -> "Screen":
     return EnvironmentScreen(app.store, client_factory=app.client_factory)
 
 
+def _profile(app: "CioConsoleApp") -> "Screen":
+    from screens.profile_screen import ProfileScreen
+
+    return ProfileScreen()
+
+
 SCREENS: list[ScreenEntry] = [
     ScreenEntry("environments", "Environments", "Choose an environment, store its keys, test the connection",
                 _environments, key="f2"),
+    ScreenEntry("profile", "Profile fixer", "Look a person up, fix their attributes, devices and state",
+                _profile, key="f4"),
 ]

@@ -18,6 +18,7 @@ from textual.widgets import Static
 # Highlighting a multi-megabyte body on every keystroke would freeze the UI; past this
 # many characters the preview shows the start of the body and says how much is left out.
 SHOWN_BODY_CHARS = 20_000
+DRY_RUN_SUBTITLE = "what send --dry-run prints"
 
 
 def http_text(preview: dict[str, Any]) -> tuple[str, str]:
@@ -32,7 +33,7 @@ class RequestPreview(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Request preview"
-        self.border_subtitle = "what send --dry-run prints"
+        self.border_subtitle = DRY_RUN_SUBTITLE
         self.request: dict[str, Any] | None = None  # the last good preview, as the CLI prints it
         self.problem: str | None = None
 
@@ -45,8 +46,8 @@ class RequestPreview(VerticalScroll):
         self.request, self.problem = preview, None
         self.remove_class("-invalid")
         head, body = http_text(preview)
-        size_note = f"body {size:,} bytes · " if size else ""
-        self.border_subtitle = f"{size_note}what send --dry-run prints"
+        if self.border_subtitle.endswith(DRY_RUN_SUBTITLE):  # a host screen's own subtitle stays
+            self.border_subtitle = f"body {size:,} bytes · {DRY_RUN_SUBTITLE}" if size else DRY_RUN_SUBTITLE
         # Textual's own highlighter: colours from the app's theme, no token backgrounds.
         parts: list[Content] = [Content.styled(head, "bold")]
         cut = len(body) > SHOWN_BODY_CHARS
