@@ -52,6 +52,8 @@ class WorkspaceScreen(Screen):
                 tooltip="Fill every empty field with its example"),
         Binding("ctrl+f", "find_action", "Find action", id="find-action",
                 tooltip="Jump to the action filter"),
+        Binding("escape", "focus_actions", "Actions", id="focus-actions",
+                tooltip="Back to the action list (what you typed stays in the form)"),
     ]
 
     def __init__(self) -> None:
@@ -200,7 +202,8 @@ class WorkspaceScreen(Screen):
             except Exception as exc:  # noqa: BLE001 - InvalidInput and friends: say why, never crash
                 preview.show_problems(str(exc))
             else:
-                preview.show_request(req.preview(), req.notes)
+                content = req.content()
+                preview.show_request(req.preview(), req.notes, len(content) if content else None)
         return check
 
     def action_fill_examples(self) -> None:
@@ -211,6 +214,9 @@ class WorkspaceScreen(Screen):
         self._refresh()
         self._status(f"Examples filled into {len(filled)} empty field(s)." if filled
                      else "Every field already has a value.")
+
+    def action_focus_actions(self) -> None:
+        self.query_one("#action-options").focus()
 
     def action_find_action(self) -> None:
         self.query_one("#action-filter", Input).focus()
