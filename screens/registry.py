@@ -41,6 +41,12 @@ def _profile(app: "CioConsoleApp") -> "Screen":
     return ProfileScreen()
 
 
+def _transactional(app: "CioConsoleApp") -> "Screen":
+    from screens.transactional_screen import TransactionalScreen
+
+    return TransactionalScreen()
+
+
 SCREENS: list[ScreenEntry] = [
     ScreenEntry("environments", "Environments", "Choose an environment, store its keys, test the connection",
                 _environments, key="f2"),
@@ -48,4 +54,7 @@ SCREENS: list[ScreenEntry] = [
                 _history, key="f3"),
     ScreenEntry("profile", "Profile fixer", "Look a person up, fix their attributes, devices and state",
                 _profile, key="f4"),
+    ScreenEntry("transactional", "Transactional preview",
+                "Render a transactional email with its data, check for missing variables, send exactly that",
+                _transactional, key="f6"),
 ]
