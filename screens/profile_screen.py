@@ -56,6 +56,8 @@ class ProfileScreen(Screen):
         Binding("ctrl+l", "focus_lookup", "Look up", id="profile-lookup", tooltip="Jump to the lookup field"),
         Binding("ctrl+t", "focus_actions", "Actions", id="profile-actions",
                 tooltip="Devices, merge, suppress, destroy: pick one to see its request"),
+        Binding("escape", "back", "Back", id="profile-back",
+                tooltip="Back to where you were (asks again while changes are not applied)"),
     ]
 
     def __init__(self) -> None:
@@ -64,6 +66,7 @@ class ProfileScreen(Screen):
         self.draft: ProfileDraft | None = None
         self.last: EditOutcome | None = None  # the last apply, for undo
         self.actions: list[ProfileAction] = []
+        self._leave_armed = False  # a second Escape leaves with changes not applied
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -247,6 +250,14 @@ class ProfileScreen(Screen):
         elif self.lookup is not None:
             self.look_up(self.lookup.identifier, self.lookup.id_type)
 
+    def action_back(self) -> None:
+        if self.draft is not None and not self.draft.empty and not self._leave_armed:
+            self._leave_armed = True
+            self.status(f"{len(self.draft.pending)} change(s) not applied: Escape again discards them, "
+                        "Ctrl+S applies them.", "warning")
+            return
+        self.app.pop_screen()
+
     def action_focus_lookup(self) -> None:
         self.query_one("#lookup-input", Input).focus()
 
@@ -317,6 +328,7 @@ class ProfileScreen(Screen):
         options.display = bool(self.actions)
 
     def _render_edits(self) -> None:
+        self._leave_armed = False
         draft = self.draft
         self.query_one(AttributeTable).show(draft)
         changes = self.query_one("#changes", Static)

@@ -56,6 +56,7 @@ class TransactionalScreen(Screen):
                 tooltip="Show the body as readable text or as the raw HTML"),
         Binding("ctrl+l", "focus_templates", "Messages", id="tx-messages",
                 tooltip="Jump to the list of transactional messages"),
+        Binding("escape", "back", "Back", id="tx-back", tooltip="Back to where you were"),
     ]
 
     def __init__(self) -> None:
@@ -170,6 +171,9 @@ class TransactionalScreen(Screen):
         self.schedule_preview(now=True)
         self.query_one("#tx-to", Input).focus()
 
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
     def action_focus_templates(self) -> None:
         self.query_one("#tx-templates").focus()
 
@@ -255,6 +259,9 @@ class TransactionalScreen(Screen):
 
         if any(w.group == "tx-send" and w.is_running for w in self.workers):
             self.status("A send is already in flight; wait for its answer.", "warning")
+            return
+        if self.template is None or not self.form_values().get("to"):
+            self.status("Not sent: pick a transactional message and fill in To first.", "warning")
             return
         fresh = self.preview is not None and self.previewed_data == self.form_values() \
             and self.previewed_draft == self.draft()
