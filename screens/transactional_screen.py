@@ -142,6 +142,8 @@ class TransactionalScreen(Screen):
         options = self.query_one("#tx-templates", OptionList)
         options.clear_options()
         options.add_options([Option(template_label(t), id=str(i)) for i, t in enumerate(templates)])
+        if templates:
+            options.highlighted = 0
         self.status(f"{len(templates)} transactional message(s). Pick one (Enter).")
 
     @on(OptionList.OptionSelected, "#tx-templates")
@@ -164,6 +166,8 @@ class TransactionalScreen(Screen):
         options.clear_options()
         options.add_options([Option(variant_label(v), id=str(i)) for i, v in enumerate(variants)])
         options.border_title = f"Content variants ({len(variants)})"
+        if variants:  # Enter on the list picks the highlighted one: start on the default language
+            options.highlighted = next((i for i, v in enumerate(variants) if not v.language), 0)
 
     @on(OptionList.OptionSelected, "#tx-variants")
     def _variant_picked(self, event: OptionList.OptionSelected) -> None:

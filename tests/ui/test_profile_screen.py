@@ -282,3 +282,13 @@ async def test_f4_on_the_profile_screen_does_not_stack_another(sandbox):
         await pilot.press("f4")
         await pilot.pause()
         assert app.screen is screen and len(app.screen_stack) == depth
+
+
+async def test_auto_type_looks_an_address_up_as_an_email(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        await look_up(pilot, screen, "grace.hopper@example.com", "auto")
+        assert screen.draft.profile.id == "user_1002"
+        await look_up(pilot, screen, "user_1001", "auto")
+        assert screen.draft.profile.id == "user_1001"
