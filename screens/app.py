@@ -216,7 +216,15 @@ class CioConsoleApp(App):
 
     def action_open_screen(self, screen_id: str) -> None:
         entry = next(e for e in SCREENS if e.id == screen_id)
-        self.push_screen(entry.factory(self))
+        for screen in self.screen_stack:
+            if getattr(screen, "registry_id", None) == screen_id:
+                # Already open: go back to it (keeping what is in it) instead of stacking a copy.
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        screen = entry.factory(self)
+        screen.registry_id = screen_id
+        self.push_screen(screen)
 
     async def on_unmount(self) -> None:
         if self.session is not None:

@@ -18,7 +18,13 @@ from textual.widgets import Static
 # Highlighting a multi-megabyte body on every keystroke would freeze the UI; past this
 # many characters the preview shows the start of the body and says how much is left out.
 SHOWN_BODY_CHARS = 20_000
-DRY_RUN_SUBTITLE = "what send --dry-run prints"
+DRY_RUN_SUBTITLE = "same as send --dry-run"
+
+
+def human_bytes(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    return f"{size / 1024:.1f} kB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 def http_text(preview: dict[str, Any]) -> tuple[str, str]:
@@ -47,7 +53,7 @@ class RequestPreview(VerticalScroll):
         self.remove_class("-invalid")
         head, body = http_text(preview)
         if self.border_subtitle.endswith(DRY_RUN_SUBTITLE):  # a host screen's own subtitle stays
-            self.border_subtitle = f"body {size:,} bytes · {DRY_RUN_SUBTITLE}" if size else DRY_RUN_SUBTITLE
+            self.border_subtitle = f"body {human_bytes(size)} · {DRY_RUN_SUBTITLE}" if size else DRY_RUN_SUBTITLE
         # Textual's own highlighter: colours from the app's theme, no token backgrounds.
         parts: list[Content] = [Content.styled(head, "bold")]
         cut = len(body) > SHOWN_BODY_CHARS

@@ -56,6 +56,7 @@ class TransactionalScreen(Screen):
                 tooltip="Show the body as readable text or as the raw HTML"),
         Binding("ctrl+l", "focus_templates", "Messages", id="tx-messages",
                 tooltip="Jump to the list of transactional messages"),
+        Binding("escape", "back", "Back", id="tx-back", tooltip="Back to where you were"),
     ]
 
     def __init__(self) -> None:
@@ -141,6 +142,8 @@ class TransactionalScreen(Screen):
         options = self.query_one("#tx-templates", OptionList)
         options.clear_options()
         options.add_options([Option(template_label(t), id=str(i)) for i, t in enumerate(templates)])
+        if templates:
+            options.highlighted = 0
         self.status(f"{len(templates)} transactional message(s). Pick one (Enter).")
 
     @on(OptionList.OptionSelected, "#tx-templates")
@@ -163,12 +166,17 @@ class TransactionalScreen(Screen):
         options.clear_options()
         options.add_options([Option(variant_label(v), id=str(i)) for i, v in enumerate(variants)])
         options.border_title = f"Content variants ({len(variants)})"
+        if variants:  # Enter on the list picks the highlighted one: start on the default language
+            options.highlighted = next((i for i, v in enumerate(variants) if not v.language), 0)
 
     @on(OptionList.OptionSelected, "#tx-variants")
     def _variant_picked(self, event: OptionList.OptionSelected) -> None:
         self.language = self.variants[int(event.option.id)].language
         self.schedule_preview(now=True)
         self.query_one("#tx-to", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
 
     def action_focus_templates(self) -> None:
         self.query_one("#tx-templates").focus()
@@ -255,6 +263,9 @@ class TransactionalScreen(Screen):
 
         if any(w.group == "tx-send" and w.is_running for w in self.workers):
             self.status("A send is already in flight; wait for its answer.", "warning")
+            return
+        if self.template is None or not self.form_values().get("to"):
+            self.status("Not sent: pick a transactional message and fill in To first.", "warning")
             return
         fresh = self.preview is not None and self.previewed_data == self.form_values() \
             and self.previewed_draft == self.draft()

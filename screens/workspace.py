@@ -50,10 +50,8 @@ class WorkspaceScreen(Screen):
                 tooltip="Send this action's request to the current environment"),
         Binding("f5", "fill_examples", "Examples", id="fill-examples",
                 tooltip="Fill every empty field with its example"),
-        Binding("ctrl+f", "find_action", "Find action", id="find-action",
-                tooltip="Jump to the action filter"),
-        Binding("escape", "focus_actions", "Actions", id="focus-actions",
-                tooltip="Back to the action list (what you typed stays in the form)"),
+        Binding("escape", "find_action", "Actions", id="find-action",
+                tooltip="Back to the action filter and list (what you typed stays in the form)"),
     ]
 
     def __init__(self) -> None:
@@ -74,7 +72,7 @@ class WorkspaceScreen(Screen):
             with Vertical(id="side-pane"):
                 yield RequestPreview(id="preview")
                 yield Inspector(id="inspector")
-        yield Footer()
+        yield Footer(compact=True)  # the App's F-keys and ours fit in 100 columns
 
     def on_mount(self) -> None:
         self.watch(self.app, "session", self._session_changed, init=False)
@@ -214,9 +212,6 @@ class WorkspaceScreen(Screen):
         self._refresh()
         self._status(f"Examples filled into {len(filled)} empty field(s)." if filled
                      else "Every field already has a value.")
-
-    def action_focus_actions(self) -> None:
-        self.query_one("#action-options").focus()
 
     def action_find_action(self) -> None:
         self.query_one("#action-filter", Input).focus()

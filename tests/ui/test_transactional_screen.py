@@ -158,3 +158,38 @@ async def test_protected_env_asks_for_the_recipient_before_sending(sandbox):
         await pilot.press("escape")
         await idle(pilot)
         assert sends(sandbox) == [] and "Backed out" in text_of(screen, "#tx-status")
+
+
+async def test_an_environment_change_reloads_the_messages_and_drops_the_preview(sandbox):
+    from console.session import Session
+    from screens.app import sandbox_credentials
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_transactional(pilot)
+        await pick(pilot, screen, "#tx-templates", 0)
+        await fill(pilot, screen, to="ada.lovelace@example.com", data='{"items": []}')
+        assert screen.preview is not None
+        listed = len([r for r in sandbox.sandbox.requests if r["path"] == "/v1/transactional"])
+        app.session = Session(sandbox_credentials(sandbox.root_url, protected=True))
+        await idle(pilot)
+        assert screen.preview is None and screen.template is None
+        assert len([r for r in sandbox.sandbox.requests if r["path"] == "/v1/transactional"]) > listed
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        assert sends(sandbox) == [] and "pick a transactional message" in text_of(screen, "#tx-status")
+
+
+async def test_keys_alone_pick_a_message_and_its_default_variant(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_transactional(pilot)
+        await pilot.press("down", "enter")  # the second message
+        await idle(pilot)
+        await pilot.press("tab", "enter")  # its default variant; focus moves to To
+        await idle(pilot)
+        assert screen.template.id == 2 and app.focused is screen.query_one("#tx-to")
+        await pilot.press(*"grace.hopper@example.com")
+        await pilot.pause(0.6)  # the debounced preview
+        await idle(pilot)
+        assert "Hi Grace," in text_of(screen, "#tx-rendered")

@@ -223,10 +223,10 @@ async def test_escape_goes_back_to_the_action_list_keeping_the_form(sandbox):
         fill(ws, customer_identifier="kept")
         await pilot.press("escape")
         await pilot.pause()
-        assert app.focused is ws.query_one("#action-options")
-        await pilot.press("down", "enter")
+        assert app.focused is ws.query_one("#action-filter")
+        await pilot.press("down", "down", "enter")
         await pilot.pause()
         assert ws.state.action_id == "track-anonymous"
-        await pilot.press("escape", "up", "enter")
+        await pilot.press("escape", "down", "up", "enter")
         await pilot.pause()
         assert ws.editor("customer_identifier").value == "kept"
