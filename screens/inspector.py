@@ -5,12 +5,14 @@ Request (as sent, keys masked) and Attempts (each one, and why it was retried).
 
 Interface the workspace and the history rely on: `show(outcome)`, `progress(event)`,
 `clear()`. The tabs are mounted on first use, so the workspace's first frame does not pay
-for them. Bodies over `SYNC_LIMIT` are pretty-printed in a thread worker and drawn by a
-virtualised `JsonView`: a 5 MB answer never blocks a key press.
+for them. Bodies over `SYNC_LIMIT` are pretty-printed a slice at a time on the event loop
+(a thread would hold the interpreter lock and starve it) and drawn by a virtualised
+`JsonView`: a 5 MB answer never blocks a key press.
 """
 from __future__ import annotations
 
-from functools import partial
+import asyncio
+import time
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -20,14 +22,20 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from console.session import Outcome
 from console.transport import TransportEvent
-from screens.inspector_parts import (STATUS_CLASSES, attempts_content, headers_content, human_size,
-                                     request_head, status_class, status_title, subtitle)
+from screens.inspector_parts import (STATUS_CLASSES, attempts_content, headers_content, request_head,
+                                     status_class, status_title, subtitle)
 
 if TYPE_CHECKING:
     from screens.error_panel import ErrorPanel
     from screens.json_view import JsonView
 
-SYNC_LIMIT = 64_000  # characters: smaller bodies are formatted at once (no "formatting…" flash)
+SYNC_LIMIT = 64_000  # characters: smaller bodies are formatted at once (~10 ms)
+# Bigger bodies are formatted SLICE_S at a time with PAUSE_S between slices. A key crosses
+# several message queues before a widget handles it; with sleep(0) it would wait for a
+# slice at each hop, while a real pause lets the whole chain run between two slices.
+SLICE_S = 0.003
+PAUSE_S = 0.002
+GROW_EVERY_S = 0.1
 EMPTY_HINT = "Send a request (ctrl+s) and the answer shows here: status, why it failed, body, headers, attempts."
 TITLE = "Response"
 
@@ -167,9 +175,10 @@ class Inspector(Vertical):
         return self.query_one("#inspector-why", ErrorPanel)
 
     def _set_status(self, cls: str, title: str, sub: str) -> None:
-        self.remove_class(*STATUS_CLASSES)
-        if cls:
-            self.add_class(cls)
+        # Only the classes that change: each change restyles the whole inspector subtree.
+        for name in STATUS_CLASSES:
+            if self.has_class(name) != (name == cls):
+                self.set_class(name == cls, name)
         self.border_title = title
         self.border_subtitle = sub
 
@@ -186,23 +195,36 @@ class Inspector(Vertical):
             lines, is_json = format_body(text)
             view.set_lines(lines, is_json=is_json)
         else:
-            view.show_note(f"Formatting {human_size(len(text))}…")
-            self.run_worker(partial(self._format_thread, self._generation, view, text), thread=True,
-                            group=f"format-{view.id}", exclusive=True, exit_on_error=False)
+            self.run_worker(self._format_slices(self._generation, view, text), group=f"format-{view.id}",
+                            exclusive=True, exit_on_error=False)
 
-    def _format_thread(self, generation: int, view: JsonView, text: str) -> None:
-        from screens.json_view import format_body
+    async def _format_slices(self, generation: int, view: JsonView, text: str) -> None:
+        """Pretty-print a big body on the event loop, SLICE_S at a time, yielding between
+        slices: keys are answered within a slice, the first screen shows after one."""
+        from screens.json_format import PrettyJson
+        from screens.json_view import CUT_NOTE, raw_lines
 
-        lines, is_json = format_body(text)
-        if generation == self._generation:
-            try:
-                self.app.call_from_thread(self._formatted, generation, view, lines, is_json)
-            except RuntimeError:  # the app is closing
-                pass
-
-    def _formatted(self, generation: int, view: JsonView, lines: list[str], is_json: bool) -> None:
-        if generation == self._generation:  # not replaced meanwhile by another show()
-            view.set_lines(lines, is_json=is_json)
+        if text.lstrip()[:1] in ("{", "["):
+            pretty = PrettyJson(text)
+            view.set_lines(pretty.lines, is_json=True)
+            shown = 0.0
+            while not pretty.done:
+                now = time.perf_counter()
+                deadline = now + SLICE_S
+                while not pretty.done and time.perf_counter() < deadline:
+                    pretty.step(500)
+                if generation != self._generation:
+                    return  # another exchange is shown now
+                if now - shown > GROW_EVERY_S or pretty.done:
+                    view.grown()  # the scrollbar follows; the first screen shows at once
+                    shown = now
+                await asyncio.sleep(PAUSE_S)
+            if pretty.ok:
+                if pretty.cut:
+                    pretty.lines.append(CUT_NOTE)
+                    view.grown()
+                return
+        view.set_lines(raw_lines(text), is_json=False)
 
 
 def _action_title(action_id: str) -> str:

@@ -3,12 +3,12 @@
 A 5 MB JSON answer pretty-prints to ~500,000 lines. A TextArea takes ~8 s to load that
 and a Rich renderable of it blocks the loop for as long, so this view keeps the text as a
 list of lines and renders only the rows on screen (the Line API), highlighting each row
-with a small JSON tokenizer when it is first drawn. Pretty-printing happens off the event
-loop (`format_body` in a thread worker, see `Inspector`); `set_lines` is then O(1).
+with a small JSON tokenizer when it is first drawn. A big body is pretty-printed a slice
+at a time (`screens.json_format`, driven by the `Inspector`) and the view grows as the
+lines arrive (`grown`), so the top of the body shows at once.
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Iterable
 
@@ -35,28 +35,34 @@ _TOKEN = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def format_body(text: str) -> tuple[list[str], bool]:
-    """(lines to show, whether the text is JSON): JSON pretty-printed with 2-space indent,
-    anything else as it is; over-long lines split. Pure and slow for big bodies: call it
-    in a thread."""
-    is_json = False
-    stripped = text.strip()
-    if stripped[:1] in ("{", "["):
-        try:
-            text = json.dumps(json.loads(stripped), indent=2, ensure_ascii=False)
-            is_json = True
-        except ValueError:
-            pass
-    if not is_json:
-        # Tabs and control characters would break the row's cell arithmetic.
-        text = _CONTROL.sub("\ufffd", text.expandtabs(4))
+def raw_lines(text: str) -> list[str]:
+    """Text that is not JSON, as rows: tabs expanded, control characters replaced (they
+    would break the row's cell arithmetic), over-long lines split."""
+    text = _CONTROL.sub("\ufffd", text.expandtabs(4))
     lines: list[str] = []
     for line in text.splitlines():
         if len(line) <= MAX_LINE:
             lines.append(line)
         else:
             lines.extend(line[i:i + MAX_LINE] for i in range(0, len(line), MAX_LINE))
-    return lines, is_json
+    return lines
+
+
+CUT_NOTE = "… (the text ends here: it was cut short)"
+
+
+def format_body(text: str) -> tuple[list[str], bool]:
+    """(rows to show, whether they are JSON), all at once: for small bodies. Big ones go
+    through `PrettyJson.step` a slice at a time (see `Inspector`)."""
+    from screens.json_format import PrettyJson
+
+    if text.lstrip()[:1] in ("{", "["):
+        pretty = PrettyJson(text)
+        while not pretty.done:
+            pretty.step(50_000)
+        if pretty.ok:
+            return pretty.lines + ([CUT_NOTE] if pretty.cut else []), True
+    return raw_lines(text), False
 
 
 class JsonView(ScrollView, can_focus=True):
@@ -77,6 +83,8 @@ class JsonView(ScrollView, can_focus=True):
         self._json = False
         self._note = ""  # shown instead of lines when there are none ("(empty body)")
         self._gutter = 0
+        self._width = 0
+        self._measured = 0  # lines whose width is known
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
 
     # -- content ---------------------------------------------------------------------------
@@ -89,14 +97,27 @@ class JsonView(ScrollView, can_focus=True):
         return self._json
 
     def set_lines(self, lines: list[str], *, is_json: bool, note: str = "") -> None:
+        """Show `lines` (the view keeps the list: see `grown`)."""
         self._lines = lines
         self._json = is_json
         self._note = note
-        self._gutter = len(str(len(lines))) + 1 if lines else 0
-        width = max(map(len, lines), default=len(note)) + self._gutter
+        self._measured = 0
+        self._width = len(note)
         self._cache.clear()
-        self.virtual_size = Size(width, len(lines) or (1 if note else 0))
         self.scroll_to(0, 0, animate=False)
+        self.grown()
+
+    def grown(self) -> None:
+        """The list given to `set_lines` got more lines (a formatter is still filling it)."""
+        lines = self._lines
+        if self._measured < len(lines):
+            self._width = max(self._width, max(map(len, lines[self._measured:])))
+            self._measured = len(lines)
+        gutter = len(str(len(lines))) + 1 if lines else 0
+        if gutter != self._gutter:
+            self._gutter = gutter
+            self._cache.clear()
+        self.virtual_size = Size(self._width + gutter, len(lines) or (1 if self._note else 0))
         self.refresh()
 
     def show_note(self, note: str) -> None:
