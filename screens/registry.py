@@ -29,7 +29,15 @@ def _environments(app: "CioConsoleApp") -> "Screen":
     return EnvironmentScreen(app.store, client_factory=app.client_factory)
 
 
+def _batch(app: "CioConsoleApp") -> "Screen":
+    from screens.batch_screen import BatchScreen
+
+    return BatchScreen()
+
+
 SCREENS: list[ScreenEntry] = [
     ScreenEntry("environments", "Environments", "Choose an environment, store its keys, test the connection",
                 _environments, key="f2"),
+    ScreenEntry("batch", "Batch", "Apply one action to every row of a CSV or JSONL file, at the rate limit, "
+                "resumable", _batch, key="f7"),
 ]
