@@ -22,7 +22,7 @@ def matches(words: list[str], haystack: str) -> bool:
 
 
 class ActionOptions(OptionList):
-    BINDINGS = [Binding("slash", "filter", "Filter", id="actions-filter", show=False,
+    BINDINGS = [Binding("slash", "filter", "Filter", id="actions-filter",
                         tooltip="Type to narrow the actions")]
 
     def action_filter(self) -> None:

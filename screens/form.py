@@ -25,12 +25,10 @@ class ActionForm(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         info = self.state.action.INFO
-        guard = ""
-        if info.guarded:
-            guard = "  [b $warning]guarded[/]: a protected environment asks you to confirm"
-        yield Static(f"[b reverse $accent] {info.method} [/] {escape(info.path)}{guard}", classes="form-route")
+        yield Static(f"[b reverse $accent] {info.method} [/] {escape(info.path)}", classes="form-route")
         if info.summary:
             yield Static(escape(info.summary), classes="form-summary")
+        yield Static("", classes="form-guard")
         for spec in self.state.action.field_specs():
             yield FieldRow(spec, self.state.values.get(spec.name, ""))
 
@@ -38,6 +36,18 @@ class ActionForm(VerticalScroll):
         if self.focus_when_mounted:
             # The rows' own editors mount after this; focus once they are there.
             self.call_after_refresh(self.focus_field)
+
+    def show_guard(self, env_label: str | None) -> None:
+        """Say, for a guarded action in a protected environment, what Send will ask."""
+        info = self.state.action.INFO
+        guard = self.query_one(".form-guard", Static)
+        guard.display = bool(env_label and info.guarded)
+        if guard.display:
+            field = info.confirm_field
+            what = self.state.specs[field].meta.label if field in self.state.specs else "the identifier"
+            kind = "destroys or blocks data" if info.destructive else "sends a message"
+            guard.update(f"[b]{escape(env_label)} is protected[/b]: this action {kind}; Send asks you "
+                         f"to type the {escape(what)} first.")
 
     def rows(self) -> dict[str, FieldRow]:
         return {row.field_name: row for row in self.query(FieldRow)}

@@ -29,6 +29,12 @@ def _environments(app: "CioConsoleApp") -> "Screen":
     return EnvironmentScreen(app.store, client_factory=app.client_factory)
 
 
+def _profile(app: "CioConsoleApp") -> "Screen":
+    from screens.profile_screen import ProfileScreen
+
+    return ProfileScreen()
+
+
 def _batch(app: "CioConsoleApp") -> "Screen":
     from screens.batch_screen import BatchScreen
 
@@ -38,6 +44,8 @@ def _batch(app: "CioConsoleApp") -> "Screen":
 SCREENS: list[ScreenEntry] = [
     ScreenEntry("environments", "Environments", "Choose an environment, store its keys, test the connection",
                 _environments, key="f2"),
+    ScreenEntry("profile", "Profile fixer", "Look a person up, fix their attributes, devices and state",
+                _profile, key="f4"),
     ScreenEntry("batch", "Batch", "Apply one action to every row of a CSV or JSONL file, at the rate limit, "
                 "resumable", _batch, key="f7"),
 ]

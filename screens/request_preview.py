@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rich.console import Group
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.highlight import highlight
 from textual.widgets import Static
 
 # Highlighting a multi-megabyte body on every keystroke would freeze the UI; past this
@@ -43,20 +43,20 @@ class RequestPreview(VerticalScroll):
         self.request, self.problem = preview, None
         self.remove_class("-invalid")
         head, body = http_text(preview)
-        parts: list[Any] = [Text(head, style="bold")]
+        # Textual's own highlighter: colours from the app's theme, no token backgrounds.
+        parts: list[Content] = [Content.styled(head, "bold")]
         cut = len(body) > SHOWN_BODY_CHARS
         if cut:
             size = len(body.encode("utf-8"))
             body = body[:SHOWN_BODY_CHARS]
         if body:
-            parts += [Text(""), Syntax(body, "json", theme="ansi_dark", background_color="default",
-                                       word_wrap=True)]
+            parts += [Content(""), highlight(body, language="json")]
         if cut:
-            parts.append(Text(f"… body is {size:,} bytes; the first {SHOWN_BODY_CHARS:,} characters are shown "
-                              "(all of it is sent)", style="italic"))
+            parts.append(Content.styled(f"… body is {size:,} bytes; the first {SHOWN_BODY_CHARS:,} characters "
+                                        "are shown (all of it is sent)", "italic"))
         for note in notes or []:
-            parts += [Text(""), Text(f"note: {note}", style="italic")]
-        self.query_one("#preview-text", Static).update(Group(*parts))
+            parts += [Content(""), Content.styled(f"note: {note}", "italic")]
+        self.query_one("#preview-text", Static).update(Content("\n").join(parts))
 
     def show_problems(self, text: str, title: str = "Not ready to send") -> None:
         self.request, self.problem = None, text

@@ -83,7 +83,11 @@ class WorkspaceScreen(Screen):
     # -- which action -------------------------------------------------------------------------
     def select_action(self, action_id: str, *, focus: bool = True) -> None:
         """Open `action_id`'s form (the palette, the list and the history call this)."""
-        action = get_action(action_id)
+        try:
+            action = get_action(action_id)
+        except KeyError as exc:  # an old history entry, a renamed action: say so, keep going
+            self.notify(str(exc).strip("'\""), title="No such action", severity="error")
+            return
         state = self.book.form(action)
         if self.state is not state:
             self.state = state
@@ -100,6 +104,7 @@ class WorkspaceScreen(Screen):
             form.display = True
             self.query_one("#form-placeholder").display = False
         self.query_one(ActionList).show_current(action_id)
+        self._show_guard()
         self._prefill(state)
         self._status("")
         self.call_after_refresh(self._refresh)
@@ -108,7 +113,11 @@ class WorkspaceScreen(Screen):
 
     def load_values(self, action_id: str, values: Mapping[str, Any]) -> None:
         """Open `action_id` with `values` in its form (history's "load into form")."""
-        state = self.book.form(get_action(action_id))
+        try:
+            state = self.book.form(get_action(action_id))
+        except KeyError as exc:
+            self.notify(str(exc).strip("'\""), title="No such action", severity="error")
+            return
         unknown = state.load(values)
         self.select_action(action_id)
         self._form().show_values()
@@ -139,7 +148,18 @@ class WorkspaceScreen(Screen):
         if changed and state.action_id in self._forms:
             self._form().show_values(changed)
 
+    def _show_guard(self) -> None:
+        session = self.app.session
+        if self.state is not None and self.state.action_id in self._forms:
+            form = self._form()
+            label = session.label if session is not None and session.protected else None
+            if form.is_mounted and form.query(".form-guard"):
+                form.show_guard(label)
+            else:
+                form.call_after_refresh(form.show_guard, label)
+
     def _session_changed(self, session: Any) -> None:
+        self._show_guard()
         if self.state is not None:
             self._prefill(self.state)
             self._refresh()

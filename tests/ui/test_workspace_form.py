@@ -203,3 +203,14 @@ async def test_a_large_body_previews_quickly_and_is_sent_whole(sandbox):
         await send_and_wait(pilot)
         [req] = sent(sandbox)
         assert len(req["body"]["batch"]) == 2000
+
+
+async def test_unknown_action_is_reported_not_a_crash(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        ws.select_action("identify-custmer")
+        ws.load_values("no-such-action", {"a": 1})
+        await pilot.pause()
+        assert ws.state.action_id == "identify-customer"
+        assert any("did you mean identify-customer" in n.message.lower() for n in app._notifications)

@@ -10,6 +10,8 @@ async def test_protected_guard_refuses_a_wrong_confirmation_then_accepts_the_rig
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
         await opened(pilot, "destroy-customer")
+        guard = ws._form().query_one(".form-guard")
+        assert guard.display and "Production is protected" in str(guard.render())
         fill(ws, customer_identifier="user_1001")
         await settle(pilot)
         await pilot.press("ctrl+s")

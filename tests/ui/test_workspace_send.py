@@ -81,8 +81,13 @@ async def test_boolean_switch_is_sent_only_when_set(sandbox):
         fill(ws, tracked=True)
         await settle(pilot)
         assert ws.query_one("#preview").request["body"]["tracked"] is True
-        fill(ws, tracked=False)
+        ws.editor("tracked").focus()
+        await pilot.press("delete")  # back to "not set": the API's default
         await settle(pilot)
+        assert "tracked" not in ws.query_one("#preview").request["body"]
+        await pilot.press("space", "space")  # not set -> true -> false
+        await settle(pilot)
+        assert "false" in str(ws._form().rows()["tracked"].query_one(".bool-state").render())
         await send_and_wait(pilot)
         [req] = sent(sandbox)
         assert req["body"]["tracked"] is False and req["body"]["to"] == "ada.lovelace@example.com"
