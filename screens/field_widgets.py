@@ -147,7 +147,7 @@ class FieldRow(Vertical):
 
     @staticmethod
     def _bool_text(text: str) -> str:
-        return {"true": "true", "false": "false"}.get(text, "not set: the API's default (Delete clears)")
+        return {"true": "true", "false": "false"}.get(text, "not set (the API's default)")
 
     # -- the editor's changes, as text --------------------------------------------------------
     @on(Input.Changed)

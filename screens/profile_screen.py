@@ -33,13 +33,15 @@ from screens.profile_parts import AttributeTable, DeviceTable, applied_text, dif
 from screens.request_preview import RequestPreview
 
 IO_GROUP = "profile-io"
+AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
 
 
 class ProfileScreen(Screen):
     HELP_TITLE = "Profile fixer"
     CSS_PATH = [ASSETS / "profile.tcss"]
     HELP = (
-        "Look a person up by id, email or cio_id (choose the type on the left, Enter looks up). "
+        "Look a person up by id, email or cio_id (the type on the left; auto takes text with an @ "
+        "as an email, anything else as an id; Enter looks up). "
         "Enter on an attribute loads it into the editor below the table; type the new value and "
         "press Enter (an empty value removes it, a new name adds one). Delete marks the highlighted "
         "attribute for removal, Backspace drops its pending change. Nothing is sent until Ctrl+S: the "
@@ -56,6 +58,8 @@ class ProfileScreen(Screen):
         Binding("ctrl+l", "focus_lookup", "Look up", id="profile-lookup", tooltip="Jump to the lookup field"),
         Binding("ctrl+t", "focus_actions", "Actions", id="profile-actions",
                 tooltip="Devices, merge, suppress, destroy: pick one to see its request"),
+        Binding("escape", "back", "Back", id="profile-back",
+                tooltip="Back to where you were (asks again while changes are not applied)"),
     ]
 
     def __init__(self) -> None:
@@ -64,11 +68,12 @@ class ProfileScreen(Screen):
         self.draft: ProfileDraft | None = None
         self.last: EditOutcome | None = None  # the last apply, for undo
         self.actions: list[ProfileAction] = []
+        self._leave_armed = False  # a second Escape leaves with changes not applied
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="lookup-bar"):
-            yield Select([(t, t) for t in ID_TYPES], value="id", allow_blank=False, id="id-type")
+            yield Select([(AUTO, AUTO), *[(t, t) for t in ID_TYPES]], value=AUTO, allow_blank=False, id="id-type")
             yield Input(placeholder="user id, email or cio_id; Enter looks up", id="lookup-input")
         yield Static("", id="profile-status")
         with Horizontal(id="profile-body"):
@@ -135,6 +140,8 @@ class ProfileScreen(Screen):
     def look_up(self, identifier: str, id_type: str) -> None:
         from screens.profile_io import look_up
 
+        if id_type == AUTO:
+            id_type = "email" if "@" in identifier else "id"
         if not self._busy():
             self._run(look_up(self, identifier, id_type))
 
@@ -145,6 +152,7 @@ class ProfileScreen(Screen):
         if result.outcome == Outcome.AMBIGUOUS:
             matches.clear_options()
             matches.add_options([Option(m.label, id=m.cio_id) for m in result.matches])
+            matches.highlighted = 0  # Enter picks the highlighted person
             matches.border_title = f"{len(result.matches)} people share this email: pick one (Enter)"
             matches.focus()
             self.draft = None
@@ -247,12 +255,23 @@ class ProfileScreen(Screen):
         elif self.lookup is not None:
             self.look_up(self.lookup.identifier, self.lookup.id_type)
 
+    def action_back(self) -> None:
+        if self.draft is not None and not self.draft.empty and not self._leave_armed:
+            self._leave_armed = True
+            self.status(f"{len(self.draft.pending)} change(s) not applied: Escape again discards them, "
+                        "Ctrl+S applies them.", "warning")
+            return
+        self.app.pop_screen()
+
     def action_focus_lookup(self) -> None:
         self.query_one("#lookup-input", Input).focus()
 
     # -- other actions ------------------------------------------------------------------------
     def action_focus_actions(self) -> None:
-        self.query_one("#profile-action-list", OptionList).focus()
+        options = self.query_one("#profile-action-list", OptionList)
+        if options.option_count and options.highlighted is None:
+            options.highlighted = 0
+        options.focus()
 
     @on(OptionList.OptionSelected, "#profile-action-list")
     def _action_picked(self, event: OptionList.OptionSelected) -> None:
@@ -317,6 +336,7 @@ class ProfileScreen(Screen):
         options.display = bool(self.actions)
 
     def _render_edits(self) -> None:
+        self._leave_armed = False
         draft = self.draft
         self.query_one(AttributeTable).show(draft)
         changes = self.query_one("#changes", Static)

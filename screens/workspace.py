@@ -50,8 +50,8 @@ class WorkspaceScreen(Screen):
                 tooltip="Send this action's request to the current environment"),
         Binding("f5", "fill_examples", "Examples", id="fill-examples",
                 tooltip="Fill every empty field with its example"),
-        Binding("ctrl+f", "find_action", "Find action", id="find-action",
-                tooltip="Jump to the action filter"),
+        Binding("escape", "find_action", "Actions", id="find-action",
+                tooltip="Back to the action filter and list (what you typed stays in the form)"),
     ]
 
     def __init__(self) -> None:
@@ -72,7 +72,7 @@ class WorkspaceScreen(Screen):
             with Vertical(id="side-pane"):
                 yield RequestPreview(id="preview")
                 yield Inspector(id="inspector")
-        yield Footer()
+        yield Footer(compact=True)  # the App's F-keys and ours fit in 100 columns
 
     def on_mount(self) -> None:
         self.watch(self.app, "session", self._session_changed, init=False)
@@ -200,7 +200,8 @@ class WorkspaceScreen(Screen):
             except Exception as exc:  # noqa: BLE001 - InvalidInput and friends: say why, never crash
                 preview.show_problems(str(exc))
             else:
-                preview.show_request(req.preview(), req.notes)
+                content = req.content()
+                preview.show_request(req.preview(), req.notes, len(content) if content else None)
         return check
 
     def action_fill_examples(self) -> None:

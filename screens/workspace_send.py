@@ -78,7 +78,7 @@ async def send_form(screen: WorkspaceScreen, state: FormState) -> None:
     why = outcome.explanation
     field = why.field if why is not None else None
     if field and field in state.specs:
-        state.server_problems[field] = why.api_message or why.title
+        state.refused(field, why.api_message or why.title)
         screen._refresh()
         label = describe_field_label(state, field)
         screen._status(f"{head}: the API refused {label} — {why.api_message or why.title}", "error")

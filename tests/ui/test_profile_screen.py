@@ -220,3 +220,75 @@ async def test_add_a_device_through_its_action_form(sandbox):
         await idle(pilot)
         assert "android-grace-1" in [k.value for k in screen.query_one("#devices").rows]
         assert app.outcomes[-1].action_id == "add-device"
+
+
+async def test_merge_another_profile_into_this_one(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        await look_up(pilot, screen, "user_1001")
+        merge = next(a for a in screen.actions if a.action_id == "merge-customers")
+        screen.open_action(merge)
+        await pilot.pause()
+        modal = app.screen
+        modal.query_one("#fill-secondary_identifier_type", Select).value = "id"
+        modal.query_one("#fill-secondary_identifier", Input).value = "user_1007"
+        await pilot.pause()
+        assert modal.query_one("#profile-action-request").request["body"] == {
+            "primary": {"cio_id": "sb000001"}, "secondary": {"id": "user_1007"}}
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        assert "Merge Customers sent" in status(screen) and screen.draft.profile.cio_id == "sb000001"
+        await look_up(pilot, screen, "user_1007")
+        assert "404 Not Found" in text_of(screen, "#profile-summary")  # the secondary is gone
+
+
+async def test_an_environment_change_clears_the_person(sandbox):
+    from console.session import Session
+    from screens.app import sandbox_credentials
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        await look_up(pilot, screen, "user_1001")
+        await edit(pilot, screen, "plan", "free")
+        app.session = Session(sandbox_credentials(sandbox.root_url, protected=True))
+        await pilot.pause()
+        assert screen.draft is None and screen.query_one("#attributes").row_count == 0
+        assert "Environment changed to Sandbox (protected)" in status(screen)
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        assert identifies(sandbox) == []
+
+
+async def test_escape_goes_back_but_asks_again_while_changes_are_pending(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        await look_up(pilot, screen, "user_1001")
+        await edit(pilot, screen, "plan", "free")
+        await pilot.press("escape")
+        assert app.screen is screen and "Escape again discards" in status(screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not screen and identifies(sandbox) == []
+
+
+async def test_f4_on_the_profile_screen_does_not_stack_another(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        depth = len(app.screen_stack)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.screen is screen and len(app.screen_stack) == depth
+
+
+async def test_auto_type_looks_an_address_up_as_an_email(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        await look_up(pilot, screen, "grace.hopper@example.com", "auto")
+        assert screen.draft.profile.id == "user_1002"
+        await look_up(pilot, screen, "user_1001", "auto")
+        assert screen.draft.profile.id == "user_1001"

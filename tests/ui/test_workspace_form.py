@@ -214,3 +214,19 @@ async def test_unknown_action_is_reported_not_a_crash(sandbox):
         await pilot.pause()
         assert ws.state.action_id == "identify-customer"
         assert any("did you mean identify-customer" in n.message.lower() for n in app._notifications)
+
+
+async def test_escape_goes_back_to_the_action_list_keeping_the_form(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await opened(pilot, "track-event")
+        fill(ws, customer_identifier="kept")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is ws.query_one("#action-filter")
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert ws.state.action_id == "track-anonymous"
+        await pilot.press("escape", "down", "up", "enter")
+        await pilot.pause()
+        assert ws.editor("customer_identifier").value == "kept"

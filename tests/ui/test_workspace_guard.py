@@ -78,6 +78,8 @@ async def test_a_422_marks_the_field_the_api_named(sandbox):
         assert "422" in status_text(ws) and "(send_at)" in status_text(ws)
         assert app.focused is ws.editor("send_at")
         assert app.outcomes[-1].explanation.field == "send_at"
+        # The preview still shows the request: only the API can say whether it is wrong.
+        assert ws.query_one("#preview").request["body"]["send_at"] == 4102444800
         # Editing the field clears the API's mark; the fixed input goes out.
         fill(ws, send_at="")
         await settle(pilot)
