@@ -172,7 +172,9 @@ class History:
                 self._lines = self._count_lines()
             # A single write of the whole line in append mode: a crash leaves at worst one
             # partial last line, which `load` skips.
-            with open(self.path, "a", encoding="utf-8") as fh:
+            # Owner-only: keys are masked, but the people's data in the bodies is not ours to share.
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with open(fd, "a", encoding="utf-8") as fh:
                 fh.write(line)
             self._lines += 1
             if self._lines > self.max_entries + SLACK:
@@ -228,7 +230,7 @@ class History:
     def _compact(self) -> None:
         keep = [line for line in self._read_lines() if line.strip()][-self.max_entries:]
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{int(time.time() * 1000)}.tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
+        with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:
             fh.write("".join(line + "\n" for line in keep))
         os.replace(tmp, self.path)
         self._lines = len(keep)

@@ -150,5 +150,8 @@ class HistoryScreen(Screen):
                        title="History", timeout=3)
 
     def action_back(self) -> None:
+        if self.maximized is not None:  # escape first restores a zoomed inspector
+            self.minimize()
+            return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()

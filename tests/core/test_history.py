@@ -29,6 +29,7 @@ async def test_history_is_masked_and_reopens(sandbox, isolated):
     history = History()
     history.append(outcome, session.secrets())
     assert history.path == default_path() and str(isolated) in str(history.path)
+    assert history.path.stat().st_mode & 0o777 == 0o600
     text = history.path.read_text()
     for secret in _secrets(session.creds):
         assert secret not in text

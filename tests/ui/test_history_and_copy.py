@@ -116,3 +116,38 @@ async def test_a_corrupt_history_line_is_skipped(sandbox):
         status = str(screen.query_one("#history-status").render())
         assert "2 exchanges" in status and "1 unreadable line skipped" in status
         assert "/customers/user_b" in str(screen.query_one("#inspector-request-head").render())
+
+
+async def test_history_help_zoom_and_back(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await _identify(pilot)
+        await pilot.press("f3")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        history = app.screen
+        await pilot.press("enter")  # into the inspector
+        await pilot.press("z")
+        inspector = history.query_one(Inspector)
+        assert history.maximized is inspector
+        await pilot.press("escape")
+        assert history.maximized is None and app.screen is history
+        await pilot.press("f1")
+        await pilot.pause()
+        assert "history.jsonl" in str(app.screen.query_one("#help-text").render())
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is ws
+
+
+async def test_an_unwritable_history_is_reported_not_fatal(sandbox):
+    default_path().parent.parent.mkdir(parents=True, exist_ok=True)
+    default_path().parent.write_text("a file where the directory should be")
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _identify(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.outcomes[-1].ok
+        assert any("Not saved to the history" in str(n.message) for n in app._notifications)

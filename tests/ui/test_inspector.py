@@ -129,3 +129,19 @@ async def test_a_5_mb_body_does_not_block_keys(sandbox):
         view = inspector.query_one("#inspector-body")
         assert view.is_json and len(view.lines) > 400_000 and view.lines[1] == '  "customers": ['
         assert "5." in inspector.border_subtitle and "MB" in inspector.border_subtitle
+
+
+async def test_a_207_lists_the_failed_operations(sandbox):
+    import json
+
+    ops = [{"type": "person", "action": "identify", "identifiers": {"id": "p207"}, "attributes": {"plan": "pro"}},
+           {"type": "person", "action": "identify", "identifiers": {"phone": "+15551234567"}}]
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        inspector = await _send_form(pilot, "track-v2-batch", batch=json.dumps(ops))
+        assert inspector.border_title.startswith("207") and inspector.has_class("-partial")
+        panel = inspector.query_one(ErrorPanel)
+        assert text_of(panel.query_one("#why-title")).startswith("207 Multi-Status: 1 of 2 operations")
+        body = text_of(panel.query_one("#why-body"))
+        assert '#1 person identify {"phone": "+15551234567"} [identifiers.phone]: phone is not enabled' in body
+        assert "The other 1 was applied." in body and "index 1" in body

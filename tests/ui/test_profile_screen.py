@@ -292,3 +292,20 @@ async def test_auto_type_looks_an_address_up_as_an_email(sandbox):
         assert screen.draft.profile.id == "user_1002"
         await look_up(pilot, screen, "user_1001", "auto")
         assert screen.draft.profile.id == "user_1001"
+
+
+async def test_a_refused_identify_is_explained_and_the_changes_stay_pending(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        await look_up(pilot, screen, "user_1001")
+        await edit(pilot, screen, "plan", "free")
+        sandbox.sandbox.add_fault("/api/v1/customers/*", method="PUT", status=400,
+                                  body={"meta": {"error": "bad attribute"}})
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        assert "Not applied" in status(screen)
+        assert "400" in text_of(screen, "#changes")
+        assert screen.draft.pending == {"plan": "free"}  # nothing the user did is lost
+        assert app.outcomes[-1].action_id == "identify-customer" and not app.outcomes[-1].ok
+        assert person(sandbox, "sb000001")["attributes"]["plan"] == "pro"

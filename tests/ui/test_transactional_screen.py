@@ -193,3 +193,24 @@ async def test_keys_alone_pick_a_message_and_its_default_variant(sandbox):
         await pilot.pause(0.6)  # the debounced preview
         await idle(pilot)
         assert "Hi Grace," in text_of(screen, "#tx-rendered")
+
+
+async def test_protected_env_sends_once_the_recipient_is_typed(sandbox):
+    app = sandbox_app(sandbox.root_url, protected=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_transactional(pilot)
+        await pick(pilot, screen, "#tx-templates", 1)
+        await fill(pilot, screen, to="grace.hopper@example.com",
+                   data='{"expires_in_minutes": 15, "reset_url": "https://acme.example/r/1"}')
+        assert not screen.preview.missing
+        previewed = screen.query_one("#tx-request").request
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        confirm.query_one(Input).value = "grace.hopper@example.com"
+        await pilot.press("enter")
+        await idle(pilot)
+        (received,) = sends(sandbox)
+        assert received["body"] == previewed["body"]
+        assert "sent to grace.hopper@example.com" in text_of(screen, "#tx-status")
