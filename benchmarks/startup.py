@@ -35,10 +35,10 @@ from typing import Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CIO, PYTHON, compile_project, machine, ratio_line  # noqa: E402
 
-RUNS = int(os.environ.get("BENCH_RUNS", "11"))
+RUNS = int(os.environ.get("BENCH_RUNS", "11"))  # BENCH_RUNS=3 for a quick look
 POLL_S = 0.004
 TIMEOUT_S = 30.0
-IDLE_S = 2.0
+IDLE_S = float(os.environ.get("BENCH_IDLE", "2"))  # s after the answer before reading RSS
 SIZE = ("120", "40")
 
 BARE_APP = textwrap.dedent('''
@@ -97,7 +97,7 @@ def one_run(command: str, painted: Callable[[str], bool], keys: str, answered: C
         _tmux(server, "send-keys", "-t", "bench", "-l", keys)
         t_answer = _wait(server, answered, start)
         t_ready = _wait(server, ready, start) if ready else None
-        time.sleep(float(os.environ.get("BENCH_IDLE", IDLE_S)))
+        time.sleep(IDLE_S)
         pid = int(_tmux(server, "display-message", "-p", "-t", "bench", "#{pane_pid}").strip() or 0)
         rss = _rss_kb(pid) if pid else None
         return Run(t_paint, t_answer, t_ready, rss)
