@@ -176,9 +176,15 @@ class CioConsoleApp(App):
         self.outcomes.append(outcome)
         self.inspected = outcome
         secrets = self.session.secrets() if self.session is not None else []
-        # File IO off the event loop; the history masks before it writes.
-        self.run_worker(lambda: self.history.append(outcome, secrets), thread=True, group="history",
-                        exit_on_error=False)
+
+        def save() -> None:  # file IO off the event loop; the history masks before it writes
+            try:
+                self.history.append(outcome, secrets)
+            except OSError as exc:
+                self.call_from_thread(self.notify, f"Not saved to the history: {exc}", title="History",
+                                      severity="warning")
+
+        self.run_worker(save, thread=True, group="history", exit_on_error=False)
 
     @property
     def history(self) -> Any:

@@ -155,6 +155,12 @@ class FieldRow(Vertical):
         event.stop()
         self.post_message(self.Edited(self.field_name, event.value))
 
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        # Enter in a one-line field moves on, as in most forms; Ctrl+S sends.
+        event.stop()
+        self.screen.focus_next()
+
     @on(TextArea.Changed)
     def _area(self, event: TextArea.Changed) -> None:
         event.stop()

@@ -47,6 +47,12 @@ def _transactional(app: "CioConsoleApp") -> "Screen":
     return TransactionalScreen()
 
 
+def _batch(app: "CioConsoleApp") -> "Screen":
+    from screens.batch_screen import BatchScreen
+
+    return BatchScreen()
+
+
 SCREENS: list[ScreenEntry] = [
     ScreenEntry("environments", "Environments", "Choose an environment, store its keys, test the connection",
                 _environments, key="f2"),
@@ -57,4 +63,6 @@ SCREENS: list[ScreenEntry] = [
     ScreenEntry("transactional", "Transactional preview",
                 "Render a transactional email with its data, check for missing variables, send exactly that",
                 _transactional, key="f6"),
+    ScreenEntry("batch", "Batch", "Apply one action to every row of a CSV or JSONL file, at the rate limit, "
+                "resumable", _batch, key="f7"),
 ]

@@ -139,3 +139,15 @@ async def test_history_help_zoom_and_back(sandbox):
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is ws
+
+
+async def test_an_unwritable_history_is_reported_not_fatal(sandbox):
+    default_path().parent.parent.mkdir(parents=True, exist_ok=True)
+    default_path().parent.write_text("a file where the directory should be")
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _identify(pilot)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.outcomes[-1].ok
+        assert any("Not saved to the history" in str(n.message) for n in app._notifications)

@@ -230,3 +230,19 @@ async def test_escape_goes_back_to_the_action_list_keeping_the_form(sandbox):
         await pilot.press("escape", "down", "up", "enter")
         await pilot.pause()
         assert ws.editor("customer_identifier").value == "kept"
+
+
+async def test_palette_action_entry_opens_its_form_over_another_screen(sandbox):
+    from screens.help_screen import HelpScreen
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        app.open_action("add-device")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is ws and ws.state.action_id == "add-device"
+        assert app.focused is ws.editor("customer_identifier")

@@ -91,3 +91,23 @@ async def test_boolean_switch_is_sent_only_when_set(sandbox):
         await send_and_wait(pilot)
         [req] = sent(sandbox)
         assert req["body"]["tracked"] is False and req["body"]["to"] == "ada.lovelace@example.com"
+
+
+async def test_embedded_sandbox_from_the_keyboard_alone():
+    """`cio-console --sandbox`: the environment boots in a worker; a newcomer types and sends."""
+    from screens.app import CioConsoleApp
+
+    app = CioConsoleApp(sandbox=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        ws = await ready(pilot)
+        await pilot.press(*"track ev", "enter")
+        await pilot.pause()
+        assert ws.state.action_id == "track-event"
+        await pilot.press(*"user_1001", "enter", *"signed_up")
+        await settle(pilot)
+        assert ws.query_one("#preview").request["body"]["name"] == "signed_up"
+        await send_and_wait(pilot)
+        assert app.outcomes[-1].ok
+        [req] = app.sandbox_server.sandbox.requests
+        assert req["path"].endswith("/customers/user_1001/events")
