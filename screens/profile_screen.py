@@ -162,7 +162,8 @@ class ProfileScreen(Screen):
                 self.last = None
             self.draft = ProfileDraft(result.profile)
             if not keep_status:
-                self.status(f"Found {result.profile.label}.", "success")
+                self.status(f"Found {result.profile.label}. Enter on an attribute edits it.", "success")
+                self.query_one(AttributeTable).focus()
         else:
             self.draft = None
             if not keep_status:
@@ -213,7 +214,10 @@ class ProfileScreen(Screen):
         except InvalidInput as exc:
             self.status(f"Not added: {exc.text()}", "error")
             return False
-        self.status(f"{len(self.draft.pending)} change(s) pending: review them on the right; Ctrl+S applies.")
+        if name.strip() not in self.draft.pending:
+            self.status(f"{name.strip()}: that is what is stored already; nothing to change.")
+        else:
+            self.status(f"{len(self.draft.pending)} change(s) pending: review them on the right; Ctrl+S applies.")
         self._render_edits()
         return True
 

@@ -309,3 +309,32 @@ async def test_a_refused_identify_is_explained_and_the_changes_stay_pending(sand
         assert screen.draft.pending == {"plan": "free"}  # nothing the user did is lost
         assert app.outcomes[-1].action_id == "identify-customer" and not app.outcomes[-1].ok
         assert person(sandbox, "sb000001")["attributes"]["plan"] == "pro"
+
+
+async def test_keys_alone_look_up_and_edit_an_attribute(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        await pilot.press(*"user_1002", "enter")
+        await idle(pilot)
+        table = screen.query_one("#attributes")
+        assert app.focused is table and table.get_row_at(0)[1].plain == "city"
+        await pilot.press("enter")  # the highlighted attribute into the editor
+        assert app.focused is screen.query_one("#attr-value")
+        assert screen.query_one("#attr-name", Input).value == "city"
+        screen.query_one("#attr-value", Input).value = "New York"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.draft.pending == {"city": "New York"} and app.focused is table
+        await pilot.press("ctrl+s")
+        await idle(pilot)
+        assert person(sandbox, "sb000002")["attributes"]["city"] == "New York"
+
+
+async def test_typing_the_stored_value_says_nothing_changes(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        await look_up(pilot, screen, "user_1002")
+        await edit(pilot, screen, "city", screen.draft.profile.attributes["city"])
+        assert screen.draft.empty and "nothing to change" in status(screen)
