@@ -26,7 +26,6 @@ from screens.action_list import ActionList
 from screens.app import ASSETS
 from screens.field_widgets import FieldRow
 from screens.form import ActionForm
-from screens.inspector import Inspector
 from screens.request_preview import RequestPreview
 
 FIRST_ACTION = "identify-customer"
@@ -71,14 +70,24 @@ class WorkspaceScreen(Screen):
                 yield Static("", id="form-status")
             with Vertical(id="side-pane"):
                 yield RequestPreview(id="preview")
-                yield Inspector(id="inspector")
+                # The inspector (tabs, JSON view; httpx underneath) is mounted just after
+                # the first frame: the list and the form are on screen sooner.
+                yield Static("", id="inspector-placeholder")
         yield Footer(compact=True)  # the App's F-keys and ours fit in 100 columns
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_inspector)
         self.watch(self.app, "session", self._session_changed, init=False)
         self.select_action(FIRST_ACTION if FIRST_ACTION in all_actions() else next(iter(all_actions())),
                            focus=False)
         self.query_one("#action-filter", Input).focus()
+
+    async def _mount_inspector(self) -> None:
+        from screens.inspector import Inspector
+
+        placeholder = self.query_one("#inspector-placeholder")
+        await self.query_one("#side-pane", Vertical).mount(Inspector(id="inspector"), after=placeholder)
+        await placeholder.remove()
 
     # -- which action -------------------------------------------------------------------------
     def select_action(self, action_id: str, *, focus: bool = True) -> None:

@@ -34,7 +34,7 @@ def start_send(screen: WorkspaceScreen) -> None:
         if names:
             screen._form().focus_field(names[0])
         return
-    if screen.app.session is None:
+    if screen.app.session is None or not screen.query("#inspector"):
         screen._status("Not sent: the environment is still loading.", "error")
         return
     if any(w.group == "send" and w.is_running for w in screen.workers):

@@ -18,9 +18,15 @@ def sandbox_app(root_url: str, *, protected: bool = False, name: str | None = No
 
 
 async def ready(pilot) -> WorkspaceScreen:
+    """The workspace, once its inspector (mounted after the first frame) is there."""
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, WorkspaceScreen)
+    for _ in range(100):
+        if screen.query("#inspector"):
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
     return screen
 
 
