@@ -93,11 +93,14 @@ class CioConsoleApp(App):
     def on_mount(self) -> None:
         from screens.workspace import WorkspaceScreen
 
-        self.push_screen(WorkspaceScreen())
+        workspace = WorkspaceScreen()
+        self.push_screen(workspace)
         if self._initial_session is not None:
             self.session = self._initial_session
         else:
-            self.run_worker(self._boot, thread=True, exclusive=True, group="session")
+            # After the first frame is painted: the boot thread's imports (keyring, or the
+            # sandbox's uvicorn) would otherwise take the interpreter lock from the paint.
+            workspace.call_after_refresh(self.run_worker, self._boot, thread=True, exclusive=True, group="session")
 
     def _boot(self) -> None:
         """Resolve the first environment off the event loop (keyring, sandbox thread)."""

@@ -20,12 +20,12 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
-from console.session import Outcome
-from console.transport import TransportEvent
 from screens.inspector_parts import (STATUS_CLASSES, attempts_content, headers_content, request_head,
                                      status_class, status_title, subtitle)
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: httpx (via console.transport) stays off the first frame's path
+    from console.session import Outcome
+    from console.transport import TransportEvent
     from screens.error_panel import ErrorPanel
     from screens.json_view import JsonView
 
