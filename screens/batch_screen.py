@@ -14,11 +14,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, ProgressBar, Select, Static
 
@@ -73,7 +73,8 @@ class BatchScreen(Screen):
         with Vertical(id="batch-settings"):
             yield from parts.compose_settings()
             yield Static("", id="batch-limits")
-        yield Static("", id="batch-status")
+        with VerticalScroll(id="batch-status-box"):
+            yield Static("", id="batch-status")
         with Vertical(id="batch-progress"):
             yield ProgressBar(show_eta=False, id="batch-bar")
             yield Static("", id="batch-figures")
@@ -190,14 +191,17 @@ class BatchScreen(Screen):
         def work() -> None:
             try:
                 job = _prepare(settings, creds)
+                # Grouping 20,000 rows into requests takes a while: here, not on the UI's loop.
+                dry_run = parts.dry_run_text(job) if settings.dry_run and job.checked.valid else ""
             except Exception as exc:  # noqa: BLE001 - every refusal is shown, never a crash
                 self.app.call_from_thread(self._status, parts.ui_words(f"{exc} (nothing sent)"), "error")
                 return
-            self.app.call_from_thread(self._checked, job, settings, then_run, skip_invalid)
+            self.app.call_from_thread(self._checked, job, settings, then_run, skip_invalid, dry_run)
 
         self.run_worker(work, thread=True, exclusive=True, group="batch-check", exit_on_error=False)
 
-    def _checked(self, job: Any, settings: parts.Settings, then_run: bool, skip_invalid: bool) -> None:
+    def _checked(self, job: Any, settings: parts.Settings, then_run: bool, skip_invalid: bool,
+                 dry_run: str = "") -> None:
         previous = self.job
         self.job = job
         self._show_problems(job)
@@ -208,7 +212,7 @@ class BatchScreen(Screen):
             self._status(text, "error")
             return
         if settings.dry_run:
-            self._status(text + "\n" + parts.dry_run_text(job))
+            self._status(text + "\n" + dry_run)
             return
         if not then_run:
             self._status(text, "warning" if job.checked.invalid else "")
@@ -315,7 +319,7 @@ class BatchScreen(Screen):
         figures = parts.figures(snap)
         if snap.note:
             figures += f"\n{snap.note}"
-        self.query_one("#batch-figures", Static).update(escape(figures))
+        self.query_one("#batch-figures", Static).update(Content(figures))
         new = snap.failed + snap.unknown - self._failures_seen
         if new > 0:
             self._failures_seen += new
@@ -353,8 +357,9 @@ class BatchScreen(Screen):
 
     def _status(self, text: str, severity: str = "") -> None:
         status = self.query_one("#batch-status", Static)
-        status.update(escape(text))
+        status.update(Content(text))  # plain text: a file's content never reads as markup
         status.set_classes(f"-{severity}" if severity else "")
+        self.query_one("#batch-status-box", VerticalScroll).scroll_home(animate=False)
 
     def on_unmount(self) -> None:
         # Leaving with a run going (the app quits): stop sending and let it record what it did.

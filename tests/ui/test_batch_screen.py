@@ -184,3 +184,19 @@ async def test_bad_settings_name_the_setting_and_send_nothing(sandbox, tmp_path)
         await idle(pilot)
         assert "cannot read" in status(screen) and "missing.csv" in status(screen)
         assert track_requests(sandbox) == []
+
+
+async def test_dry_run_shows_the_first_request_masked_and_sends_nothing(sandbox, tmp_path):
+    from console.sandbox import DEMO_CREDENTIALS
+
+    path = write_jsonl(tmp_path / "events.jsonl", events(12, "d"))
+    async with app_for(sandbox).run_test(size=(120, 40)) as pilot:
+        screen = await open_batch(pilot, path, v2="off")
+        screen.query_one("#batch-dry-run", Checkbox).value = True
+        await pilot.press("ctrl+r")
+        await idle(pilot)
+        text = status(screen)
+        assert "Dry run: 12 rows as 12 requests, one per row" in text and "Nothing sent" in text
+        assert '"Authorization": "Basic ****"' in text and DEMO_CREDENTIALS.track_key not in text
+        assert track_requests(sandbox) == []
+        assert not path.with_name("events.jsonl.checkpoint.jsonl").exists()
