@@ -6,8 +6,10 @@ in the state (so switching actions loses nothing) and asks the form to mark prob
 from __future__ import annotations
 
 from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from console.form_state import FormState
@@ -15,6 +17,14 @@ from screens.field_widgets import FieldRow
 
 
 class ActionForm(VerticalScroll):
+    class Changed(Message):
+        """A value of this form's state changed (the workspace re-checks and re-previews)."""
+
+        def __init__(self, state: FormState, name: str) -> None:
+            super().__init__()
+            self.state = state
+            self.name = name
+
     def __init__(self, state: FormState) -> None:
         super().__init__(id=f"form-{state.action_id}", classes="action-form")
         self.state = state
@@ -48,6 +58,13 @@ class ActionForm(VerticalScroll):
             kind = "destroys or blocks data" if info.destructive else "sends a message"
             guard.update(f"[b]{escape(env_label)} is protected[/b]: this action {kind}; Send asks you "
                          f"to type the {escape(what)} first.")
+
+    @on(FieldRow.Edited)
+    def _edited(self, event: FieldRow.Edited) -> None:
+        # Each form writes to its own state, whichever form is showing.
+        event.stop()
+        if self.state.set(event.name, event.text):
+            self.post_message(self.Changed(self.state, event.name))
 
     def rows(self) -> dict[str, FieldRow]:
         return {row.field_name: row for row in self.query(FieldRow)}

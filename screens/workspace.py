@@ -24,7 +24,6 @@ from console.catalog import all_actions, get_action
 from console.form_state import Check, FormBook, FormState
 from screens.action_list import ActionList
 from screens.app import ASSETS
-from screens.field_widgets import FieldRow
 from screens.form import ActionForm
 from screens.request_preview import RequestPreview
 
@@ -173,10 +172,9 @@ class WorkspaceScreen(Screen):
             self._prefill(self.state)
             self._refresh()
 
-    @on(FieldRow.Edited)
-    def _edited(self, event: FieldRow.Edited) -> None:
-        event.stop()
-        if self.state is not None and self.state.set(event.name, event.text):
+    @on(ActionForm.Changed)
+    def _changed(self, event: ActionForm.Changed) -> None:
+        if event.state is self.state:
             self._schedule()
 
     def _schedule(self) -> None:
