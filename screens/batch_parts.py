@@ -107,6 +107,28 @@ def limit_hint(action_id: str) -> str:
             f"{default_concurrency(limit.default)}.")
 
 
+def default_placeholders(action_id: str) -> tuple[str, str]:
+    """What an empty Rate and Concurrency mean for this action."""
+    from console.batch.runner import default_concurrency
+
+    limit = limit_for(all_actions()[action_id])
+    return f"{limit.default:g} req/s", str(default_concurrency(limit.default))
+
+
+def concurrency_for(rate_text: str) -> str | None:
+    """The default concurrency for a typed rate, or None while it is not a rate yet."""
+    from console.batch.runner import default_concurrency
+
+    text = rate_text.strip().lower().removesuffix("/s")
+    if text in ("unlimited", "none", "max"):
+        return str(default_concurrency(None))
+    try:
+        rate = float(text)
+    except ValueError:
+        return None
+    return str(default_concurrency(rate)) if rate > 0 else None
+
+
 def ui_words(message: str) -> str:
     """The core's errors name the CLI's flags; on this screen they are checkboxes."""
     return (message.replace("Pass --resume", "Tick Resume").replace("pass --resume", "tick Resume")

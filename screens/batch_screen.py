@@ -149,16 +149,20 @@ class BatchScreen(Screen):
     def _action_changed(self) -> None:
         self._show_limits()
 
-    def _show_limits(self) -> None:
-        action_id = self.query_one("#batch-action", Select).value
-        self.query_one("#batch-limits", Static).update(parts.limit_hint(str(action_id)))
-        from console.batch.limits import limit_for
-        from console.batch.runner import default_concurrency
-        from console.catalog import get_action
+    @on(Input.Changed, "#batch-rate")
+    def _rate_changed(self, event: Input.Changed) -> None:
+        # The empty concurrency follows the rate typed (enough requests in flight to hold it).
+        if not event.value.strip():
+            self._show_limits()
+        elif (concurrency := parts.concurrency_for(event.value)) is not None:
+            self.query_one("#batch-concurrency", Input).placeholder = concurrency
 
-        limit = limit_for(get_action(str(action_id)))
-        self.query_one("#batch-rate", Input).placeholder = f"{limit.default:g} req/s"
-        self.query_one("#batch-concurrency", Input).placeholder = str(default_concurrency(limit.default))
+    def _show_limits(self) -> None:
+        action_id = str(self.query_one("#batch-action", Select).value)
+        self.query_one("#batch-limits", Static).update(parts.limit_hint(action_id))
+        rate, concurrency = parts.default_placeholders(action_id)
+        self.query_one("#batch-rate", Input).placeholder = rate
+        self.query_one("#batch-concurrency", Input).placeholder = concurrency
 
     # -- checking ---------------------------------------------------------------------------------
     def settings(self) -> parts.Settings:
@@ -185,6 +189,7 @@ class BatchScreen(Screen):
         except parts.SettingsError as exc:
             self._status(str(exc), "error")
             return
+        self._clear_results()
         self._status(f"Checking {settings.path}…")
         creds = session.creds
 
@@ -246,6 +251,13 @@ class BatchScreen(Screen):
         self.app.push_screen(ConfirmScreen(
             env_label=label, what=f"{job.action.INFO.title} for {expected} rows (they {what})",
             expected=expected), answered)
+
+    def _clear_results(self) -> None:
+        """A new check starts from a clean page: the last check's or run's lists would mislead."""
+        self.job = None
+        for ident in ("#batch-problems", "#batch-failures", "#batch-progress", "#batch-run-anyway-button"):
+            self.query_one(ident).display = False
+        self.refresh_bindings()
 
     def _show_problems(self, job: Any) -> None:
         table = self.query_one("#batch-problems", DataTable)

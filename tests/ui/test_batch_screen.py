@@ -172,12 +172,20 @@ async def test_protected_environment_asks_for_the_count_of_guarded_rows(sandbox,
 
 
 async def test_bad_settings_name_the_setting_and_send_nothing(sandbox, tmp_path):
-    path = write_jsonl(tmp_path / "events.jsonl", events(3, "s"))
+    path = tmp_path / "events.csv"
+    path.write_text(BAD_CSV, encoding="utf-8")
     async with app_for(sandbox).run_test(size=(120, 40)) as pilot:
-        screen = await open_batch(pilot, path, rate="fast")
+        screen = await open_batch(pilot, path)
+        await pilot.press("ctrl+t")
+        await idle(pilot)
+        assert screen.query_one("#batch-problems").display
+        screen.query_one("#batch-rate", Input).value = "fast"
         await pilot.press("ctrl+r")
         await idle(pilot)
         assert "Rate 'fast' must be a number" in status(screen)
+        # The last check's list no longer stands: it is hidden, and so is "Run anyway".
+        assert not screen.query_one("#batch-problems").display
+        assert not screen.query_one("#batch-run-anyway-button").display
         screen.query_one("#batch-rate", Input).value = ""
         screen.query_one("#batch-file", Input).value = str(tmp_path / "missing.csv")
         await pilot.press("ctrl+r")
@@ -200,3 +208,12 @@ async def test_dry_run_shows_the_first_request_masked_and_sends_nothing(sandbox,
         assert '"Authorization": "Basic ****"' in text and DEMO_CREDENTIALS.track_key not in text
         assert track_requests(sandbox) == []
         assert not path.with_name("events.jsonl.checkpoint.jsonl").exists()
+
+
+def test_empty_rate_and_concurrency_say_the_defaults():
+    from screens.batch_parts import concurrency_for, default_placeholders
+
+    assert default_placeholders("identify-customer") == ("1000 req/s", "200")
+    assert default_placeholders("send-transactional-email") == ("100 req/s", "24")
+    assert concurrency_for("20") == "8" and concurrency_for("unlimited") == "16"
+    assert concurrency_for("fast") is None and concurrency_for("0") is None
