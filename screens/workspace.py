@@ -107,8 +107,12 @@ class WorkspaceScreen(Screen):
             if form is None:
                 form = self._forms[action_id] = ActionForm(state)
                 form.focus_when_mounted = focus  # its fields exist only once it is mounted
-                focus = False
                 self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
+                if focus:
+                    # Until then the form itself holds the focus, so keys typed ahead do
+                    # not land in the action filter.
+                    form.focus()
+                focus = False
             form.display = True
             self.query_one("#form-placeholder").display = False
         self.query_one(ActionList).show_current(action_id)
