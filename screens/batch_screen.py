@@ -274,7 +274,9 @@ class BatchScreen(Screen):
         self.query_one("#batch-bar", ProgressBar).update(total=len(job.plan.to_send), progress=0)
         self.query_one("#batch-settings").disabled = True
         self.refresh_bindings()
-        self._status(f"Sending {len(job.plan.to_send):,} rows of {job.data_file.name}… (Escape cancels)")
+        # The run keeps the environment it started with, even if the console switches meanwhile.
+        where = job.creds.name or "the environment from CIO_* variables"
+        self._status(f"Sending {len(job.plan.to_send):,} rows of {job.data_file.name} to {where}… (Escape cancels)")
         self._redraw_timer = self.set_interval(REDRAW_EVERY, self._redraw)
         self.run_worker(lambda: self._run_in_thread(job, settings, key), thread=True, exclusive=True,
                         group="batch-run", exit_on_error=False)

@@ -12,7 +12,6 @@ from typing import Any
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.highlight import highlight
 from textual.widgets import Static
 
 # Highlighting a multi-megabyte body on every keystroke would freeze the UI; past this
@@ -60,6 +59,8 @@ class RequestPreview(VerticalScroll):
         if cut:
             body = body[:SHOWN_BODY_CHARS]
         if body:
+            from textual.highlight import highlight  # pygments: off the first frame's path (~20 ms)
+
             parts += [Content(""), highlight(body, language="json")]
         if cut:
             parts.append(Content.styled(f"… only the first {SHOWN_BODY_CHARS:,} characters are shown "
