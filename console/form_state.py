@@ -47,6 +47,10 @@ class Check:
     problems: dict[str, str] = field(default_factory=dict)  # field -> message ("is required")
     general: list[str] = field(default_factory=list)
     summary: str = ""  # every problem, one per line, labels included (for the preview)
+    # Field -> what the API said about it last time (a 422). Marked on the form, but it
+    # neither blocks a send nor hides the preview: the API may accept the same input
+    # later (a template created meanwhile), and only the API can say.
+    server: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -133,17 +137,25 @@ class FormState:
                     result.problems.setdefault(p.field, p.message)
                 else:
                     result.general.append(describe(p, self.action))
-        for name, message in self.server_problems.items():
-            if name not in result.problems:
-                result.problems[name] = message
-                lines.append(describe_field(self.action, name, message))
+        result.server = {name: msg for name, msg in self.server_problems.items() if name not in result.problems}
         result.summary = "\n".join(lines)
         return result
 
     def marked(self, check: Check) -> dict[str, str]:
         """The problems to mark on the form now: empty required fields only after an attempt."""
-        return {name: msg for name, msg in check.problems.items()
-                if self.attempted or self.values.get(name, "").strip() or name in self.server_problems}
+        marks = {name: msg for name, msg in check.problems.items()
+                 if self.attempted or self.values.get(name, "").strip()}
+        return {**check.server, **marks}
+
+    def refused(self, name: str, api_message: str) -> None:
+        """The API refused this field's value (a 422 naming it): mark it until it is edited."""
+        spec = self.specs[name]
+        # "send_at: is more than 90 days ahead" -> "is more than 90 days ahead" (the row says which field).
+        for prefix in (f"{spec.meta.wire or name}: ", f"{name}: "):
+            if api_message.startswith(prefix):
+                api_message = api_message[len(prefix):]
+                break
+        self.server_problems[name] = f"Customer.io: {api_message}"
 
 
 def describe_field(action: type[ActionSpec], name: str, message: str) -> str:

@@ -22,7 +22,7 @@ def matches(words: list[str], haystack: str) -> bool:
 
 
 class ActionOptions(OptionList):
-    BINDINGS = [Binding("slash", "filter", "Filter", id="actions-filter", show=False,
+    BINDINGS = [Binding("slash", "filter", "Filter", id="actions-filter",
                         tooltip="Type to narrow the actions")]
 
     def action_filter(self) -> None:
@@ -38,7 +38,7 @@ class ActionList(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Actions"
-        self._groups = [(api.title, [(a.INFO.id, a.INFO.title, a.INFO.method) for a in actions])
+        self._groups = [(api.title, [(a.INFO.id, a.INFO.title) for a in actions])
                         for api, actions in by_api().items()]
         self.current: str | None = None
 
@@ -54,7 +54,7 @@ class ActionList(Vertical):
             if not shown:
                 continue
             options.append(Option(f"[b $accent]{escape(api_title)}[/]", disabled=True))
-            for action_id, title, method in shown:
+            for action_id, title in shown:
                 mark = "▸ " if action_id == self.current else "  "
                 options.append(Option(f"{mark}{escape(title)}", id=action_id))
         if not options:

@@ -44,12 +44,15 @@ def _console_commands():
 
 
 class CioConsoleApp(App):
-    CSS_PATH = [ASSETS / "console.tcss"]
+    CSS_PATH = [ASSETS / "console.tcss", ASSETS / "inspector.tcss"]
     TITLE = "cio-console"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console"),
         Binding("f1", "help", "Help", id="help", tooltip="What this screen does and its keys"),
         *[Binding(e.key, f"open_screen('{e.id}')", e.title, id=e.id, tooltip=e.help) for e in SCREENS if e.key],
+        Binding("f8", "copy_curl", "Copy curl", id="copy-curl",
+                tooltip="Copy the inspected request as a curl command, keys masked"),
+        Binding("f9", "copy_body", "Copy body", id="copy-body", tooltip="Copy the inspected response body"),
     ]
 
     session: var[Session | None] = var(None, init=False)
@@ -74,6 +77,8 @@ class CioConsoleApp(App):
         self.sandbox_server: Any = None  # RunningSandbox for --sandbox
         self.boot_error: str | None = None
         self.outcomes: list[Outcome] = []  # this run's sends, oldest first
+        self.inspected: Outcome | None = None  # what an inspector shows last: F8/F9 copy it
+        self._history: Any = None  # console.history.History, made on first use
         self.sub_title = "starting…"
 
     # -- environment ---------------------------------------------------------------------------
@@ -88,11 +93,14 @@ class CioConsoleApp(App):
     def on_mount(self) -> None:
         from screens.workspace import WorkspaceScreen
 
-        self.push_screen(WorkspaceScreen())
+        workspace = WorkspaceScreen()
+        self.push_screen(workspace)
         if self._initial_session is not None:
             self.session = self._initial_session
         else:
-            self.run_worker(self._boot, thread=True, exclusive=True, group="session")
+            # After the first frame is painted: the boot thread's imports (keyring, or the
+            # sandbox's uvicorn) would otherwise take the interpreter lock from the paint.
+            workspace.call_after_refresh(self.run_worker, self._boot, thread=True, exclusive=True, group="session")
 
     def _boot(self) -> None:
         """Resolve the first environment off the event loop (keyring, sandbox thread)."""
@@ -169,6 +177,35 @@ class CioConsoleApp(App):
     def record(self, outcome: Outcome) -> None:
         """Every finished send goes here (the history keeps it, keys masked)."""
         self.outcomes.append(outcome)
+        self.inspected = outcome
+        secrets = self.session.secrets() if self.session is not None else []
+
+        def save() -> None:  # file IO off the event loop; the history masks before it writes
+            try:
+                self.history.append(outcome, secrets)
+            except OSError as exc:
+                self.call_from_thread(self.notify, f"Not saved to the history: {exc}", title="History",
+                                      severity="warning")
+
+        self.run_worker(save, thread=True, group="history", exit_on_error=False)
+
+    @property
+    def history(self) -> Any:
+        if self._history is None:
+            from console.history import History
+
+            self._history = History()
+        return self._history
+
+    def action_copy_curl(self) -> None:
+        from screens.copying import copy_curl
+
+        copy_curl(self)
+
+    def action_copy_body(self) -> None:
+        from screens.copying import copy_body
+
+        copy_body(self)
 
     # -- screens ------------------------------------------------------------------------------
     def open_action(self, action_id: str) -> None:
@@ -188,7 +225,15 @@ class CioConsoleApp(App):
 
     def action_open_screen(self, screen_id: str) -> None:
         entry = next(e for e in SCREENS if e.id == screen_id)
-        self.push_screen(entry.factory(self))
+        for screen in self.screen_stack:
+            if getattr(screen, "registry_id", None) == screen_id:
+                # Already open: go back to it (keeping what is in it) instead of stacking a copy.
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        screen = entry.factory(self)
+        screen.registry_id = screen_id
+        self.push_screen(screen)
 
     async def on_unmount(self) -> None:
         if self.session is not None:

@@ -36,7 +36,7 @@ def _entries(app: "CioConsoleApp") -> Iterator[tuple[str, str, Callable[[], obje
         yield f"env: {name}", "Switch the console to this environment", lambda n=name: app.switch_environment(n)
     for entry in SCREENS:
         yield f"screen: {entry.title}", entry.help, lambda e=entry.id: app.action_open_screen(e)
-    for command in EXTRA:
+    for command in (*EXTRA, *_feature_commands()):
         yield command.text, command.help, lambda c=command: c.run(app)
 
 
@@ -51,3 +51,10 @@ class ConsoleCommands(Provider):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)
+
+
+def _feature_commands() -> list[PaletteCommand]:
+    """Commands whose modules import this one (so they cannot register at import time)."""
+    from screens.copying import COMMANDS as copy_commands
+
+    return copy_commands

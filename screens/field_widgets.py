@@ -30,6 +30,52 @@ KIND_HINTS = {
 }
 
 
+# Tree-sitter highlighting is rebuilt for the whole document on every edit, and one very
+# long line makes rendering quadratic (a 170 kB one-line batch took 6.6 s to show);
+# soft-wrapping such a line costs ~0.3 s a key. Past these sizes a JSON editor is plain
+# text without wrapping; validation and the preview work the same.
+HIGHLIGHT_MAX_CHARS = 50_000
+HIGHLIGHT_MAX_LINE = 2_000
+
+
+def editor_mode(text: str) -> tuple[str | None, bool]:
+    """(language, soft_wrap) for a JSON editor holding `text`."""
+    long_line = any(len(line) > HIGHLIGHT_MAX_LINE for line in text.split("\n"))
+    highlight = not long_line and len(text) <= HIGHLIGHT_MAX_CHARS
+    return ("json" if highlight else None), not long_line
+
+
+class JsonEditor(TextArea):
+    """A JSON editor that stays responsive for documents of any size (see above)."""
+
+    # F6/F7 select a line / all in a TextArea; here they belong to the App's screens.
+    BINDINGS = [b for b in TextArea.BINDINGS if not (isinstance(b, Binding) and b.key in ("f6", "f7"))]
+    inherit_bindings = False
+
+    def __init__(self, text: str = "", **kwargs) -> None:
+        language, wrap = editor_mode(text)
+        super().__init__(text, language=language, soft_wrap=wrap, **kwargs)
+
+    def _adapt(self, text: str) -> None:
+        language, wrap = editor_mode(text)
+        if language != self.language:
+            self.language = language
+        if wrap != self.soft_wrap:
+            self.soft_wrap = wrap
+
+    def load_text(self, text: str) -> None:
+        self._adapt(text)
+        super().load_text(text)
+
+    def edit(self, edit):
+        if len(edit.text) > HIGHLIGHT_MAX_LINE:
+            self._adapt(edit.text)  # before a big paste, so it is never highlighted
+        result = super().edit(edit)
+        if self.language is None or not self.soft_wrap or len(edit.text) > 1:
+            self._adapt(self.document.text)
+        return result
+
+
 class BoolSwitch(Switch):
     """A switch with a third state, "not set": an optional boolean left out of the request
     takes the API's default, which is not always false."""
@@ -59,6 +105,7 @@ class FieldRow(Vertical):
         super().__init__(id=f"row-{spec.name}", classes=f"field-row -kind-{spec.meta.kind.value}")
         self.spec = spec
         self._text = text
+        self.problem: str | None = None  # what is marked on the row now
 
     @property
     def field_name(self) -> str:
@@ -75,9 +122,8 @@ class FieldRow(Vertical):
         extra = f"  [dim]{escape(self.spec.name)}{' · ' + hint if hint else ''}[/dim]"
         yield Label(f"[b]{escape(meta.label)}[/b]{mark}{extra}", classes="field-label")
         yield self._editor()
-        if meta.help:
-            yield Static(escape(meta.help), classes="field-help")
-        yield Static("", classes="field-error")
+        # Help and problem share one widget: big forms (24 fields) mount noticeably faster.
+        yield Static(self._note(None), classes="field-note")
 
     def _editor(self) -> Widget:
         meta, text, wid = self.spec.meta, self._text, self.editor_id
@@ -92,7 +138,7 @@ class FieldRow(Vertical):
             row = Horizontal(switch, Label(self._bool_text(text), classes="bool-state"), classes="bool-row")
             return row
         if meta.kind in JSON_KINDS:
-            area = TextArea(text, language="json", id=wid, classes="field-editor json-editor",
+            area = JsonEditor(text, id=wid, classes="field-editor json-editor",
                             show_line_numbers=True, tab_behavior="focus", compact=True,
                             placeholder=f"e.g. {example}" if example else "")
             return area
@@ -101,13 +147,19 @@ class FieldRow(Vertical):
 
     @staticmethod
     def _bool_text(text: str) -> str:
-        return {"true": "true", "false": "false"}.get(text, "not set: the API's default (Delete clears)")
+        return {"true": "true", "false": "false"}.get(text, "not set (the API's default)")
 
     # -- the editor's changes, as text --------------------------------------------------------
     @on(Input.Changed)
     def _input(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Edited(self.field_name, event.value))
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        # Enter in a one-line field moves on, as in most forms; Ctrl+S sends.
+        event.stop()
+        self.screen.focus_next()
 
     @on(TextArea.Changed)
     def _area(self, event: TextArea.Changed) -> None:
@@ -152,10 +204,19 @@ class FieldRow(Vertical):
                 editor.value = text == "true"
             self.query_one(".bool-state", Label).update(self._bool_text(text))
 
+    def _note(self, problem: str | None) -> str:
+        lines = [f"[i]{escape(self.spec.meta.help)}[/i]"] if self.spec.meta.help else []
+        if problem:
+            lines.append(f"[b $error]✗ {escape(problem)}[/]")
+        return "\n".join(lines)
+
     def mark(self, problem: str | None) -> None:
         """Mark the row invalid (CSS class `-invalid`) with the message, or clear it."""
+        if problem == self.problem:
+            return
+        self.problem = problem
         self.set_class(problem is not None, "-invalid")
-        self.query_one(".field-error", Static).update(f"✗ {escape(problem)}" if problem else "")
+        self.query_one(".field-note", Static).update(self._note(problem))
 
     def focus_editor(self) -> None:
         self.query_one(f"#{self.editor_id}").focus()  # focusing scrolls it into view

@@ -6,8 +6,10 @@ in the state (so switching actions loses nothing) and asks the form to mark prob
 from __future__ import annotations
 
 from rich.markup import escape
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from console.form_state import FormState
@@ -15,6 +17,14 @@ from screens.field_widgets import FieldRow
 
 
 class ActionForm(VerticalScroll):
+    class Changed(Message):
+        """A value of this form's state changed (the workspace re-checks and re-previews)."""
+
+        def __init__(self, state: FormState, name: str) -> None:
+            super().__init__()
+            self.state = state
+            self.name = name
+
     def __init__(self, state: FormState) -> None:
         super().__init__(id=f"form-{state.action_id}", classes="action-form")
         self.state = state
@@ -25,18 +35,36 @@ class ActionForm(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         info = self.state.action.INFO
-        guard = ""
-        if info.guarded:
-            guard = "  [b $warning]guarded[/]: a protected environment asks you to confirm"
-        yield Static(f"[b reverse $accent] {info.method} [/] {escape(info.path)}{guard}", classes="form-route")
+        yield Static(f"[b reverse $accent] {info.method} [/] {escape(info.path)}", classes="form-route")
         if info.summary:
             yield Static(escape(info.summary), classes="form-summary")
+        yield Static("", classes="form-guard")
         for spec in self.state.action.field_specs():
             yield FieldRow(spec, self.state.values.get(spec.name, ""))
 
     def on_mount(self) -> None:
         if self.focus_when_mounted:
-            self.focus_field()
+            # The rows' own editors mount after this; focus once they are there.
+            self.call_after_refresh(self.focus_field)
+
+    def show_guard(self, env_label: str | None) -> None:
+        """Say, for a guarded action in a protected environment, what Send will ask."""
+        info = self.state.action.INFO
+        guard = self.query_one(".form-guard", Static)
+        guard.display = bool(env_label and info.guarded)
+        if guard.display:
+            field = info.confirm_field
+            what = self.state.specs[field].meta.label if field in self.state.specs else "the identifier"
+            kind = "destroys or blocks data" if info.destructive else "sends a message"
+            guard.update(f"[b]{escape(env_label)} is protected[/b]: this action {kind}; Send asks you "
+                         f"to type the {escape(what)} first.")
+
+    @on(FieldRow.Edited)
+    def _edited(self, event: FieldRow.Edited) -> None:
+        # Each form writes to its own state, whichever form is showing.
+        event.stop()
+        if self.state.set(event.name, event.text):
+            self.post_message(self.Changed(self.state, event.name))
 
     def rows(self) -> dict[str, FieldRow]:
         return {row.field_name: row for row in self.query(FieldRow)}

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 DEFAULT_HELP = "Keys that work here are listed below; the footer shows the most used."
 
@@ -58,8 +58,9 @@ class HelpScreen(ModalScreen[None]):
             table.add_column("Details", style="dim", ratio=2)
             table.add_column("Where", style="dim", no_wrap=True)
             for key, description, tooltip, where in self.rows:
-                table.add_row(key, description, tooltip, where)
+                table.add_row(key, description, tooltip or "·", where)
             yield Static(table, id="help-keys")
+        yield Footer()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -29,7 +29,40 @@ def _environments(app: "CioConsoleApp") -> "Screen":
     return EnvironmentScreen(app.store, client_factory=app.client_factory)
 
 
+def _history(app: "CioConsoleApp") -> "Screen":
+    from screens.history_screen import HistoryScreen
+
+    return HistoryScreen()
+
+
+def _profile(app: "CioConsoleApp") -> "Screen":
+    from screens.profile_screen import ProfileScreen
+
+    return ProfileScreen()
+
+
+def _transactional(app: "CioConsoleApp") -> "Screen":
+    from screens.transactional_screen import TransactionalScreen
+
+    return TransactionalScreen()
+
+
+def _batch(app: "CioConsoleApp") -> "Screen":
+    from screens.batch_screen import BatchScreen
+
+    return BatchScreen()
+
+
 SCREENS: list[ScreenEntry] = [
     ScreenEntry("environments", "Environments", "Choose an environment, store its keys, test the connection",
                 _environments, key="f2"),
+    ScreenEntry("history", "History", "Every exchange sent (keys masked): inspect one again or load it into its form",
+                _history, key="f3"),
+    ScreenEntry("profile", "Profile fixer", "Look a person up, fix their attributes, devices and state",
+                _profile, key="f4"),
+    ScreenEntry("transactional", "Transactional preview",
+                "Render a transactional email with its data, check for missing variables, send exactly that",
+                _transactional, key="f6"),
+    ScreenEntry("batch", "Batch", "Apply one action to every row of a CSV or JSONL file, at the rate limit, "
+                "resumable", _batch, key="f7"),
 ]

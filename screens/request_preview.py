@@ -9,11 +9,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rich.console import Group
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
+
+# Highlighting a multi-megabyte body on every keystroke would freeze the UI; past this
+# many characters the preview shows the start of the body and says how much is left out.
+SHOWN_BODY_CHARS = 20_000
+DRY_RUN_SUBTITLE = "same as send --dry-run"
+
+
+def human_bytes(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    return f"{size / 1024:.1f} kB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 def http_text(preview: dict[str, Any]) -> tuple[str, str]:
@@ -28,24 +38,36 @@ class RequestPreview(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Request preview"
-        self.border_subtitle = "what send --dry-run prints"
+        self.border_subtitle = DRY_RUN_SUBTITLE
         self.request: dict[str, Any] | None = None  # the last good preview, as the CLI prints it
         self.problem: str | None = None
 
     def compose(self):
         yield Static(id="preview-text")
 
-    def show_request(self, preview: dict[str, Any], notes: list[str] | None = None) -> None:
+    def show_request(self, preview: dict[str, Any], notes: list[str] | None = None,
+                     size: int | None = None) -> None:
+        """Show a request; `size` is the body's size on the wire, in bytes."""
         self.request, self.problem = preview, None
         self.remove_class("-invalid")
         head, body = http_text(preview)
-        parts: list[Any] = [Text(head, style="bold")]
+        if self.border_subtitle.endswith(DRY_RUN_SUBTITLE):  # a host screen's own subtitle stays
+            self.border_subtitle = f"body {human_bytes(size)} · {DRY_RUN_SUBTITLE}" if size else DRY_RUN_SUBTITLE
+        # Textual's own highlighter: colours from the app's theme, no token backgrounds.
+        parts: list[Content] = [Content.styled(head, "bold")]
+        cut = len(body) > SHOWN_BODY_CHARS
+        if cut:
+            body = body[:SHOWN_BODY_CHARS]
         if body:
-            parts += [Text(""), Syntax(body, "json", theme="ansi_dark", background_color="default",
-                                       word_wrap=True)]
+            from textual.highlight import highlight  # pygments: off the first frame's path (~20 ms)
+
+            parts += [Content(""), highlight(body, language="json")]
+        if cut:
+            parts.append(Content.styled(f"… only the first {SHOWN_BODY_CHARS:,} characters are shown "
+                                        "(all of it is sent)", "italic"))
         for note in notes or []:
-            parts += [Text(""), Text(f"note: {note}", style="italic")]
-        self.query_one("#preview-text", Static).update(Group(*parts))
+            parts += [Content(""), Content.styled(f"note: {note}", "italic")]
+        self.query_one("#preview-text", Static).update(Content("\n").join(parts))
 
     def show_problems(self, text: str, title: str = "Not ready to send") -> None:
         self.request, self.problem = None, text

@@ -24,9 +24,7 @@ from console.catalog import all_actions, get_action
 from console.form_state import Check, FormBook, FormState
 from screens.action_list import ActionList
 from screens.app import ASSETS
-from screens.field_widgets import FieldRow
 from screens.form import ActionForm
-from screens.inspector import Inspector
 from screens.request_preview import RequestPreview
 
 FIRST_ACTION = "identify-customer"
@@ -50,8 +48,8 @@ class WorkspaceScreen(Screen):
                 tooltip="Send this action's request to the current environment"),
         Binding("f5", "fill_examples", "Examples", id="fill-examples",
                 tooltip="Fill every empty field with its example"),
-        Binding("ctrl+f", "find_action", "Find action", id="find-action",
-                tooltip="Jump to the action filter"),
+        Binding("escape", "find_action", "Actions", id="find-action",
+                tooltip="Back to the action filter and list (what you typed stays in the form)"),
     ]
 
     def __init__(self) -> None:
@@ -71,19 +69,33 @@ class WorkspaceScreen(Screen):
                 yield Static("", id="form-status")
             with Vertical(id="side-pane"):
                 yield RequestPreview(id="preview")
-                yield Inspector(id="inspector")
-        yield Footer()
+                # The inspector (tabs, JSON view; httpx underneath) is mounted just after
+                # the first frame: the list and the form are on screen sooner.
+                yield Static("", id="inspector-placeholder")
+        yield Footer(compact=True)  # the App's F-keys and ours fit in 100 columns
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_inspector)
         self.watch(self.app, "session", self._session_changed, init=False)
         self.select_action(FIRST_ACTION if FIRST_ACTION in all_actions() else next(iter(all_actions())),
                            focus=False)
         self.query_one("#action-filter", Input).focus()
 
+    async def _mount_inspector(self) -> None:
+        from screens.inspector import Inspector
+
+        placeholder = self.query_one("#inspector-placeholder")
+        await self.query_one("#side-pane", Vertical).mount(Inspector(id="inspector"), after=placeholder)
+        await placeholder.remove()
+
     # -- which action -------------------------------------------------------------------------
     def select_action(self, action_id: str, *, focus: bool = True) -> None:
         """Open `action_id`'s form (the palette, the list and the history call this)."""
-        action = get_action(action_id)
+        try:
+            action = get_action(action_id)
+        except KeyError as exc:  # an old history entry, a renamed action: say so, keep going
+            self.notify(str(exc).strip("'\""), title="No such action", severity="error")
+            return
         state = self.book.form(action)
         if self.state is not state:
             self.state = state
@@ -95,11 +107,16 @@ class WorkspaceScreen(Screen):
             if form is None:
                 form = self._forms[action_id] = ActionForm(state)
                 form.focus_when_mounted = focus  # its fields exist only once it is mounted
-                focus = False
                 self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
+                if focus:
+                    # Until then the form itself holds the focus, so keys typed ahead do
+                    # not land in the action filter.
+                    form.focus()
+                focus = False
             form.display = True
             self.query_one("#form-placeholder").display = False
         self.query_one(ActionList).show_current(action_id)
+        self._show_guard()
         self._prefill(state)
         self._status("")
         self.call_after_refresh(self._refresh)
@@ -108,7 +125,11 @@ class WorkspaceScreen(Screen):
 
     def load_values(self, action_id: str, values: Mapping[str, Any]) -> None:
         """Open `action_id` with `values` in its form (history's "load into form")."""
-        state = self.book.form(get_action(action_id))
+        try:
+            state = self.book.form(get_action(action_id))
+        except KeyError as exc:
+            self.notify(str(exc).strip("'\""), title="No such action", severity="error")
+            return
         unknown = state.load(values)
         self.select_action(action_id)
         self._form().show_values()
@@ -139,15 +160,25 @@ class WorkspaceScreen(Screen):
         if changed and state.action_id in self._forms:
             self._form().show_values(changed)
 
+    def _show_guard(self) -> None:
+        session = self.app.session
+        if self.state is not None and self.state.action_id in self._forms:
+            form = self._form()
+            label = session.label if session is not None and session.protected else None
+            if form.is_mounted and form.query(".form-guard"):
+                form.show_guard(label)
+            else:
+                form.call_after_refresh(form.show_guard, label)
+
     def _session_changed(self, session: Any) -> None:
+        self._show_guard()
         if self.state is not None:
             self._prefill(self.state)
             self._refresh()
 
-    @on(FieldRow.Edited)
-    def _edited(self, event: FieldRow.Edited) -> None:
-        event.stop()
-        if self.state is not None and self.state.set(event.name, event.text):
+    @on(ActionForm.Changed)
+    def _changed(self, event: ActionForm.Changed) -> None:
+        if event.state is self.state:
             self._schedule()
 
     def _schedule(self) -> None:
@@ -180,7 +211,8 @@ class WorkspaceScreen(Screen):
             except Exception as exc:  # noqa: BLE001 - InvalidInput and friends: say why, never crash
                 preview.show_problems(str(exc))
             else:
-                preview.show_request(req.preview(), req.notes)
+                content = req.content()
+                preview.show_request(req.preview(), req.notes, len(content) if content else None)
         return check
 
     def action_fill_examples(self) -> None:

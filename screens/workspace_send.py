@@ -34,7 +34,7 @@ def start_send(screen: WorkspaceScreen) -> None:
         if names:
             screen._form().focus_field(names[0])
         return
-    if screen.app.session is None:
+    if screen.app.session is None or not screen.query("#inspector"):
         screen._status("Not sent: the environment is still loading.", "error")
         return
     if any(w.group == "send" and w.is_running for w in screen.workers):
@@ -78,7 +78,7 @@ async def send_form(screen: WorkspaceScreen, state: FormState) -> None:
     why = outcome.explanation
     field = why.field if why is not None else None
     if field and field in state.specs:
-        state.server_problems[field] = why.api_message or why.title
+        state.refused(field, why.api_message or why.title)
         screen._refresh()
         label = describe_field_label(state, field)
         screen._status(f"{head}: the API refused {label} — {why.api_message or why.title}", "error")

@@ -71,6 +71,21 @@ class Job:
         """Rows that need confirming in a protected environment (0 elsewhere)."""
         return sum(1 for row in self.plan.to_send if needed_confirmation(row.spec, self.creds) is not None)
 
+    def confirmation(self) -> tuple[str, str] | None:
+        """In a protected environment: (what the user must type, what those rows do), or
+        None when no row needs confirming. One typed identifier per row cannot scale to a
+        file, so the number of guarded rows is typed instead (the CLI and the screen ask
+        the same question)."""
+        guarded = self.guarded_rows
+        if not guarded:
+            return None
+        what = "send messages" if self.action.INFO.sends_message else "delete or block data"
+        return str(guarded), what
+
+    @staticmethod
+    def confirmed(expected: str, typed: str | None) -> bool:
+        return (typed or "").replace(",", "").strip() == expected
+
     def open(self, *, restart: bool = False, client: Any = None):
         """The BatchRun, with its checkpoint open. `restart` drops the earlier run's files.
         Raises OSError when the files beside FILE cannot be written."""

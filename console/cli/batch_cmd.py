@@ -103,17 +103,17 @@ def run(args) -> int:
             return _fail(f"cannot write {exc.filename}: {exc.strerror}")
         print("Nothing left to send.", file=sys.stderr)
         return exit_code(None, todo, [])
-    guarded = job.guarded_rows
-    if guarded:
+    needed = job.confirmation()
+    if needed:
         # One typed identifier per row cannot scale to a file, so the count is typed instead.
         # --yes does not answer this: a script says how many it means with --confirm.
-        what = "send messages" if action.INFO.sends_message else "delete or block data"
+        expected, what = needed
         typed = args.confirm if args.confirm is not None else _ask(
-            f"{creds.name or 'This environment'} is protected, and {guarded:,} of these rows "
-            f"{what}. Type {guarded} to go ahead:")
-        if typed.replace(",", "").strip() != str(guarded):
+            f"{creds.name or 'This environment'} is protected, and {int(expected):,} of these rows "
+            f"{what}. Type {expected} to go ahead:")
+        if not job.confirmed(expected, typed):
             return _fail(f"not confirmed: {creds.name or 'this environment'} is protected; type (or pass "
-                         f"--confirm) {guarded}, the number of rows that {what}. Nothing sent")
+                         f"--confirm) {expected}, the number of rows that {what}. Nothing sent")
     try:
         batch = job.open(restart=args.restart)
     except OSError as exc:

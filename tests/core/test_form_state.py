@@ -51,10 +51,12 @@ def test_examples_fill_only_empty_fields_and_load_replaces_everything():
 def test_server_problem_stays_until_the_field_is_edited():
     state = FormState(get_action("identify-customer"))
     state.set("customer_identifier", "user_1")
-    state.server_problems["customer_identifier"] = "unknown person"
-    assert state.check().problems == {"customer_identifier": "unknown person"}
+    state.refused("customer_identifier", "customer_identifier: unknown person")
+    check = state.check()
+    assert check.ok  # the API's word marks the field but does not block a retry
+    assert state.marked(check) == {"customer_identifier": "Customer.io: unknown person"}
     state.set("customer_identifier", "user_2")
-    assert state.check().ok
+    assert state.marked(state.check()) == {}
 
 
 def test_book_keeps_one_state_per_action():

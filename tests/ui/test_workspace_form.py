@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from tests.conftest import sandbox_env
-from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, sent, settle, status_text
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text, until
 
 
 def error_of(ws, name: str) -> str:
-    return str(ws._form().rows()[name].query_one(".field-error").render())
+    return ws._form().rows()[name].problem or ""
 
 
 async def test_invalid_json_shows_line_and_column_and_blocks_send(sandbox):
@@ -51,8 +51,7 @@ async def test_values_are_kept_when_switching_actions_and_back(sandbox):
         ws = await ready(pilot)
         fill(ws, customer_identifier="kept_1", traits='{"half": ')
         await settle(pilot)
-        ws.select_action("track-event")
-        await pilot.pause()
+        await opened(pilot, "track-event")
         fill(ws, event_name="viewed")
         await settle(pilot)
         ws.select_action("identify-customer")
@@ -60,8 +59,7 @@ async def test_values_are_kept_when_switching_actions_and_back(sandbox):
         assert ws.editor("customer_identifier").value == "kept_1"
         assert ws.editor("traits").text == '{"half": '
         assert ws._form().rows()["traits"].has_class("-invalid")
-        ws.select_action("track-event")
-        await pilot.pause()
+        await opened(pilot, "track-event")
         assert ws.editor("event_name").value == "viewed"
 
 
@@ -85,8 +83,7 @@ async def test_preview_equals_send_dry_run(sandbox, cli):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("track-event")
-        await pilot.pause()
+        await opened(pilot, "track-event")
         fill(ws, customer_identifier="user 1/2", event_name="purchased",
              event_properties=json.dumps(data["event_properties"]), timestamp="1700000000")
         await settle(pilot)
@@ -103,8 +100,7 @@ async def test_prefill_anonymous_id_and_f5_examples(sandbox):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("track-anonymous")
-        await pilot.pause()
+        await opened(pilot, "track-anonymous")
         expected = anonymous.current(anonymous.key_for(app.session.creds))
         assert ws.editor("anonymous_id").value == expected
         await pilot.press("f5")
@@ -137,9 +133,8 @@ async def test_filter_narrows_the_action_list(sandbox):
         ids = [o.id for o in ws.query_one("#action-options").options if o.id]
         assert ids == ["pipelines-track"]
         await pilot.press("enter")
-        await pilot.pause()
-        assert ws.state.action_id == "pipelines-track"
-        assert app.focused is ws.editor("user_id")  # straight into the form
+        await until(pilot, lambda: ws.state.action_id == "pipelines-track" and ws._form().rows()
+                    and app.focused is ws.editor("user_id"), "straight into the form")
         await pilot.press(*"u1")
         await pilot.pause()
         assert ws.editor("user_id").value == "u1"
@@ -159,3 +154,92 @@ async def test_f1_lists_the_workspace_keys(sandbox):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_switching_environment_recomputes_prefill_and_preview(sandbox):
+    import dataclasses
+
+    from console import anonymous
+    from console.session import Session
+    from screens.app import sandbox_credentials
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        await opened(pilot, "track-anonymous")
+        fill(ws, event_name="viewed")
+        await settle(pilot)
+        first = ws.editor("anonymous_id").value
+        assert ws.query_one("#preview").request["body"]["anonymous_id"] == first
+        other = dataclasses.replace(sandbox_credentials(sandbox.root_url), site_id="other-site", name="Other")
+        app.session = Session(other)
+        second = anonymous.current(anonymous.key_for(other))
+        assert second != first
+        await until(pilot, lambda: ws.editor("anonymous_id").value == second, "the new anonymous id")
+        await settle(pilot)
+        assert ws.query_one("#preview").request["body"]["anonymous_id"] == second
+        assert ws.editor("event_name").value == "viewed"  # what the user typed stays
+
+
+async def test_a_large_body_previews_quickly_and_is_sent_whole(sandbox):
+    from screens.request_preview import SHOWN_BODY_CHARS
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        await opened(pilot, "pipelines-batch")
+        batch = [{"type": "track", "userId": f"user_{i}", "event": "Viewed", "properties": {"n": i}}
+                 for i in range(2000)]
+        fill(ws, batch=json.dumps(batch))
+        preview = ws.query_one("#preview")
+        for _ in range(50):  # a big document: wait for the debounced preview, not a fixed time
+            await settle(pilot)
+            if preview.request is not None:
+                break
+        assert preview.request is not None, (preview.problem, str(preview.query_one("#preview-text").render()))
+        assert len(preview.request["body"]["batch"]) == 2000
+        assert len(json.dumps(preview.request["body"])) > SHOWN_BODY_CHARS
+        await send_and_wait(pilot)
+        [req] = sent(sandbox)
+        assert len(req["body"]["batch"]) == 2000
+
+
+async def test_unknown_action_is_reported_not_a_crash(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        ws.select_action("identify-custmer")
+        ws.load_values("no-such-action", {"a": 1})
+        await pilot.pause()
+        assert ws.state.action_id == "identify-customer"
+        assert any("did you mean identify-customer" in n.message.lower() for n in app._notifications)
+
+
+async def test_escape_goes_back_to_the_action_list_keeping_the_form(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await opened(pilot, "track-event")
+        fill(ws, customer_identifier="kept")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is ws.query_one("#action-filter")
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert ws.state.action_id == "track-anonymous"
+        await pilot.press("escape", "down", "up", "enter")
+        await pilot.pause()
+        assert ws.editor("customer_identifier").value == "kept"
+
+
+async def test_palette_action_entry_opens_its_form_over_another_screen(sandbox):
+    from screens.help_screen import HelpScreen
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        app.open_action("add-device")
+        await until(pilot, lambda: app.screen is ws and ws.state.action_id == "add-device"
+                    and ws._form().rows() and app.focused is ws.editor("customer_identifier"), "the form's focus")

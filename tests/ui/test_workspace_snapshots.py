@@ -4,7 +4,8 @@ Deterministic: a fixed sandbox URL (nothing is sent), no clocks, no random ids s
 """
 from __future__ import annotations
 
-from tests.ui.workspace_helpers import fill, sandbox_app
+from screens.confirm_screen import ConfirmScreen
+from tests.ui.workspace_helpers import fill, opened, sandbox_app, settle, until
 
 FIXED_ROOT = "http://127.0.0.1:8765"
 
@@ -13,28 +14,27 @@ async def _identify_filled(pilot) -> None:
     await pilot.pause()
     ws = pilot.app.screen
     fill(ws, customer_identifier="user_123", traits='{\n  "first_name": "Ada",\n  "plan": "premium"\n}')
-    await pilot.pause(0.3)
+    await settle(pilot)
 
 
 async def _track_event_invalid(pilot) -> None:
     await pilot.pause()
-    ws = pilot.app.screen
-    ws.select_action("track-event")
-    await pilot.pause()
+    ws = await opened(pilot, "track-event")
     fill(ws, customer_identifier="user_123", event_name="purchased",
          event_properties='{"price": 29.99,\n "sku": }', timestamp="1700000000000")
-    await pilot.pause(0.3)
+    await settle(pilot)
+    await pilot.press("end")  # a focused Input's select-on-focus highlight would race the fill
 
 
 async def _confirm(pilot) -> None:
     await pilot.pause()
-    ws = pilot.app.screen
-    ws.select_action("destroy-customer")
-    await pilot.pause()
+    ws = await opened(pilot, "destroy-customer")
     fill(ws, customer_identifier="user_123")
-    await pilot.pause(0.3)
+    await settle(pilot)
+    await pilot.press("end")
     await pilot.press("ctrl+s")
-    await pilot.pause(0.2)
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the confirmation")
+    await pilot.pause()
 
 
 def test_workspace_with_a_filled_form(snap_compare):

@@ -18,9 +18,15 @@ def sandbox_app(root_url: str, *, protected: bool = False, name: str | None = No
 
 
 async def ready(pilot) -> WorkspaceScreen:
+    """The workspace, once its inspector (mounted after the first frame) is there."""
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, WorkspaceScreen)
+    for _ in range(100):
+        if screen.query("#inspector"):
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
     return screen
 
 
@@ -41,8 +47,14 @@ def fill(screen: WorkspaceScreen, **values) -> None:
 
 
 async def settle(pilot) -> None:
-    """Let the debounced check and preview run."""
-    await pilot.pause(0.2)
+    """Let the debounced check and preview run (waits for it, not for a fixed time)."""
+    screen = pilot.app.screen
+    await pilot.pause(0.05)
+    for _ in range(200):
+        if getattr(screen, "_timer", None) is None:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
 
 
 async def send_and_wait(pilot) -> None:
@@ -58,3 +70,24 @@ def status_text(screen: WorkspaceScreen) -> str:
 
 def sent(sandbox) -> list[dict]:
     return sandbox.sandbox.requests
+
+
+async def opened(pilot, action_id: str) -> WorkspaceScreen:
+    """Open `action_id` and wait until its form has focus (so focus never races a fill)."""
+    screen = pilot.app.screen
+    screen.select_action(action_id)
+    for _ in range(100):
+        await pilot.pause(0.01)
+        if screen.state.action_id == action_id and pilot.app.focused is not None \
+                and screen._form() in pilot.app.focused.ancestors:
+            return screen
+    raise AssertionError(f"the {action_id} form never took focus")
+
+
+async def until(pilot, predicate, what: str = "the condition") -> None:
+    """Wait for `predicate()` (watchers and workers run when the loop gets to them)."""
+    for _ in range(200):
+        if predicate():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -1,0 +1,190 @@
+"""Pieces of the batch screen: the settings form, and the words and figures it shows.
+
+The figures are the CLI progress bar's (done, failed, retrying, rate, ETA, unknown
+outcome), drawn from the same `console.batch.progress.Snapshot`; the texts reuse the
+CLI's wording where a user of both would compare them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Button, Checkbox, Input, Label, Select
+
+from console.batch.limits import limit_for
+from console.batch.progress import FailureItem, Snapshot
+from console.catalog import all_actions, by_api
+from console.cli.batch_view import fmt_eta
+
+FIRST_ACTION = "identify-customer"
+SHOWN_PROBLEMS = 500  # invalid rows listed on screen (the count says how many more)
+SHOWN_FAILURES = 1000  # live failures listed; every one is in FILE.failed.jsonl anyway
+V2_MODES = [("auto (from 10 rows)", "auto"), ("on", "on"), ("off: one request per row", "off")]
+
+
+class SettingsError(ValueError):
+    """A setting the screen refuses before reading the file; names the setting."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    action_id: str
+    path: str
+    rate: str | None  # None: the API's default
+    concurrency: int | None
+    v2_mode: str
+    resume: bool
+    restart: bool
+    dry_run: bool
+
+    @property
+    def action(self) -> Any:
+        return all_actions()[self.action_id]
+
+    @property
+    def file(self) -> Path:
+        return Path(self.path).expanduser()
+
+
+def action_options() -> list[tuple[str, str]]:
+    return [(f"{spec.INFO.title} · {spec.INFO.id}", spec.INFO.id)
+            for specs in by_api().values() for spec in specs]
+
+
+def compose_settings() -> ComposeResult:
+    with Horizontal(classes="batch-row"):
+        yield Label("Action", classes="batch-label")
+        yield Select(action_options(), value=FIRST_ACTION, allow_blank=False, id="batch-action", compact=True)
+        yield Label("File", classes="batch-label")
+        yield Input(placeholder="people.csv or people.jsonl", id="batch-file", compact=True)
+    with Horizontal(classes="batch-row"):
+        yield Label("Rate", classes="batch-label")
+        yield Input(id="batch-rate", classes="batch-number", compact=True)
+        yield Label("Concurrency", classes="batch-label")
+        yield Input(id="batch-concurrency", classes="batch-number", type="integer", compact=True)
+        yield Label("Track v2", classes="batch-label")
+        yield Select(V2_MODES, value="auto", allow_blank=False, id="batch-v2", compact=True)
+    with Horizontal(classes="batch-row"):
+        yield Checkbox("Resume", id="batch-resume", compact=True,
+                       tooltip="Send only the rows an earlier run of this file did not complete")
+        yield Checkbox("Start over", id="batch-restart", compact=True,
+                       tooltip="Discard the earlier run's checkpoint and send every row again")
+        yield Checkbox("Dry run", id="batch-dry-run", compact=True, tooltip="Validate and show the requests; send nothing")
+        yield Button("Check file", id="batch-check-button", compact=True)
+        yield Button("Run", id="batch-run-button", variant="primary", compact=True)
+        yield Button("Run anyway, skipping invalid rows", id="batch-run-anyway-button", variant="warning",
+                     compact=True)
+
+
+def read_settings(values: dict[str, Any]) -> Settings:
+    """Settings from the form's values; SettingsError names the setting at fault."""
+    path = (values["path"] or "").strip()
+    if not path:
+        raise SettingsError("File: type the path of a CSV or JSONL file (nothing sent)")
+    rate = (values["rate"] or "").strip() or None
+    text = (values["concurrency"] or "").strip()
+    concurrency = None
+    if text:
+        try:
+            concurrency = int(text)
+        except ValueError:
+            raise SettingsError(f"Concurrency: {text!r} is not a whole number (nothing sent)") from None
+    if values["resume"] and values["restart"]:
+        raise SettingsError("Resume and Start over contradict each other; tick one (nothing sent)")
+    return Settings(values["action_id"], path, rate, concurrency, values["v2_mode"],
+                    bool(values["resume"]), bool(values["restart"]), bool(values["dry_run"]))
+
+
+def limit_hint(action_id: str) -> str:
+    from console.batch.runner import default_concurrency
+
+    limit = limit_for(all_actions()[action_id])
+    return (f"Empty rate: {limit.default:g} requests/s, at most {limit.maximum:g}: {limit.what}. "
+            f"'unlimited' only against the sandbox. Empty concurrency: "
+            f"{default_concurrency(limit.default)}.")
+
+
+def ui_words(message: str) -> str:
+    """The core's errors name the CLI's flags; on this screen they are checkboxes."""
+    return (message.replace("Pass --resume", "Tick Resume").replace("pass --resume", "tick Resume")
+            .replace("--restart", "Start over").replace("--resume", "Resume").replace("--rate", "Rate")
+            .replace("--concurrency", "Concurrency"))
+
+
+def validation_text(job: Any) -> str:
+    checked, todo = job.checked, job.plan
+    total = len(checked.valid) + len(checked.invalid)
+    lines = [f"{job.data_file.name}: {total:,} rows, {len(checked.valid):,} valid, "
+             f"{len(checked.invalid):,} invalid."]
+    if checked.invalid and checked.valid:
+        lines.append("Nothing is sent until you choose \"Run anyway, skipping invalid rows\" (ctrl+y), "
+                     "or fix the file and check it again.")
+    elif not checked.valid:
+        lines.append("No valid rows: nothing can be sent. Fix the file and check it again.")
+    if job.loaded is not None:
+        from console.cli.batch_report import resume_report
+
+        lines.append(ui_words(resume_report(todo, job.action, job.data_file)))
+    lines += [ui_words(f"Note: {n}") for n in job.notes]
+    pace = "no rate limit" if job.rate is None else f"{job.rate:g} requests/s"
+    lines.append(f"To send: {len(todo.to_send):,} rows at {pace}, {job.concurrency} at once"
+                 f"{', as Track v2 batches' if job.with_v2 else ''}.")
+    return "\n".join(lines)
+
+
+def problem_rows(job: Any) -> list[tuple[str, str, str]]:
+    """(line, field, problem) for each invalid row's problems, the first SHOWN_PROBLEMS."""
+    return [(str(p.line), p.field or "(the row)", p.message) for p in job.checked.problems[:SHOWN_PROBLEMS]]
+
+
+def dry_run_text(job: Any) -> str:
+    """What `batch --dry-run` says, and the first request as it would go out (keys masked)."""
+    import json
+
+    from console.batch import v2
+    from console.batch.plan import make_units
+    from console.request import build_request
+
+    units = make_units(job.plan.to_send, job.with_v2)
+    if not units:
+        return "Dry run: nothing left to send."
+    batches = sum(1 for u in units if u.is_v2)
+    how = (f"{batches:,} Track v2 batch requests and {len(units) - batches:,} single requests"
+           if batches else f"{len(units):,} requests, one per row")
+    pace = "no rate limit" if job.rate is None else f"{job.rate:g} requests/s"
+    estimate = "" if job.rate is None else f", about {len(units) / job.rate:,.1f} s at that rate"
+    first = units[0]
+    req = (v2.build_batch_request(first.ops or [], job.creds, job.action.INFO.id, preview=True) if first.is_v2
+           else build_request(first.rows[0].spec, job.creds, preview=True))
+    body = json.dumps(req.preview(), ensure_ascii=False, indent=2)
+    if len(body) > 4000:
+        body = body[:4000] + "\n…"
+    return (f"Dry run: {len(job.plan.to_send):,} rows as {how}; {pace}{estimate}. Nothing sent.\n"
+            f"The first request:\n{body}")
+
+
+def figures(s: Snapshot) -> str:
+    """The CLI bar's figures, every one always shown (a zero is news too)."""
+    target = "no limit" if s.target_rate is None else f"{s.target_rate:g} req/s"
+    return " · ".join([
+        f"{s.completed:,} of {s.total:,}", f"{s.done:,} done", f"{s.failed:,} failed",
+        f"{s.retrying:,} retrying", f"{s.unknown:,} unknown outcome",
+        f"{s.rate:,.0f} rows/s ({target})", f"ETA {fmt_eta(s.eta_s)}",
+    ])
+
+
+def failure_row(item: FailureItem) -> tuple[str, str, str, str, str]:
+    return (str(item.line), item.outcome, str(item.status or ""), item.field or "", item.title)
+
+
+def summary_text(job: Any, run: Any, result: Any) -> str:
+    """Where every row of this run stands (the checkpoint's view), in the CLI's words."""
+    from console.cli.batch_report import summary
+
+    text = summary(run, result.state, job.plan, job.data_file, result.failed_file, result.current)
+    return text.replace("Run the same command with --resume to send them",
+                        "Tick Resume and run again to send them").replace(
+        "run the same command with --resume", "tick Resume and run again")

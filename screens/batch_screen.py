@@ -1,0 +1,383 @@
+"""F7, the batch screen: one action for every row of a CSV or JSONL file.
+
+The same flow as `cio-console batch` (console.batch.job: prepare, open, finish): every
+row is validated first and invalid rows are listed by line and field; nothing is sent
+until the user accepts skipping them. The run goes in a thread worker with its own
+event loop (20,000 rows at 1,000/s must not make the UI stutter), with the session's
+credentials. A task in that loop copies a progress snapshot every 0.1 s and the UI
+redraws from the latest one five times a second, instead of one message per row.
+Cancel stops sending and lets requests in flight finish and be recorded, so the
+checkpoint is whole and a resume sends only what did not complete.
+"""
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, ProgressBar, Select, Static
+
+from screens import batch_parts as parts
+from screens.app import ASSETS
+
+SNAPSHOT_EVERY = 0.1  # s, in the run's loop
+REDRAW_EVERY = 0.2  # s, in the UI: 5 redraws a second whatever the row rate
+_RUNNING_FILES: set[str] = set()  # checkpoints a screen is writing: one run per file
+
+
+class BatchScreen(Screen):
+    HELP_TITLE = "Batch"
+    CSS_PATH = [ASSETS / "batch.tcss"]
+    HELP = (
+        "Apply one action to every row of a CSV file (a header row of field names; JSON columns "
+        "hold JSON) or a JSONL file (one JSON object a line), as `cio-console batch` does. "
+        "Check file validates every row and lists the invalid ones by line and field; nothing "
+        "is sent until you run, and with invalid rows only when you choose \"Run anyway, "
+        "skipping invalid rows\". Rate (requests/s) and concurrency default to the API's "
+        "documented limit. A checkpoint beside the file records every row's outcome: after a "
+        "cancel or a crash, tick Resume to send only what did not complete. Rows whose answer "
+        "was lost are listed as unknown outcome and never re-sent automatically. Failures, "
+        "with their explanation, go to FILE.failed.jsonl."
+    )
+    BINDINGS = [
+        Binding("ctrl+t", "check", "Check file", id="batch-check",
+                tooltip="Read and validate every row; send nothing"),
+        Binding("ctrl+r", "run", "Run", id="batch-run",
+                tooltip="Validate, then send every row (stops first if any row is invalid)"),
+        Binding("ctrl+y", "run_anyway", "Run anyway", id="batch-run-anyway",
+                tooltip="Run anyway, skipping invalid rows: send the valid rows; the invalid ones listed are not sent"),
+        Binding("escape", "cancel", "Cancel run", id="batch-cancel", priority=True,
+                tooltip="Stop sending; requests in flight finish and are recorded (Resume sends the rest)"),
+        Binding("escape", "back", "Back", id="batch-back", tooltip="Back to the workspace"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.job: Any = None  # the last check's Job
+        self.batch_run: Any = None  # the BatchRun in progress
+        self.result: Any = None  # the last run's Result
+        self.running = False
+        self._accepted: tuple | None = None  # the invalid rows the user agreed to skip
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._snapshot: Any = None  # written by the run's thread, read by the UI
+        self._failures_seen = 0
+        self._cancel_requested = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="batch-settings"):
+            yield from parts.compose_settings()
+            yield Static("", id="batch-limits")
+        with VerticalScroll(id="batch-status-box"):
+            yield Static("", id="batch-status")
+        with Vertical(id="batch-progress"):
+            yield ProgressBar(show_eta=False, id="batch-bar")
+            yield Static("", id="batch-figures")
+        yield DataTable(id="batch-problems", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="batch-failures", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#batch-settings").border_title = "Batch: one action for every row of a file"
+        problems = self.query_one("#batch-problems", DataTable)
+        problems.add_columns("Line", "Field", "Problem")
+        problems.border_title = "Invalid rows (not sent)"
+        failures = self.query_one("#batch-failures", DataTable)
+        failures.add_columns("Line", "Outcome", "Status", "Field", "What happened")
+        failures.border_title = "Failures"
+        for ident in ("#batch-problems", "#batch-failures", "#batch-progress", "#batch-run-anyway-button"):
+            self.query_one(ident).display = False
+        self._show_limits()
+        self.query_one("#batch-file", Input).focus()
+
+    # -- bindings ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return self.running  # otherwise Escape falls through to Back
+        if action == "back":
+            return not self.running
+        if action == "run_anyway":
+            return not self.running and self._has_invalid()
+        if action in ("check", "run"):
+            return None if self.running else True
+        return True
+
+    def _has_invalid(self) -> bool:
+        return self.job is not None and bool(self.job.checked.invalid) and bool(self.job.checked.valid)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_check(self) -> None:
+        self._start_check(then_run=False, skip_invalid=False)
+
+    def action_run(self) -> None:
+        self._start_check(then_run=True, skip_invalid=False)
+
+    def action_run_anyway(self) -> None:
+        if self._has_invalid():
+            self._accepted = _invalid_key(self.job)
+            self._start_check(then_run=True, skip_invalid=True)
+
+    def action_cancel(self) -> None:
+        if not self.running or self.batch_run is None:
+            return
+        self._cancel_requested = True
+        loop = self._loop
+        if loop is not None:
+            loop.call_soon_threadsafe(self.batch_run.stop, "cancelled: finishing the requests in flight")
+        self._status("Cancelling: no new row is sent; requests in flight finish and are recorded…", "warning")
+
+    @on(Button.Pressed, "#batch-check-button")
+    def _check_pressed(self) -> None:
+        self.action_check()
+
+    @on(Button.Pressed, "#batch-run-button")
+    def _run_pressed(self) -> None:
+        self.action_run()
+
+    @on(Button.Pressed, "#batch-run-anyway-button")
+    def _run_anyway_pressed(self) -> None:
+        self.action_run_anyway()
+
+    @on(Select.Changed, "#batch-action")
+    def _action_changed(self) -> None:
+        self._show_limits()
+
+    def _show_limits(self) -> None:
+        action_id = self.query_one("#batch-action", Select).value
+        self.query_one("#batch-limits", Static).update(parts.limit_hint(str(action_id)))
+        from console.batch.limits import limit_for
+        from console.batch.runner import default_concurrency
+        from console.catalog import get_action
+
+        limit = limit_for(get_action(str(action_id)))
+        self.query_one("#batch-rate", Input).placeholder = f"{limit.default:g} req/s"
+        self.query_one("#batch-concurrency", Input).placeholder = str(default_concurrency(limit.default))
+
+    # -- checking ---------------------------------------------------------------------------------
+    def settings(self) -> parts.Settings:
+        return parts.read_settings({
+            "action_id": self.query_one("#batch-action", Select).value,
+            "path": self.query_one("#batch-file", Input).value,
+            "rate": self.query_one("#batch-rate", Input).value,
+            "concurrency": self.query_one("#batch-concurrency", Input).value,
+            "v2_mode": self.query_one("#batch-v2", Select).value,
+            "resume": self.query_one("#batch-resume", Checkbox).value,
+            "restart": self.query_one("#batch-restart", Checkbox).value,
+            "dry_run": self.query_one("#batch-dry-run", Checkbox).value,
+        })
+
+    def _start_check(self, *, then_run: bool, skip_invalid: bool) -> None:
+        if self.running:
+            return
+        session = self.app.session
+        if session is None:
+            self._status("The environment is still loading; try again in a moment (nothing sent).", "error")
+            return
+        try:
+            settings = self.settings()
+        except parts.SettingsError as exc:
+            self._status(str(exc), "error")
+            return
+        self._status(f"Checking {settings.path}…")
+        creds = session.creds
+
+        def work() -> None:
+            try:
+                job = _prepare(settings, creds)
+                # Grouping 20,000 rows into requests takes a while: here, not on the UI's loop.
+                dry_run = parts.dry_run_text(job) if settings.dry_run and job.checked.valid else ""
+            except Exception as exc:  # noqa: BLE001 - every refusal is shown, never a crash
+                self.app.call_from_thread(self._status, parts.ui_words(f"{exc} (nothing sent)"), "error")
+                return
+            self.app.call_from_thread(self._checked, job, settings, then_run, skip_invalid, dry_run)
+
+        self.run_worker(work, thread=True, exclusive=True, group="batch-check", exit_on_error=False)
+
+    def _checked(self, job: Any, settings: parts.Settings, then_run: bool, skip_invalid: bool,
+                 dry_run: str = "") -> None:
+        previous = self.job
+        self.job = job
+        self._show_problems(job)
+        text = parts.validation_text(job)
+        self.refresh_bindings()
+        self.query_one("#batch-run-anyway-button").display = self._has_invalid()
+        if not job.checked.valid:
+            self._status(text, "error")
+            return
+        if settings.dry_run:
+            self._status(text + "\n" + dry_run)
+            return
+        if not then_run:
+            self._status(text, "warning" if job.checked.invalid else "")
+            return
+        if job.checked.invalid and (not skip_invalid or _invalid_key(job) != self._accepted):
+            # The file changed since the user agreed: they agree again to what is listed now.
+            changed = skip_invalid and previous is not None
+            self._status(("The invalid rows changed since you accepted them. " if changed else "") + text,
+                         "warning")
+            return
+        if not job.plan.to_send:
+            job.note_in_flight()
+            self._status(text + "\nNothing left to send.")
+            return
+        needed = job.confirmation()
+        if needed is None:
+            self._start_run(job, settings)
+            return
+        from screens.confirm_screen import ConfirmScreen
+
+        expected, what = needed
+        label = self.app.session.label if self.app.session else "This environment"
+
+        def answered(typed: str | None) -> None:
+            if typed is None or not job.confirmed(expected, typed):
+                self._status(f"Not confirmed: nothing sent. {label} is protected; type {expected}, "
+                             f"the number of rows that {what}.", "error")
+                return
+            self._start_run(job, settings)
+
+        self.app.push_screen(ConfirmScreen(
+            env_label=label, what=f"{job.action.INFO.title} for {expected} rows (they {what})",
+            expected=expected), answered)
+
+    def _show_problems(self, job: Any) -> None:
+        table = self.query_one("#batch-problems", DataTable)
+        table.clear()
+        rows = parts.problem_rows(job)
+        table.add_rows(rows)
+        more = len(job.checked.problems) - len(rows)
+        table.border_subtitle = f"and {more:,} more" if more > 0 else ""
+        table.display = bool(rows)
+
+    # -- running ----------------------------------------------------------------------------------
+    def _start_run(self, job: Any, settings: parts.Settings) -> None:
+        key = str(job.checkpoint_path.resolve())
+        if key in _RUNNING_FILES:
+            self._status(f"{job.data_file} is being sent by another batch screen; wait for it (nothing sent).",
+                         "error")
+            return
+        _RUNNING_FILES.add(key)
+        self.running = True
+        self._cancel_requested = False
+        self._snapshot = None
+        self._failures_seen = 0
+        self.query_one("#batch-failures", DataTable).clear()
+        self.query_one("#batch-failures").display = False
+        self.query_one("#batch-progress").display = True
+        self.query_one("#batch-bar", ProgressBar).update(total=len(job.plan.to_send), progress=0)
+        self.query_one("#batch-settings").disabled = True
+        self.refresh_bindings()
+        # The run keeps the environment it started with, even if the console switches meanwhile.
+        where = job.creds.name or "the environment from CIO_* variables"
+        self._status(f"Sending {len(job.plan.to_send):,} rows of {job.data_file.name} to {where}… (Escape cancels)")
+        self._redraw_timer = self.set_interval(REDRAW_EVERY, self._redraw)
+        self.run_worker(lambda: self._run_in_thread(job, settings, key), thread=True, exclusive=True,
+                        group="batch-run", exit_on_error=False)
+
+    def _run_in_thread(self, job: Any, settings: parts.Settings, key: str) -> None:
+        run = None
+        try:
+            run = job.open(restart=settings.restart)
+            self.batch_run = run
+            self._snapshot = run.progress.snapshot()
+            asyncio.run(self._drive(run))
+            result = job.finish(run)
+        except Exception as exc:  # noqa: BLE001 - shown; the checkpoint keeps what was recorded
+            message = f"{exc.filename}: {exc.strerror}" if isinstance(exc, OSError) and exc.filename else str(exc)
+            self.app.call_from_thread(self._run_failed, message, key)
+            return
+        self.app.call_from_thread(self._finished, job, run, result, key)
+
+    async def _drive(self, run: Any) -> None:
+        self._loop = asyncio.get_running_loop()
+        if self._cancel_requested:  # cancelled before the loop existed
+            run.stop("cancelled before the first request")
+
+        async def copy_snapshots() -> None:
+            while True:
+                self._snapshot = run.progress.snapshot()
+                await asyncio.sleep(SNAPSHOT_EVERY)
+
+        copier = asyncio.create_task(copy_snapshots())
+        try:
+            await run.run()
+        finally:
+            copier.cancel()
+            self._snapshot = run.progress.snapshot()
+            self._loop = None
+
+    def _redraw(self) -> None:
+        snap = self._snapshot
+        if snap is None:
+            return
+        self.query_one("#batch-bar", ProgressBar).update(total=max(1, snap.total), progress=snap.completed)
+        figures = parts.figures(snap)
+        if snap.note:
+            figures += f"\n{snap.note}"
+        self.query_one("#batch-figures", Static).update(Content(figures))
+        new = snap.failed + snap.unknown - self._failures_seen
+        if new > 0:
+            self._failures_seen += new
+            table = self.query_one("#batch-failures", DataTable)
+            room = parts.SHOWN_FAILURES - table.row_count
+            items = list(snap.failures)[-new:][:max(0, room)]
+            table.add_rows(parts.failure_row(i) for i in items)
+            table.display = table.row_count > 0
+            if room < new:
+                table.border_subtitle = "more: every failure is in the failed file"
+
+    def _end_run(self, key: str) -> None:
+        _RUNNING_FILES.discard(key)
+        self.running = False
+        self.batch_run = None
+        self._redraw_timer.stop()
+        self._redraw()
+        self.query_one("#batch-settings").disabled = False
+        self.refresh_bindings()
+
+    def _finished(self, job: Any, run: Any, result: Any, key: str) -> None:
+        self.result = result
+        self._end_run(key)
+        text = parts.summary_text(job, run, result)
+        if result.not_sent:
+            # What a resume would send is the obvious next step; tick it for the user.
+            self.query_one("#batch-resume", Checkbox).value = True
+            self.query_one("#batch-restart", Checkbox).value = False
+        severity = "" if result.state.value == "finished" and not result.failures else "warning"
+        self._status(text, severity)
+
+    def _run_failed(self, message: str, key: str) -> None:
+        self._end_run(key)
+        self._status(parts.ui_words(f"The run stopped: {message}"), "error")
+
+    def _status(self, text: str, severity: str = "") -> None:
+        status = self.query_one("#batch-status", Static)
+        status.update(Content(text))  # plain text: a file's content never reads as markup
+        status.set_classes(f"-{severity}" if severity else "")
+        self.query_one("#batch-status-box", VerticalScroll).scroll_home(animate=False)
+
+    def on_unmount(self) -> None:
+        # Leaving with a run going (the app quits): stop sending and let it record what it did.
+        loop, run = self._loop, self.batch_run
+        if loop is not None and run is not None:
+            loop.call_soon_threadsafe(run.stop, "the console closed")
+
+
+def _prepare(settings: parts.Settings, creds: Any) -> Any:
+    from console.batch.job import prepare
+    from console.catalog import get_action
+
+    return prepare(get_action(settings.action_id), settings.file, creds, rate=settings.rate,
+                   concurrency=settings.concurrency, resume=settings.resume, restart=settings.restart,
+                   v2_mode=settings.v2_mode, preview=settings.dry_run)
+
+
+def _invalid_key(job: Any) -> tuple:
+    return tuple((p.line, p.field, p.message) for p in job.checked.problems)

@@ -1,0 +1,88 @@
+"""Copy as curl (F8, keys masked; "reveal keys" only from the palette) and copy the body
+(F9), for the outcome the inspector shows last (`app.inspected`).
+
+Through `App.copy_to_clipboard`, which writes an OSC 52 sequence: it reaches the user's
+own clipboard over SSH too. A masked command references $CIO_*_API_KEY instead of the key
+(`console.curl`), so it still runs where the variables are set.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from console.redact import MASK, redact_text
+from screens.commands import PaletteCommand
+
+if TYPE_CHECKING:
+    from console.session import Outcome
+    from screens.app import CioConsoleApp
+
+
+def _inspected(app: CioConsoleApp) -> Outcome | None:
+    outcome = getattr(app, "inspected", None)
+    if outcome is None:
+        app.notify("Nothing to copy yet: send a request, or open one from the history (F3).",
+                   title="Copy", severity="warning")
+    return outcome
+
+
+def curl_for(app: CioConsoleApp, outcome: Outcome, *, reveal: bool = False) -> str | None:
+    """The curl command for an outcome's request; None when the keys cannot be revealed
+    (a history entry never held them)."""
+    from console.curl import to_curl
+    from console.request import NOT_SET
+
+    req = outcome.exchange.request
+    session = app.session
+    same_env = session is not None and session.label == outcome.env_label
+    if not reveal:
+        text = to_curl(req, session.creds if same_env else None)
+        return redact_text(text, session.secrets()) if session is not None else text
+    authorization = req.headers.get("Authorization", "")
+    if MASK in authorization or authorization.startswith(NOT_SET):
+        return None
+    from console.credentials import Credentials
+
+    # The Authorization header as it was sent: the creds only pick the header form.
+    return to_curl(req, session.creds if session is not None else Credentials(), reveal=True)
+
+
+def copy_curl(app: CioConsoleApp, *, reveal: bool = False) -> None:
+    outcome = _inspected(app)
+    if outcome is None:
+        return
+    text = curl_for(app, outcome, reveal=reveal)
+    if text is None:
+        app.notify("This exchange comes from the history, which never stores keys: nothing to reveal. "
+                   "Copied nothing; F8 copies it with the keys masked.", title="Copy", severity="warning")
+        return
+    app.copy_to_clipboard(text)
+    if reveal:
+        app.notify("Copied as curl WITH THE KEYS: the clipboard now holds a secret.",
+                   title="Copy", severity="warning")
+    else:
+        app.notify("Copied as curl (keys masked: set CIO_* variables to run it).", title="Copy", timeout=3)
+
+
+def copy_body(app: CioConsoleApp) -> None:
+    from screens.inspector_parts import human_size
+
+    outcome = _inspected(app)
+    if outcome is None:
+        return
+    resp = outcome.exchange.response
+    if resp is None or not resp.text:
+        app.notify("That exchange has no response body.", title="Copy", severity="warning")
+        return
+    session = app.session
+    text = redact_text(resp.text, session.secrets()) if session is not None else resp.text
+    app.copy_to_clipboard(text)
+    app.notify(f"Copied the response body ({human_size(resp.size)}).", title="Copy", timeout=3)
+
+
+COMMANDS = [
+    PaletteCommand("copy as curl (keys masked)", "The inspected request as a curl command (F8)",
+                   lambda app: copy_curl(app)),
+    PaletteCommand("copy as curl (reveal keys)", "The same command with the real keys: only when you ask for it",
+                   lambda app: copy_curl(app, reveal=True)),
+    PaletteCommand("copy response body", "The inspected answer's body (F9)", lambda app: copy_body(app)),
+]

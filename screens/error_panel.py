@@ -1,0 +1,187 @@
+"""The error panel: why a request failed and what to do next, from the core's Explanation.
+
+Every sentence comes from `console.explain` (the CLI prints the same `Explanation`), so
+the console and the CLI never disagree; this panel only lays it out: the title, the
+cause, what Customer.io said, the field, the failed operations of a 207, the steps, a
+warning when a send may have been delivered (it is never re-sent), and — while the
+transport waits to retry a 429/503 — a countdown to the next attempt. When the likely
+cause is the key or the region, the connection test runs from here, in a worker.
+"""
+from __future__ import annotations
+
+import math
+import time
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Button, Static
+
+if TYPE_CHECKING:
+    from console.explain import Explanation
+    from console.transport import TransportEvent
+
+COUNTDOWN_TICK = 0.25  # s between countdown redraws: the whole second changes on time
+
+
+class ErrorPanel(VerticalScroll, can_focus=True):
+    BINDINGS = [
+        Binding("t", "connection_test", "Test connection", id="inspector-connection-test",
+                tooltip="Check each key and the region against Customer.io (reads only)"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.explanation: Explanation | None = None
+        self._deadline: float | None = None
+        self._wait_text = ""
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="why-title", classes="why-title")
+        yield Static(id="why-wait", classes="why-wait")
+        yield Static(id="why-delivered", classes="why-delivered")
+        yield Static(id="why-body", classes="why-body")
+        yield Button("Test the connection (t)", id="why-test", compact=True, classes="why-test")
+        yield Static(id="why-test-status", classes="why-test-status")
+        yield _check_rows()
+
+    def on_mount(self) -> None:
+        self._draw()
+
+    # -- what the inspector calls -----------------------------------------------------------
+    def explain(self, explanation: Explanation | None) -> None:
+        """Show an explanation (None: nothing went wrong); stops any countdown."""
+        self.explanation = explanation
+        self._stop_countdown()
+        self._draw()
+
+    def waiting(self, event: TransportEvent) -> None:
+        """The transport waits `event.wait_s` before retrying: count it down."""
+        self._stop_countdown()
+        self._wait_text = f"Attempt {event.attempt}: {event.reason}."
+        self._deadline = time.monotonic() + event.wait_s
+        self._timer = self.set_interval(COUNTDOWN_TICK, self._tick)
+        self._tick()
+
+    def seconds_left(self) -> int | None:
+        """Whole seconds until the next attempt, while waiting (what the countdown shows)."""
+        if self._deadline is None:
+            return None
+        return max(0, math.ceil(self._deadline - time.monotonic()))
+
+    def clear(self) -> None:
+        self.explanation = None
+        self._stop_countdown()
+        self._draw()
+
+    # -- the countdown ----------------------------------------------------------------------
+    def _tick(self) -> None:
+        left = self.seconds_left()
+        if left is None or not self.is_mounted:
+            return
+        again = f"retrying in {left} s" if left > 0 else "retrying now…"
+        self._show("#why-wait", Content.assemble((self._wait_text + " ", "bold"), (again, "bold $warning")))
+
+    def _stop_countdown(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._deadline = None
+        if self.is_mounted:
+            self._show("#why-wait", None)
+
+    # -- layout -------------------------------------------------------------------------------
+    def _show(self, selector: str, content: Content | str | None) -> None:
+        widget = self.query_one(selector, Static)
+        widget.display = content is not None
+        if content is not None:
+            widget.update(content)
+
+    def _draw(self) -> None:
+        if not self.is_mounted:
+            return
+        why = self.explanation
+        offer = bool(why and why.offer_connection_test)
+        self.query_one("#why-test", Button).display = offer
+        if not offer:
+            self._show("#why-test-status", None)
+            self.query_one("#why-checks").display = False
+        if why is None:
+            self._show("#why-title", None)
+            self._show("#why-delivered", None)
+            self._show("#why-body", None)
+            return
+        self._show("#why-title", Content.styled(why.title, "bold"))
+        self._show("#why-delivered", _delivered_warning(why))
+        self._show("#why-body", _body(why))
+
+    # -- the connection test -------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "connection_test":
+            return bool(self.explanation and self.explanation.offer_connection_test)
+        return True
+
+    @on(Button.Pressed, "#why-test")
+    def action_connection_test(self) -> None:
+        session = self.app.session  # type: ignore[attr-defined]
+        if session is None or not (self.explanation and self.explanation.offer_connection_test):
+            return
+        self.run_worker(self._run_test(session), group="connection-test", exclusive=True)
+
+    async def _run_test(self, session) -> None:
+        from console.connection_test import run_connection_test
+
+        rows = self.query_one("#why-checks")
+        rows.display = True
+        rows.pending()
+        self._show("#why-test-status", Content.styled(f"Testing {session.label}…", "$text-muted"))
+        try:
+            checks = await run_connection_test(session.creds, session.client(), on_check=rows.show)
+        except Exception as exc:  # noqa: BLE001 - shown, never a crash
+            self._show("#why-test-status", Content.styled(f"The test could not run: {exc}", "$error"))
+            return
+        failed = [c for c in checks if c.ok is False]
+        text = (f"{session.label}: {len(failed)} check{'s' if len(failed) != 1 else ''} failed."
+                if failed else f"{session.label}: every key that is set works.")
+        self._show("#why-test-status", Content.styled(text, "bold $error" if failed else "bold $success"))
+
+
+def _check_rows():
+    from screens.environment_parts import CheckRows
+
+    rows = CheckRows(id="why-checks", classes="why-checks")
+    rows.display = False
+    return rows
+
+
+def _delivered_warning(why: Explanation) -> Content | None:
+    if why.delivered != "unknown":
+        return None
+    # The label for Explanation.delivered == "unknown"; the explanation's steps say what to do.
+    return Content.styled("⚠ Delivered: unknown — it may have been delivered, so it was not re-sent.",
+                          "bold $warning")
+
+
+def _body(why: Explanation) -> Content:
+    """The explanation's parts under the labels `Explanation.text()` uses."""
+    from console.partial import ItemFailure
+
+    parts: list = [("Why: ", "bold"), why.cause]
+    if why.api_message and not why.items:
+        parts += ["\n\n", ("Customer.io said: ", "bold"), (why.api_message, "$text-warning")]
+    if why.field:
+        parts += ["\n\n", ("Field: ", "bold"), (why.field, "bold $accent")]
+    if why.items:
+        parts += ["\n\n", ("Failed operations", "bold"), " (index in the batch, the operation, [field]: message):"]
+        for item in why.items:
+            parts += ["\n  • ", ItemFailure(**item).text()]
+    if why.steps:
+        parts += ["\n\n", ("Next:", "bold")]
+        for step in why.steps:
+            parts += ["\n  • ", step]
+    return Content.assemble(*parts)

@@ -1,0 +1,157 @@
+"""The history (F3): every exchange, newest first, from the history file (keys masked).
+
+The list is read in a thread worker when the screen opens (and on R); the highlighted
+row is shown in an Inspector below it, so F8/F9 copy that exchange. L loads the row's
+values back into its action's form in the workspace.
+"""
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from screens.app import ASSETS
+from screens.inspector import Inspector
+
+if TYPE_CHECKING:
+    from console.history import Entry
+
+LIMIT = 500  # rows shown (the file keeps about as many)
+
+
+def when(at: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+
+
+def _action_title(action_id: str) -> str:
+    from console.catalog import all_actions
+
+    action = all_actions().get(action_id)
+    return action.INFO.title if action is not None else action_id
+
+
+class HistoryScreen(Screen):
+    HELP_TITLE = "History"
+    HELP = (
+        "Every request sent from this console (all sessions), newest first, with the keys "
+        "masked: the file (history.jsonl in your user data directory) keeps the last 500. Move "
+        "through the list to inspect an exchange below; L loads its values back into its "
+        "action's form (masked values stay masked: type the key again if one was there). "
+        "F8 copies it as curl, F9 copies its response body."
+    )
+    CSS_PATH = [ASSETS / "history.tcss"]
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="history-back", tooltip="Back to the workspace"),
+        Binding("l", "load_into_form", "Load into form", id="history-load",
+                tooltip="Open this exchange's action with the values it was sent with"),
+        Binding("enter", "inspect", "Inspect", id="history-inspect", tooltip="Move into the inspector"),
+        Binding("r", "reload", "Reload", id="history-reload", tooltip="Read the history file again"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[Entry] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        table: DataTable = DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        table.border_title = "History"
+        yield table
+        yield Static("Reading the history…", id="history-status")
+        yield Inspector(id="inspector")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("When", "Environment", "Action", "Status")
+        table.focus()
+        self.action_reload()
+
+    # -- loading ----------------------------------------------------------------------------
+    def action_reload(self) -> None:
+        history = self.app.history  # type: ignore[attr-defined]
+
+        def load() -> None:
+            entries = history.load(LIMIT)
+            self.app.call_from_thread(self._loaded, entries, history.skipped, str(history.path))
+
+        self.run_worker(load, thread=True, exclusive=True, group="history-load", exit_on_error=False)
+
+    def _loaded(self, entries: list[Entry], skipped: int, path: str) -> None:
+        self.entries = entries
+        table = self.query_one(DataTable)
+        table.clear()
+        for i, entry in enumerate(entries):
+            status = entry.status_text()
+            ok = entry.record.get("ok")
+            table.add_row(when(entry.at), entry.env, _action_title(entry.action_id),
+                          Text(status, style="green" if ok else ("yellow" if status.startswith("207") else "red")),
+                          key=str(i))
+        count = f"{len(entries)} exchange{'s' if len(entries) != 1 else ''}" if entries else "No exchanges yet: send a request from the workspace"
+        note = f" · {skipped} unreadable line{'s' if skipped != 1 else ''} skipped" if skipped else ""
+        status = self.query_one("#history-status", Static)
+        status.update(f"{count}{note} · keys masked (the file: hover here, or see F1)")
+        status.tooltip = path
+        table.border_subtitle = "L load into form · enter inspect"
+        if entries:
+            table.move_cursor(row=0)
+            self._inspect(0)
+
+    # -- the selected row -------------------------------------------------------------------
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self._inspect(int(event.row_key.value))
+
+    def _inspect(self, index: int) -> None:
+        if 0 <= index < len(self.entries):
+            self.query_one(Inspector).show(self.entries[index].outcome())
+
+    def selected(self) -> Entry | None:
+        table = self.query_one(DataTable)
+        if not self.entries or table.cursor_row is None or not 0 <= table.cursor_row < len(self.entries):
+            return None
+        return self.entries[table.cursor_row]
+
+    def action_inspect(self) -> None:
+        self.query_one(Inspector).focus_content()
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_inspect()
+
+    def action_load_into_form(self) -> None:
+        from console.redact import MASK
+        from screens.workspace import WorkspaceScreen
+
+        entry = self.selected()
+        if entry is None:
+            return
+        app = self.app
+        while len(app.screen_stack) > 1 and not isinstance(app.screen, WorkspaceScreen):
+            app.pop_screen()
+        if not isinstance(app.screen, WorkspaceScreen):
+            app.notify("The workspace is not open.", severity="error")
+            return
+        values = entry.values
+        app.screen.load_values(entry.action_id, values)
+        masked = [k for k, v in values.items() if isinstance(v, str) and MASK in v]
+        if masked:
+            app.notify(f"Loaded; {', '.join(masked)} held a key, which the history masks: type it again.",
+                       title="History", severity="warning")
+        else:
+            app.notify(f"Loaded {_action_title(entry.action_id)} with the values it was sent with.",
+                       title="History", timeout=3)
+
+    def action_back(self) -> None:
+        if self.maximized is not None:  # escape first restores a zoomed inspector
+            self.minimize()
+            return
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()

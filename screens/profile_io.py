@@ -1,0 +1,107 @@
+"""The profile screen's requests, each run in an async worker on the screen.
+
+An async worker runs on the App's event loop, where the Session's pooled httpx client
+lives, so nothing blocks the UI and the widgets can be updated directly. The protected
+guard is asked here (ConfirmScreen) and the typed text is passed on to the core, which
+checks it again before anything is sent.
+"""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from console.credentials import MissingCredential
+from console.guard import ConfirmationRequired, needed_confirmation
+from console.validation import InvalidInput
+
+if TYPE_CHECKING:
+    from console.profile_actions import ProfileAction
+    from screens.profile_screen import ProfileScreen
+
+EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
+
+
+def _why(exc: Exception) -> str:
+    return exc.text() if isinstance(exc, InvalidInput) else str(exc)
+
+
+async def _confirm(screen: ProfileScreen, spec, what: str) -> tuple[bool, str | None]:
+    """(go on?, typed text): asks only in a protected environment."""
+    from screens.confirm_screen import ConfirmScreen
+
+    session = screen.app.session
+    expected = needed_confirmation(spec, session.creds)
+    if expected is None:
+        return True, None
+    typed = await screen.app.push_screen_wait(ConfirmScreen(env_label=session.label, what=what, expected=expected))
+    if typed is None:
+        screen.status("Backed out: nothing was sent.", "warning")
+        return False, None
+    return True, typed
+
+
+async def look_up(screen: ProfileScreen, identifier: str, id_type: str) -> None:
+    from console.profile_lookup import lookup_profile
+
+    session = screen.app.session
+    screen.status(f"Looking up {id_type} {identifier!r} in {session.label}…", "busy")
+    try:
+        result = await lookup_profile(session.creds, session.client(), identifier, id_type)
+    except EXPECTED_FAILURES as exc:
+        screen.status(f"Not looked up: {_why(exc)}", "error")
+        return
+    if session is screen.app.session:  # the environment did not change meanwhile
+        screen.show_lookup(result)
+
+
+async def apply_changes(screen: ProfileScreen) -> None:
+    from console.profile_edit import apply_edit, identify_input
+    from console.session import Outcome
+
+    session, draft = screen.app.session, screen.draft
+    try:
+        plan = draft.plan(session.creds, preview=False)
+        if plan.diff.empty:
+            screen.status("Nothing to apply: no attribute differs from what is stored.", "warning")
+            return
+        go, typed = await _confirm(screen, plan.spec, f"Update {draft.profile.label}")
+        if not go:
+            return
+        screen.status(f"Applying {len(plan.diff.changes)} change(s) to {session.label}…", "busy")
+        outcome = await apply_edit(plan, session.creds, session.client(), confirmation=typed)
+    except EXPECTED_FAILURES as exc:
+        screen.status(f"Not sent: {_why(exc)}", "error")
+        return
+    if outcome.exchange is not None:
+        values = identify_input(plan.profile, plan.diff)
+        screen.app.record(Outcome(plan.action.INFO.id, {**values, "traits": json.dumps(values["traits"])},
+                                  outcome.exchange, outcome.explanation if not outcome.applied else None,
+                                  session.label))
+    screen.show_applied(outcome)
+
+
+async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[str, Any]) -> None:
+    from console.explain import explain
+    from console.session import Outcome
+
+    session = screen.app.session
+    try:
+        spec, _ = action.prepare(session.creds, extra)
+        go, typed = await _confirm(screen, spec, action.title)
+        if not go:
+            return
+        screen.status(f"Sending {action.title} to {session.label}…", "busy")
+        exchange = await action.run(session.creds, session.client(), extra, confirmation=typed)
+    except EXPECTED_FAILURES as exc:
+        screen.status(f"Not sent: {_why(exc)}", "error")
+        return
+    explanation = explain(exchange, action.action, session.creds)
+    values = {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in {**action.input, **extra}.items()}
+    screen.app.record(Outcome(action.action_id, values, exchange, explanation, session.label))
+    head = f"{exchange.response.status} {exchange.response.reason}" if exchange.response else "no answer"
+    if explanation is not None:
+        screen.status(f"{head}: {action.title} failed.", "error")
+        screen.show_explanation(explanation)
+        return
+    screen.status(f"{head}: {action.title} sent to {session.label}.", "success")
+    await screen.reload_after(action)

@@ -1,0 +1,163 @@
+"""The pieces of the profile screen: the person's summary, the attribute table with what
+is pending, the devices table, and the text of the diff and of the read-back.
+
+Rendering only: what a change means (diff, request, verification) comes from the core
+(`console.profile_draft`, `console.profile_edit`).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable
+
+from console.profile_draft import ProfileDraft, typed_text, when
+from console.profile_edit import SIGN, ChangeKind, Diff, EditOutcome
+from console.profile_model import MISSING, Profile
+
+SHOWN_VALUE_CHARS = 28  # a long value is cut in the table; Enter loads all of it into the editor
+KIND_STYLE = {ChangeKind.ADD: "green", ChangeKind.CHANGE: "yellow", ChangeKind.REMOVE: "red"}
+
+
+def short(value: Any) -> str:
+    if value is MISSING:
+        return ""
+    text = typed_text(value).replace("\n", " ")
+    return text if len(text) <= SHOWN_VALUE_CHARS else text[: SHOWN_VALUE_CHARS - 1] + "…"
+
+
+def utc(ts: int | None) -> str:
+    """A table cell's time: the column header says UTC, so the cell need not."""
+    return when(ts).removesuffix(" UTC")
+
+
+def summary_text(profile: Profile) -> Text:
+    """Identifiers, subscription and suppression state, segments."""
+    out = Text()
+    for name, value in profile.identifiers.items():
+        out.append(f"{name} ", style="dim")
+        out.append(value if value is not None else "-", style="bold")
+        out.append("   ")
+    out.append("\n")
+    if profile.unsubscribed:
+        out.append("UNSUBSCRIBED", style="bold red")
+        out.append(" (transactional sends still reach them unless send_to_unsubscribed is false)")
+    else:
+        out.append("subscribed", style="green")
+    out.append(" · ")
+    # A suppressed person's profile is deleted, so a profile that reads back is not suppressed.
+    out.append("not suppressed\n")
+    if profile.segments_problem:
+        out.append(f"Segments: not read ({profile.segments_problem})", style="italic")
+    else:
+        names = ", ".join(s.name or str(s.id) for s in profile.segments) or "none"
+        out.append(f"Segments ({len(profile.segments)}): ", style="dim")
+        out.append(names)
+    return out
+
+
+def diff_text(diff: Diff) -> Text:
+    out = Text()
+    for change in diff.changes:
+        out.append(change.line() + "\n", style=KIND_STYLE[change.kind])
+    for same in diff.unchanged:
+        out.append(f"= {same.name}: {same.reason}\n", style="dim")
+    return out
+
+
+def applied_text(outcome: EditOutcome, *, undo_available: bool) -> Text:
+    """What happened to the last apply: the answer, then whether the read-back matches."""
+    out = Text()
+    ex = outcome.exchange
+    if ex is not None and ex.response is not None:
+        out.append(f"Applied: {ex.response.status} {ex.response.reason}\n", style="bold")
+    if outcome.verification is not None:
+        style = "green" if outcome.verification.ok else "red"
+        out.append("Read back: " + "\n".join(outcome.verification.lines()) + "\n", style=style)
+        if not outcome.verification.ok:
+            out.append("Some changes did not take (a conflicting identifier, or not processed yet: "
+                       "Ctrl+R reads the profile again).\n")
+    elif outcome.explanation is not None:
+        out.append(outcome.explanation.text() + "\n", style="red")
+    if undo_available:
+        out.append("Ctrl+Z loads the undo (the old values) for review before it is applied.", style="italic")
+    return out
+
+
+class AttributeTable(DataTable):
+    """Every attribute with when it was last set; pending edits marked +, ~ or -."""
+
+    BINDINGS = [
+        Binding("delete", "remove", "Remove attribute", id="profile-remove-attribute",
+                tooltip="Mark the highlighted attribute for removal (nothing is sent yet)"),
+        Binding("backspace", "revert", "Revert", id="profile-revert-attribute",
+                tooltip="Drop the pending change to the highlighted attribute"),
+    ]
+
+    class Requested(Message):
+        def __init__(self, verb: str, name: str) -> None:
+            super().__init__()
+            self.verb = verb  # "edit", "remove" or "revert"
+            self.name = name
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.add_column(" ", key="mark", width=1)
+        self.add_column("Attribute", key="name")
+        self.add_column("Value", key="value")
+        self.add_column("New value", key="new")
+        self.add_column("Last set (UTC)", key="set_at")
+
+    def show(self, draft: ProfileDraft | None) -> None:
+        row_before = self.cursor_row
+        self.clear()
+        for row in draft.rows() if draft else []:
+            style = KIND_STYLE.get(row.pending, "")
+            new = "(removed)" if row.pending == ChangeKind.REMOVE else short(row.new)
+            self.add_row(
+                Text(SIGN[row.pending] if row.pending else "", style=style),
+                Text(row.name, style=style), short(row.value), Text(new, style=style), utc(row.set_at),
+                key=row.name,
+            )
+        if self.row_count:
+            self.move_cursor(row=min(row_before, self.row_count - 1))
+
+    def current_name(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    def _request(self, verb: str) -> None:
+        name = self.current_name()
+        if name is not None:
+            self.post_message(self.Requested(verb, name))
+
+    def action_remove(self) -> None:
+        self._request("remove")
+
+    def action_revert(self) -> None:
+        self._request("revert")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self._request("edit")
+
+
+class DeviceTable(DataTable):
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.add_column("Device", key="id")
+        self.add_column("Platform", key="platform")
+        self.add_column("Last used (UTC)", key="last_used")
+
+    def show(self, profile: Profile | None) -> None:
+        self.clear()
+        for d in profile.devices if profile else []:
+            self.add_row(short(d.id), d.platform or "?", utc(d.last_used), key=d.id)
+
+    def current_id(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value

@@ -1,0 +1,372 @@
+"""The profile fixer (F4): look a person up, edit their attributes in place, apply.
+
+Look up by id, email or cio_id; an email shared by several people lists them to pick
+from. Edits collect in a `ProfileDraft` (nothing is sent): the diff and the exact identify
+request that applies them are shown as they change. Ctrl+S applies in a worker, reads
+the profile back and shows whether it matches; Ctrl+Z loads the undo for review. The
+person's other actions (devices, merge, suppress, destroy) open the action's request in
+a modal first, and go through the protected-environment guard.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from console.explain import Explanation
+from console.profile_actions import ProfileAction, delete_device, not_found_actions, profile_actions
+from console.profile_draft import ProfileDraft, after_apply, typed_text, undo_draft
+from console.profile_edit import EditOutcome
+from console.profile_lookup import LookupResult, Outcome
+from console.profile_model import ID_TYPES, MISSING
+from console.validation import InvalidInput
+from screens.app import ASSETS
+from screens.profile_parts import AttributeTable, DeviceTable, applied_text, diff_text, summary_text
+from screens.request_preview import RequestPreview
+
+IO_GROUP = "profile-io"
+AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
+
+
+class ProfileScreen(Screen):
+    HELP_TITLE = "Profile fixer"
+    CSS_PATH = [ASSETS / "profile.tcss"]
+    HELP = (
+        "Look a person up by id, email or cio_id (the type on the left; auto takes text with an @ "
+        "as an email, anything else as an id; Enter looks up). "
+        "Enter on an attribute loads it into the editor below the table; type the new value and "
+        "press Enter (an empty value removes it, a new name adds one). Delete marks the highlighted "
+        "attribute for removal, Backspace drops its pending change. Nothing is sent until Ctrl+S: the "
+        "diff and the exact identify request are shown first; after applying, the profile is read "
+        "back and checked, and Ctrl+Z loads the undo. Ctrl+T picks another action for this person "
+        "(add or delete a device, merge, suppress, destroy)."
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply", id="profile-apply", priority=True,
+                tooltip="Send the identify that applies the pending changes, then read the profile back"),
+        Binding("ctrl+z", "undo", "Undo", id="profile-undo",
+                tooltip="Load the old values of the last apply as pending changes"),
+        Binding("ctrl+r", "reload", "Reload", id="profile-reload", tooltip="Read the profile again"),
+        Binding("ctrl+l", "focus_lookup", "Look up", id="profile-lookup", tooltip="Jump to the lookup field"),
+        Binding("ctrl+t", "focus_actions", "Actions", id="profile-actions",
+                tooltip="Devices, merge, suppress, destroy: pick one to see its request"),
+        Binding("escape", "back", "Back", id="profile-back",
+                tooltip="Back to where you were (asks again while changes are not applied)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookup: LookupResult | None = None
+        self.draft: ProfileDraft | None = None
+        self.last: EditOutcome | None = None  # the last apply, for undo
+        self.actions: list[ProfileAction] = []
+        self._leave_armed = False  # a second Escape leaves with changes not applied
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="lookup-bar"):
+            yield Select([(AUTO, AUTO), *[(t, t) for t in ID_TYPES]], value=AUTO, allow_blank=False, id="id-type")
+            yield Input(placeholder="user id, email or cio_id; Enter looks up", id="lookup-input")
+        yield Static("", id="profile-status")
+        with Horizontal(id="profile-body"):
+            with Vertical(id="profile-left"):
+                yield Static("Look a person up to see their profile.", id="profile-summary")
+                yield AttributeTable(id="attributes")
+                with Horizontal(id="edit-bar"):
+                    yield Input(placeholder="attribute", id="attr-name")
+                    yield Input(placeholder="new value (empty removes); Enter adds it to the changes",
+                                id="attr-value")
+                yield DeviceTable(id="devices")
+            with Vertical(id="profile-right"):
+                yield OptionList(id="matches")
+                yield Static("", id="changes")
+                yield RequestPreview(id="edit-request")
+                yield OptionList(id="profile-action-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#attributes").border_title = "Attributes"
+        self.query_one("#devices").border_title = "Devices"
+        self.query_one("#matches").display = False
+        self.query_one("#changes").border_title = "Changes (not sent)"
+        preview = self.query_one(RequestPreview)
+        preview.border_title, preview.border_subtitle = "Identify request", "what Ctrl+S sends"
+        self.query_one("#profile-action-list").border_title = "Actions (Ctrl+T, Enter)"
+        self.watch(self.app, "session", self._session_changed, init=False)
+        self._render_all()
+        self.query_one("#lookup-input", Input).focus()
+
+    # -- status -------------------------------------------------------------------------------
+    def status(self, text: str, severity: str = "") -> None:
+        status = self.query_one("#profile-status", Static)
+        status.update(escape(text))
+        status.set_classes(f"-{severity}" if severity else "")
+
+    def _busy(self) -> bool:
+        if any(w.group == IO_GROUP and w.is_running for w in self.workers):
+            self.status("Wait for the request in flight to finish.", "warning")
+            return True
+        if self.app.session is None:
+            self.status("The environment is still loading.", "warning")
+            return True
+        return False
+
+    def _run(self, work) -> None:
+        self.run_worker(work, exclusive=True, group=IO_GROUP, exit_on_error=False)
+
+    # -- environment --------------------------------------------------------------------------
+    def _session_changed(self, session: Any) -> None:
+        # The person belongs to the old workspace: edits planned there must not go here.
+        if self.lookup is not None or self.draft is not None:
+            self.lookup, self.draft, self.last = None, None, None
+            self._render_all()
+            self.query_one("#profile-summary", Static).update("Look a person up to see their profile.")
+            label = session.label if session is not None else "another environment"
+            self.status(f"Environment changed to {label}: look the person up again.", "warning")
+
+    # -- look up ------------------------------------------------------------------------------
+    @on(Input.Submitted, "#lookup-input")
+    def _lookup_submitted(self, event: Input.Submitted) -> None:
+        self.look_up(event.value, self.query_one("#id-type", Select).value)
+
+    def look_up(self, identifier: str, id_type: str) -> None:
+        from screens.profile_io import look_up
+
+        if id_type == AUTO:
+            id_type = "email" if "@" in identifier else "id"
+        if not self._busy():
+            self._run(look_up(self, identifier, id_type))
+
+    def show_lookup(self, result: LookupResult, *, keep_status: bool = False) -> None:
+        self.lookup = result
+        matches = self.query_one("#matches", OptionList)
+        matches.display = result.outcome == Outcome.AMBIGUOUS
+        if result.outcome == Outcome.AMBIGUOUS:
+            matches.clear_options()
+            matches.add_options([Option(m.label, id=m.cio_id) for m in result.matches])
+            matches.highlighted = 0  # Enter picks the highlighted person
+            matches.border_title = f"{len(result.matches)} people share this email: pick one (Enter)"
+            matches.focus()
+            self.draft = None
+            self.status(f"{len(result.matches)} people share {result.identifier}: pick one.", "warning")
+        elif result.profile is not None:
+            if self.draft is None or self.draft.profile.cio_id != result.profile.cio_id:
+                self.last = None
+            self.draft = ProfileDraft(result.profile)
+            if not keep_status:
+                self.status(f"Found {result.profile.label}. Enter on an attribute edits it.", "success")
+                self.query_one(AttributeTable).focus()
+        else:
+            self.draft = None
+            if not keep_status:
+                self.status(result.explanation.title if result.explanation else "Not found.", "error")
+        self._render_all()
+        if result.profile is None and result.outcome != Outcome.AMBIGUOUS and result.explanation:
+            self.show_explanation(result.explanation)
+
+    @on(OptionList.OptionSelected, "#matches")
+    def _match_picked(self, event: OptionList.OptionSelected) -> None:
+        self.look_up(event.option.id, "cio_id")
+
+    def show_explanation(self, explanation: Explanation) -> None:
+        summary = self.query_one("#profile-summary", Static)
+        summary.update(Text(explanation.text(), style="red"))
+
+    # -- editing ------------------------------------------------------------------------------
+    @on(AttributeTable.Requested)
+    def _table_request(self, event: AttributeTable.Requested) -> None:
+        if self.draft is None:
+            return
+        if event.verb == "edit":
+            pending = self.draft.pending.get(event.name, MISSING)
+            value = pending if event.name in self.draft.pending else self.draft.profile.current(event.name)
+            self.query_one("#attr-name", Input).value = event.name
+            self.query_one("#attr-value", Input).value = typed_text(value)
+            self.query_one("#attr-value", Input).focus()
+        elif event.verb == "remove":
+            self.edit(event.name, "")
+        elif event.verb == "revert" and self.draft.revert(event.name):
+            self._render_edits()
+
+    @on(Input.Submitted, "#attr-name, #attr-value")
+    def _edit_submitted(self) -> None:
+        name = self.query_one("#attr-name", Input).value
+        if self.edit(name, self.query_one("#attr-value", Input).value):
+            self.query_one("#attr-name", Input).value = ""
+            self.query_one("#attr-value", Input).value = ""
+            self.query_one("#attributes").focus()
+
+    def edit(self, name: str, text: str) -> bool:
+        """Add a change to the pending edits; a bad one is explained, nothing typed is lost."""
+        if self.draft is None:
+            self.status("Look a person up first.", "warning")
+            return False
+        try:
+            self.draft.set(name, text)
+        except InvalidInput as exc:
+            self.status(f"Not added: {exc.text()}", "error")
+            return False
+        if name.strip() not in self.draft.pending:
+            self.status(f"{name.strip()}: that is what is stored already; nothing to change.")
+        else:
+            self.status(f"{len(self.draft.pending)} change(s) pending: review them on the right; Ctrl+S applies.")
+        self._render_edits()
+        return True
+
+    # -- applying -----------------------------------------------------------------------------
+    def action_apply(self) -> None:
+        from screens.profile_io import apply_changes
+
+        if self.draft is None or self.draft.empty:
+            self.status("Nothing to apply: change, add or remove an attribute first.", "warning")
+            return
+        if not self._busy():
+            self._run(apply_changes(self))
+
+    def show_applied(self, outcome: EditOutcome) -> None:
+        if not outcome.applied:
+            self.status("Not applied: the identify failed (see the explanation).", "error")
+            self.query_one("#changes", Static).update(applied_text(outcome, undo_available=False))
+            return
+        self.last = outcome
+        self.draft = after_apply(outcome)
+        ok = outcome.verification is not None and outcome.verification.ok
+        self.status("Applied and read back: the profile matches." if ok
+                    else "Applied, but the profile read back does not match (see the right).",
+                    "success" if ok else "error")
+        self._render_all()
+        self.query_one("#changes", Static).update(applied_text(outcome, undo_available=True))
+
+    def action_undo(self) -> None:
+        if self.last is None:
+            self.status("Nothing to undo: no changes were applied here.", "warning")
+            return
+        self.draft = undo_draft(self.last)
+        self.status("Undo loaded: review the diff and request on the right; Ctrl+S applies it.")
+        self._render_edits()
+
+    def action_reload(self) -> None:
+        if self.draft is not None:
+            self.look_up(self.draft.profile.cio_id, "cio_id")
+        elif self.lookup is not None:
+            self.look_up(self.lookup.identifier, self.lookup.id_type)
+
+    def action_back(self) -> None:
+        if self.draft is not None and not self.draft.empty and not self._leave_armed:
+            self._leave_armed = True
+            self.status(f"{len(self.draft.pending)} change(s) not applied: Escape again discards them, "
+                        "Ctrl+S applies them.", "warning")
+            return
+        self.app.pop_screen()
+
+    def action_focus_lookup(self) -> None:
+        self.query_one("#lookup-input", Input).focus()
+
+    # -- other actions ------------------------------------------------------------------------
+    def action_focus_actions(self) -> None:
+        options = self.query_one("#profile-action-list", OptionList)
+        if options.option_count and options.highlighted is None:
+            options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#profile-action-list")
+    def _action_picked(self, event: OptionList.OptionSelected) -> None:
+        action = self.actions[int(event.option.id)]
+        if action.action_id == "delete-device" and self.draft is not None:
+            # The device highlighted in the devices table, when there is one.
+            device = self.query_one(DeviceTable).current_id()
+            action = delete_device(self.draft.profile, device) if device else action
+        self.open_action(action)
+
+    def open_action(self, action: ProfileAction) -> None:
+        from screens.profile_action_screen import ProfileActionScreen
+
+        if self._busy():
+            return
+
+        def chosen(extra: dict[str, Any] | None) -> None:
+            from screens.profile_io import run_action
+
+            if extra is None:
+                self.status("Backed out: nothing was sent.", "warning")
+            else:
+                self._run(run_action(self, action, extra))
+
+        self.app.push_screen(ProfileActionScreen(action, self.app.session.creds), chosen)
+
+    async def reload_after(self, action: ProfileAction) -> None:
+        from console.profile_lookup import lookup_profile
+
+        if self.draft is None or action.action_id == "unsuppress-customer":
+            return
+        session = self.app.session
+        result = await lookup_profile(session.creds, session.client(), self.draft.profile.cio_id, "cio_id")
+        self.show_lookup(result, keep_status=True)
+
+    # -- rendering ----------------------------------------------------------------------------
+    def _render_all(self) -> None:
+        draft = self.draft
+        summary = self.query_one("#profile-summary", Static)
+        summary.border_title = "Person"
+        if draft is not None:
+            summary.update(summary_text(draft.profile))
+        self.query_one(DeviceTable).show(draft.profile if draft else None)
+        self._render_actions()
+        self._render_edits()
+
+    def _render_actions(self) -> None:
+        if self.draft is not None:
+            self.actions = profile_actions(self.draft.profile)
+            # One "delete device" entry: it deletes the device highlighted in the table.
+            deletes = [a for a in self.actions if a.action_id == "delete-device"]
+            self.actions = [a for a in self.actions if a.action_id != "delete-device"]
+            if deletes:
+                self.actions.insert(1, deletes[0])
+        elif self.lookup is not None and self.lookup.outcome == Outcome.NOT_FOUND:
+            self.actions = not_found_actions(self.lookup.identifier, self.lookup.id_type)
+        else:
+            self.actions = []
+        options = self.query_one("#profile-action-list", OptionList)
+        options.clear_options()
+        options.add_options([Option(_action_label(a), id=str(i)) for i, a in enumerate(self.actions)])
+        options.display = bool(self.actions)
+
+    def _render_edits(self) -> None:
+        self._leave_armed = False
+        draft = self.draft
+        self.query_one(AttributeTable).show(draft)
+        changes = self.query_one("#changes", Static)
+        preview = self.query_one(RequestPreview)
+        session = self.app.session
+        if draft is None or draft.empty or session is None:
+            changes.update(Text("No changes. Enter on an attribute edits it; Delete removes it; "
+                                "a new name below adds one.", style="dim"))
+            preview.show_waiting("The identify request appears here when something changes.")
+            return
+        try:
+            plan = draft.plan(session.creds, preview=True)
+        except InvalidInput as exc:
+            changes.update(Text(exc.text(), style="red"))
+            preview.show_problems(exc.text())
+            return
+        changes.update(diff_text(plan.diff))
+        if plan.request is None:
+            preview.show_waiting("Nothing differs from what is stored: nothing would be sent.")
+        else:
+            preview.show_request(plan.request.preview(), plan.request.notes)
+
+
+def _action_label(action: ProfileAction) -> str:
+    if action.action_id == "delete-device":
+        return "Delete device (highlighted in Devices)"
+    if action.action_id == "unsuppress-customer":
+        return f"Unsuppress {action.input['customer_identifier']}"
+    return action.title

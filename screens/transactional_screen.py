@@ -1,0 +1,297 @@
+"""Transactional preview (F6): pick a message, fill the send form, see what the person
+will get, then send exactly that request.
+
+The workspace's transactional messages are listed (`GET /v1/transactional`); choosing
+one lists its content variants per language. The form (recipient, identifiers,
+message_data, draft) is previewed — debounced, in a worker — by the core's
+`preview_email`: subject, preheader and body rendered with Liquid (`trigger.*` from
+message_data, `customer.*` from the recipient's profile), every variable the data does
+not provide, and the exact request. Ctrl+S sends that very request, and only when the
+form has not changed since it was previewed.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Label, OptionList, Static, Switch, TextArea
+from textual.widgets.option_list import Option
+
+from console.session import drop_empty
+from console.transactional import Template, Variant
+from console.transactional_preview import EmailPreview
+from screens.app import ASSETS
+from screens.field_widgets import JsonEditor
+from screens.request_preview import RequestPreview
+from screens.transactional_parts import email_text, findings_text, template_label, variant_label
+
+PREVIEW_DELAY = 0.5  # s: each preview reads the template and the recipient; not per keystroke
+
+
+class TransactionalScreen(Screen):
+    HELP_TITLE = "Transactional preview"
+    CSS_PATH = [ASSETS / "transactional.tcss"]
+    HELP = (
+        "Pick a transactional message on the left, then a content variant (its language). Fill "
+        "the recipient (To), the identifiers of the person (JSON, e.g. {\"id\": \"user_1001\"}; "
+        "empty: the To address) and message_data (JSON). The preview renders the variant with "
+        "Liquid locally: trigger.* is message_data, customer.* the recipient's profile when one "
+        "exists. Every variable the template uses and the data does not provide is listed. "
+        "Ctrl+T switches the body between readable text and the raw HTML. Ctrl+S sends exactly "
+        "the request shown (a protected environment asks for the recipient first); with "
+        "'Queue as draft' on, Customer.io queues it as a draft instead of sending."
+    )
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send", id="tx-send", priority=True,
+                tooltip="Send exactly the previewed request"),
+        Binding("ctrl+r", "preview", "Preview", id="tx-preview", tooltip="Render the preview again now"),
+        Binding("ctrl+t", "toggle_html", "Text/HTML", id="tx-toggle-html",
+                tooltip="Show the body as readable text or as the raw HTML"),
+        Binding("ctrl+l", "focus_templates", "Messages", id="tx-messages",
+                tooltip="Jump to the list of transactional messages"),
+        Binding("escape", "back", "Back", id="tx-back", tooltip="Back to where you were"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.templates: list[Template] = []
+        self.variants: list[Variant] = []
+        self.template: Template | None = None
+        self.language = ""  # the variant chosen; "" is the default language
+        self.preview: EmailPreview | None = None
+        self.previewed_data: dict[str, Any] | None = None
+        self.previewed_draft = False
+        self.show_html = False
+        self._timer: Timer | None = None
+        self._missing_ok_for: EmailPreview | None = None  # Ctrl+S twice sends with missing variables
+        self._stale_send = False  # Ctrl+S found the form changed since the preview
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="tx-body"):
+            with Vertical(id="tx-left"):
+                yield OptionList(id="tx-templates")
+                yield OptionList(id="tx-variants")
+            with Vertical(id="tx-middle"):
+                with VerticalScroll(id="tx-form"):
+                    yield Label("To * (the recipient's address)")
+                    yield Input(placeholder="ada.lovelace@example.com", id="tx-to", compact=True)
+                    yield Label("Identifiers (JSON; empty: the To address)")
+                    yield Input(placeholder='{"id": "user_1001"}', id="tx-identifiers", compact=True)
+                    yield Label("message_data (JSON: trigger.* in the template)")
+                    yield JsonEditor("", id="tx-data", compact=True)
+                    with Horizontal(id="tx-draft-row"):
+                        yield Switch(False, id="tx-draft")
+                        yield Label("Queue as draft (not sent until approved in Customer.io)")
+                yield Static("", id="tx-status")
+                yield RequestPreview(id="tx-request")
+            with Vertical(id="tx-right"):
+                with VerticalScroll(id="tx-email"):
+                    yield Static("", id="tx-rendered")
+                yield Static("", id="tx-findings")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#tx-templates").border_title = "Transactional messages"
+        self.query_one("#tx-variants").border_title = "Content variants"
+        self.query_one("#tx-form").border_title = "Send form"
+        request = self.query_one(RequestPreview)
+        request.border_title, request.border_subtitle = "Request", "what Ctrl+S sends"
+        self.query_one("#tx-email").border_title = "Preview (body as text)"
+        self.query_one("#tx-findings").border_title = "Data check"
+        request.show_waiting("Pick a message and fill in To to see the request.")
+        self.watch(self.app, "session", self._session_changed, init=False)
+        if self.app.session is not None:
+            self._load_templates()
+        self.query_one("#tx-templates").focus()
+
+    # -- status -------------------------------------------------------------------------------
+    def status(self, text: str, severity: str = "") -> None:
+        status = self.query_one("#tx-status", Static)
+        status.update(escape(text))
+        status.set_classes(f"-{severity}" if severity else "")
+
+    def show_problem(self, text: str) -> None:
+        self.query_one("#tx-rendered", Static).update(Text(text, style="red"))
+
+    # -- environment and lists ----------------------------------------------------------------
+    def _session_changed(self, session: Any) -> None:
+        # Another workspace: its messages, recipients and keys differ; nothing carries over.
+        self.template, self.preview, self.previewed_data = None, None, None
+        self.query_one("#tx-variants", OptionList).clear_options()
+        self.query_one("#tx-rendered", Static).update("")
+        self.query_one("#tx-findings", Static).update("")
+        self.query_one(RequestPreview).show_waiting("Pick a message and fill in To to see the request.")
+        if session is not None:
+            self._load_templates()
+
+    def _load_templates(self) -> None:
+        from screens.transactional_io import load_templates
+
+        self.run_worker(load_templates(self), exclusive=True, group="tx-list", exit_on_error=False)
+
+    def show_templates(self, templates: list[Template]) -> None:
+        self.templates = templates
+        options = self.query_one("#tx-templates", OptionList)
+        options.clear_options()
+        options.add_options([Option(template_label(t), id=str(i)) for i, t in enumerate(templates)])
+        if templates:
+            options.highlighted = 0
+        self.status(f"{len(templates)} transactional message(s). Pick one (Enter).")
+
+    @on(OptionList.OptionSelected, "#tx-templates")
+    def _template_picked(self, event: OptionList.OptionSelected) -> None:
+        self.choose_template(self.templates[int(event.option.id)])
+
+    def choose_template(self, template: Template) -> None:
+        from screens.transactional_io import load_variants
+
+        self.template, self.language, self.variants = template, "", []
+        self.query_one("#tx-variants", OptionList).clear_options()
+        self.run_worker(load_variants(self, template.id), exclusive=True, group="tx-variants", exit_on_error=False)
+        self.schedule_preview()
+
+    def show_variants(self, template_id: Any, variants: list[Variant]) -> None:
+        if self.template is None or self.template.id != template_id:
+            return  # another template was picked meanwhile
+        self.variants = variants
+        options = self.query_one("#tx-variants", OptionList)
+        options.clear_options()
+        options.add_options([Option(variant_label(v), id=str(i)) for i, v in enumerate(variants)])
+        options.border_title = f"Content variants ({len(variants)})"
+        if variants:  # Enter on the list picks the highlighted one: start on the default language
+            options.highlighted = next((i for i, v in enumerate(variants) if not v.language), 0)
+
+    @on(OptionList.OptionSelected, "#tx-variants")
+    def _variant_picked(self, event: OptionList.OptionSelected) -> None:
+        self.language = self.variants[int(event.option.id)].language
+        self.schedule_preview(now=True)
+        self.query_one("#tx-to", Input).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_focus_templates(self) -> None:
+        self.query_one("#tx-templates").focus()
+
+    # -- the form and its preview -------------------------------------------------------------
+    def form_values(self) -> dict[str, Any]:
+        """The send-transactional-email input the form stands for (JSON fields as text)."""
+        data = {
+            "transactional_message_id": str(self.template.id) if self.template else "",
+            "to": self.query_one("#tx-to", Input).value,
+            "identifiers": self.query_one("#tx-identifiers", Input).value,
+            "message_data": self.query_one("#tx-data", TextArea).text,
+            "language": self.language,
+        }
+        return drop_empty(data)
+
+    def draft(self) -> bool:
+        return self.query_one("#tx-draft", Switch).value
+
+    @on(Input.Changed, "#tx-to, #tx-identifiers")
+    @on(TextArea.Changed, "#tx-data")
+    @on(Switch.Changed, "#tx-draft")
+    def _form_changed(self) -> None:
+        self.schedule_preview()
+
+    def schedule_preview(self, *, now: bool = False) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = None
+        if now:
+            self.action_preview()
+        else:
+            self._timer = self.set_timer(PREVIEW_DELAY, self._auto_preview)
+
+    def _auto_preview(self) -> None:
+        # A change typed back, or a Changed event arriving after a preview of the same form:
+        # nothing new to render.
+        if self.preview is None or self.previewed_data != self.form_values() or self.previewed_draft != self.draft():
+            self.action_preview()
+
+    def action_preview(self) -> None:
+        from screens.transactional_io import render_preview
+
+        self._timer = None
+        data = self.form_values()
+        if self.app.session is None or self.template is None or not data.get("to"):
+            return
+        self.run_worker(render_preview(self, data, self.draft()), exclusive=True, group="tx-preview",
+                        exit_on_error=False)
+
+    def show_invalid(self, text: str) -> None:
+        self.preview, self.previewed_data = None, None
+        self.query_one(RequestPreview).show_problems(text)
+        self.status(f"Not ready: {text.splitlines()[0] if text else ''}", "error")
+
+    def show_preview(self, preview: EmailPreview, data: dict[str, Any], draft: bool) -> None:
+        self.preview, self.previewed_data, self.previewed_draft = preview, data, draft
+        self.query_one(RequestPreview).show_request(preview.request.preview(), preview.request.notes)
+        self._render_email()
+        self.query_one("#tx-findings", Static).update(findings_text(preview))
+        stale, self._stale_send = self._stale_send, False
+        if preview.rendered is None:
+            self.status(preview.explanation.title if preview.explanation else "Nothing to render.", "error")
+        elif preview.missing:
+            self.status(f"Previewed: {len(preview.missing)} variable(s) missing. Ctrl+S sends.", "warning")
+        elif stale:
+            self.status("Not sent: the form changed since the preview. Previewed again: Ctrl+S sends this.",
+                        "warning")
+        else:
+            self.status("Previewed: every variable has a value. Ctrl+S sends exactly this request.", "success")
+
+    def _render_email(self) -> None:
+        self.query_one("#tx-email").border_title = "Preview (raw HTML)" if self.show_html else "Preview (body as text)"
+        if self.preview is not None:
+            self.query_one("#tx-rendered", Static).update(email_text(self.preview, html=self.show_html))
+
+    def action_toggle_html(self) -> None:
+        self.show_html = not self.show_html
+        self._render_email()
+
+    # -- sending ------------------------------------------------------------------------------
+    def action_send(self) -> None:
+        from screens.transactional_io import send
+
+        if any(w.group == "tx-send" and w.is_running for w in self.workers):
+            self.status("A send is already in flight; wait for its answer.", "warning")
+            return
+        if self.template is None or not self.form_values().get("to"):
+            self.status("Not sent: pick a transactional message and fill in To first.", "warning")
+            return
+        fresh = self.preview is not None and self.previewed_data == self.form_values() \
+            and self.previewed_draft == self.draft()
+        if not fresh or any(w.group == "tx-preview" and w.is_running for w in self.workers):
+            # Only a request the user has seen goes out.
+            self._stale_send = True
+            self.status("Not sent: the form changed since the preview; previewing again, then Ctrl+S.", "warning")
+            self.schedule_preview(now=True)
+            return
+        if self.preview.rendered is None:
+            self.status("Not sent: " + (self.preview.explanation.title if self.preview.explanation else
+                                        "nothing rendered"), "error")
+            return
+        if self.preview.missing and self._missing_ok_for is not self.preview:
+            self._missing_ok_for = self.preview
+            self.status(f"{len(self.preview.missing)} variable(s) have no value (see Data check). "
+                        "Ctrl+S again sends anyway.", "warning")
+            return
+        self.run_worker(send(self), exclusive=True, group="tx-send", exit_on_error=False)
+
+    def show_sent(self, exchange, explanation) -> None:
+        resp = exchange.response
+        head = f"{resp.status} {resp.reason}" if resp is not None else "no answer"
+        if explanation is None:
+            what = "queued as a draft" if self.previewed_draft else "sent"
+            self.status(f"{head}: {what} to {self.preview.spec.value('to')}.", "success")
+        else:
+            self.status(f"{head}: {explanation.title}", "error")
+            self.query_one("#tx-findings", Static).update(Text(explanation.text(), style="red"))
