@@ -160,6 +160,14 @@ class WorkspaceScreen(Screen):
         if changed and state.action_id in self._forms:
             self._form().show_values(changed)
 
+    def refresh_prefill(self) -> None:
+        """The values behind the prefills changed (the anonymous id was reset): fields still
+        holding the old prefill take the new one; what the user typed stays."""
+        self._prefilled_for.clear()
+        if self.state is not None:
+            self._prefill(self.state)
+            self._refresh()
+
     def _show_guard(self) -> None:
         session = self.app.session
         if self.state is not None and self.state.action_id in self._forms:

@@ -243,3 +243,23 @@ async def test_palette_action_entry_opens_its_form_over_another_screen(sandbox):
         app.open_action("add-device")
         await until(pilot, lambda: app.screen is ws and ws.state.action_id == "add-device"
                     and ws._form().rows() and app.focused is ws.editor("customer_identifier"), "the form's focus")
+
+
+async def test_palette_reset_anonymous_id_gives_the_form_a_new_visitor(sandbox):
+    from console import anonymous
+    from screens.anonymous_reset import reset_anonymous_id
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        await opened(pilot, "track-anonymous")
+        fill(ws, event_name="viewed")
+        await settle(pilot)
+        first = ws.editor("anonymous_id").value
+        reset_anonymous_id(app)
+        await until(pilot, lambda: ws.editor("anonymous_id").value != first, "a new anonymous id")
+        await settle(pilot)
+        second = ws.editor("anonymous_id").value
+        assert second == anonymous.peek(anonymous.key_for(app.session.creds))  # the CLI sees the same id
+        assert ws.query_one("#preview").request["body"]["anonymous_id"] == second
+        assert ws.editor("event_name").value == "viewed"
