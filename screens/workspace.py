@@ -107,8 +107,12 @@ class WorkspaceScreen(Screen):
             if form is None:
                 form = self._forms[action_id] = ActionForm(state)
                 form.focus_when_mounted = focus  # its fields exist only once it is mounted
-                focus = False
                 self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
+                if focus:
+                    # Until then the form itself holds the focus, so keys typed ahead do
+                    # not land in the action filter.
+                    form.focus()
+                focus = False
             form.display = True
             self.query_one("#form-placeholder").display = False
         self.query_one(ActionList).show_current(action_id)
@@ -155,6 +159,14 @@ class WorkspaceScreen(Screen):
         changed = state.apply_prefill(prefill_values(state.action, session.creds))
         if changed and state.action_id in self._forms:
             self._form().show_values(changed)
+
+    def refresh_prefill(self) -> None:
+        """The values behind the prefills changed (the anonymous id was reset): fields still
+        holding the old prefill take the new one; what the user typed stays."""
+        self._prefilled_for.clear()
+        if self.state is not None:
+            self._prefill(self.state)
+            self._refresh()
 
     def _show_guard(self) -> None:
         session = self.app.session

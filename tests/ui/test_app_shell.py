@@ -40,6 +40,7 @@ async def test_palette_lists_actions_environments_and_screens(sandbox):
         assert "action: Identify Customer" in texts
         assert "env: Sandbox (protected)" in texts
         assert "screen: Environments" in texts
+        assert "reset anonymous id (start a new visitor)" in texts
         await pilot.press("ctrl+p")
         await pilot.pause()
         from textual.command import CommandPalette

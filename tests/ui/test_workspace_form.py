@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import sandbox_env
-from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text, until
 
 
 def error_of(ws, name: str) -> str:
@@ -133,9 +133,8 @@ async def test_filter_narrows_the_action_list(sandbox):
         ids = [o.id for o in ws.query_one("#action-options").options if o.id]
         assert ids == ["pipelines-track"]
         await pilot.press("enter")
-        await pilot.pause()
-        assert ws.state.action_id == "pipelines-track"
-        assert app.focused is ws.editor("user_id")  # straight into the form
+        await until(pilot, lambda: ws.state.action_id == "pipelines-track" and ws._form().rows()
+                    and app.focused is ws.editor("user_id"), "straight into the form")
         await pilot.press(*"u1")
         await pilot.pause()
         assert ws.editor("user_id").value == "u1"
@@ -174,10 +173,10 @@ async def test_switching_environment_recomputes_prefill_and_preview(sandbox):
         assert ws.query_one("#preview").request["body"]["anonymous_id"] == first
         other = dataclasses.replace(sandbox_credentials(sandbox.root_url), site_id="other-site", name="Other")
         app.session = Session(other)
-        await settle(pilot)
         second = anonymous.current(anonymous.key_for(other))
         assert second != first
-        assert ws.editor("anonymous_id").value == second
+        await until(pilot, lambda: ws.editor("anonymous_id").value == second, "the new anonymous id")
+        await settle(pilot)
         assert ws.query_one("#preview").request["body"]["anonymous_id"] == second
         assert ws.editor("event_name").value == "viewed"  # what the user typed stays
 
@@ -242,7 +241,25 @@ async def test_palette_action_entry_opens_its_form_over_another_screen(sandbox):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         app.open_action("add-device")
-        await pilot.pause()
-        await pilot.pause()
-        assert app.screen is ws and ws.state.action_id == "add-device"
-        assert app.focused is ws.editor("customer_identifier")
+        await until(pilot, lambda: app.screen is ws and ws.state.action_id == "add-device"
+                    and ws._form().rows() and app.focused is ws.editor("customer_identifier"), "the form's focus")
+
+
+async def test_palette_reset_anonymous_id_gives_the_form_a_new_visitor(sandbox):
+    from console import anonymous
+    from screens.anonymous_reset import reset_anonymous_id
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        await opened(pilot, "track-anonymous")
+        fill(ws, event_name="viewed")
+        await settle(pilot)
+        first = ws.editor("anonymous_id").value
+        reset_anonymous_id(app)
+        await until(pilot, lambda: ws.editor("anonymous_id").value != first, "a new anonymous id")
+        await settle(pilot)
+        second = ws.editor("anonymous_id").value
+        assert second == anonymous.peek(anonymous.key_for(app.session.creds))  # the CLI sees the same id
+        assert ws.query_one("#preview").request["body"]["anonymous_id"] == second
+        assert ws.editor("event_name").value == "viewed"

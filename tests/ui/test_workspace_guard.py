@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from screens.confirm_screen import ConfirmScreen
-from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text, until
 
 
 async def test_protected_guard_refuses_a_wrong_confirmation_then_accepts_the_right_one(sandbox):
@@ -15,8 +15,7 @@ async def test_protected_guard_refuses_a_wrong_confirmation_then_accepts_the_rig
         fill(ws, customer_identifier="user_1001")
         await settle(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
         box = app.screen.query_one("#confirm-input")
         box.value = "user_1002"
         await pilot.press("enter")
@@ -42,8 +41,7 @@ async def test_backing_out_of_the_guard_sends_nothing(sandbox):
         fill(ws, customer_identifier="user_1001")
         await settle(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirmation")
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()

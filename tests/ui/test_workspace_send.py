@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text, until
 
 
 async def test_identify_with_traits_json_reaches_the_sandbox(sandbox):
@@ -102,8 +102,8 @@ async def test_embedded_sandbox_from_the_keyboard_alone():
         await app.workers.wait_for_complete()
         ws = await ready(pilot)
         await pilot.press(*"track ev", "enter")
-        await pilot.pause()
-        assert ws.state.action_id == "track-event"
+        await until(pilot, lambda: ws.state.action_id == "track-event" and ws._form().rows()
+                    and app.focused is ws.editor("customer_identifier"), "the form's focus")
         await pilot.press(*"user_1001", "enter", *"signed_up")
         await settle(pilot)
         assert ws.query_one("#preview").request["body"]["name"] == "signed_up"

@@ -4,7 +4,8 @@ Deterministic: a fixed sandbox URL (nothing is sent), no clocks, no random ids s
 """
 from __future__ import annotations
 
-from tests.ui.workspace_helpers import fill, opened, sandbox_app, settle
+from screens.confirm_screen import ConfirmScreen
+from tests.ui.workspace_helpers import fill, opened, sandbox_app, settle, until
 
 FIXED_ROOT = "http://127.0.0.1:8765"
 
@@ -32,7 +33,8 @@ async def _confirm(pilot) -> None:
     await settle(pilot)
     await pilot.press("end")
     await pilot.press("ctrl+s")
-    await pilot.pause(0.2)
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the confirmation")
+    await pilot.pause()
 
 
 def test_workspace_with_a_filled_form(snap_compare):

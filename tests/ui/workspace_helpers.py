@@ -82,3 +82,12 @@ async def opened(pilot, action_id: str) -> WorkspaceScreen:
                 and screen._form() in pilot.app.focused.ancestors:
             return screen
     raise AssertionError(f"the {action_id} form never took focus")
+
+
+async def until(pilot, predicate, what: str = "the condition") -> None:
+    """Wait for `predicate()` (watchers and workers run when the loop gets to them)."""
+    for _ in range(200):
+        if predicate():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -1,0 +1,47 @@
+"""The palette's "reset anonymous id": what a client library's reset() does at logout.
+
+The environment's anonymous id is forgotten and a new one started (console/anonymous.py,
+the same store `cio-console anon reset` uses); open forms still showing the old id take
+the new one.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from screens.commands import PaletteCommand
+
+if TYPE_CHECKING:
+    from screens.app import CioConsoleApp
+
+
+def reset_anonymous_id(app: "CioConsoleApp") -> None:
+    session = app.session
+    if session is None:
+        app.notify("The environment is still loading; try again in a moment.", title="Anonymous id")
+        return
+
+    def work() -> None:
+        from console import anonymous
+
+        key = anonymous.key_for(session.creds, sandbox=session.sandbox)
+        previous, new = anonymous.reset(key)
+        app.call_from_thread(_done, app, key, previous, new)
+
+    app.run_worker(work, thread=True, group="anonymous-id")
+
+
+def _done(app: "CioConsoleApp", key: str, previous: str | None, new: str) -> None:
+    from screens.workspace import WorkspaceScreen
+
+    forgot = f"Forgot {previous}; " if previous else ""
+    app.notify(f"{forgot}new anonymous id {new}.", title=f"Anonymous id for {key}")
+    for screen in app.screen_stack:
+        if isinstance(screen, WorkspaceScreen):
+            screen.refresh_prefill()
+
+
+COMMANDS = [
+    PaletteCommand("reset anonymous id (start a new visitor)",
+                   "Forget this environment's anonymous id and start a new one, as a client library's reset() does",
+                   reset_anonymous_id),
+]
