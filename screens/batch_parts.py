@@ -15,7 +15,7 @@ from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from console.batch.limits import limit_for
-from console.batch.progress import FailureItem, Snapshot
+from console.batch.progress import FailureItem, Snapshot, State
 from console.catalog import all_actions, by_api
 from console.cli.batch_view import fmt_eta
 
@@ -194,7 +194,9 @@ def figures(s: Snapshot) -> str:
     return " · ".join([
         f"{s.completed:,} of {s.total:,}", f"{s.done:,} done", f"{s.failed:,} failed",
         f"{s.retrying:,} retrying", f"{s.unknown:,} unknown outcome",
-        f"{s.rate:,.0f} rows/s ({target})", f"ETA {fmt_eta(s.eta_s)}",
+        f"{s.rate:,.0f} rows/s ({target})",
+        # A stopped run has no ETA: what is left waits for a resume.
+        "stopped" if s.state in (State.INTERRUPTED, State.HALTED) else f"ETA {fmt_eta(s.eta_s)}",
     ])
 
 

@@ -150,19 +150,17 @@ class BatchScreen(Screen):
         self._show_limits()
 
     @on(Input.Changed, "#batch-rate")
-    def _rate_changed(self, event: Input.Changed) -> None:
-        # The empty concurrency follows the rate typed (enough requests in flight to hold it).
-        if not event.value.strip():
-            self._show_limits()
-        elif (concurrency := parts.concurrency_for(event.value)) is not None:
-            self.query_one("#batch-concurrency", Input).placeholder = concurrency
+    def _rate_changed(self) -> None:
+        self._show_limits()
 
     def _show_limits(self) -> None:
         action_id = str(self.query_one("#batch-action", Select).value)
         self.query_one("#batch-limits", Static).update(parts.limit_hint(action_id))
         rate, concurrency = parts.default_placeholders(action_id)
         self.query_one("#batch-rate", Input).placeholder = rate
-        self.query_one("#batch-concurrency", Input).placeholder = concurrency
+        # The empty concurrency follows the rate typed (enough requests in flight to hold it).
+        typed = parts.concurrency_for(self.query_one("#batch-rate", Input).value)
+        self.query_one("#batch-concurrency", Input).placeholder = typed or concurrency
 
     # -- checking ---------------------------------------------------------------------------------
     def settings(self) -> parts.Settings:

@@ -118,6 +118,8 @@ async def test_cancel_half_way_then_resume_sends_only_the_rest(sandbox, tmp_path
         sent_before = sum(event_counts(sandbox).values())
         assert 15 <= sent_before < 60
         assert "interrupted" in status(screen) and "Tick Resume" in status(screen)
+        assert "stopped" in str(screen.query_one("#batch-figures").render())  # no ETA for a stopped run
+        assert screen.query_one("#batch-concurrency", Input).placeholder == "10"  # the default for 30 req/s
         assert screen.query_one("#batch-resume", Checkbox).value  # ticked for the user
 
         sandbox.sandbox.clear_faults()
