@@ -125,12 +125,12 @@ class BatchScreen(Screen):
             self._start_check(then_run=True, skip_invalid=True)
 
     def action_cancel(self) -> None:
-        if not self.running or self.batch_run is None:
+        if not self.running:
             return
-        self._cancel_requested = True
-        loop = self._loop
-        if loop is not None:
-            loop.call_soon_threadsafe(self.batch_run.stop, "cancelled: finishing the requests in flight")
+        self._cancel_requested = True  # read by the run's thread if its loop is not up yet
+        loop, run = self._loop, self.batch_run
+        if loop is not None and run is not None:
+            loop.call_soon_threadsafe(run.stop, "cancelled: finishing the requests in flight")
         self._status("Cancelling: no new row is sent; requests in flight finish and are recorded…", "warning")
 
     @on(Button.Pressed, "#batch-check-button")
