@@ -125,12 +125,12 @@ class BatchScreen(Screen):
             self._start_check(then_run=True, skip_invalid=True)
 
     def action_cancel(self) -> None:
-        if not self.running or self.batch_run is None:
+        if not self.running:
             return
-        self._cancel_requested = True
-        loop = self._loop
-        if loop is not None:
-            loop.call_soon_threadsafe(self.batch_run.stop, "cancelled: finishing the requests in flight")
+        self._cancel_requested = True  # read by the run's thread if its loop is not up yet
+        loop, run = self._loop, self.batch_run
+        if loop is not None and run is not None:
+            _stop_soon(loop, run, "cancelled: finishing the requests in flight")
         self._status("Cancelling: no new row is sent; requests in flight finish and are recorded…", "warning")
 
     @on(Button.Pressed, "#batch-check-button")
@@ -377,7 +377,7 @@ class BatchScreen(Screen):
         # Leaving with a run going (the app quits): stop sending and let it record what it did.
         loop, run = self._loop, self.batch_run
         if loop is not None and run is not None:
-            loop.call_soon_threadsafe(run.stop, "the console closed")
+            _stop_soon(loop, run, "the console closed")
 
 
 def _prepare(settings: parts.Settings, creds: Any) -> Any:
@@ -387,6 +387,14 @@ def _prepare(settings: parts.Settings, creds: Any) -> Any:
     return prepare(get_action(settings.action_id), settings.file, creds, rate=settings.rate,
                    concurrency=settings.concurrency, resume=settings.resume, restart=settings.restart,
                    v2_mode=settings.v2_mode, preview=settings.dry_run)
+
+
+def _stop_soon(loop: asyncio.AbstractEventLoop, run: Any, reason: str) -> None:
+    """Ask the run to stop, from the UI thread, in the run's own loop."""
+    try:
+        loop.call_soon_threadsafe(run.stop, reason)
+    except RuntimeError:
+        pass  # the loop has just closed: the run is over already
 
 
 def _invalid_key(job: Any) -> tuple:
