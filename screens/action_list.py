@@ -10,11 +10,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from console.catalog import by_api
+from console.catalog_index import INDEX  # plain data: no pydantic before the first frame
 
 
 def matches(words: list[str], haystack: str) -> bool:
@@ -38,8 +39,11 @@ class ActionList(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Actions"
-        self._groups = [(api.title, [(a.INFO.id, a.INFO.title) for a in actions])
-                        for api, actions in by_api().items()]
+        self._groups = INDEX
+        # Prompts made once: rebuilding the list on every key of the filter then parses no markup.
+        self._headings = {api: Content.from_markup("[b $accent]$api[/]", api=api) for api, _ in INDEX}
+        self._prompts = {action_id: (Content("▸ " + title), Content("  " + title))
+                         for _, actions in INDEX for action_id, title in actions}
         self.current: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -53,10 +57,10 @@ class ActionList(Vertical):
             shown = [a for a in actions if matches(words, f"{a[0]} {a[1]} {api_title}".lower())]
             if not shown:
                 continue
-            options.append(Option(f"[b $accent]{escape(api_title)}[/]", disabled=True))
-            for action_id, title in shown:
-                mark = "▸ " if action_id == self.current else "  "
-                options.append(Option(f"{mark}{escape(title)}", id=action_id))
+            options.append(Option(self._headings[api_title], disabled=True))
+            for action_id, _title in shown:
+                current, other = self._prompts[action_id]
+                options.append(Option(current if action_id == self.current else other, id=action_id))
         if not options:
             options.append(Option(f"[dim]no action matches {escape(query)!r}[/dim]", disabled=True))
         return options

@@ -7,6 +7,7 @@ environment and region, and a protected environment colours every screen's heade
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,16 +15,26 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
-from console.session import Outcome, Session
 from screens.registry import SCREENS
 
 if TYPE_CHECKING:
+    from console.session import Outcome, Session
     from console.credentials import Credentials
     from console.profiles import EnvironmentStore
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SANDBOX_LABEL = "Sandbox"
 SANDBOX_PROTECTED_LABEL = "Sandbox (protected)"
+
+
+def use_stylesheet(app: App, name: str) -> None:
+    """Add `assets/{name}` to the app's styles if it is not there yet: for widgets that are
+    not on the first frame (Textual's CSS parser costs ~1 ms per 20 lines, re-parsing all)."""
+    path = ASSETS / name
+    if not app.stylesheet.has_source(str(path), ""):
+        app.stylesheet.read(path)
+        app.stylesheet.reparse()
+        app.stylesheet.update(app)
 
 
 def sandbox_credentials(root_url: str, *, protected: bool = False) -> Credentials:
@@ -44,7 +55,10 @@ def _console_commands():
 
 
 class CioConsoleApp(App):
-    CSS_PATH = [ASSETS / "console.tcss", ASSETS / "inspector.tcss"]
+    # The workspace's sheet is the App's, not its screen's: a screen's CSS_PATH makes Textual
+    # re-parse every stylesheet when the screen is pushed (~6 ms before the first frame).
+    # The inspector's is read when an inspector is first mounted (use_stylesheet).
+    CSS_PATH = [ASSETS / "console.tcss", ASSETS / "workspace.tcss"]
     TITLE = "cio-console"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console"),
@@ -79,6 +93,7 @@ class CioConsoleApp(App):
         self.outcomes: list[Outcome] = []  # this run's sends, oldest first
         self.inspected: Outcome | None = None  # what an inspector shows last: F8/F9 copy it
         self._history: Any = None  # console.history.History, made on first use
+        self.forms_loaded = threading.Event()  # set by the workspace once its forms' modules are in
         self.sub_title = "starting…"
 
     # -- environment ---------------------------------------------------------------------------
@@ -104,6 +119,12 @@ class CioConsoleApp(App):
 
     def _boot(self) -> None:
         """Resolve the first environment off the event loop (keyring, sandbox thread)."""
+        # The workspace's first form is being imported in another thread; importing the
+        # sandbox (or keyring) at the same time would only split the interpreter lock three
+        # ways, and the keys typed into the action list would wait for both. Forms first.
+        self.forms_loaded.wait(timeout=5)
+        from console.session import Session
+
         try:
             session = self._sandbox_session() if self.sandbox else self._stored_session(self.env_name)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
@@ -115,6 +136,8 @@ class CioConsoleApp(App):
         self.call_from_thread(setattr, self, "session", session)
 
     def _sandbox_session(self, protected: bool = False) -> Session:
+        from console.session import Session
+
         if self.sandbox_server is None:
             from console.sandbox import SandboxConfig, serve_in_thread
 
@@ -125,6 +148,7 @@ class CioConsoleApp(App):
     def _stored_session(self, name: str | None) -> Session:
         from console.credentials import from_env
         from console.profiles import credentials_for, env_overrides
+        from console.session import Session
 
         name = name or self.store.last_used
         if name is None:

@@ -45,7 +45,7 @@ class HistoryScreen(Screen):
         "action's form (masked values stay masked: type the key again if one was there). "
         "F8 copies it as curl, F9 copies its response body."
     )
-    CSS_PATH = [ASSETS / "history.tcss"]
+    CSS_PATH = [ASSETS / "inspector.tcss", ASSETS / "history.tcss"]
     BINDINGS = [
         Binding("escape", "back", "Back", id="history-back", tooltip="Back to the workspace"),
         Binding("l", "load_into_form", "Load into form", id="history-load",

@@ -9,7 +9,7 @@ the outcome, whose explanation may name a field the form then marks.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from rich.markup import escape
 from textual import on
@@ -20,20 +20,31 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 
-from console.catalog import all_actions, get_action
-from console.form_state import Check, FormBook, FormState
 from screens.action_list import ActionList
-from screens.app import ASSETS
-from screens.form import ActionForm
 from screens.request_preview import RequestPreview
+
+if TYPE_CHECKING:
+    from console.form_state import Check, FormBook, FormState
+    from screens.form import ActionForm
 
 FIRST_ACTION = "identify-customer"
 PREVIEW_DELAY = 0.12  # s: typing stays smooth; the preview follows within a blink
 
 
+def load_form_modules() -> None:
+    """Import what the forms and the inspector are made of: pydantic and the action specs,
+    TextArea, httpx (~150 ms). The workspace does it in a thread after its first frame, so
+    the action list is on screen and takes keys while this runs."""
+    import console.catalog
+    import console.form_state  # noqa: F401
+    import screens.form  # noqa: F401
+    import screens.inspector  # noqa: F401
+
+    console.catalog.all_actions()
+
+
 class WorkspaceScreen(Screen):
     HELP_TITLE = "Action workspace"
-    CSS_PATH = [ASSETS / "workspace.tcss"]
     HELP = (
         "Pick an action on the left (type in the filter to narrow the list, Enter opens it). "
         "The form is built from the action's spec: required fields carry a red *, JSON fields "
@@ -54,7 +65,7 @@ class WorkspaceScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.book = FormBook()
+        self._book: FormBook | None = None
         self.state: FormState | None = None
         self._timer: Timer | None = None
         self._forms: dict[str, ActionForm] = {}
@@ -74,16 +85,44 @@ class WorkspaceScreen(Screen):
                 yield Static("", id="inspector-placeholder")
         yield Footer(compact=True)  # the App's F-keys and ours fit in 100 columns
 
+    @property
+    def book(self) -> FormBook:
+        """What the user typed into each action's form this session."""
+        if self._book is None:
+            from console.form_state import FormBook
+
+            self._book = FormBook()
+        return self._book
+
     def on_mount(self) -> None:
-        self.call_after_refresh(self._mount_inspector)
         self.watch(self.app, "session", self._session_changed, init=False)
-        self.select_action(FIRST_ACTION if FIRST_ACTION in all_actions() else next(iter(all_actions())),
-                           focus=False)
         self.query_one("#action-filter", Input).focus()
+        # The first frame is the action list, taking keys at once; the first form and the
+        # inspector follow when their modules are imported (a thread: the loop stays free).
+        self.call_after_refresh(self.run_worker, self._load, thread=True, group="workspace-load")
+
+    def _load(self) -> None:
+        try:
+            load_form_modules()
+        finally:
+            forms_loaded = getattr(self.app, "forms_loaded", None)
+            if forms_loaded is not None:
+                forms_loaded.set()
+        try:
+            self.app.call_from_thread(self._loaded)
+        except RuntimeError:  # the app closed meanwhile
+            pass
+
+    async def _loaded(self) -> None:
+        if self.state is None:  # the user (or the palette) may have opened one already
+            self.select_action(FIRST_ACTION, focus=False)
+        await self._mount_inspector()
 
     async def _mount_inspector(self) -> None:
+        from screens.app import use_stylesheet
         from screens.inspector import Inspector
 
+        use_stylesheet(self.app, "inspector.tcss")
         placeholder = self.query_one("#inspector-placeholder")
         await self.query_one("#side-pane", Vertical).mount(Inspector(id="inspector"), after=placeholder)
         await placeholder.remove()
@@ -91,6 +130,9 @@ class WorkspaceScreen(Screen):
     # -- which action -------------------------------------------------------------------------
     def select_action(self, action_id: str, *, focus: bool = True) -> None:
         """Open `action_id`'s form (the palette, the list and the history call this)."""
+        from console.catalog import get_action
+        from screens.form import ActionForm
+
         try:
             action = get_action(action_id)
         except KeyError as exc:  # an old history entry, a renamed action: say so, keep going
@@ -125,6 +167,8 @@ class WorkspaceScreen(Screen):
 
     def load_values(self, action_id: str, values: Mapping[str, Any]) -> None:
         """Open `action_id` with `values` in its form (history's "load into form")."""
+        from console.catalog import get_action
+
         try:
             state = self.book.form(get_action(action_id))
         except KeyError as exc:
@@ -184,8 +228,7 @@ class WorkspaceScreen(Screen):
             self._prefill(self.state)
             self._refresh()
 
-    @on(ActionForm.Changed)
-    def _changed(self, event: ActionForm.Changed) -> None:
+    def on_action_form_changed(self, event: ActionForm.Changed) -> None:
         if event.state is self.state:
             self._schedule()
 

@@ -1,0 +1,18 @@
+"""The console's first frame lists actions from a static index; it must match the catalog."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from console.catalog_index import INDEX, from_catalog
+
+
+def test_the_static_index_lists_every_action_of_the_catalog_in_order() -> None:
+    assert INDEX == from_catalog(), "console/catalog_index.py is stale: run `python -m console.catalog_index`"
+
+
+def test_importing_the_index_does_not_import_pydantic_or_the_specs() -> None:
+    code = ("import sys, console.catalog_index; "
+            "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'console.spec', 'console.actions'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
