@@ -45,6 +45,7 @@ class ActionList(Vertical):
         self._prompts = {action_id: (Content("▸ " + title), Content("  " + title))
                          for _, actions in INDEX for action_id, title in actions}
         self.current: str | None = None
+        self._rebuild_pending = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="/ filter: title, id, API", id="action-filter", compact=True)
@@ -89,6 +90,13 @@ class ActionList(Vertical):
     @on(Input.Changed, "#action-filter")
     def _filter(self, event: Input.Changed) -> None:
         event.stop()
+        # Keys that arrive together (a fast typist, a paste) cost one rebuild, not one each.
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            self.call_later(self._filtered)
+
+    def _filtered(self) -> None:
+        self._rebuild_pending = False
         self._rebuild()
 
     @on(Input.Submitted, "#action-filter")

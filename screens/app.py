@@ -18,6 +18,8 @@ from textual.reactive import var
 from screens.registry import SCREENS
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from console.session import Outcome, Session
     from console.credentials import Credentials
     from console.profiles import EnvironmentStore
@@ -105,11 +107,14 @@ class CioConsoleApp(App):
             self._store = EnvironmentStore()
         return self._store
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        """The workspace is the bottom of the stack (no blank default screen to paint first)."""
         from screens.workspace import WorkspaceScreen
 
-        workspace = WorkspaceScreen()
-        self.push_screen(workspace)
+        return WorkspaceScreen()
+
+    def on_mount(self) -> None:
+        workspace = self.screen
         if self._initial_session is not None:
             self.session = self._initial_session
         else:

@@ -16,3 +16,12 @@ def test_importing_the_index_does_not_import_pydantic_or_the_specs() -> None:
             "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'console.spec', 'console.actions'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_consoles_first_frame_needs_no_pydantic_and_no_action_specs() -> None:
+    """What `cio-console` imports before its first frame: the specs come later, in a thread."""
+    code = ("import sys, screens.launcher, screens.tui_args, screens.app, screens.workspace; "
+            "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'console.spec', 'console.actions', "
+            "'httpx', 'screens.form', 'screens.inspector'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
