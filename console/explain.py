@@ -4,6 +4,7 @@ and what to do next. The CLI and the UI both show this text, so they never disag
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
 
@@ -19,6 +20,9 @@ RATE_LIMITS = {
     API.APP: "10 requests/s (100/s for transactional sends)",
     API.PIPELINES: "3000 requests per 3 s (soft)",
 }
+# A 429 was not processed, so it was not delivered; the transport's own retries are over
+# by the time it is explained, and the console never re-sends on the user's behalf.
+NOT_RESENT = "It was not delivered, and nothing is re-sent automatically"
 CONNECTION_TEST = "Run the connection test (`cio-console env test NAME`, or T in the environment screen): it checks each key and finds the region the credentials belong to."
 
 
@@ -48,6 +52,17 @@ class Explanation:
             lines += [f"  {ItemFailure(**item).text()}" for item in self.items]
         lines += [f"Next: {step}" for step in self.steps]
         return "\n".join(lines)
+
+    def seconds_to_wait(self, elapsed_s: float = 0.0) -> int | None:
+        """Whole seconds left of a final 429's Retry-After, `elapsed_s` after the answer."""
+        if self.retry_after is None:
+            return None
+        return max(0, math.ceil(self.retry_after - elapsed_s))
+
+    def send_again(self, elapsed_s: float = 0.0) -> str | None:
+        """"You can send again in N s: …" after a final 429 with Retry-After, else None."""
+        left = self.seconds_to_wait(elapsed_s)
+        return None if left is None else send_again_text(left)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -130,21 +145,41 @@ def explain(
             **base,
         )
     if status == 429:
-        retry_after = ex.response.headers.get("retry-after")
-        return Explanation(
-            f"{_status_line(ex)}: rate limited by the {api.title}{_attempts_note(ex)}",
-            f"Too many requests: the {api.title} allows {RATE_LIMITS[api]}. The request was "
-            f"not processed." + (f" Customer.io asked to wait {retry_after} s." if retry_after else ""),
-            ["Wait and send again; for many rows use `cio-console batch` with --rate, which paces itself."],
-            retry_after=float(retry_after) if retry_after and retry_after.isdigit() else None,
-            **base,
-        )
+        return _rate_limited(ex, api, base)
     if status >= 500:
         return _server_error(ex, api, what, base)
     return Explanation(
         f"{_status_line(ex)}: unexpected answer to {what}",
         "Customer.io answered with a status this console does not expect for this action.",
         ["Look at the response body and headers in the inspector."],
+        **base,
+    )
+
+
+def send_again_text(seconds_left: int) -> str:
+    """When the user may send again after a final 429: the console counts this down from
+    the last Retry-After; the CLI prints it once."""
+    when = f"in {seconds_left} s" if seconds_left > 0 else "now"
+    return f"You can send again {when}: {NOT_RESENT[0].lower()}{NOT_RESENT[1:]}."
+
+
+def _rate_limited(ex: Exchange, api: API, base: dict) -> Explanation:
+    from console.retry_after import parse_retry_after
+
+    assert ex.response is not None
+    header = ex.response.headers.get("retry-after")
+    wait = parse_retry_after(header)
+    if wait is not None and not math.isfinite(wait):
+        wait = None
+    asked = f" Customer.io asked to wait {math.ceil(wait)} s (Retry-After: {header})." if wait is not None else ""
+    return Explanation(
+        f"{_status_line(ex)}: rate limited by the {api.title}{_attempts_note(ex)}",
+        f"Too many requests: the {api.title} allows {RATE_LIMITS[api]}. Customer.io did not "
+        f"process the request.{asked}",
+        [NOT_RESENT + (": send it again yourself once the wait is over." if wait is not None
+                       else ": wait a few seconds, then send it again yourself."),
+         "For many rows use `cio-console batch` with --rate, which paces itself."],
+        retry_after=wait,
         **base,
     )
 

@@ -15,7 +15,6 @@ Retry rules (DESIGN, "Transport"):
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import socket
 import ssl
 import time
@@ -26,6 +25,7 @@ import httpx
 
 from console.exchange import Attempt, Exchange, Failure, Response
 from console.request import PreparedRequest
+from console.retry_after import parse_retry_after  # noqa: F401 - also imported from here (batch)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -66,22 +66,6 @@ def make_client(
         timeout = httpx.Timeout(timeout, connect=min(timeout, 10.0))
     kwargs = {"transport": transport} if transport is not None else {"verify": verify}
     return httpx.AsyncClient(timeout=timeout, follow_redirects=False, **kwargs)
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when - (time.time() if now is None else now))
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

@@ -3,8 +3,10 @@
 Every sentence comes from `console.explain` (the CLI prints the same `Explanation`), so
 the console and the CLI never disagree; this panel only lays it out: the title, the
 cause, what Customer.io said, the field, the failed operations of a 207, the steps, a
-warning when a send may have been delivered (it is never re-sent), and — while the
-transport waits to retry a 429/503 — a countdown to the next attempt. When the likely
+warning when a send may have been delivered (it is never re-sent), and two countdowns:
+while the transport waits to retry a 429/503, to the next attempt; after a final 429,
+from its Retry-After to when the user may send again (nothing is re-sent for them:
+`console.explain.send_again_text`, which the CLI prints too). When the likely
 cause is the key or the region, the connection test runs from here, in a worker.
 """
 from __future__ import annotations
@@ -39,6 +41,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
         self.explanation: Explanation | None = None
         self._deadline: float | None = None
         self._wait_text = ""
+        self._mode = ""  # "retry": the transport waits to retry; "again": after a final 429
         self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -54,35 +57,60 @@ class ErrorPanel(VerticalScroll, can_focus=True):
         self._draw()
 
     # -- what the inspector calls -----------------------------------------------------------
-    def explain(self, explanation: Explanation | None) -> None:
-        """Show an explanation (None: nothing went wrong); stops any countdown."""
+    def explain(self, explanation: Explanation | None, at: float | None = None) -> None:
+        """Show an explanation (None: nothing went wrong); stops any retry countdown. A final
+        429 with Retry-After counts down to when the user may send again; `at` is when its
+        answer came (time.time()), so one shown again later counts from then."""
         self.explanation = explanation
         self._stop_countdown()
         self._draw()
+        if explanation is not None and explanation.retry_after is not None:
+            since = max(0.0, time.time() - at) if at is not None else 0.0
+            self._start("again", explanation.retry_after - since)
 
     def waiting(self, event: TransportEvent) -> None:
         """The transport waits `event.wait_s` before retrying: count it down."""
         self._stop_countdown()
         self._wait_text = f"Attempt {event.attempt}: {event.reason}."
-        self._deadline = time.monotonic() + event.wait_s
-        self._timer = self.set_interval(COUNTDOWN_TICK, self._tick)
-        self._tick()
+        self._start("retry", event.wait_s)
 
     def seconds_left(self) -> int | None:
         """Whole seconds until the next attempt, while waiting (what the countdown shows)."""
-        if self._deadline is None:
-            return None
-        return max(0, math.ceil(self._deadline - time.monotonic()))
+        return self._left() if self._mode == "retry" else None
+
+    def send_again_in(self) -> int | None:
+        """After a final 429 with Retry-After: whole seconds until the user may send again."""
+        return self._left() if self._mode == "again" else None
 
     def clear(self) -> None:
         self.explanation = None
         self._stop_countdown()
         self._draw()
 
-    # -- the countdown ----------------------------------------------------------------------
+    # -- the countdowns -----------------------------------------------------------------------
+    def _start(self, mode: str, seconds: float) -> None:
+        self._mode = mode
+        self._deadline = time.monotonic() + max(0.0, seconds)
+        self._timer = self.set_interval(COUNTDOWN_TICK, self._tick)
+        self._tick()
+
+    def _left(self) -> int | None:
+        if self._deadline is None:
+            return None
+        return max(0, math.ceil(self._deadline - time.monotonic()))
+
     def _tick(self) -> None:
-        left = self.seconds_left()
+        left = self._left()
         if left is None or not self.is_mounted:
+            return
+        if self._mode == "again":
+            from console.explain import send_again_text
+
+            style = "bold $warning" if left > 0 else "bold $success"
+            self._show("#why-wait", Content.styled(send_again_text(left), style))
+            if left == 0 and self._timer is not None:
+                self._timer.stop()  # "now" stays; nothing more to count
+                self._timer = None
             return
         again = f"retrying in {left} s" if left > 0 else "retrying now…"
         self._show("#why-wait", Content.assemble((self._wait_text + " ", "bold"), (again, "bold $warning")))
@@ -92,6 +120,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
             self._timer.stop()
             self._timer = None
         self._deadline = None
+        self._mode = ""
         if self.is_mounted:
             self._show("#why-wait", None)
 

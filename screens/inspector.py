@@ -72,7 +72,7 @@ class Inspector(Vertical):
         secrets = self._secrets()
         why = outcome.explanation
         panel = self._panel()
-        panel.explain(why)
+        panel.explain(why, at=outcome.at)
         tabs = self._tabs
         assert tabs is not None
         if why is None:

@@ -86,7 +86,9 @@ async def send_form(screen: WorkspaceScreen, state: FormState) -> None:
     elif outcome.ok:
         screen._status(f"{head}: {action.INFO.title} sent to {session.label}.", "success")
     else:
-        screen._status(f"{head}: {why.title if why else 'the request failed'} (details below).", "error")
+        title = why.title if why else "the request failed"
+        # Most titles start with the status already ("429 Too Many Requests: …").
+        screen._status(f"{title if title.startswith(head) else f'{head}: {title}'} (details below).", "error")
 
 
 def describe_field_label(state: FormState, field: str) -> str:

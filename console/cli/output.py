@@ -22,6 +22,8 @@ def secrets_of(creds: Credentials) -> list[str]:
 def print_explanation(explanation: Explanation | None, creds: Credentials) -> None:
     if explanation is not None:
         print(redact_text(explanation.text(), secrets_of(creds)), file=sys.stderr)
+        if explanation.send_again() is not None:  # a final 429: when, never an automatic re-send
+            print(explanation.send_again(), file=sys.stderr)
 
 
 def failure_code(exchange: Exchange | None) -> int:

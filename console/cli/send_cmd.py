@@ -91,6 +91,8 @@ async def _send(req, action, creds, args) -> int:
     explanation = explain(ex, action, creds)
     if explanation is not None and not args.json:
         print(redact_text(explanation.text(), secrets), file=sys.stderr)
+        if explanation.send_again() is not None:  # a final 429: when, never an automatic re-send
+            print(explanation.send_again(), file=sys.stderr)
     return EXIT_API_ERROR if resp is not None else EXIT_NETWORK
 
 
