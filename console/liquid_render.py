@@ -8,6 +8,11 @@ would carry. Static analysis sees every branch, so a variable used only inside a
 `{% if %}` that is false is still listed: it is still one the data does not provide.
 A variable whose every use carries a `default` filter is flagged as such, because the
 reader then sees the fallback text, not a blank.
+
+A filter python-liquid does not have (one of Customer.io's own, or a typo) does not stop
+the preview: the value goes through unchanged and the filter is listed in `unapplied`, so
+the reader knows that part of the text is not what Customer.io will send. Unknown tags
+stay errors: there is no way to guess what one would print.
 """
 from __future__ import annotations
 
@@ -33,6 +38,7 @@ class Rendered:
     output: str = ""
     missing: list[MissingVariable] = field(default_factory=list)
     error: str | None = None  # a syntax or render error, with line and column
+    unapplied: list[str] = field(default_factory=list)  # unknown filters, passed through
 
     @property
     def ok(self) -> bool:
@@ -54,8 +60,9 @@ def environment():
         loop_iteration_limit = LOOP_ITERATION_LIMIT
         output_stream_limit = OUTPUT_LIMIT
 
-    # Customer.io does not HTML-escape Liquid output; neither do we.
-    return PreviewEnvironment(autoescape=False)
+    # Customer.io does not HTML-escape Liquid output; neither do we. Unknown filters pass
+    # the value through (and are listed), rather than losing the whole preview.
+    return PreviewEnvironment(autoescape=False, strict_filters=False)
 
 
 def _error_text(exc: Exception) -> str:
@@ -76,7 +83,10 @@ def render(source: str | None, data: dict[str, Any]) -> Rendered:
     except LiquidError as exc:
         result.error = _error_text(exc)
         return result
-    result.missing = missing_variables(template, data)
+    analysis = template.analyze(include_partials=False)
+    result.missing = missing_variables(template, data, analysis)
+    known = environment().filters
+    result.unapplied = [name for name in analysis.filters if name not in known]
     try:
         result.output = template.render(**data)
     except LiquidError as exc:
@@ -84,9 +94,9 @@ def render(source: str | None, data: dict[str, Any]) -> Rendered:
     return result
 
 
-def missing_variables(template, data: dict[str, Any]) -> list[MissingVariable]:
+def missing_variables(template, data: dict[str, Any], analysis=None) -> list[MissingVariable]:
     """Paths the template reads from outside that `data` does not hold, in source order."""
-    analysis = template.analyze(include_partials=False)
+    analysis = analysis or template.analyze(include_partials=False)
     defaulted = _defaulted_positions(template)
     uses: dict[str, list[Any]] = {}
     for variables in analysis.globals.values():

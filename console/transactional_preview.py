@@ -68,8 +68,20 @@ class RenderedEmail:
         return [MissingVariable(path, default) for path, default in merged.items()]
 
     @property
+    def unapplied(self) -> list[str]:
+        """Filters some part uses that the preview cannot apply (values shown unfiltered)."""
+        return list(dict.fromkeys(name for part in self.parts.values() for name in part.unapplied))
+
+    @property
     def errors(self) -> list[str]:
         return [f"{name}: {part.error}" for name, part in self.parts.items() if part.error]
+
+
+def unapplied_line(names: list[str]) -> str:
+    """How the CLI and the console say that some filters were not applied."""
+    return (f"Filters not applied in this preview: {', '.join(names)} (not standard Liquid: "
+            "Customer.io's own, or misspelt). Their values are shown unfiltered; check the "
+            "names against Customer.io's Liquid reference before sending.")
 
 
 def customer_data(profile: Profile | None, identifiers: dict[str, Any]) -> dict[str, Any]:

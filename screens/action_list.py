@@ -102,6 +102,8 @@ class ActionList(Vertical):
     @on(Input.Submitted, "#action-filter")
     def _first(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._rebuild_pending:  # Enter typed right behind the filter's text: match all of it
+            self._filtered()
         listing = self.query_one(ActionOptions)
         option = listing.highlighted_option
         if option is not None and option.id:

@@ -6,11 +6,11 @@ in the state (so switching actions loses nothing) and asks the form to mark prob
 from __future__ import annotations
 
 from rich.markup import escape
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Input, Static, TextArea
 
 from console.form_state import FormState
 from screens.field_widgets import FieldRow
@@ -29,6 +29,7 @@ class ActionForm(VerticalScroll):
         super().__init__(id=f"form-{state.action_id}", classes="action-form")
         self.state = state
         self.focus_when_mounted = False  # set by the workspace when it opens a new form
+        self._typed_ahead: list[str] = []  # keys typed while the rows were still mounting
         info = state.action.INFO
         self.border_title = f"{info.title}"
         self.border_subtitle = f"{info.api.title} · {info.id}"
@@ -79,9 +80,26 @@ class ActionForm(VerticalScroll):
         for name, row in self.rows().items():
             row.mark(problems.get(name))
 
+    def on_key(self, event: events.Key) -> None:
+        # The form itself holds the focus only while its rows mount (the workspace gives it
+        # the focus so keys typed ahead do not land in the action filter): keep what is typed
+        # then for the first field instead of dropping it.
+        if self.has_focus and event.is_printable and event.character:
+            self._typed_ahead.append(event.character)
+            event.stop()
+            event.prevent_default()
+
     def focus_field(self, name: str | None = None) -> None:
         rows = self.rows()
         row = rows.get(name) if name else None
         row = row or next(iter(rows.values()), None)
         if row is not None:
             row.focus_editor()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A field took the focus: what was typed ahead goes into it."""
+        typed, self._typed_ahead = "".join(self._typed_ahead), []
+        if typed and isinstance(event.widget, Input):
+            event.widget.insert_text_at_cursor(typed)
+        elif typed and isinstance(event.widget, TextArea):
+            event.widget.insert(typed)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from console.transactional import Template, Variant
-from console.transactional_preview import EmailPreview
+from console.transactional_preview import EmailPreview, unapplied_line
 
 # A huge body would make every refresh slow; the preview shows its start and says so.
 SHOWN_BODY_CHARS = 20_000
@@ -58,6 +58,8 @@ def findings_text(preview: EmailPreview) -> Text:
                 out.append(f"  {m.line()}\n", style="dim" if m.has_default else "yellow")
         else:
             out.append("Missing variables: none\n", style="green")
+        if preview.rendered.unapplied:
+            out.append(unapplied_line(preview.rendered.unapplied) + "\n", style="yellow")
         for error in preview.rendered.errors:
             out.append(f"Template error in {error}\n", style="red")
     for note in preview.notes:

@@ -68,14 +68,17 @@ async def _run(args, creds, data) -> int:
         print(_text(preview, html=args.html))
     for error in rendered.errors:
         print(f"template error in {error}", file=sys.stderr)
-    if args.strict and (rendered.missing or rendered.errors):
+    if args.strict and (rendered.missing or rendered.errors or rendered.unapplied):
         print(f"--strict: {len(rendered.missing)} missing variable(s), {len(rendered.errors)} "
-              "template error(s); fix the data or the template before sending.", file=sys.stderr)
+              f"template error(s), {len(rendered.unapplied)} filter(s) not applied; fix the data "
+              "or the template before sending.", file=sys.stderr)
         return EXIT_API_ERROR
     return EXIT_OK
 
 
 def _text(preview, *, html: bool) -> str:
+    from console.transactional_preview import unapplied_line
+
     r = preview.rendered
     t, v = preview.template, preview.variant
     lines = [
@@ -94,6 +97,8 @@ def _text(preview, *, html: bool) -> str:
         lines += [f"  {m.line()}" for m in r.missing]
     else:
         lines.append("Missing variables: none")
+    if r.unapplied:
+        lines.append(unapplied_line(r.unapplied))
     return "\n".join(lines)
 
 
@@ -112,6 +117,7 @@ def _as_dict(preview) -> dict:
         "html": r.html,
         "missing": [{"path": m.path, "has_default": m.has_default} for m in r.missing],
         "errors": r.errors,
+        "unapplied_filters": r.unapplied,
         "notes": preview.notes,
         "request": preview.request.preview(),
     }

@@ -163,3 +163,16 @@ def test_preview_bad_input_exits_2(cli, env, sandbox):
 def test_preview_unknown_template_exits_1(cli, env):
     r = cli("preview-email", "--input", '{"transactional_message_id": 99, "to": "a@example.com"}', env=env)
     assert r.code == 1 and "No transactional message 99" in r.err
+
+
+def test_preview_with_a_filter_it_cannot_apply_still_renders_and_says_so(cli, env):
+    data = {"transactional_message_id": 2, "to": "grace.hopper@example.com",
+            "subject": "Hello {{ customer.first_name | titlecase }}",
+            "message_data": {"reset_url": "https://acme.example/r/1", "expires_in_minutes": 10}}
+    r = cli("preview-email", "--input", json.dumps(data), env=env)
+    assert r.code == 0, r.err
+    assert "Subject: Hello Grace" in r.out
+    assert "Filters not applied in this preview: titlecase" in r.out
+    assert cli("preview-email", "--input", json.dumps(data), "--json", env=env).json()["unapplied_filters"] == ["titlecase"]
+    strict = cli("preview-email", "--input", json.dumps(data), "--strict", env=env)
+    assert strict.code == 1 and "1 filter(s) not applied" in strict.err

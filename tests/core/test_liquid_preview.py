@@ -66,11 +66,9 @@ def test_dynamic_index_resolves_the_inner_path():
     assert missing(r) == ["trigger.items[trigger.j]", "trigger.j"]
 
 
-def test_syntax_and_unknown_filter_errors_are_reported_not_raised():
+def test_syntax_and_unknown_tag_errors_are_reported_not_raised():
     bad = render("Hi {{ customer.name | }", {})
     assert not bad.ok and "line" not in bad.output and "1:" in bad.error
-    unknown = render("{{ trigger.x | shout }}", {"trigger": {"x": 1}})
-    assert "unknown filter 'shout'" in unknown.error
     tag = render("{% unsubscribe_url %}", {})
     assert "unexpected tag 'unsubscribe_url'" in tag.error
 
@@ -126,3 +124,19 @@ def test_html_to_text_keeps_structure():
         "Track it (https://acme.example/o/1) or help@acme.example\n\nItem  Price\nSocks  $5\n[Acme logo]"
     )
     assert html_to_text("") == "" and html_to_text("plain & simple") == "plain & simple"
+
+
+def test_an_unknown_filter_passes_the_value_through_and_is_listed():
+    r = render("Hi {{ customer.name | titlecase | upcase }}, {{ trigger.n | shout: 2 | plus: 1 }}",
+               {"customer": {"name": "ann lee"}, "trigger": {"n": 4}})
+    assert r.ok and r.output == "Hi ANN LEE, 5"
+    assert r.unapplied == ["titlecase", "shout"]
+    assert render("{{ 'a' | upcase }}", {}).unapplied == []
+
+
+def test_unapplied_filters_are_merged_across_the_parts_of_an_email():
+    variant = Variant(None, "", subject="{{ customer.name | titlecase }}", body="<p>{{ 1 | money }}"
+                      "{{ customer.name | titlecase }}</p>", preheader="")
+    rendered = render_email(variant, liquid_context({}, {"name": "ann"}))
+    assert rendered.unapplied == ["titlecase", "money"] and rendered.errors == []
+    assert rendered.subject.output == "ann"

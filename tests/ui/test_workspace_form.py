@@ -263,3 +263,32 @@ async def test_palette_reset_anonymous_id_gives_the_form_a_new_visitor(sandbox):
         assert second == anonymous.peek(anonymous.key_for(app.session.creds))  # the CLI sees the same id
         assert ws.query_one("#preview").request["body"]["anonymous_id"] == second
         assert ws.editor("event_name").value == "viewed"
+
+
+async def test_keys_typed_while_a_new_form_mounts_land_in_its_first_field(sandbox):
+    from textual import events
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        ws.select_action("suppress-customer")
+        for ch in "bob42":  # queued at once, as a fast typist's keys arrive
+            key = events.Key(ch, ch)
+            key.set_sender(app)
+            app.post_message(key)
+        await until(pilot, lambda: ws._form().rows() and ws.editor("customer_identifier").value == "bob42",
+                    "every key in the identifier")
+        assert ws.query_one("#action-filter").value == ""
+
+
+async def test_enter_right_behind_the_filter_text_opens_the_first_match_of_all_of_it(sandbox):
+    from textual import events
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        for key, ch in [*((c, c) for c in "unsupp"), ("enter", "\r")]:  # one burst: no rebuild in between
+            event = events.Key(key, ch)
+            event.set_sender(app)
+            app.post_message(event)
+        await until(pilot, lambda: ws.state.action_id == "unsuppress-customer", "Unsuppress Customer opened")
