@@ -63,12 +63,15 @@ class CioConsoleApp(App):
     CSS_PATH = [ASSETS / "console.tcss", ASSETS / "workspace.tcss"]
     TITLE = "cio-console"
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console"),
-        Binding("f1", "help", "Help", id="help", tooltip="What this screen does and its keys"),
-        *[Binding(e.key, f"open_screen('{e.id}')", e.title, id=e.id, tooltip=e.help) for e in SCREENS if e.key],
-        Binding("f8", "copy_curl", "Copy curl", id="copy-curl",
+        # show=False: kept out of the footer (120 columns fit the most used keys); F1 and
+        # the palette list them, and they work everywhere.
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console", show=False),
+        Binding("f1", "help", "Help", id="help", tooltip="What this screen does and every key it takes"),
+        *[Binding(e.key, f"open_screen('{e.id}')", e.footer or e.title, id=e.id, tooltip=e.help, show=e.in_footer)
+          for e in SCREENS if e.key],
+        Binding("f8", "copy_curl", "Copy curl", id="copy-curl", show=False,
                 tooltip="Copy the inspected request as a curl command, keys masked"),
-        Binding("f9", "copy_body", "Copy body", id="copy-body", tooltip="Copy the inspected response body"),
+        Binding("f9", "copy_body", "Copy body", id="copy-body", show=False, tooltip="Copy the inspected response body"),
     ]
 
     session: var[Session | None] = var(None, init=False)

@@ -22,9 +22,10 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str, str]]:
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding, node = active.binding, active.node
-        # The screen's and the App's keys, plus a focused widget's own shown keys; the
-        # editing keys every input has (cursor moves) would bury them.
-        ours = node is screen or node is screen.app
+        # The screen's and the App's keys, plus a focused widget's keys that are shown or
+        # carry an id (ours, even when kept out of the footer); the editing keys every
+        # input has (cursor moves) would bury them.
+        ours = node is screen or node is screen.app or bool(binding.id)
         if not binding.description or not (ours or binding.show) or (binding.system and binding.action != "command_palette"):
             continue
         ident = binding.id or binding.action

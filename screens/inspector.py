@@ -38,11 +38,17 @@ PAUSE_S = 0.002
 GROW_EVERY_S = 0.1
 EMPTY_HINT = "Send a request (ctrl+s) and the answer shows here: status, why it failed, body, headers, attempts."
 TITLE = "Response"
+# [ and ] share one footer entry; the focus stays in the inspector's content as they turn.
+TABS = Binding.Group("Tabs", compact=True)
 
 
 class Inspector(Vertical):
     ALLOW_MAXIMIZE = True  # z: the inspector fills the screen, tabs and all
     BINDINGS = [
+        Binding("left_square_bracket", "next_tab(-1)", "Previous tab", id="inspector-previous-tab", group=TABS,
+                tooltip="Show the tab on the left (Why, Body, Headers, Request, Attempts)"),
+        Binding("right_square_bracket", "next_tab(1)", "Next tab", id="inspector-next-tab", group=TABS,
+                tooltip="Show the tab on the right; arrows and PgUp/PgDn scroll it"),
         Binding("z", "zoom", "Zoom", id="inspector-zoom", tooltip="Fill the screen with the inspector (z again to restore)"),
     ]
 
@@ -122,6 +128,11 @@ class Inspector(Vertical):
             self._tabs.display = False
         self.query_one("#inspector-empty").display = True
 
+    @property
+    def has_content(self) -> bool:
+        """Whether there is an answer (or a retry countdown) to look at."""
+        return self._tabs is not None and bool(self._tabs.display)
+
     def focus_content(self) -> None:
         """Focus the shown tab's content (keys then scroll it)."""
         if self._tabs is None or not self._tabs.active:
@@ -130,6 +141,16 @@ class Inspector(Vertical):
         target = next((w for w in pane.query("ErrorPanel, JsonView, VerticalScroll") if w.display), None)
         if target is not None:
             target.focus()
+
+    def action_next_tab(self, step: int) -> None:
+        tabs = self._tabs
+        if tabs is None or not tabs.active:
+            return
+        shown = [pane.id for pane in tabs.query(TabPane) if pane.id and tabs.get_tab(pane.id).display]
+        if tabs.active not in shown:
+            return
+        tabs.active = shown[(shown.index(tabs.active) + step) % len(shown)]
+        self.call_after_refresh(self.focus_content)
 
     # -- zoom -------------------------------------------------------------------------------
     def action_zoom(self) -> None:

@@ -20,7 +20,11 @@ class ScreenEntry:
     title: str  # palette text: "screen: {title}"
     help: str
     factory: Callable[["CioConsoleApp"], "Screen"]
-    key: str | None = None  # an App-level binding that opens it (shown in the footer)
+    key: str | None = None  # an App-level binding that opens it
+    # The footer has ~108 cells at 120 columns and the workspace's own keys come first:
+    # a short label there, or none (the key still works and F1 and the palette list it).
+    footer: str | None = None  # the footer's label; None: the title
+    in_footer: bool = True
 
 
 def _environments(app: "CioConsoleApp") -> "Screen":
@@ -59,10 +63,10 @@ SCREENS: list[ScreenEntry] = [
     ScreenEntry("history", "History", "Every exchange sent (keys masked): inspect one again or load it into its form",
                 _history, key="f3"),
     ScreenEntry("profile", "Profile fixer", "Look a person up, fix their attributes, devices and state",
-                _profile, key="f4"),
+                _profile, key="f4", footer="Profile"),
     ScreenEntry("transactional", "Transactional preview",
                 "Render a transactional email with its data, check for missing variables, send exactly that",
-                _transactional, key="f6"),
+                _transactional, key="f6", in_footer=False),
     ScreenEntry("batch", "Batch", "Apply one action to every row of a CSV or JSONL file, at the rate limit, "
-                "resumable", _batch, key="f7"),
+                "resumable", _batch, key="f7", in_footer=False),
 ]

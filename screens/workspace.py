@@ -51,7 +51,8 @@ class WorkspaceScreen(Screen):
         "are checked as you type, and the preview on the right is exactly the request "
         "`cio-console send --dry-run` would print, keys masked. Ctrl+S sends it; in a protected "
         "environment you are asked to type the identifier first. The inspector below shows "
-        "the answer and, when something went wrong, why and what to do next. What you type "
+        "the answer and, when something went wrong, why and what to do next; Ctrl+R takes the "
+        "focus into it ([ and ] switch its tabs, the arrows scroll). What you type "
         "is kept per action for the whole session."
     )
     BINDINGS = [
@@ -61,6 +62,8 @@ class WorkspaceScreen(Screen):
                 tooltip="Fill every empty field with its example"),
         Binding("escape", "find_action", "Actions", id="find-action",
                 tooltip="Back to the action filter and list (what you typed stays in the form)"),
+        Binding("ctrl+r", "focus_inspector", "Response", id="focus-inspector",
+                tooltip="Into the inspector: [ and ] switch its tabs, arrows and PgUp/PgDn scroll; Escape comes back"),
     ]
 
     def __init__(self) -> None:
@@ -277,6 +280,16 @@ class WorkspaceScreen(Screen):
 
     def action_find_action(self) -> None:
         self.query_one("#action-filter", Input).focus()
+
+    def action_focus_inspector(self) -> None:
+        from screens.inspector import Inspector
+
+        found = self.query(Inspector)
+        if not found or not found.first().has_content:
+            self._status("Nothing to inspect yet: send a request (ctrl+s) and its answer shows below the preview.",
+                         "warning")
+            return
+        found.first().focus_content()
 
     # -- sending ------------------------------------------------------------------------------
     def action_send(self) -> None:

@@ -1,0 +1,62 @@
+"""At 120 columns the workspace's footer shows each of its keys whole, wherever the focus
+is; the keys kept out of it still work and F1 lists every one."""
+from __future__ import annotations
+
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from screens.help_screen import HelpScreen
+from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle
+
+HIDDEN = {"quit", "copy-curl", "copy-body", "transactional", "batch"}  # F1 and the palette only
+
+
+def footer_keys(app) -> list[FooterKey]:
+    """The footer's keys, after asserting none is cut or under the palette key."""
+    footer = app.screen.query_one(Footer)
+    keys = list(footer.query(FooterKey))
+    palette = [k for k in keys if k.has_class("-command-palette")]
+    limit = palette[0].region.x if palette else footer.region.right
+    shown = [k for k in keys if not k.has_class("-command-palette")]
+    cut = [f"{k.key_display} {k.description}" for k in shown if k.region.right > limit or not k.region.width]
+    assert not cut, f"cut off at {app.size.width} columns: {cut}"
+    return shown
+
+
+async def wait_footer(pilot) -> None:
+    await pilot.pause(0.1)  # the footer recomposes after a refresh when the focus moves
+    await pilot.pause()
+
+
+async def test_the_workspace_footer_fits_120_columns_and_f1_lists_the_rest(sandbox):
+    sandbox.sandbox.add_fault("/api/v1/customers/*", method="PUT", status=401)
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        await wait_footer(pilot)
+        keys = {k.key for k in footer_keys(app)}  # the action filter has the focus
+        assert {"ctrl+s", "f5", "escape", "ctrl+r", "f1", "f2", "f3", "f4"} <= keys
+        assert not keys & {"ctrl+q", "f6", "f7", "f8", "f9"}
+
+        ws.select_action("send-push")  # a switch field (its Delete key joins the footer)
+        await pilot.pause()
+        switch = next(w for w in ws._form().query("BoolSwitch"))
+        switch.focus()
+        await wait_footer(pilot)
+        assert "delete" in {k.key for k in footer_keys(app)}
+
+        ws.select_action("identify-customer")
+        await pilot.pause()
+        fill(ws, customer_identifier="user_1")
+        await settle(pilot)
+        await send_and_wait(pilot)
+        await pilot.press("ctrl+r")  # the 401's Why panel: the inspector's keys join too
+        await wait_footer(pilot)
+        assert {"left_square_bracket", "z", "ctrl+r"} <= {k.key for k in footer_keys(app)}
+
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        listed = {row[1] for row in app.screen.rows}
+    assert {"Quit", "Copy curl", "Copy body", "Transactional preview", "Batch", "Test connection",
+            "Previous tab", "Next tab", "Zoom", "Response", "Send", "Examples", "Actions"} <= listed
