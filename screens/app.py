@@ -256,16 +256,22 @@ class CioConsoleApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     def action_open_screen(self, screen_id: str) -> None:
-        entry = next(e for e in SCREENS if e.id == screen_id)
-        for screen in self.screen_stack:
-            if getattr(screen, "registry_id", None) == screen_id:
-                # Already open: go back to it (keeping what is in it) instead of stacking a copy.
-                while self.screen is not screen:
-                    self.pop_screen()
-                return
-        screen = entry.factory(self)
-        screen.registry_id = screen_id
-        self.push_screen(screen)
+        """Show a registry screen: the same instance all session long (installed, so leaving it
+        pops it without discarding it: a person looked up, a half-filled form, a running batch
+        are still there when its key is pressed again)."""
+        name = f"registry:{screen_id}"
+        if not self.is_screen_installed(name):
+            entry = next(e for e in SCREENS if e.id == screen_id)
+            screen = entry.factory(self)
+            screen.registry_id = screen_id
+            self.install_screen(screen, name)
+        screen = self.get_screen(name)
+        if screen in self.screen_stack:
+            # Already open: go back to it instead of stacking it twice.
+            while self.screen is not screen:
+                self.pop_screen()
+            return
+        self.push_screen(name)
 
     async def on_unmount(self) -> None:
         if self.session is not None:

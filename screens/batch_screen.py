@@ -8,6 +8,10 @@ credentials. A task in that loop copies a progress snapshot every 0.1 s and the 
 redraws from the latest one five times a second, instead of one message per row.
 Cancel stops sending and lets requests in flight finish and be recorded, so the
 checkpoint is whole and a resume sends only what did not complete.
+
+The screen is kept for the session: Ctrl+B leaves it while a run goes on (the run, its
+timer and its failures list carry on hidden; F7 shows them again), and the end of a run
+seen from elsewhere is announced in a notification.
 """
 from __future__ import annotations
 
@@ -42,7 +46,9 @@ class BatchScreen(Screen):
         "documented limit. A checkpoint beside the file records every row's outcome: after a "
         "cancel or a crash, tick Resume to send only what did not complete. Rows whose answer "
         "was lost are listed as unknown outcome and never re-sent automatically. Failures, "
-        "with their explanation, go to FILE.failed.jsonl."
+        "with their explanation, go to FILE.failed.jsonl. While a run goes on, Ctrl+B goes back "
+        "to the workspace and the run carries on: F7 shows it again, and a notification says "
+        "when it ends."
     )
     BINDINGS = [
         Binding("ctrl+t", "check", "Check file", id="batch-check",
@@ -54,6 +60,8 @@ class BatchScreen(Screen):
         Binding("escape", "cancel", "Cancel run", id="batch-cancel", priority=True,
                 tooltip="Stop sending; requests in flight finish and are recorded (Resume sends the rest)"),
         Binding("escape", "back", "Back", id="batch-back", tooltip="Back to the workspace"),
+        Binding("ctrl+b", "leave", "Leave (keeps running)", id="batch-leave",
+                tooltip="Back to the workspace while the run goes on; F7 shows it again"),
     ]
 
     def __init__(self) -> None:
@@ -101,6 +109,8 @@ class BatchScreen(Screen):
             return self.running  # otherwise Escape falls through to Back
         if action == "back":
             return not self.running
+        if action == "leave":
+            return self.running
         if action == "run_anyway":
             return not self.running and self._has_invalid()
         if action in ("check", "run"):
@@ -112,6 +122,10 @@ class BatchScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_leave(self) -> None:
+        if self.running and self.app.screen is self:
+            self.app.pop_screen()
 
     def action_check(self) -> None:
         self._start_check(then_run=False, skip_invalid=False)
@@ -362,10 +376,18 @@ class BatchScreen(Screen):
             self.query_one("#batch-restart", Checkbox).value = False
         severity = "" if result.state.value == "finished" and not result.failures else "warning"
         self._status(text, severity)
+        self._announce(f"{job.data_file.name}: {text.splitlines()[0]} (F7 shows the rest)",
+                       severity or "information")
 
     def _run_failed(self, message: str, key: str) -> None:
         self._end_run(key)
         self._status(parts.ui_words(f"The run stopped: {message}"), "error")
+        self._announce(parts.ui_words(f"The run stopped: {message}"), "error")
+
+    def _announce(self, text: str, severity: str) -> None:
+        """The end of a run the user left running (the screen is hidden): say so wherever they are."""
+        if not self.is_current:
+            self.app.notify(text, title="Batch", severity=severity, timeout=10)
 
     def _status(self, text: str, severity: str = "") -> None:
         status = self.query_one("#batch-status", Static)

@@ -387,8 +387,8 @@ class EnvironmentScreen(Screen):
         self._stash_draft()
         if self.drafts and not self._leave_armed:
             self._leave_armed = True
-            self.notify(f"Unsaved changes in {', '.join(self.drafts)}: press escape again to discard them, "
-                        "or ctrl+s to save.", severity="warning")
+            self.notify(f"Unsaved changes in {', '.join(self.drafts)}: press escape again to leave them "
+                        "unsaved (F2 shows them again), or ctrl+s to save.", severity="warning")
             return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()

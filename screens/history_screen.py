@@ -57,6 +57,7 @@ class HistoryScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[Entry] = []
+        self._sends_seen = 0  # the App's sends when the list was read (the screen is kept)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,8 +75,15 @@ class HistoryScreen(Screen):
         self.action_reload()
 
     # -- loading ----------------------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        # Shown again (F3 after a send): list what was sent meanwhile; otherwise keep the
+        # cursor where it was. `r` reads the file again for another console's sends.
+        if len(self.app.outcomes) != self._sends_seen:  # type: ignore[attr-defined]
+            self.action_reload()
+
     def action_reload(self) -> None:
         history = self.app.history  # type: ignore[attr-defined]
+        self._sends_seen = len(self.app.outcomes)  # type: ignore[attr-defined]
 
         def load() -> None:
             entries = history.load(LIMIT)

@@ -15,6 +15,7 @@ from textual.widgets import DataTable
 
 from console.profile_draft import ProfileDraft, typed_text, when
 from console.profile_edit import SIGN, ChangeKind, Diff, EditOutcome
+from console.profile_actions import ProfileAction
 from console.profile_model import MISSING, Profile
 
 SHOWN_VALUE_CHARS = 28  # a long value is cut in the table; Enter loads all of it into the editor
@@ -161,3 +162,19 @@ class DeviceTable(DataTable):
         if not self.row_count:
             return None
         return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+
+def action_label(action: ProfileAction) -> str:
+    if action.action_id == "delete-device":
+        return "Delete device (highlighted in Devices)"
+    if action.action_id == "unsuppress-customer":
+        return f"Unsuppress {action.input['customer_identifier']}"
+    return action.title
+
+
+def environment_key(session: Any) -> tuple:
+    """What makes two sessions the same workspace (a re-selected environment is a new Session)."""
+    if session is None:
+        return ()
+    creds = session.creds
+    return (session.label, session.region, creds.site_id, creds.sandbox_root)

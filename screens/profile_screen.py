@@ -6,6 +6,11 @@ request that applies them are shown as they change. Ctrl+S applies in a worker, 
 the profile back and shows whether it matches; Ctrl+Z loads the undo for review. The
 person's other actions (devices, merge, suppress, destroy) open the action's request in
 a modal first, and go through the protected-environment guard.
+
+The screen is kept for the session (leaving it with Escape keeps the person and the
+pending changes; F4 shows them again). A person belongs to the environment it was looked
+up in: after a switch the profile stays on screen, marked as the other environment's, and
+nothing is edited, applied or sent for it until it is looked up again in the new one.
 """
 from __future__ import annotations
 
@@ -29,7 +34,8 @@ from console.profile_lookup import LookupResult, Outcome
 from console.profile_model import ID_TYPES, MISSING
 from console.validation import InvalidInput
 from screens.app import ASSETS
-from screens.profile_parts import AttributeTable, DeviceTable, applied_text, diff_text, summary_text
+from screens.profile_parts import (AttributeTable, DeviceTable, action_label, applied_text, diff_text,
+                                   environment_key, summary_text)
 from screens.request_preview import RequestPreview
 
 IO_GROUP = "profile-io"
@@ -47,7 +53,10 @@ class ProfileScreen(Screen):
         "attribute for removal, Backspace drops its pending change. Nothing is sent until Ctrl+S: the "
         "diff and the exact identify request are shown first; after applying, the profile is read "
         "back and checked, and Ctrl+Z loads the undo. Ctrl+T picks another action for this person "
-        "(add or delete a device, merge, suppress, destroy)."
+        "(add or delete a device, merge, suppress, destroy). Escape leaves the screen as it is: F4 "
+        "brings back the person and the pending changes. After an environment switch the person "
+        "shown is the old environment's: look them up again (Enter in the lookup field, or Ctrl+R) "
+        "before changing anything."
     )
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply", id="profile-apply", priority=True,
@@ -59,7 +68,7 @@ class ProfileScreen(Screen):
         Binding("ctrl+t", "focus_actions", "Actions", id="profile-actions",
                 tooltip="Devices, merge, suppress, destroy: pick one to see its request"),
         Binding("escape", "back", "Back", id="profile-back",
-                tooltip="Back to where you were (asks again while changes are not applied)"),
+                tooltip="Back to where you were; the person and pending changes stay here (F4)"),
     ]
 
     def __init__(self) -> None:
@@ -68,7 +77,8 @@ class ProfileScreen(Screen):
         self.draft: ProfileDraft | None = None
         self.last: EditOutcome | None = None  # the last apply, for undo
         self.actions: list[ProfileAction] = []
-        self._leave_armed = False  # a second Escape leaves with changes not applied
+        # The environment the person shown was looked up in: (identity, label).
+        self.looked_up_in: tuple[tuple, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -110,6 +120,23 @@ class ProfileScreen(Screen):
         status.update(escape(text))
         status.set_classes(f"-{severity}" if severity else "")
 
+    def other_environment(self) -> str | None:
+        """The label of the environment the person shown was looked up in, when the console
+        has switched to another one since (then nothing is edited or sent for them)."""
+        if self.looked_up_in is None or (self.lookup is None and self.draft is None):
+            return None
+        key, label = self.looked_up_in
+        return label if key != environment_key(self.app.session) else None
+
+    def _refuse_other_environment(self) -> bool:
+        old = self.other_environment()
+        if old is None:
+            return False
+        now = self.app.session.label if self.app.session is not None else "the new environment"
+        self.status(f"Not applied: this profile was looked up in {old}, and the console is now on {now}. "
+                    "Look the person up again here first (Enter in the lookup field, or Ctrl+R).", "error")
+        return True
+
     def _busy(self) -> bool:
         if any(w.group == IO_GROUP and w.is_running for w in self.workers):
             self.status("Wait for the request in flight to finish.", "warning")
@@ -124,13 +151,23 @@ class ProfileScreen(Screen):
 
     # -- environment --------------------------------------------------------------------------
     def _session_changed(self, session: Any) -> None:
-        # The person belongs to the old workspace: edits planned there must not go here.
-        if self.lookup is not None or self.draft is not None:
-            self.lookup, self.draft, self.last = None, None, None
-            self._render_all()
-            self.query_one("#profile-summary", Static).update("Look a person up to see their profile.")
-            label = session.label if session is not None else "another environment"
-            self.status(f"Environment changed to {label}: look the person up again.", "warning")
+        # The person belongs to the workspace they were looked up in: edits planned there must
+        # not go to another. They stay on screen (the support person may still need them),
+        # marked, and every change is refused until a new lookup (also while hidden: kept screen).
+        if self.lookup is None and self.draft is None:
+            return
+        old = self.other_environment()
+        label = session.label if session is not None else "another environment"
+        if old is not None:
+            lookup_input = self.query_one("#lookup-input", Input)
+            if not lookup_input.value and self.lookup is not None:
+                lookup_input.value = self.lookup.identifier
+            self.status(f"Environment changed to {label}: the profile shown was looked up in {old} and "
+                        f"belongs there. Nothing is applied to {label} until you look the person up "
+                        "again (Enter in the lookup field, or Ctrl+R).", "warning")
+        else:
+            self.status(f"Back on {label}, where this profile was looked up.")
+        self._render_all()
 
     # -- look up ------------------------------------------------------------------------------
     @on(Input.Submitted, "#lookup-input")
@@ -147,6 +184,8 @@ class ProfileScreen(Screen):
 
     def show_lookup(self, result: LookupResult, *, keep_status: bool = False) -> None:
         self.lookup = result
+        session = self.app.session  # the lookup's: profile_io shows only a current one
+        self.looked_up_in = (environment_key(session), session.label if session is not None else "")
         matches = self.query_one("#matches", OptionList)
         matches.display = result.outcome == Outcome.AMBIGUOUS
         if result.outcome == Outcome.AMBIGUOUS:
@@ -174,7 +213,8 @@ class ProfileScreen(Screen):
 
     @on(OptionList.OptionSelected, "#matches")
     def _match_picked(self, event: OptionList.OptionSelected) -> None:
-        self.look_up(event.option.id, "cio_id")
+        if not self._refuse_other_environment():  # these cio_ids are the old environment's
+            self.look_up(event.option.id, "cio_id")
 
     def show_explanation(self, explanation: Explanation) -> None:
         summary = self.query_one("#profile-summary", Static)
@@ -183,7 +223,7 @@ class ProfileScreen(Screen):
     # -- editing ------------------------------------------------------------------------------
     @on(AttributeTable.Requested)
     def _table_request(self, event: AttributeTable.Requested) -> None:
-        if self.draft is None:
+        if self.draft is None or self._refuse_other_environment():
             return
         if event.verb == "edit":
             pending = self.draft.pending.get(event.name, MISSING)
@@ -209,6 +249,8 @@ class ProfileScreen(Screen):
         if self.draft is None:
             self.status("Look a person up first.", "warning")
             return False
+        if self._refuse_other_environment():
+            return False
         try:
             self.draft.set(name, text)
         except InvalidInput as exc:
@@ -225,6 +267,8 @@ class ProfileScreen(Screen):
     def action_apply(self) -> None:
         from screens.profile_io import apply_changes
 
+        if self._refuse_other_environment():
+            return
         if self.draft is None or self.draft.empty:
             self.status("Nothing to apply: change, add or remove an attribute first.", "warning")
             return
@@ -246,6 +290,8 @@ class ProfileScreen(Screen):
         self.query_one("#changes", Static).update(applied_text(outcome, undo_available=True))
 
     def action_undo(self) -> None:
+        if self._refuse_other_environment():
+            return
         if self.last is None:
             self.status("Nothing to undo: no changes were applied here.", "warning")
             return
@@ -254,17 +300,19 @@ class ProfileScreen(Screen):
         self._render_edits()
 
     def action_reload(self) -> None:
-        if self.draft is not None:
+        if self.other_environment() is not None and self.lookup is not None:
+            # A cio_id is the old workspace's: look up what was typed, in this one.
+            self.look_up(self.lookup.identifier, self.lookup.id_type)
+        elif self.draft is not None:
             self.look_up(self.draft.profile.cio_id, "cio_id")
         elif self.lookup is not None:
             self.look_up(self.lookup.identifier, self.lookup.id_type)
 
     def action_back(self) -> None:
-        if self.draft is not None and not self.draft.empty and not self._leave_armed:
-            self._leave_armed = True
-            self.status(f"{len(self.draft.pending)} change(s) not applied: Escape again discards them, "
-                        "Ctrl+S applies them.", "warning")
-            return
+        # The screen is kept (the App installs it): leaving loses nothing; say what waits here.
+        if self.draft is not None and not self.draft.empty:
+            self.app.notify(f"{len(self.draft.pending)} change(s) to {self.draft.profile.label} not applied: "
+                            "they wait on the profile fixer (F4).", title="Profile fixer", severity="warning")
         self.app.pop_screen()
 
     def action_focus_lookup(self) -> None:
@@ -289,7 +337,7 @@ class ProfileScreen(Screen):
     def open_action(self, action: ProfileAction) -> None:
         from screens.profile_action_screen import ProfileActionScreen
 
-        if self._busy():
+        if self._refuse_other_environment() or self._busy():
             return
 
         def chosen(extra: dict[str, Any] | None) -> None:
@@ -315,7 +363,9 @@ class ProfileScreen(Screen):
     def _render_all(self) -> None:
         draft = self.draft
         summary = self.query_one("#profile-summary", Static)
-        summary.border_title = "Person"
+        old = self.other_environment()
+        summary.border_title = f"Person — looked up in {old}, not this environment" if old else "Person"
+        summary.set_class(old is not None, "-other-environment")
         if draft is not None:
             summary.update(summary_text(draft.profile))
         self.query_one(DeviceTable).show(draft.profile if draft else None)
@@ -336,16 +386,22 @@ class ProfileScreen(Screen):
             self.actions = []
         options = self.query_one("#profile-action-list", OptionList)
         options.clear_options()
-        options.add_options([Option(_action_label(a), id=str(i)) for i, a in enumerate(self.actions)])
+        options.add_options([Option(action_label(a), id=str(i)) for i, a in enumerate(self.actions)])
         options.display = bool(self.actions)
 
     def _render_edits(self) -> None:
-        self._leave_armed = False
         draft = self.draft
         self.query_one(AttributeTable).show(draft)
         changes = self.query_one("#changes", Static)
         preview = self.query_one(RequestPreview)
         session = self.app.session
+        old = self.other_environment()
+        if old is not None:
+            pending = f"{len(draft.pending)} change(s) planned in {old}; " if draft and not draft.empty else ""
+            changes.update(Text(f"{pending}nothing is applied to {session.label if session else 'this environment'}"
+                                f": this profile is {old}'s. Look the person up again here.", style="yellow"))
+            preview.show_waiting(f"No request: the profile shown belongs to {old}.")
+            return
         if draft is None or draft.empty or session is None:
             changes.update(Text("No changes. Enter on an attribute edits it; Delete removes it; "
                                 "a new name below adds one.", style="dim"))
@@ -363,10 +419,3 @@ class ProfileScreen(Screen):
         else:
             preview.show_request(plan.request.preview(), plan.request.notes)
 
-
-def _action_label(action: ProfileAction) -> str:
-    if action.action_id == "delete-device":
-        return "Delete device (highlighted in Devices)"
-    if action.action_id == "unsuppress-customer":
-        return f"Unsuppress {action.input['customer_identifier']}"
-    return action.title

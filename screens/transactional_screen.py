@@ -72,6 +72,7 @@ class TransactionalScreen(Screen):
         self._timer: Timer | None = None
         self._missing_ok_for: EmailPreview | None = None  # Ctrl+S twice sends with missing variables
         self._stale_send = False  # Ctrl+S found the form changed since the preview
+        self._switched_to: str | None = None  # the environment switched to with a message picked
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -123,7 +124,9 @@ class TransactionalScreen(Screen):
 
     # -- environment and lists ----------------------------------------------------------------
     def _session_changed(self, session: Any) -> None:
-        # Another workspace: its messages, recipients and keys differ; nothing carries over.
+        # Another workspace: its messages and keys differ; the message picked and its preview
+        # do not carry over (also while the screen is hidden: it is kept). The form does.
+        self._switched_to = session.label if session is not None and self.template is not None else None
         self.template, self.preview, self.previewed_data = None, None, None
         self.query_one("#tx-variants", OptionList).clear_options()
         self.query_one("#tx-rendered", Static).update("")
@@ -144,7 +147,9 @@ class TransactionalScreen(Screen):
         options.add_options([Option(template_label(t), id=str(i)) for i, t in enumerate(templates)])
         if templates:
             options.highlighted = 0
-        self.status(f"{len(templates)} transactional message(s). Pick one (Enter).")
+        switched, self._switched_to = self._switched_to, None
+        lead = f"Environment changed to {switched}: pick the message again (the form is kept). " if switched else ""
+        self.status(f"{lead}{len(templates)} transactional message(s). Pick one (Enter).")
 
     @on(OptionList.OptionSelected, "#tx-templates")
     def _template_picked(self, event: OptionList.OptionSelected) -> None:

@@ -243,7 +243,7 @@ async def test_merge_another_profile_into_this_one(sandbox):
         assert "404 Not Found" in text_of(screen, "#profile-summary")  # the secondary is gone
 
 
-async def test_an_environment_change_clears_the_person(sandbox):
+async def test_an_environment_change_marks_the_person_and_applies_nothing(sandbox):
     from console.session import Session
     from screens.app import sandbox_credentials
 
@@ -254,24 +254,30 @@ async def test_an_environment_change_clears_the_person(sandbox):
         await edit(pilot, screen, "plan", "free")
         app.session = Session(sandbox_credentials(sandbox.root_url, protected=True))
         await pilot.pause()
-        assert screen.draft is None and screen.query_one("#attributes").row_count == 0
         assert "Environment changed to Sandbox (protected)" in status(screen)
+        assert "looked up in Sandbox" in status(screen)
+        assert "looked up in Sandbox, not this environment" in str(screen.query_one("#profile-summary").border_title)
         await pilot.press("ctrl+s")
         await idle(pilot)
-        assert identifies(sandbox) == []
+        assert identifies(sandbox) == [] and "Not applied" in status(screen)
+        # A new lookup in the new environment makes the person editable again.
+        await look_up(pilot, screen, "user_1001")
+        assert screen.other_environment() is None and "Found" in status(screen)
 
 
-async def test_escape_goes_back_but_asks_again_while_changes_are_pending(sandbox):
+async def test_escape_goes_back_keeping_the_pending_changes(sandbox):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_profile(pilot)
         await look_up(pilot, screen, "user_1001")
         await edit(pilot, screen, "plan", "free")
         await pilot.press("escape")
-        assert app.screen is screen and "Escape again discards" in status(screen)
-        await pilot.press("escape")
         await pilot.pause()
         assert app.screen is not screen and identifies(sandbox) == []
+        assert any("1 change(s) to" in str(n.message) and "F4" in str(n.message) for n in app._notifications)
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.screen is screen and screen.draft.pending == {"plan": "free"}
 
 
 async def test_f4_on_the_profile_screen_does_not_stack_another(sandbox):
