@@ -13,6 +13,13 @@ cut (the entry says so). Appends are cheap; the file is rewritten (atomically, v
 temporary file) only when it grows past the bound plus some slack. A line that does not
 parse (a crash mid-write, a hand edit) is skipped, never fatal.
 
+Several processes (two consoles) may share the file: an advisory lock (`history.jsonl.lock`
+beside it, via filelock) is held around every append and around read-compact-rename, so a
+compaction never drops a line another process appended meanwhile and lines never interleave.
+Each process counts the lines others appended since its last write from the bytes it has
+not seen (no full re-read per append). A lock not obtained within `lock_timeout` seconds
+raises `HistoryLocked` (an OSError): the entry is not saved, and the caller says so.
+
 Headless: no Textual here. The App calls `append` from a thread worker.
 """
 from __future__ import annotations
@@ -22,9 +29,10 @@ import os
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from console.redact import MASK, mask_headers, redact_data, redact_text
 
@@ -37,6 +45,13 @@ MAX_ENTRIES = 500
 MAX_BODY = 1_000_000  # characters of a response body kept per entry
 # Rewrite only once this many lines beyond the bound have accumulated: appends stay O(1).
 SLACK = 50
+# Another process holds the lock only for an append or a compaction (milliseconds); this long
+# means it is stuck (or a hand-held lock): give up and report the entry as not saved.
+LOCK_TIMEOUT = 2.0
+
+
+class HistoryLocked(TimeoutError):
+    """The history file's lock was not obtained in time (an OSError: callers report it)."""
 
 
 def default_path() -> Path:
@@ -152,38 +167,80 @@ class Entry:
 
 
 class History:
-    """The history file. Thread-safe within a process (the App appends from workers)."""
+    """The history file. Thread-safe within a process (the App appends from workers), and
+    safe across processes sharing the file (an advisory lock file beside it)."""
 
-    def __init__(self, path: Path | None = None, *, max_entries: int = MAX_ENTRIES, max_body: int = MAX_BODY) -> None:
+    def __init__(self, path: Path | None = None, *, max_entries: int = MAX_ENTRIES, max_body: int = MAX_BODY,
+                 slack: int = SLACK, lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.path = path or default_path()
         self.max_entries = max_entries
         self.max_body = max_body
+        self.slack = slack
+        self.lock_timeout = lock_timeout
         self.skipped = 0  # lines the last load could not read
         self._lock = threading.Lock()
-        self._lines: int | None = None  # line count, learnt on first append
+        self._file_lock: Any = None  # filelock.FileLock, made on first use
+        # What this process knows of the file: its line count, and the identity and size it
+        # had after our last write (another process's appends and compactions change them).
+        self._lines: int | None = None
+        self._seen: tuple[int, int] | None = None  # (inode, size)
 
-    def append(self, outcome: Outcome, secrets: Iterable[str]) -> dict[str, Any]:
-        """Mask and persist one outcome; returns the record written."""
-        record = to_record(outcome, secrets, self.max_body)
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    @property
+    def lock_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".lock")
+
+    @contextmanager
+    def _locked(self, timeout: float | None = None) -> Iterator[None]:
+        """The thread lock, then the file lock shared with other processes."""
+        from filelock import FileLock, Timeout
+
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            if self._lines is None:
-                self._lines = self._count_lines()
-            # A single write of the whole line in append mode: a crash leaves at worst one
-            # partial last line, which `load` skips.
+            if self._file_lock is None:
+                self._file_lock = FileLock(self.lock_path, mode=0o600)
+            wait = self.lock_timeout if timeout is None else timeout
+            try:
+                self._file_lock.acquire(timeout=wait)
+            except Timeout:
+                raise HistoryLocked(
+                    f"another cio-console has held {self.lock_path} for over {wait:g} s") from None
+            try:
+                yield
+            finally:
+                self._file_lock.release()
+
+    def append(self, outcome: Outcome, secrets: Iterable[str]) -> dict[str, Any]:
+        """Mask and persist one outcome; returns the record written. Raises OSError (with
+        `HistoryLocked` when another process holds the file too long): nothing was written."""
+        record = to_record(outcome, secrets, self.max_body)
+        data = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        with self._locked():
             # Owner-only: keys are masked, but the people's data in the bodies is not ours to share.
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            with open(fd, "a", encoding="utf-8") as fh:
-                fh.write(line)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)  # read: _catch_up
+            try:
+                self._catch_up(fd)
+                # The whole line in one write, under the lock: a crash leaves at worst one
+                # partial last line, which `load` skips.
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                st = os.fstat(fd)
+            finally:
+                os.close(fd)
+            self._seen = (st.st_ino, st.st_size)
             self._lines += 1
-            if self._lines > self.max_entries + SLACK:
+            if self._lines > self.max_entries + self.slack:
                 self._compact()
         return record
 
     def load(self, limit: int | None = None) -> list[Entry]:
         """The entries, newest first (at most `limit`); unreadable lines are skipped."""
-        with self._lock:
+        try:
+            # Under the lock no line is half written; without it (held too long elsewhere)
+            # the read is still safe: a rename is atomic and a partial last line is skipped.
+            with self._locked(timeout=min(self.lock_timeout, 0.5)):
+                raw = self._read_lines()
+        except HistoryLocked:
             raw = self._read_lines()
         entries: list[Entry] = []
         skipped = 0
@@ -205,14 +262,24 @@ class History:
         return entries
 
     def clear(self) -> None:
-        with self._lock:
+        with self._locked():
             try:
                 self.path.unlink()
             except FileNotFoundError:
                 pass
-            self._lines = 0
+            self._lines, self._seen = 0, None
 
-    # -- file helpers (called with the lock held) ------------------------------------------
+    # -- file helpers (called with the locks held) -----------------------------------------
+    def _catch_up(self, fd: int) -> None:
+        """Bring the line count up to date with what other processes did since our last write:
+        count only the bytes appended since; recount all after a compaction (a new file)."""
+        st = os.fstat(fd)
+        seen = self._seen
+        if self._lines is None or seen is None or seen[0] != st.st_ino or st.st_size < seen[1]:
+            self._lines = _count_newlines(fd, 0)
+        elif st.st_size > seen[1]:
+            self._lines += _count_newlines(fd, seen[1])
+
     def _read_lines(self) -> list[str]:
         try:
             with open(self.path, encoding="utf-8", errors="replace") as fh:
@@ -220,17 +287,19 @@ class History:
         except FileNotFoundError:
             return []
 
-    def _count_lines(self) -> int:
-        try:
-            with open(self.path, "rb") as fh:
-                return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
-        except FileNotFoundError:
-            return 0
-
     def _compact(self) -> None:
         keep = [line for line in self._read_lines() if line.strip()][-self.max_entries:]
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{int(time.time() * 1000)}.tmp")
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:
             fh.write("".join(line + "\n" for line in keep))
         os.replace(tmp, self.path)
-        self._lines = len(keep)
+        st = os.stat(self.path)
+        self._lines, self._seen = len(keep), (st.st_ino, st.st_size)
+
+
+def _count_newlines(fd: int, start: int) -> int:
+    count, offset = 0, start
+    while chunk := os.pread(fd, 1 << 20, offset):
+        count += chunk.count(b"\n")
+        offset += len(chunk)
+    return count
