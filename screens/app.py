@@ -67,8 +67,9 @@ class CioConsoleApp(App):
         # the palette list them, and they work everywhere.
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console", show=False),
         Binding("f1", "help", "Help", id="help", tooltip="What this screen does and every key it takes"),
-        *[Binding(e.key, f"open_screen('{e.id}')", e.footer or e.title, id=e.id, tooltip=e.help, show=e.in_footer)
-          for e in SCREENS if e.key],
+        # priority: a TextArea (the JSON editors) takes F6/F7 for itself otherwise.
+        *[Binding(e.key, f"open_screen('{e.id}')", e.footer or e.title, id=e.id, tooltip=e.help, show=e.in_footer,
+                  priority=True) for e in SCREENS if e.key],
         Binding("f8", "copy_curl", "Copy curl", id="copy-curl", show=False,
                 tooltip="Copy the inspected request as a curl command, keys masked"),
         Binding("f9", "copy_body", "Copy body", id="copy-body", show=False, tooltip="Copy the inspected response body"),

@@ -60,3 +60,27 @@ async def test_the_workspace_footer_fits_120_columns_and_f1_lists_the_rest(sandb
         listed = {row[1] for row in app.screen.rows}
     assert {"Quit", "Copy curl", "Copy body", "Transactional preview", "Batch", "Test connection",
             "Previous tab", "Next tab", "Zoom", "Response", "Send", "Examples", "Actions"} <= listed
+
+
+async def test_f6_and_f7_open_their_screens_from_a_json_editor(sandbox):
+    """A TextArea binds F6/F7 (select line/all): the console's keys come first."""
+    from screens.batch_screen import BatchScreen
+    from screens.field_widgets import JsonEditor
+    from screens.transactional_screen import TransactionalScreen
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        ws.editor("traits").focus()
+        await pilot.pause()
+        assert isinstance(app.focused, JsonEditor)
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, TransactionalScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        ws.editor("traits").focus()
+        await pilot.pause()
+        await pilot.press("f7")
+        await pilot.pause()
+        assert isinstance(app.screen, BatchScreen)
