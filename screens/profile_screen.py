@@ -79,6 +79,7 @@ class ProfileScreen(Screen):
         self.actions: list[ProfileAction] = []
         # The environment the person shown was looked up in: (identity, label).
         self.looked_up_in: tuple[tuple, str] | None = None
+        self._said_other = False  # the status says the person is another environment's
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -165,8 +166,9 @@ class ProfileScreen(Screen):
             self.status(f"Environment changed to {label}: the profile shown was looked up in {old} and "
                         f"belongs there. Nothing is applied to {label} until you look the person up "
                         "again (Enter in the lookup field, or Ctrl+R).", "warning")
-        else:
+        elif self._said_other:
             self.status(f"Back on {label}, where this profile was looked up.")
+        self._said_other = old is not None
         self._render_all()
 
     # -- look up ------------------------------------------------------------------------------
@@ -183,9 +185,11 @@ class ProfileScreen(Screen):
             self._run(look_up(self, identifier, id_type))
 
     def show_lookup(self, result: LookupResult, *, keep_status: bool = False) -> None:
-        self.lookup = result
         session = self.app.session  # the lookup's: profile_io shows only a current one
-        self.looked_up_in = (environment_key(session), session.label if session is not None else "")
+        here = (environment_key(session), session.label if session is not None else "")
+        if self.looked_up_in is not None and self.looked_up_in[0] != here[0]:
+            self.last = None  # an undo of another workspace's apply must not be offered here
+        self.lookup, self.looked_up_in, self._said_other = result, here, False
         matches = self.query_one("#matches", OptionList)
         matches.display = result.outcome == Outcome.AMBIGUOUS
         if result.outcome == Outcome.AMBIGUOUS:

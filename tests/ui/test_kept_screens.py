@@ -180,3 +180,27 @@ async def test_a_switch_while_the_transactional_form_is_hidden_keeps_the_form_no
         await pilot.press("ctrl+s")
         await tx_ui.idle(pilot)
         assert tx_ui.sends(sandbox) == []
+
+
+async def test_an_undo_from_one_environment_is_not_offered_in_another(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = await profile_ui.open_profile(pilot)
+        await profile_ui.look_up(pilot, screen, "user_1001")
+        await profile_ui.edit(pilot, screen, "plan", "free")
+        await pilot.press("ctrl+s")
+        await profile_ui.idle(pilot)
+        assert screen.last is not None and len(profile_ui.identifies(sandbox)) == 1
+        app.session = Session(sandbox_credentials(sandbox.root_url, protected=True))
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        assert "Not applied" in profile_ui.status(screen)
+        await profile_ui.look_up(pilot, screen, "user_1001")  # the same person, the new environment
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "Nothing to undo" in profile_ui.status(screen) and screen.draft.empty
+        # Back to the first environment: the person looked up in the other one is marked again.
+        app.session = Session(sandbox_credentials(sandbox.root_url))
+        await pilot.pause()
+        assert "looked up in Sandbox (protected)" in profile_ui.status(screen)
