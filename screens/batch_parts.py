@@ -6,6 +6,7 @@ CLI's wording where a user of both would compare them.
 """
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,3 +213,24 @@ def summary_text(job: Any, run: Any, result: Any) -> str:
     return text.replace("Run the same command with --resume to send them",
                         "Tick Resume and run again to send them").replace(
         "run the same command with --resume", "tick Resume and run again")
+
+
+def prepare_job(settings: parts.Settings, creds: Any) -> Any:
+    from console.batch.job import prepare
+    from console.catalog import get_action
+
+    return prepare(get_action(settings.action_id), settings.file, creds, rate=settings.rate,
+                   concurrency=settings.concurrency, resume=settings.resume, restart=settings.restart,
+                   v2_mode=settings.v2_mode, preview=settings.dry_run)
+
+
+def stop_soon(loop: asyncio.AbstractEventLoop, run: Any, reason: str) -> None:
+    """Ask the run to stop, from the UI thread, in the run's own loop."""
+    try:
+        loop.call_soon_threadsafe(run.stop, reason)
+    except RuntimeError:
+        pass  # the loop has just closed: the run is over already
+
+
+def invalid_key(job: Any) -> tuple:
+    return tuple((p.line, p.field, p.message) for p in job.checked.problems)

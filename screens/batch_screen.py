@@ -135,7 +135,7 @@ class BatchScreen(Screen):
 
     def action_run_anyway(self) -> None:
         if self._has_invalid():
-            self._accepted = _invalid_key(self.job)
+            self._accepted = parts.invalid_key(self.job)
             self._start_check(then_run=True, skip_invalid=True)
 
     def action_cancel(self) -> None:
@@ -144,7 +144,7 @@ class BatchScreen(Screen):
         self._cancel_requested = True  # read by the run's thread if its loop is not up yet
         loop, run = self._loop, self.batch_run
         if loop is not None and run is not None:
-            _stop_soon(loop, run, "cancelled: finishing the requests in flight")
+            parts.stop_soon(loop, run, "cancelled: finishing the requests in flight")
         self._status("Cancelling: no new row is sent; requests in flight finish and are recorded…", "warning")
 
     @on(Button.Pressed, "#batch-check-button")
@@ -207,7 +207,7 @@ class BatchScreen(Screen):
 
         def work() -> None:
             try:
-                job = _prepare(settings, creds)
+                job = parts.prepare_job(settings, creds)
                 # Grouping 20,000 rows into requests takes a while: here, not on the UI's loop.
                 dry_run = parts.dry_run_text(job) if settings.dry_run and job.checked.valid else ""
             except Exception as exc:  # noqa: BLE001 - every refusal is shown, never a crash
@@ -234,7 +234,7 @@ class BatchScreen(Screen):
         if not then_run:
             self._status(text, "warning" if job.checked.invalid else "")
             return
-        if job.checked.invalid and (not skip_invalid or _invalid_key(job) != self._accepted):
+        if job.checked.invalid and (not skip_invalid or parts.invalid_key(job) != self._accepted):
             # The file changed since the user agreed: they agree again to what is listed now.
             changed = skip_invalid and previous is not None
             self._status(("The invalid rows changed since you accepted them. " if changed else "") + text,
@@ -399,25 +399,5 @@ class BatchScreen(Screen):
         # Leaving with a run going (the app quits): stop sending and let it record what it did.
         loop, run = self._loop, self.batch_run
         if loop is not None and run is not None:
-            _stop_soon(loop, run, "the console closed")
+            parts.stop_soon(loop, run, "the console closed")
 
-
-def _prepare(settings: parts.Settings, creds: Any) -> Any:
-    from console.batch.job import prepare
-    from console.catalog import get_action
-
-    return prepare(get_action(settings.action_id), settings.file, creds, rate=settings.rate,
-                   concurrency=settings.concurrency, resume=settings.resume, restart=settings.restart,
-                   v2_mode=settings.v2_mode, preview=settings.dry_run)
-
-
-def _stop_soon(loop: asyncio.AbstractEventLoop, run: Any, reason: str) -> None:
-    """Ask the run to stop, from the UI thread, in the run's own loop."""
-    try:
-        loop.call_soon_threadsafe(run.stop, reason)
-    except RuntimeError:
-        pass  # the loop has just closed: the run is over already
-
-
-def _invalid_key(job: Any) -> tuple:
-    return tuple((p.line, p.field, p.message) for p in job.checked.problems)
