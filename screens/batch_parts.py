@@ -215,7 +215,7 @@ def summary_text(job: Any, run: Any, result: Any) -> str:
         "run the same command with --resume", "tick Resume and run again")
 
 
-def prepare_job(settings: parts.Settings, creds: Any) -> Any:
+def prepare_job(settings: Settings, creds: Any) -> Any:
     from console.batch.job import prepare
     from console.catalog import get_action
 

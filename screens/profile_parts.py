@@ -15,7 +15,8 @@ from textual.widgets import DataTable
 
 from console.profile_draft import ProfileDraft, typed_text, when
 from console.profile_edit import SIGN, ChangeKind, Diff, EditOutcome
-from console.profile_actions import ProfileAction
+from console.profile_actions import ProfileAction, not_found_actions, profile_actions
+from console.profile_lookup import Outcome
 from console.profile_model import MISSING, Profile
 
 SHOWN_VALUE_CHARS = 28  # a long value is cut in the table; Enter loads all of it into the editor
@@ -178,3 +179,25 @@ def environment_key(session: Any) -> tuple:
         return ()
     creds = session.creds
     return (session.label, session.region, creds.site_id, creds.sandbox_root)
+
+
+def listed_actions(draft: ProfileDraft | None, lookup: Any) -> list[ProfileAction]:
+    """What the screen's action list offers for the person shown (or the one not found)."""
+    if draft is not None:
+        actions = profile_actions(draft.profile)
+        # One "delete device" entry: it deletes the device highlighted in the table.
+        deletes = [a for a in actions if a.action_id == "delete-device"]
+        actions = [a for a in actions if a.action_id != "delete-device"]
+        if deletes:
+            actions.insert(1, deletes[0])
+        return actions
+    if lookup is not None and lookup.outcome == Outcome.NOT_FOUND:
+        return not_found_actions(lookup.identifier, lookup.id_type)
+    return []
+
+
+def other_environment_text(draft: ProfileDraft | None, old: str, current: str | None) -> Text:
+    """Why nothing is applied: the profile shown was looked up in environment `old`."""
+    pending = f"{len(draft.pending)} change(s) planned in {old}; " if draft and not draft.empty else ""
+    return Text(f"{pending}nothing is applied to {current or 'this environment'}: this profile is "
+                f"{old}'s. Look the person up again here.", style="yellow")

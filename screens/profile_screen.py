@@ -27,7 +27,7 @@ from textual.widgets import Footer, Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from console.explain import Explanation
-from console.profile_actions import ProfileAction, delete_device, not_found_actions, profile_actions
+from console.profile_actions import ProfileAction, delete_device
 from console.profile_draft import ProfileDraft, after_apply, typed_text, undo_draft
 from console.profile_edit import EditOutcome
 from console.profile_lookup import LookupResult, Outcome
@@ -35,7 +35,7 @@ from console.profile_model import ID_TYPES, MISSING
 from console.validation import InvalidInput
 from screens.app import ASSETS
 from screens.profile_parts import (AttributeTable, DeviceTable, action_label, applied_text, diff_text,
-                                   environment_key, summary_text)
+                                   environment_key, listed_actions, other_environment_text, summary_text)
 from screens.request_preview import RequestPreview
 
 IO_GROUP = "profile-io"
@@ -377,17 +377,7 @@ class ProfileScreen(Screen):
         self._render_edits()
 
     def _render_actions(self) -> None:
-        if self.draft is not None:
-            self.actions = profile_actions(self.draft.profile)
-            # One "delete device" entry: it deletes the device highlighted in the table.
-            deletes = [a for a in self.actions if a.action_id == "delete-device"]
-            self.actions = [a for a in self.actions if a.action_id != "delete-device"]
-            if deletes:
-                self.actions.insert(1, deletes[0])
-        elif self.lookup is not None and self.lookup.outcome == Outcome.NOT_FOUND:
-            self.actions = not_found_actions(self.lookup.identifier, self.lookup.id_type)
-        else:
-            self.actions = []
+        self.actions = listed_actions(self.draft, self.lookup)
         options = self.query_one("#profile-action-list", OptionList)
         options.clear_options()
         options.add_options([Option(action_label(a), id=str(i)) for i, a in enumerate(self.actions)])
@@ -401,9 +391,7 @@ class ProfileScreen(Screen):
         session = self.app.session
         old = self.other_environment()
         if old is not None:
-            pending = f"{len(draft.pending)} change(s) planned in {old}; " if draft and not draft.empty else ""
-            changes.update(Text(f"{pending}nothing is applied to {session.label if session else 'this environment'}"
-                                f": this profile is {old}'s. Look the person up again here.", style="yellow"))
+            changes.update(other_environment_text(draft, old, session.label if session else None))
             preview.show_waiting(f"No request: the profile shown belongs to {old}.")
             return
         if draft is None or draft.empty or session is None:
