@@ -167,3 +167,20 @@ def compose_form() -> ComposeResult:
     yield Static(id="env-message")
     yield Button("Keep keys in memory for this run", id="env-memory", compact=True)
     yield CheckRows(id="env-checks")
+
+
+def apply_values(store: Any, name: str, values: FormValues) -> list[str]:
+    """Write the settings, then the typed keys (a thread: the keyring blocks); the kinds stored."""
+    store.update(name, region=values.region, site_id=values.site_id or None, protected=values.protected)
+    stored = []
+    for kind, value in values.keys.items():
+        if value:
+            store.set_key(name, kind, value)
+            stored.append(kind)
+    return stored
+
+
+def default_client() -> Any:
+    from console.transport import make_client
+
+    return make_client(timeout=15.0)

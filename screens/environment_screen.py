@@ -29,7 +29,8 @@ from console.apis import Region
 from console.credentials import KEY_LABEL, Credentials
 from console.keystore import KEY_KINDS, KeyringUnavailable
 from console.profiles import Environment, EnvironmentStore, UnknownEnvironment
-from screens.environment_parts import CheckRows, FormValues, KeyRow, compose_form, env_option, form_credentials
+from screens.environment_parts import (CheckRows, FormValues, KeyRow, apply_values, compose_form, default_client,
+                                       env_option, form_credentials)
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ClientFactory = Callable[[Credentials], Any]
@@ -93,6 +94,20 @@ class EnvironmentScreen(Screen):
         names = [e.name for e in self.envs]
         if names:
             self._select(last if last in names else names[0])
+
+    def on_screen_resume(self) -> None:
+        # The screen is kept for the session: `cio-console env` in another process may have
+        # added, changed or deleted environments while it was hidden. What is typed stays.
+        if self.current is None:
+            return
+        before = next((e for e in self.envs if e.name == self.current), None)
+        self._refresh_list()
+        now = next((e for e in self.envs if e.name == self.current), None)
+        if now is None and self.envs:
+            self._select(self.envs[0].name)
+        elif now is not None and now != before and not (before and self.form_values().differs_from(before)):
+            name, self.current = self.current, None  # nothing typed here: no draft to stash
+            self._load(name)
 
     # -- the list ------------------------------------------------------------------------------
     def _refresh_list(self) -> None:
@@ -253,19 +268,9 @@ class EnvironmentScreen(Screen):
         if self.current is not None:
             self.run_worker(partial(self._save, self.current, self.form_values()), group="save", exclusive=True)
 
-    def _apply(self, name: str, values: FormValues) -> list[str]:
-        """Write the settings, then the typed keys; returns the kinds stored."""
-        self.store.update(name, region=values.region, site_id=values.site_id or None, protected=values.protected)
-        stored = []
-        for kind, value in values.keys.items():
-            if value:
-                self.store.set_key(name, kind, value)
-                stored.append(kind)
-        return stored
-
     async def _save(self, name: str, values: FormValues) -> bool:
         try:
-            stored = await asyncio.to_thread(self._apply, name, values)
+            stored = await asyncio.to_thread(apply_values, self.store, name, values)
         except KeyringUnavailable as exc:
             self._keyring_problem(exc)
             self._after_save(name, keys_saved=False)
@@ -338,7 +343,7 @@ class EnvironmentScreen(Screen):
         self.query_one(CheckRows).pending()
         unsaved = " (with the unsaved values in the form)" if values.differs_from(self._env(name)) else ""
         self._message(f"Testing {name}{unsaved}…")
-        client = self.client_factory(creds) if self.client_factory else _default_client()
+        client = self.client_factory(creds) if self.client_factory else default_client()
         try:
             checks = await run_connection_test(creds, client, on_check=self.query_one(CheckRows).show)
         finally:
@@ -392,9 +397,3 @@ class EnvironmentScreen(Screen):
             return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
-
-
-def _default_client() -> Any:
-    from console.transport import make_client
-
-    return make_client(timeout=15.0)

@@ -59,3 +59,33 @@ def test_environment_screen_on_production(snap_compare, memory_keyring):
     store = EnvironmentStore()
     store.update("Production", site_id="site-prod-0001")
     assert snap_compare(CioConsoleApp(store=store), run_before=_production_selected, terminal_size=(120, 40))
+
+
+async def test_f2_shown_again_reads_what_another_process_changed_keeping_what_is_typed(memory_keyring):
+    store = EnvironmentStore()
+    app = CioConsoleApp(store=store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.session is not None, "the first environment")
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, EnvironmentScreen), "the environment screen")
+        screen = app.screen
+        screen._select("Staging")
+        await settle(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: not isinstance(app.screen, EnvironmentScreen), "the workspace")
+        other = EnvironmentStore()  # `cio-console env` in another process: same file, own object
+        other.update("Staging", site_id="site-from-elsewhere")
+        other.add("QA", "eu")
+        await pilot.press("f2")
+        await until(pilot, lambda: app.screen is screen, "the same environment screen")
+        await until(pilot, lambda: screen.query_one("#env-site-id", Input).value == "site-from-elsewhere",
+                    "the changed Site ID")
+        assert "QA" in [o.id for o in screen.query_one("#env-list").options]
+        screen.query_one("#env-site-id", Input).value = "typed-here"
+        await pilot.press("escape", "escape")  # unsaved: the second Escape leaves, keeping it
+        await until(pilot, lambda: not isinstance(app.screen, EnvironmentScreen), "the workspace again")
+        other.update("Staging", site_id="changed-again")
+        await pilot.press("f2")
+        await until(pilot, lambda: app.screen is screen, "the environment screen again")
+        await settle(pilot)
+        assert screen.query_one("#env-site-id", Input).value == "typed-here"
