@@ -234,3 +234,18 @@ def stop_soon(loop: asyncio.AbstractEventLoop, run: Any, reason: str) -> None:
 
 def invalid_key(job: Any) -> tuple:
     return tuple((p.line, p.field, p.message) for p in job.checked.problems)
+
+
+def add_failures(table: Any, snap: Snapshot, seen: int) -> int:
+    """Add the failures (and unknown outcomes) since the `seen` first to the live table, up
+    to SHOWN_FAILURES rows; how many have been seen now."""
+    new = snap.failed + snap.unknown - seen
+    if new <= 0:
+        return seen
+    room = SHOWN_FAILURES - table.row_count
+    items = list(snap.failures)[-new:][:max(0, room)]
+    table.add_rows(failure_row(i) for i in items)
+    table.display = table.row_count > 0
+    if room < new:
+        table.border_subtitle = "more: every failure is in the failed file"
+    return seen + new

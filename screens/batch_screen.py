@@ -28,6 +28,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, 
 
 from screens import batch_parts as parts
 from screens.app import ASSETS
+from screens.status_line import StatusLine
 
 SNAPSHOT_EVERY = 0.1  # s, in the run's loop
 REDRAW_EVERY = 0.2  # s, in the UI: 5 redraws a second whatever the row rate
@@ -82,7 +83,7 @@ class BatchScreen(Screen):
             yield from parts.compose_settings()
             yield Static("", id="batch-limits")
         with VerticalScroll(id="batch-status-box"):
-            yield Static("", id="batch-status")
+            yield StatusLine(id="batch-status")
         with Vertical(id="batch-progress"):
             yield ProgressBar(show_eta=False, id="batch-bar")
             yield Static("", id="batch-figures")
@@ -346,16 +347,8 @@ class BatchScreen(Screen):
         if snap.note:
             figures += f"\n{snap.note}"
         self.query_one("#batch-figures", Static).update(Content(figures))
-        new = snap.failed + snap.unknown - self._failures_seen
-        if new > 0:
-            self._failures_seen += new
-            table = self.query_one("#batch-failures", DataTable)
-            room = parts.SHOWN_FAILURES - table.row_count
-            items = list(snap.failures)[-new:][:max(0, room)]
-            table.add_rows(parts.failure_row(i) for i in items)
-            table.display = table.row_count > 0
-            if room < new:
-                table.border_subtitle = "more: every failure is in the failed file"
+        self._failures_seen = parts.add_failures(self.query_one("#batch-failures", DataTable), snap,
+                                                 self._failures_seen)
 
     def _end_run(self, key: str) -> None:
         _RUNNING_FILES.discard(key)
@@ -381,8 +374,9 @@ class BatchScreen(Screen):
 
     def _run_failed(self, message: str, key: str) -> None:
         self._end_run(key)
-        self._status(parts.ui_words(f"The run stopped: {message}"), "error")
-        self._announce(parts.ui_words(f"The run stopped: {message}"), "error")
+        text = parts.ui_words(f"The run stopped: {message}")
+        self._status(text, "error")
+        self._announce(text, "error")
 
     def _announce(self, text: str, severity: str) -> None:
         """The end of a run the user left running (the screen is hidden): say so wherever they are."""
@@ -390,9 +384,7 @@ class BatchScreen(Screen):
             self.app.notify(text, title="Batch", severity=severity, timeout=10)
 
     def _status(self, text: str, severity: str = "") -> None:
-        status = self.query_one("#batch-status", Static)
-        status.update(Content(text))  # plain text: a file's content never reads as markup
-        status.set_classes(f"-{severity}" if severity else "")
+        self.query_one("#batch-status", StatusLine).say(text, severity)
         self.query_one("#batch-status-box", VerticalScroll).scroll_home(animate=False)
 
     def on_unmount(self) -> None:

@@ -104,4 +104,15 @@ async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[s
         screen.show_explanation(explanation)
         return
     screen.status(f"{head}: {action.title} sent to {session.label}.", "success")
-    await screen.reload_after(action)
+    await _reload_after(screen, action)
+
+
+async def _reload_after(screen: ProfileScreen, action: ProfileAction) -> None:
+    """Read the person back after an action, so the screen shows what it did."""
+    from console.profile_lookup import lookup_profile
+
+    if screen.draft is None or action.action_id == "unsuppress-customer":
+        return
+    session = screen.app.session
+    result = await lookup_profile(session.creds, session.client(), screen.draft.profile.cio_id, "cio_id")
+    screen.show_lookup(result, keep_status=True)

@@ -201,3 +201,18 @@ def other_environment_text(draft: ProfileDraft | None, old: str, current: str | 
     pending = f"{len(draft.pending)} change(s) planned in {old}; " if draft and not draft.empty else ""
     return Text(f"{pending}nothing is applied to {current or 'this environment'}: this profile is "
                 f"{old}'s. Look the person up again here.", style="yellow")
+
+
+LOOK_UP_AGAIN = "Enter in the lookup field, or Ctrl+R"
+
+
+def switched_text(label: str, old: str) -> str:
+    """The environment changed while a person from `old` is on screen."""
+    return (f"Environment changed to {label}: the profile shown was looked up in {old} and belongs "
+            f"there. Nothing is applied to {label} until you look the person up again ({LOOK_UP_AGAIN}).")
+
+
+def refused_text(old: str, now: str) -> str:
+    """Why an edit, apply or action is refused for a person looked up in environment `old`."""
+    return (f"Not applied: this profile was looked up in {old}, and the console is now on {now}. "
+            f"Look the person up again here first ({LOOK_UP_AGAIN}).")

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -35,8 +34,10 @@ from console.profile_model import ID_TYPES, MISSING
 from console.validation import InvalidInput
 from screens.app import ASSETS
 from screens.profile_parts import (AttributeTable, DeviceTable, action_label, applied_text, diff_text,
-                                   environment_key, listed_actions, other_environment_text, summary_text)
+                                   environment_key, listed_actions, other_environment_text, refused_text,
+                                   summary_text, switched_text)
 from screens.request_preview import RequestPreview
+from screens.status_line import StatusLine
 
 IO_GROUP = "profile-io"
 AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
@@ -86,7 +87,7 @@ class ProfileScreen(Screen):
         with Horizontal(id="lookup-bar"):
             yield Select([(AUTO, AUTO), *[(t, t) for t in ID_TYPES]], value=AUTO, allow_blank=False, id="id-type")
             yield Input(placeholder="user id, email or cio_id; Enter looks up", id="lookup-input")
-        yield Static("", id="profile-status")
+        yield StatusLine(id="profile-status")
         with Horizontal(id="profile-body"):
             with Vertical(id="profile-left"):
                 yield Static("Look a person up to see their profile.", id="profile-summary")
@@ -117,9 +118,7 @@ class ProfileScreen(Screen):
 
     # -- status -------------------------------------------------------------------------------
     def status(self, text: str, severity: str = "") -> None:
-        status = self.query_one("#profile-status", Static)
-        status.update(escape(text))
-        status.set_classes(f"-{severity}" if severity else "")
+        self.query_one("#profile-status", StatusLine).say(text, severity)
 
     def other_environment(self) -> str | None:
         """The label of the environment the person shown was looked up in, when the console
@@ -134,8 +133,7 @@ class ProfileScreen(Screen):
         if old is None:
             return False
         now = self.app.session.label if self.app.session is not None else "the new environment"
-        self.status(f"Not applied: this profile was looked up in {old}, and the console is now on {now}. "
-                    "Look the person up again here first (Enter in the lookup field, or Ctrl+R).", "error")
+        self.status(refused_text(old, now), "error")
         return True
 
     def _busy(self) -> bool:
@@ -163,9 +161,7 @@ class ProfileScreen(Screen):
             lookup_input = self.query_one("#lookup-input", Input)
             if not lookup_input.value and self.lookup is not None:
                 lookup_input.value = self.lookup.identifier
-            self.status(f"Environment changed to {label}: the profile shown was looked up in {old} and "
-                        f"belongs there. Nothing is applied to {label} until you look the person up "
-                        "again (Enter in the lookup field, or Ctrl+R).", "warning")
+            self.status(switched_text(label, old), "warning")
         elif self._said_other:
             self.status(f"Back on {label}, where this profile was looked up.")
         self._said_other = old is not None
@@ -353,15 +349,6 @@ class ProfileScreen(Screen):
                 self._run(run_action(self, action, extra))
 
         self.app.push_screen(ProfileActionScreen(action, self.app.session.creds), chosen)
-
-    async def reload_after(self, action: ProfileAction) -> None:
-        from console.profile_lookup import lookup_profile
-
-        if self.draft is None or action.action_id == "unsuppress-customer":
-            return
-        session = self.app.session
-        result = await lookup_profile(session.creds, session.client(), self.draft.profile.cio_id, "cio_id")
-        self.show_lookup(result, keep_status=True)
 
     # -- rendering ----------------------------------------------------------------------------
     def _render_all(self) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -31,6 +30,7 @@ from screens.app import ASSETS
 from screens.field_widgets import JsonEditor
 from screens.request_preview import RequestPreview
 from screens.transactional_parts import email_text, findings_text, template_label, variant_label
+from screens.status_line import StatusLine
 
 PREVIEW_DELAY = 0.5  # s: each preview reads the template and the recipient; not per keystroke
 
@@ -91,7 +91,7 @@ class TransactionalScreen(Screen):
                     with Horizontal(id="tx-draft-row"):
                         yield Switch(False, id="tx-draft")
                         yield Label("Queue as draft (not sent until approved in Customer.io)")
-                yield Static("", id="tx-status")
+                yield StatusLine(id="tx-status")
                 yield RequestPreview(id="tx-request")
             with Vertical(id="tx-right"):
                 with VerticalScroll(id="tx-email"):
@@ -115,9 +115,7 @@ class TransactionalScreen(Screen):
 
     # -- status -------------------------------------------------------------------------------
     def status(self, text: str, severity: str = "") -> None:
-        status = self.query_one("#tx-status", Static)
-        status.update(escape(text))
-        status.set_classes(f"-{severity}" if severity else "")
+        self.query_one("#tx-status", StatusLine).say(text, severity)
 
     def show_problem(self, text: str) -> None:
         self.query_one("#tx-rendered", Static).update(Text(text, style="red"))

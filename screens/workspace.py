@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Mapping
 
-from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +21,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from screens.action_list import ActionList
 from screens.request_preview import RequestPreview
+from screens.status_line import StatusLine
 
 if TYPE_CHECKING:
     from console.form_state import Check, FormBook, FormState
@@ -80,7 +80,7 @@ class WorkspaceScreen(Screen):
             yield ActionList(id="action-list")
             with Vertical(id="form-pane"):
                 yield Static("", id="form-placeholder")
-                yield Static("", id="form-status")
+                yield StatusLine(id="form-status")
             with Vertical(id="side-pane"):
                 yield RequestPreview(id="preview")
                 # The inspector (tabs, JSON view; httpx underneath) is mounted just after
@@ -298,7 +298,6 @@ class WorkspaceScreen(Screen):
         start_send(self)
 
     def _status(self, text: str, severity: str = "") -> None:
-        status = self.query_one("#form-status", Static)
-        status.update(escape(text))
-        status.set_classes(f"-{severity}" if severity else "")
+        status = self.query_one("#form-status", StatusLine)
+        status.say(text, severity)
         status.display = bool(text)
