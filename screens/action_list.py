@@ -44,6 +44,8 @@ class ActionList(Vertical):
         self._headings = {api: Content.from_markup("[b $accent]$api[/]", api=api) for api, _ in INDEX}
         self._prompts = {action_id: (Content("▸ " + title), Content("  " + title))
                          for _, actions in INDEX for action_id, title in actions}
+        self._haystacks = {action_id: f"{action_id} {title} {api}".lower()
+                           for api, actions in INDEX for action_id, title in actions}
         self.current: str | None = None
         self._rebuild_pending = False
 
@@ -55,7 +57,7 @@ class ActionList(Vertical):
         words = query.lower().split()
         options: list[Option] = []
         for api_title, actions in self._groups:
-            shown = [a for a in actions if matches(words, f"{a[0]} {a[1]} {api_title}".lower())]
+            shown = [a for a in actions if matches(words, self._haystacks[a[0]])]
             if not shown:
                 continue
             options.append(Option(self._headings[api_title], disabled=True))
