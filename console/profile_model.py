@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from console.numbers import whole_number
+
 IDENTIFIER_NAMES = ("id", "email", "cio_id")
 ID_TYPES = IDENTIFIER_NAMES
 
@@ -168,8 +170,8 @@ def _int_or_none(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        return whole_number(value.strip())
     return None
 
 

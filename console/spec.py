@@ -19,6 +19,7 @@ from pydantic_core import PydanticCustomError
 
 from console.apis import API
 from console.fields import FieldMeta, Kind, Where, meta_of
+from console.numbers import whole_number
 
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
 
@@ -101,8 +102,9 @@ def _coerce_integer(value: Any) -> Any:
         text = value.strip().replace("_", "")
         if not text:
             return None
-        if text.lstrip("-").isdigit():
-            return int(text)
+        number = whole_number(text)
+        if number is not None:
+            return number
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value

@@ -12,6 +12,7 @@ from pydantic import Field
 
 from console.apis import API
 from console.fields import FieldMeta, Kind
+from console.numbers import canonical_int
 from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 
 IDENTIFIER_KEYS = ("id", "email", "cio_id")
@@ -48,11 +49,13 @@ def addresses(text: str | None) -> list[str]:
 
 
 def template_id(value: str | None) -> int | str | None:
-    # An integer template id or the template's trigger name (reference §5). Digits are
-    # sent as a number, the id form every official client uses.
-    if value is not None and value.strip().isdigit():
-        return int(value.strip())
-    return value
+    # An integer template id or the template's trigger name (reference §5). A canonical
+    # integer is sent as a number, the id form every official client uses; anything else
+    # ("0012", a name) is a trigger name and goes as typed.
+    if value is None:
+        return None
+    number = canonical_int(value.strip())
+    return value if number is None else number
 
 
 TEMPLATE_ID_HELP = (

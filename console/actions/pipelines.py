@@ -30,6 +30,7 @@ class PipelinesIdentify(PipelinesCall):
         path=V1 + "/identify",
         summary="Identify a person (or an anonymous visitor) and set traits",
     )
+    CALL_TYPE = "identify"
     user_id: UserId = None
     anonymous_id: AnonymousId = None
     traits: Annotated[
@@ -52,6 +53,7 @@ class PipelinesTrack(PipelinesCall):
         path=V1 + "/track",
         summary="Record an event a person or anonymous visitor performed",
     )
+    CALL_TYPE = "track"
     user_id: UserId = None
     anonymous_id: AnonymousId = None
     event: Annotated[
@@ -77,6 +79,7 @@ class PipelinesPage(PipelinesCall):
         path=V1 + "/page",
         summary="Record a web page view",
     )
+    CALL_TYPE = "page"
     user_id: UserId = None
     anonymous_id: AnonymousId = None
     name: Annotated[str | None, FieldMeta(label="Name", help="The page's name", example="Pricing")] = None
@@ -100,6 +103,7 @@ class PipelinesScreen(PipelinesCall):
         path=V1 + "/screen",
         summary="Record a mobile app screen view",
     )
+    CALL_TYPE = "screen"
     user_id: UserId = None
     anonymous_id: AnonymousId = None
     name: Annotated[str | None, FieldMeta(label="Name", help="The screen's name", example="Home")] = None
@@ -122,6 +126,7 @@ class PipelinesGroup(PipelinesCall):
         path=V1 + "/group",
         summary="Add a person to a group (a Journeys object, e.g. a company) and set its traits",
     )
+    CALL_TYPE = "group"
     user_id: UserId = None
     anonymous_id: AnonymousId = None
     group_id: Annotated[

@@ -92,6 +92,10 @@ class PipelinesCall(ActionSpec):
 
     # Whether the call needs a userId or an anonymousId (every call but alias).
     NEEDS_PERSON: ClassVar[bool] = True
+    # The call's `type` on the wire. The Pipelines document requires it on /track and
+    # lists it (one value per endpoint) on identify, page, screen and group, as the
+    # official libraries send it; on alias it is readOnly, so it is not sent there.
+    CALL_TYPE: ClassVar[str | None] = None
 
     _generated_message_id: str = PrivateAttr(default_factory=lambda: str(uuid4()))
 
@@ -101,6 +105,8 @@ class PipelinesCall(ActionSpec):
     def build_body(self) -> BuiltBody:
         built = super().build_body()
         body = built.body or {}
+        if self.CALL_TYPE is not None:
+            body = {"type": self.CALL_TYPE, **body}
         if getattr(self, "message_id", None) is None:
             body["messageId"] = self._generated_message_id
             built.notes.append(f"messageId generated: {self._generated_message_id}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .checks import canonical_id
 from .errors import meta_error
 from .messages import ApiRequest, ApiResponse
 from .routing import route
@@ -145,7 +146,7 @@ def list_segments(sb: Sandbox, req: ApiRequest) -> ApiResponse:
 
 def _segment(sb: Sandbox, req: ApiRequest) -> tuple[Any, ApiResponse | None]:
     raw = req.params["segment_id"]
-    segment = sb.state.segments.get(int(raw)) if raw.isdigit() else None
+    segment = sb.state.segments.get(canonical_id(raw))
     if segment is None:
         return None, meta_error(f"segment_id: no segment {raw!r}", 404)
     return segment, None
@@ -198,7 +199,7 @@ def variant_json(t: Template, v: Variant) -> dict[str, Any]:
 
 def _template(sb: Sandbox, req: ApiRequest) -> tuple[Template | None, ApiResponse | None]:
     raw = req.params["transactional_id"]
-    template = sb.state.templates.get(int(raw)) if raw.isdigit() else None  # the integer id, not a trigger name
+    template = sb.state.templates.get(canonical_id(raw))  # the integer id, not a trigger name
     if template is None:
         return None, meta_error(f"transactional_id: no transactional message {raw!r}", 404)
     return template, None

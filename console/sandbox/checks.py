@@ -6,6 +6,7 @@ shape an API wraps it in, the client can show which field is at fault.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,12 @@ def join(field: str, key: str) -> str:
 
 def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def canonical_id(text: str) -> int | None:
+    """The integer id a path segment or a reference spells canonically ("12"), else None:
+    "0012" or " 12" is a name (a trigger name), not id 12."""
+    return int(text) if re.fullmatch(r"0|[1-9][0-9]*", text) else None
 
 
 def check_limit(field: str, value: str, limit: int) -> Problem | None:

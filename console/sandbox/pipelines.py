@@ -45,6 +45,9 @@ def validate(kind: str, msg: Any, at: str = "") -> list[str]:
     if not isinstance(msg, dict):
         return [f"{at.rstrip('.') or 'body'}: must be a JSON object"]
     problems: list[str] = []
+    # `type` is set by the endpoint; a different one means the call went to the wrong place.
+    if msg.get("type") is not None and msg["type"] != kind:
+        problems.append(f"{at}type: is {msg['type']!r}, but this is a {kind} call")
     for key in ("userId", "anonymousId", "previousId", "groupId"):
         if msg.get(key) is not None and as_identifier_value(msg[key]) is None:
             problems.append(f"{at}{key}: must be a string")

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .checks import canonical_id
+
 IDENTIFIER_KINDS = ("id", "email", "cio_id")
 
 
@@ -255,8 +257,9 @@ class Workspace:
             return self.templates.get(ref)
         if isinstance(ref, str):
             text = ref.strip()
-            if text.isdigit():
-                return self.templates.get(int(text))
+            number = canonical_id(text)
+            if number is not None:
+                return self.templates.get(number)
             for t in self.templates.values():
                 if t.trigger_name.lower() == text.lower():
                     return t

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import people
-from .checks import ID_LIMIT, Problem, check_attributes, check_device, check_event, check_limit, identifier_object, problem
+from .checks import ID_LIMIT, Problem, canonical_id, check_attributes, check_device, check_event, check_limit, identifier_object, problem
 from .errors import meta_error, track_errors
 from .messages import ApiRequest, ApiResponse, ok
 from .routing import route
@@ -170,7 +170,7 @@ def _segment_change(sb: Sandbox, req: ApiRequest, add: bool) -> ApiResponse:
     if problems:
         return track_errors(problems)
     segment_id = req.params["segment_id"]
-    segment = sb.state.segments.get(int(segment_id)) if segment_id.isdigit() else None
+    segment = sb.state.segments.get(canonical_id(segment_id))
     if segment is None:
         return track_errors([f"segment_id: no segment {segment_id}"], 404)
     if segment.type != "manual":
