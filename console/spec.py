@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from console.apis import API
@@ -82,6 +82,11 @@ def _coerce_text(value: Any) -> Any:
     return value
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def _coerce_json(value: Any, kind: Kind) -> Any:
     if isinstance(value, str):
         if not value.strip():
@@ -135,6 +140,20 @@ class ActionSpec(BaseModel):
         return out
 
     @classmethod
+    def wire_aliases(cls) -> dict[str, str]:
+        """Wire name -> public name, for every field whose wire name is another top-level
+        key (Pipelines' userId for user_id): input pasted from a Segment-style payload or
+        a debugger uses those names, and means the same field."""
+        cached = cls.__dict__.get("_wire_aliases_cache")
+        if cached is not None:
+            return cached
+        names = {f.name for f in cls.field_specs()}
+        out = {f.meta.wire: f.name for f in cls.field_specs()
+               if f.meta.wire and "." not in f.meta.wire and f.meta.wire not in names}
+        setattr(cls, "_wire_aliases_cache", out)
+        return out
+
+    @classmethod
     def field_spec(cls, name: str) -> SpecField:
         for spec in cls.field_specs():
             if spec.name == name:
@@ -180,6 +199,28 @@ class ActionSpec(BaseModel):
         return None
 
     # ---- kind-driven coercion and checks ----------------------------------------
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_wire_names(cls, data: Any) -> Any:
+        # One name per field from here on: the wire name is renamed to the public one.
+        aliases = cls.wire_aliases() if isinstance(data, dict) else {}
+        if not any(wire in data for wire in aliases):
+            return data
+        data = dict(data)
+        for wire, name in aliases.items():
+            if wire not in data:
+                continue
+            value = data.pop(wire)
+            if name in data and data[name] != value:
+                raise PydanticCustomError(
+                    "wire_name_conflict",
+                    "and {wire} are the same field (its name on the wire), given different values "
+                    "({first} and {second}): give it once",
+                    {"field": name, "wire": wire, "first": _short(data[name]), "second": _short(value)},
+                )
+            data[name] = value
+        return data
+
     @field_validator("*", mode="before")
     @classmethod
     def _coerce_by_kind(cls, value: Any, info: ValidationInfo) -> Any:

@@ -77,6 +77,8 @@ def _translate(action: type[ActionSpec], err: dict[str, Any]) -> FieldProblem:
     given = err.get("input")
     got = _TYPE_NAMES.get(type(given), type(given).__name__)
 
+    if etype == "wire_name_conflict":
+        return FieldProblem(err["ctx"]["field"], err["msg"])
     if etype == "extra_forbidden":
         names = [f.name for f in action.field_specs()]
         close = difflib.get_close_matches(name or "", names, n=1)

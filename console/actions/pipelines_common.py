@@ -6,7 +6,8 @@ import json
 from typing import Annotated, Any, ClassVar
 from uuid import uuid4
 
-from pydantic import AfterValidator, PrivateAttr
+from pydantic import AfterValidator, PrivateAttr, model_validator
+from pydantic_core import PydanticCustomError
 
 from console.fields import FieldMeta, Kind
 from console.spec import ActionSpec, BuiltBody, FieldProblem
@@ -14,10 +15,16 @@ from console.timestamps import EXAMPLE as ISO_EXAMPLE
 from console.timestamps import check_when, to_iso
 
 V1 = "/v1"
+CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
 CALL_LIMIT = 32 * 1024  # reference §8.3: a Pipelines request, and each call in a batch
 # The Journeys destination limits person ids to 150 bytes (reference §8.3); Pipelines
 # itself documents no limit, so the stricter one is checked before anything is sent.
 ID_BYTES = 150
+
+
+def _repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def compact_size(value: Any) -> int:
@@ -98,6 +105,23 @@ class PipelinesCall(ActionSpec):
     CALL_TYPE: ClassVar[str | None] = None
 
     _generated_message_id: str = PrivateAttr(default_factory=lambda: str(uuid4()))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_pasted_type(cls, data: Any) -> Any:
+        # A call copied from a debugger carries its `type`; it is the endpoint's, so it
+        # is taken as given (and sent, where the document lists it), never doubled.
+        if not isinstance(data, dict) or "type" not in data:
+            return data
+        expected = cls.INFO.path.rsplit("/", 1)[-1]
+        if data["type"] != expected:
+            raise PydanticCustomError(
+                "call_type",
+                "type is {got}, but {action} sends a {expected} call{hint}; or leave type out",
+                {"got": _repr(data["type"]), "action": cls.INFO.id, "expected": expected,
+                 "hint": f": use pipelines-{data['type']}" if data["type"] in CALL_TYPES else ""},
+            )
+        return {k: v for k, v in data.items() if k != "type"}
 
     def message_id_to_send(self) -> str:
         return getattr(self, "message_id", None) or self._generated_message_id

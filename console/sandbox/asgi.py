@@ -40,16 +40,16 @@ def raw_path_of(scope: Scope) -> str:
     return raw.split(b"?", 1)[0].decode("utf-8", errors="replace")
 
 
-async def read_body(receive: Any) -> bytes:
+async def read_body(receive: Any) -> tuple[bytes, bool]:
+    """The request body, and whether it arrived whole (False: the client went away first)."""
     chunks = []
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            return b"".join(chunks), False
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
+            return b"".join(chunks), True
 
 
 def _base_url(scope: Scope, headers: dict[str, str]) -> str:
@@ -66,13 +66,19 @@ async def handle_api(sb: Sandbox, scope: Scope, receive: Any, send: Any, api: st
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
     full_path = raw_path_of(scope)
     raw_path = full_path[len(prefix):] or "/"
-    body = await read_body(receive)
+    body, complete = await read_body(receive)
     req = ApiRequest(
         api=api, region=region, prefix=prefix, method=scope["method"].upper(), raw_path=raw_path,
         segments=split_path(raw_path), query_string=scope.get("query_string", b"").decode("latin-1"),
         headers=headers, body=body, base_url=_base_url(scope, headers),
         auth=inspect_auth(headers.get("authorization"), sb.config, api),
     )
+    if not complete:
+        # A body cut off mid-upload is not a request: a real server never applies it, and
+        # there is nobody left to answer. Logged (status None) so a test can see it came.
+        _log(sb, req, None, None, ApiResponse(0, note="not applied: the client closed the connection "
+                                                      f"after {len(body)} bytes of the body"))
+        return
     with sb.lock:
         fault = pick(sb.faults, sb.rng, api, req.method, raw_path, "/" + "/".join(req.segments))
         if fault is not None and fault.exhausted():
