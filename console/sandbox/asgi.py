@@ -134,7 +134,6 @@ def _log(sb: Sandbox, req: ApiRequest, sent: ApiResponse | None, fault: Fault | 
         "method": req.method,
         "path": req.raw_path,
         "query": req.query_string,
-        "body": req.logged_body(),
         "status": sent.status if sent else None,
         "auth": req.auth.public(),
         "note": (processed.note if processed else None),
@@ -145,7 +144,7 @@ def _log(sb: Sandbox, req: ApiRequest, sent: ApiResponse | None, fault: Fault | 
         "time": sb.config.clock(),
     }
     with sb.lock:
-        sb.log.add(entry)
+        sb.log.add(entry, req.body)
 
 
 async def drop_connection(send: Any, receive: Any) -> None:

@@ -47,12 +47,6 @@ class ApiRequest:
                     self._json = (False, None)
         return self._json
 
-    def logged_body(self) -> Any:
-        ok, value = self.json()
-        if ok:
-            return value
-        return self.body.decode("utf-8", errors="replace")
-
 
 @dataclass
 class ApiResponse:
