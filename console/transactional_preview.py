@@ -2,7 +2,7 @@
 
 The send form's input is validated by the `send-transactional-email` spec and its
 request is built once; the preview renders the template's variant around that same
-request, and `send_preview` sends the very PreparedRequest the preview holds. Nothing is
+request (or, for an email sent without a template, the send's own subject and body), and `send_preview` sends the very PreparedRequest the preview holds. Nothing is
 rebuilt between preview and send, so what was previewed is what goes out.
 
 The render is local (Customer.io has no render endpoint, reference §7.3): `trigger.*` is
@@ -205,9 +205,18 @@ async def preview_email(
     preview = EmailPreview(spec, build_request(spec, creds))
     preview.notes += preview.request.notes
     identifiers = _identifiers(preview.request)
+    overrides = {k: spec.value(k) for k in ("subject", "preheader", "body", "from", "reply_to")}
+    reference = spec.value("transactional_message_id")
+    if reference is None:
+        # Sent without a template: the message is the send's own subject, body and from.
+        await _recipient(creds, client, identifiers, preview, policy)
+        preview.notes.append("sent without a template: the subject, body and from are the send's own")
+        context = liquid_context(spec.value("message_data"), customer_data(preview.profile, identifiers))
+        preview.rendered = render_email(None, context, overrides)
+        return preview
     # The template and the recipient are independent reads: one round trip, not two.
     template, _ = await asyncio.gather(
-        _find_template(creds, client, spec.value("transactional_message_id"), preview, policy),
+        _find_template(creds, client, reference, preview, policy),
         _recipient(creds, client, identifiers, preview, policy),
     )
     if template is None:
@@ -227,7 +236,6 @@ async def preview_email(
         preview.notes.append(f"template {template.id} is a {preview.variant.type} template, not an email: "
                              "an email send with it is likely to fail (send-push sends push templates)")
     context = liquid_context(spec.value("message_data"), customer_data(preview.profile, identifiers))
-    overrides = {k: spec.value(k) for k in ("subject", "preheader", "body", "from", "reply_to")}
     preview.rendered = render_email(preview.variant, context, overrides)
     return preview
 

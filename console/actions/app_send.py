@@ -17,6 +17,8 @@ from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 
 IDENTIFIER_KEYS = ("id", "email", "cio_id")
 MAX_RECIPIENTS = 15  # reference §8.3, across to + cc + bcc
+# What an email sent without a template must carry instead (reference §5.1).
+WITHOUT_TEMPLATE = ("body", "subject", "from")
 
 
 def identifiers_problems(value: dict[str, Any] | None, field: str = "identifiers") -> list[FieldProblem]:
@@ -113,13 +115,19 @@ class SendTransactionalEmail(ActionSpec):
         api=API.APP,
         method="POST",
         path="/v1/send/email",
-        summary="Send a transactional email from a template",
+        summary="Send a transactional email from a template, or without one (Body, Subject and From)",
         sends_message=True,
         confirm_field="to",
     )
     transactional_message_id: Annotated[
-        str, _meta("Transactional Message ID", TEMPLATE_ID_HELP, example="1")
-    ]
+        str | None,
+        _meta(
+            "Transactional Message ID",
+            TEMPLATE_ID_HELP + ". Leave it empty to send without a template: then Body, Subject "
+            "and From are required",
+            example="1",
+        ),
+    ] = None
     to: Annotated[
         str,
         _meta(
@@ -141,11 +149,16 @@ class SendTransactionalEmail(ActionSpec):
     message_data: Annotated[dict[str, Any] | None, MESSAGE_DATA] = None
     from_: Annotated[
         str | None,
-        _meta("From", "Override the sender; must be a verified sender", example='"Acme" <hi@acme.com>'),
+        _meta("From", "The sender (overrides the template's); must be a verified sender",
+              example='"Acme" <hi@acme.com>'),
         Field(alias="from"),  # `from` is a Python keyword; the public name stays `from`
     ] = None
-    subject: Annotated[str | None, _meta("Subject", "Override the template's subject", example="Welcome!")] = None
-    body: Annotated[str | None, _meta("Body", "Override the HTML body", example="<p>Hello</p>")] = None
+    subject: Annotated[
+        str | None, _meta("Subject", "The subject (overrides the template's)", example="Welcome!")
+    ] = None
+    body: Annotated[
+        str | None, _meta("Body", "The HTML body (overrides the template's)", example="<p>Hello</p>")
+    ] = None
     body_plain: Annotated[str | None, _meta("Plain Body", "Override the plain-text body")] = None
     body_amp: Annotated[str | None, _meta("AMP Body", "Override the AMP body")] = None
     preheader: Annotated[str | None, _meta("Preheader", "Override the preheader text")] = None
@@ -189,7 +202,7 @@ class SendTransactionalEmail(ActionSpec):
         return addresses(self.to) + addresses(self.cc) + addresses(self.bcc)
 
     def cross_checks(self) -> list[FieldProblem]:
-        problems = identifiers_problems(self.identifiers)
+        problems = identifiers_problems(self.identifiers) + self._content_problems()
         to = addresses(self.to)
         if not to or any("@" not in a for a in to):
             problems.append(
@@ -209,10 +222,31 @@ class SendTransactionalEmail(ActionSpec):
             )
         return problems
 
+    def _content_problems(self) -> list[FieldProblem]:
+        # The App API's two forms (reference §5.1): from a template, or "without template",
+        # where the message is the send's own body, subject and from.
+        if self.transactional_message_id is not None:
+            return []
+        missing = [name for name in WITHOUT_TEMPLATE if not (self.value(name) or "").strip()]
+        if len(missing) == len(WITHOUT_TEMPLATE):
+            return [FieldProblem(
+                "transactional_message_id",
+                "is required, or send without a template by giving Body (body), Subject (subject) "
+                'and From (from), e.g. "1" or a Trigger Name',
+            )]
+        return [FieldProblem(name, "is required when sending without a template (no Transactional "
+                             f"Message ID); {', '.join(WITHOUT_TEMPLATE)} are all needed")
+                for name in missing]
+
+    @property
+    def uses_template(self) -> bool:
+        return self.transactional_message_id is not None
+
     def build_body(self) -> BuiltBody:
         built = super().build_body()
         body = built.body or {}
-        body["transactional_message_id"] = template_id(self.transactional_message_id)
+        if self.transactional_message_id is not None:
+            body["transactional_message_id"] = template_id(self.transactional_message_id)
         if self.identifiers is None:
             # The API requires identifiers (reference §5.1); one plain recipient names the person.
             (address,) = addresses(self.to)

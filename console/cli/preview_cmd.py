@@ -81,9 +81,13 @@ def _text(preview, *, html: bool) -> str:
 
     r = preview.rendered
     t, v = preview.template, preview.variant
+    if t is None:
+        heading = "Template: none (sent without a template: the send's own subject, body and from)"
+    else:
+        heading = (f"Template: {t.id} {t.name}" + (f" ({t.trigger_name})" if t.trigger_name else "")
+                   + (f", variant {v.language_label}" if v else ""))
     lines = [
-        f"Template: {t.id} {t.name}" + (f" ({t.trigger_name})" if t.trigger_name else "")
-        + (f", variant {v.language_label}" if v else ""),
+        heading,
         f"From: {r.sender or '-'}",
         f"To: {preview.spec.value('to')}",
         f"Subject: {r.subject.output}",
@@ -105,8 +109,9 @@ def _text(preview, *, html: bool) -> str:
 def _as_dict(preview) -> dict:
     r = preview.rendered
     return {
-        "template": {"id": preview.template.id, "name": preview.template.name,
-                     "trigger_name": preview.template.trigger_name},
+        "template": None if preview.template is None else {
+            "id": preview.template.id, "name": preview.template.name,
+            "trigger_name": preview.template.trigger_name},
         "variant": preview.variant.language_label if preview.variant else None,
         "languages": [v.language_label for v in preview.variants],
         "from": r.sender,
