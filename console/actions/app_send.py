@@ -262,18 +262,13 @@ class SendPush(ActionSpec):
         api=API.APP,
         method="POST",
         path="/v1/send/push",
-        summary="Send a push notification from a template or with inline title/message",
+        summary="Send a push notification from a template (title and message may override it)",
         sends_message=True,
         confirm_field="identifiers",
     )
-    transactional_message_id: Annotated[
-        str | None,
-        _meta(
-            "Transactional Message ID",
-            TEMPLATE_ID_HELP + ". Optional if Title and Message are given",
-            example="2",
-        ),
-    ] = None
+    # Required: the App API document and the reference (§5.2) have no push without a
+    # template (unlike email's "without template" form); title and message override it.
+    transactional_message_id: Annotated[str, _meta("Transactional Message ID", TEMPLATE_ID_HELP, example="3")]
     identifiers: Annotated[
         dict[str, Any] | None,
         FieldMeta(
@@ -341,13 +336,6 @@ class SendPush(ActionSpec):
                     'is required by the API: which person to notify, e.g. {"id": "user_123"}',
                 )
             )
-        if self.transactional_message_id is None and not (self.title and self.message):
-            problems.append(
-                FieldProblem(
-                    "transactional_message_id",
-                    "is required unless both Title and Message are given",
-                )
-            )
         for key, value in (self.custom_data or {}).items():
             if not isinstance(value, str):
                 problems.append(
@@ -365,8 +353,7 @@ class SendPush(ActionSpec):
     def build_body(self) -> BuiltBody:
         built = super().build_body()
         body = built.body or {}
-        if self.transactional_message_id is not None:
-            body["transactional_message_id"] = template_id(self.transactional_message_id)
+        body["transactional_message_id"] = template_id(self.transactional_message_id)
         return BuiltBody(body, built.notes)
 
 

@@ -103,7 +103,7 @@ def by_filter(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     following = start + len(page)
     return ApiResponse(200, {
         "identifiers": [{"id": p.id, "email": p.email, "cio_id": p.cio_id} for p in page],
-        "ids": [p.id for p in page],
+        "ids": [p.id for p in page if p.id is not None],  # strings only, as for membership
         "next": str(following) if following < len(matched) else "",
     })
 
@@ -167,8 +167,9 @@ def segment_membership(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     if error:
         return error
     people = members(sb.state, segment)
+    # `ids` holds strings (APP-SPEC): a person without an id is only in `identifiers`.
     return ApiResponse(200, {"identifiers": [{"id": p.id, "email": p.email, "cio_id": p.cio_id} for p in people],
-                             "ids": [p.id for p in people], "next": ""})
+                             "ids": [p.id for p in people if p.id is not None], "next": ""})
 
 
 def template_json(t: Template) -> dict[str, Any]:
@@ -185,12 +186,15 @@ def template_json(t: Template) -> dict[str, Any]:
 def variant_json(t: Template, v: Variant) -> dict[str, Any]:
     data = {
         "id": v.id, "name": t.name, "type": t.type, "language": v.language, "subject": v.subject,
-        "body": v.body, "body_amp": "", "body_plain": v.body_plain, "from": v.from_, "from_id": 1 if v.from_ else None,
+        "body": v.body, "body_amp": "", "body_plain": v.body_plain, "from": v.from_,
         "reply_to": v.reply_to, "reply_to_id": 2 if v.reply_to else None,
         "recipient": "{{customer.email}}" if t.type == "email" else "", "bcc": "", "fake_bcc": False,
         "preheader_text": v.preheader_text, "headers": {}, "preprocessor": "premailer",
         "created": v.created, "updated": v.updated,
     }
+    if v.from_:
+        # APP-SPEC's from_id is an integer, never null: a variant without a sender (push) has none.
+        data["from_id"] = 1
     if t.type == "push":
         # APP-SPEC has no push title field: the sandbox carries the title in subject and adds link.
         data["link"] = v.link
@@ -230,16 +234,36 @@ def transactional_language(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     return ApiResponse(200, {"content": [variant_json(template, variant)]})
 
 
+# APP-SPEC's message `type` names SMS by its provider.
+MESSAGE_TYPES = {"sms": "twilio"}
+
+
+def _recipient(d: Delivery) -> str | None:
+    """The address a delivery went to, when it has one: APP-SPEC's `recipient` is a string,
+    never null. A push to "all" or "last_used" devices, an in-app or an inbox message names
+    no address; what Customer.io shows there is UNCONFIRMED, so the key is left out."""
+    if not isinstance(d.to, str) or not d.to:
+        return None
+    if d.channel == "push" and d.to in ("all", "last_used"):
+        return None
+    return d.to if d.channel in ("email", "sms", "push") else None
+
+
 def message_json(sb: Sandbox, d: Delivery) -> dict[str, Any]:
     person = sb.state.people.get(d.cio_id) if d.cio_id else None
-    return {
-        "id": d.delivery_id, "deduplicate_id": f"{d.delivery_id}:{d.queued_at}", "type": d.channel,
+    data = {
+        "id": d.delivery_id, "deduplicate_id": f"{d.delivery_id}:{d.queued_at}",
+        "type": MESSAGE_TYPES.get(d.channel, d.channel),
         "created": d.queued_at, "state": d.state, "transactional_message_id": d.transactional_message_id,
         "customer_id": person.id if person else None,
         "customer_identifiers": person.identifiers() if person else dict(d.identifiers),
-        "recipient": d.to if isinstance(d.to, str) else None, "send_at": d.send_at,
+        "send_at": d.send_at,
         "metrics": {m["name"]: m["timestamp"] for m in d.metrics},
     }
+    recipient = _recipient(d)
+    if recipient is not None:
+        data["recipient"] = recipient
+    return data
 
 
 def get_message(sb: Sandbox, req: ApiRequest) -> ApiResponse:

@@ -102,9 +102,8 @@ def _email_checks(body: dict[str, Any]) -> list[str]:
 
 
 def _push_checks(body: dict[str, Any]) -> list[str]:
-    problems = []
-    if body.get("transactional_message_id") is None and not (_present(body, "title") and _present(body, "message")):
-        problems.append("transactional_message_id: is required unless title and message are given")
+    # APP-SPEC sendPush requires the template; title and message only override it.
+    problems = [] if body.get("transactional_message_id") is not None else ["transactional_message_id: is required"]
     if body.get("sound") is not None and body["sound"] not in ("default", "none"):
         problems.append("sound: must be one of default, none")
     custom_data = body.get("custom_data")

@@ -254,7 +254,8 @@ def test_unknown_action_and_missing_key(cli, sandbox):
     result = cli("send", "identify-custmer", env=sandbox_env(sandbox))
     assert result.code == 2 and "Did you mean identify-customer" in result.err
     env = sandbox_env(sandbox, CIO_APP_API_KEY="")
-    result = cli("send", "send-push", "--input", '{"identifiers": {"id": "u"}, "title": "a", "message": "b"}', env=env)
+    result = cli("send", "send-push", "--input", '{"identifiers": {"id": "u"}, "transactional_message_id": "3"}',
+                 env=env)
     assert result.code == 2 and "CIO_APP_API_KEY" in result.err
     assert sandbox.sandbox.requests == []
 

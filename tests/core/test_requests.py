@@ -48,9 +48,11 @@ CASES = [
      "POST", "https://api.customer.io/v1/send/email",
      {"transactional_message_id": 3, "to": "ann@x.com", "identifiers": {"id": "u1"}, "message_data": {"a": 1},
       "from": "hi@acme.com", "send_to_unsubscribed": False}),
-    ("send-push", {"identifiers": {"id": "u1"}, "title": "Hi", "message": "There", "custom_data": {"k": "v"}},
+    ("send-push", {"transactional_message_id": "3", "identifiers": {"id": "u1"}, "title": "Hi", "message": "There",
+                   "custom_data": {"k": "v"}},
      "POST", "https://api.customer.io/v1/send/push",
-     {"identifiers": {"id": "u1"}, "title": "Hi", "message": "There", "custom_data": {"k": "v"}}),
+     {"transactional_message_id": 3, "identifiers": {"id": "u1"}, "title": "Hi", "message": "There",
+      "custom_data": {"k": "v"}}),
 ]
 
 
@@ -114,7 +116,7 @@ def test_merge_strips_cio_prefix_in_identifier_objects():
 
 
 def test_missing_key_is_refused_before_sending_but_previewable():
-    spec = validate(get_action("send-push"), {"identifiers": {"id": "u"}, "title": "a", "message": "b"})
+    spec = validate(get_action("send-push"), {"identifiers": {"id": "u"}, "transactional_message_id": "3"})
     with pytest.raises(MissingCredential) as err:
         build_request(spec, Credentials(site_id="s", track_key="t"))
     assert "App API key" in str(err.value) and "CIO_APP_API_KEY" in str(err.value)

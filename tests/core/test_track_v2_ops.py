@@ -105,7 +105,7 @@ def test_only_destructive_input_asks_for_confirmation():
 
 
 def test_seed_actions_confirm_their_identifier():
-    push = validate(get_action("send-push"), {"identifiers": {"id": "u9"}, "title": "t", "message": "m"})
+    push = validate(get_action("send-push"), {"identifiers": {"id": "u9"}, "transactional_message_id": "3"})
     assert push.confirmation() == "u9"
     identify = validate(get_action("identify-customer"), {"customer_identifier": "u9"})
     assert identify.confirmation() is None

@@ -105,9 +105,11 @@ def test_send_email_recipient_rules():
     assert "the limit is 15" in by_field["to"]
 
 
-def test_push_needs_a_template_or_title_and_message_and_identifiers():
-    by_field, _ = problems("send-push", {"title": "only a title"})
-    assert set(by_field) == {"identifiers", "transactional_message_id"}
+def test_push_needs_a_template_and_identifiers():
+    by_field, _ = problems("send-push", {"title": "a title", "message": "and a message"})
+    assert set(by_field) == {"transactional_message_id"}
+    by_field, _ = problems("send-push", {"transactional_message_id": "3"})
+    assert set(by_field) == {"identifiers"}
     validate(get_action("send-push"), {"identifiers": {"id": "u"}, "transactional_message_id": "2"})
     by_field, _ = problems("send-push", {"identifiers": {"id": "u"}, "transactional_message_id": "2",
                                          "custom_data": {"n": 1}})

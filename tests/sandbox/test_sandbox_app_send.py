@@ -176,12 +176,13 @@ async def test_send_push(client):
     assert [d["channel"] for d in deliveries] == ["push", "push"]
 
 
-async def test_push_without_template_needs_title_and_message(client):
-    body = {"identifiers": {"id": "user_1001"}, "title": "Hi"}
+async def test_push_needs_a_template_even_with_title_and_message(client):
+    # APP-SPEC sendPush: transactional_message_id is required; title and message override it.
+    body = {"identifiers": {"id": "user_1001"}, "title": "Hi", "message": "Hello"}
     r = await client.post(PUSH, json=body, headers=APP)
     assert r.status_code == 400
-    assert r.json() == {"meta": {"error": "transactional_message_id: is required unless title and message are given"}}
-    r = await client.post(PUSH, json={**body, "message": "Hello"}, headers=APP)
+    assert r.json() == {"meta": {"error": "transactional_message_id: is required"}}
+    r = await client.post(PUSH, json={**body, "transactional_message_id": 3}, headers=APP)
     assert r.status_code == 200
 
 
