@@ -69,10 +69,11 @@ def self_signed_cert(directory: Path) -> tuple[str, str]:
 
 
 class Sandbox:
-    def __init__(self, root_url: str, env: dict[str, str], cafile: str | None) -> None:
+    def __init__(self, root_url: str, env: dict[str, str], cafile: str | None, pid: int | None = None) -> None:
         self.root_url = root_url
         self.env = env  # CIO_* variables for the batch client
         self.cafile = cafile
+        self.pid = pid  # the sandbox's process, for memory measures
 
     @property
     def port(self) -> int:
@@ -126,7 +127,7 @@ def sandbox(tls: bool = False) -> Iterator[Sandbox]:
                 raise SystemExit(f"the sandbox did not start: {proc.stderr.read()}")
             if cafile:
                 env["SSL_CERT_FILE"] = cafile  # the batch verifies the sandbox's certificate
-            yield Sandbox(root, env, cafile)
+            yield Sandbox(root, env, cafile, proc.pid)
         finally:
             proc.terminate()
             try:

@@ -203,7 +203,7 @@ def profile_from_response(data: Any) -> Profile:
     for name in IDENTIFIER_NAMES:
         attributes.pop(name, None)
     timestamps = {
-        str(k): v for k, v in (customer.get("timestamps") or {}).items() if _int_or_none(v) is not None
+        str(k): n for k, v in (customer.get("timestamps") or {}).items() if (n := _int_or_none(v)) is not None
     }
     devices = [
         Device(
@@ -223,7 +223,7 @@ def profile_from_response(data: Any) -> Profile:
         id=_text_or_none(person_id),
         email=_text_or_none(email),
         attributes=attributes,
-        timestamps={k: int(v) for k, v in timestamps.items()},
+        timestamps=timestamps,
         unsubscribed=unsubscribed,
         devices=devices,
     )
