@@ -22,6 +22,11 @@ def canonical_int(text: str) -> int | None:
     return int(text) if _CANONICAL.fullmatch(text) else None
 
 
+def ascii_digits(text: str) -> bool:
+    """Whether `text` is one or more of the digits 0-9 (a number written as text, kept as text)."""
+    return re.fullmatch(r"[0-9]+", text) is not None
+
+
 def whole_number(text: str) -> int | None:
     """The integer in a field that only holds integers ("-5", "007"); None if it is not one."""
     return int(text) if _WHOLE.fullmatch(text) else None

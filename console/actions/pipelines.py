@@ -18,6 +18,7 @@ from console.actions.pipelines_common import (
 )
 from console.apis import API
 from console.fields import FieldMeta, Kind
+from console.numbers import ascii_digits
 from console.spec import ActionInfo, BuiltBody, FieldProblem
 
 
@@ -160,7 +161,7 @@ class PipelinesGroup(PipelinesCall):
         problems = super().cross_checks()
         kind = (self.traits or {}).get("object_type_id")
         if kind is not None and not (isinstance(kind, int) and not isinstance(kind, bool)) and not (
-            isinstance(kind, str) and kind.isdigit()
+            isinstance(kind, str) and ascii_digits(kind)
         ):
             problems.append(FieldProblem("traits", f"object_type_id must be a number as a string, e.g. \"1\" (got {kind!r})"))
         return problems

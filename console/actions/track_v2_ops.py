@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from console.numbers import ascii_digits
+
 OP_LIMIT = 32 * 1024  # reference §8.3: /entity request and each /batch operation
 BATCH_LIMIT = 500 * 1024
 ID_BYTES = 150
@@ -97,7 +99,7 @@ def _one_of(value: Any, path: str, keys: tuple[str, ...]) -> list[Problem]:
         return [(f"{path}.email", f"{text!r} is not an email address")]
     if key == "id" and len(text.encode()) > ID_BYTES:
         return [(f"{path}.id", f"is {len(text.encode())} bytes; the limit is {ID_BYTES}")]
-    if key == "phone" and not (text.startswith("+") and text[1:].isdigit()):
+    if key == "phone" and not (text.startswith("+") and ascii_digits(text[1:])):
         return [(f"{path}.phone", "must be in E.164 form, e.g. +15551234567")]
     return []
 
@@ -112,7 +114,7 @@ def _object_identifiers(value: Any, path: str) -> list[Problem]:
         return [(path, f"must be {example} (got {', '.join(value) or 'nothing'})")]
     problems = []
     type_id = value["object_type_id"]
-    if not (isinstance(type_id, str) and type_id.isdigit()):
+    if not (isinstance(type_id, str) and ascii_digits(type_id)):
         problems.append((f"{path}.object_type_id", f"must be a number as a string, e.g. \"1\" (got {type_id!r})"))
     if _text_value(value["object_id"]) is None:
         problems.append((f"{path}.object_id", "must be a non-empty string"))

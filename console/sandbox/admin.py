@@ -8,6 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from .checks import canonical_id
+
 if TYPE_CHECKING:
     from .sandbox import Sandbox
 
@@ -34,7 +36,7 @@ async def requests(request: Request) -> JSONResponse:
     since = request.query_params.get("since", "0")
     sb = _sandbox(request)
     with sb.lock:
-        entries = sb.log.entries(int(since) if since.isdigit() else 0)
+        entries = sb.log.entries(canonical_id(since) or 0)
     return JSONResponse({"requests": entries})
 
 

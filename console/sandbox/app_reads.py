@@ -94,12 +94,12 @@ def by_filter(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     rule = body.get("filter") if parsed and isinstance(body, dict) else None
     if not isinstance(rule, dict):
         return meta_error("filter: is required and must be an object")
-    limit_text = req.query_value("limit") or "50"
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= 1000:
+    limit = canonical_id(req.query_value("limit") or "50")
+    if limit is None or not 1 <= limit <= 1000:
         return meta_error("limit: must be an integer from 1 to 1000")
-    start = int(req.query_value("start") or 0) if (req.query_value("start") or "0").isdigit() else 0
+    start = canonical_id(req.query_value("start") or "0") or 0
     matched = [p for p in sb.state.people.values() if _filter(sb, rule, p)]
-    page = matched[start:start + int(limit_text)]
+    page = matched[start:start + limit]
     following = start + len(page)
     return ApiResponse(200, {
         "identifiers": [{"id": p.id, "email": p.email, "cio_id": p.cio_id} for p in page],

@@ -156,3 +156,14 @@ def test_the_cli_sends_a_pasted_segment_payload(cli, sandbox):
     wrong = cli("send", "pipelines-track", "--input", json.dumps({**payload, "type": "identify"}),
                 env=sandbox_env(sandbox))
     assert wrong.code == 2 and "use pipelines-identify" in wrong.err
+
+
+async def test_the_sandbox_query_numbers_are_read_not_crashed():
+    app = create_app(SandboxConfig())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sb") as client:
+        r = await client.post("/app-us/v1/customers?limit=²", headers=APP, json={"filter": {"and": []}})
+        assert r.status_code == 400 and "limit" in r.text
+        r = await client.post("/app-us/v1/customers?limit=2&start=²", headers=APP,
+                              json={"filter": {"attribute": {"field": "plan", "operator": "exists"}}})
+        assert r.status_code == 200
+        assert (await client.get("/_sandbox/requests?since=²")).status_code == 200
