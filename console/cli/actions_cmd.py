@@ -56,10 +56,13 @@ def _describe(action) -> str:
                      if info.confirm_field else "  Protected environments ask you to confirm before it is sent.")
     lines.append("")
     lines.append("Fields (* = required):")
+    wire_names = {name: wire for wire, name in action.wire_aliases().items()}
     for f in action.field_specs():
         mark = "*" if f.required else " "
         lines.append(f"  {mark} {f.name}  ({f.meta.kind.value}{', ' + '|'.join(f.meta.choices) if f.meta.choices else ''})  {f.meta.label}")
         lines.append(f"      {f.meta.help}")
+        if f.name in wire_names:
+            lines.append(f"      also accepted as {wire_names[f.name]} (its name on the wire)")
         if f.meta.example is not None:
             lines.append(f"      e.g. {f.meta.example_text()}")
     example = {f.name: f.meta.example for f in action.field_specs() if f.required and f.meta.example is not None}

@@ -167,3 +167,8 @@ async def test_the_sandbox_query_numbers_are_read_not_crashed():
                               json={"filter": {"attribute": {"field": "plan", "operator": "exists"}}})
         assert r.status_code == 200
         assert (await client.get("/_sandbox/requests?since=²")).status_code == 200
+
+
+def test_the_actions_listing_names_the_wire_names(cli):
+    r = cli("actions", "pipelines-group")
+    assert r.code == 0 and "also accepted as groupId (its name on the wire)" in r.out
