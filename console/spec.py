@@ -10,6 +10,7 @@ wire format or the API's rules need more.
 from __future__ import annotations
 
 import json
+import reprlib
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -82,9 +83,25 @@ def _coerce_text(value: Any) -> Any:
     return value
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+def _bounded_repr(level: int, size: int) -> reprlib.Repr:
+    r = reprlib.Repr()  # keyword arguments only from Python 3.12
+    r.maxlevel, r.maxstring, r.maxother = level, size, size
+    return r
+
+
+_SHORT = _bounded_repr(3, 50)
+
+
+def _short(value: Any) -> str:
+    # reprlib: bounded in depth and length, so any value a user pasted can be quoted.
+    return _SHORT.repr(value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return a == b
+    except RecursionError:  # nested beyond what == can walk: not provably the same
+        return False
 
 
 def _coerce_json(value: Any, kind: Kind) -> Any:
@@ -211,7 +228,7 @@ class ActionSpec(BaseModel):
             if wire not in data:
                 continue
             value = data.pop(wire)
-            if name in data and data[name] != value:
+            if name in data and not _same(data[name], value):
                 raise PydanticCustomError(
                     "wire_name_conflict",
                     "and {wire} are the same field (its name on the wire), given different values "

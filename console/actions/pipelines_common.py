@@ -3,6 +3,7 @@ ISO-timestamp handling, and the 32 KB per-call limit."""
 from __future__ import annotations
 
 import json
+import reprlib
 from typing import Annotated, Any, ClassVar
 from uuid import uuid4
 
@@ -22,9 +23,12 @@ CALL_LIMIT = 32 * 1024  # reference §8.3: a Pipelines request, and each call in
 ID_BYTES = 150
 
 
+_REPR = reprlib.Repr()  # keyword arguments only from Python 3.12
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother = 2, 40, 40
+
+
 def _repr(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return _REPR.repr(value)  # bounded in depth and length, whatever was pasted
 
 
 def compact_size(value: Any) -> int:

@@ -172,3 +172,16 @@ async def test_the_sandbox_query_numbers_are_read_not_crashed():
 def test_the_actions_listing_names_the_wire_names(cli):
     r = cli("actions", "pipelines-group")
     assert r.code == 0 and "also accepted as groupId (its name on the wire)" in r.out
+
+
+def test_a_conflict_is_quoted_briefly_whatever_the_value():
+    deep: list = []
+    for _ in range(50_000):
+        deep = [deep]
+    for value in (deep, "x" * 100_000, "\ud800"):
+        with pytest.raises(InvalidInput) as err:
+            validate(get_action("pipelines-track"), {"userId": value, "user_id": "u1", "event": "E"})
+        assert err.value.fields == ["user_id"] and len(err.value.text()) < 300
+    with pytest.raises(InvalidInput) as err:
+        validate(get_action("pipelines-track"), {"type": deep, "userId": "u1", "event": "E"})
+    assert "leave type out" in err.value.text() and len(err.value.text()) < 200
