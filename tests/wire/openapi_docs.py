@@ -67,6 +67,13 @@ KNOWN_DEFECTS: dict[str, str] = {
         "are attributes in every official client. Worked around: null and numbers are "
         "accepted as identify attribute values."
     ),
+    "pipelines-type-readonly": (
+        "Pipelines: `common_fields` (part of every call) marks `type` readOnly, while /track "
+        "requires it and identify, page, screen and group list it as a plain property of "
+        "their own. Worked around: a key counts as readOnly (not to be sent) only where "
+        "the call's schema never lists it as writable; on alias it is readOnly only, so "
+        "the console sends no `type` there."
+    ),
     "pipelines-base-path": (
         "Pipelines: the paths are given without the server's base path `/v1` (Prism ignores "
         "it). Worked around: `/v1` is put in front of each path."
@@ -215,6 +222,32 @@ def response_schema(op: Operation, status: int) -> str | None:
     if "application/json" not in response.get("content", {}):
         return None
     return f"{base}/content/application~1json/schema"
+
+
+def read_only_keys(op: Operation, pointer: str) -> set[str]:
+    """Top-level body keys the schema marks readOnly wherever it lists them: a request
+    must not send them (OpenAPI: readOnly properties are for answers only). A key that
+    some branch lists as writable is not one (KNOWN_DEFECTS["pipelines-type-readonly"])."""
+    found: set[str] = set()
+    writable: set[str] = set()
+
+    def walk(node: Any, depth: int) -> None:
+        if depth > 20 or not isinstance(node, dict):
+            return
+        if "$ref" in node and node["$ref"].startswith("#/"):
+            walk(_node(op.api, node["$ref"]), depth + 1)
+        for name, prop in (node.get("properties") or {}).items():
+            target = _node(op.api, prop["$ref"]) if isinstance(prop, dict) and "$ref" in prop else prop
+            if isinstance(target, dict) and target.get("readOnly") is True:
+                found.add(name)
+            else:
+                writable.add(name)
+        for key in ("allOf", "anyOf", "oneOf"):
+            for branch in node.get(key) or []:
+                walk(branch, depth + 1)
+
+    walk(_node(op.api, pointer), 0)
+    return found - writable
 
 
 def request_schema(op: Operation) -> str | None:

@@ -85,6 +85,7 @@ def test_request_body_matches_the_document(action_id, data):
         return
     assert request.body is not None or op.method in ("get", "delete")
     assert docs.problems(op, pointer, request.body) == []
+    assert not set(request.body) & docs.read_only_keys(op, pointer), "sends what the document marks readOnly"
 
 
 def test_every_action_and_every_pipelines_type_is_covered():
@@ -120,3 +121,5 @@ def test_pipelines_track_without_type_breaks_the_document():
     op = docs.operation("cdp", "POST", "/v1/track")
     assert docs.problems(op, docs.request_schema(op), {"userId": "u1", "event": "E"})
     assert docs.problems(op, docs.request_schema(op), {"type": "track", "userId": "u1", "event": "E"}) == []
+    alias = docs.operation("cdp", "POST", "/v1/alias")
+    assert docs.read_only_keys(alias, docs.request_schema(alias)) == {"type"}  # so alias sends none
