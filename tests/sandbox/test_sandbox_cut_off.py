@@ -9,7 +9,7 @@ import json
 import socket
 import time
 
-from .conftest import TRACK, state
+from .conftest import TRACK
 
 
 def _raw_post(port: int, path: str, body: bytes, announced: int) -> None:

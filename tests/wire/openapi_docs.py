@@ -11,7 +11,6 @@ KNOWN_DEFECTS below worked around, each where it is met and no further.
 """
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import dataclass
 from functools import cache
