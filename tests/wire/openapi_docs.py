@@ -33,9 +33,9 @@ KNOWN_DEFECTS: dict[str, str] = {
         "than one and oneOf fails: Track merge_customers (the primary/secondary branches have "
         "no `required`, every merge matches all three), App sendEmail (\"with template\" and "
         "\"without template\" overlap when a template send overrides from/subject/body), "
-        "Pipelines identify with both userId and anonymousId (two branches), any Pipelines "
-        "`context` (both \"Mobile\" and \"Non-mobile\"), and Track v2 entity/batch operations "
-        "(person and object branches overlap). Worked around: oneOf is read as anyOf."
+        "Pipelines identify, page and screen with both userId and anonymousId (two branches), "
+        "any Pipelines `context` (both \"Mobile\" and \"Non-mobile\"), so also batch items. "
+        "Worked around: oneOf is read as anyOf."
     ),
     "pipelines-group-no-required": (
         "Pipelines /group: no branch has `required`, so under oneOf every call fails (each "
