@@ -8,6 +8,7 @@ batch polite if it does.
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -89,6 +90,10 @@ def choose_rate(action: type[ActionSpec], requested: str | float | None, target_
         except ValueError:
             raise RateError(f"--rate {requested!r} must be a number of requests per second, e.g. 200, "
                             f"or '{UNLIMITED}' against the sandbox") from None
+    if not math.isfinite(requested):
+        # float() reads "nan" and "inf" too; neither is a rate a scheduler can keep.
+        raise RateError(f"--rate {requested!r} must be a number of requests per second, e.g. 200, "
+                        f"or '{UNLIMITED}' against the sandbox")
     if requested <= 0:
         raise RateError(f"--rate must be more than 0 (got {requested:g})")
     if requested > limit.maximum and not is_loopback(target_url):

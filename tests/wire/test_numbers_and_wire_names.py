@@ -185,3 +185,13 @@ def test_a_conflict_is_quoted_briefly_whatever_the_value():
     with pytest.raises(InvalidInput) as err:
         validate(get_action("pipelines-track"), {"type": deep, "userId": "u1", "event": "E"})
     assert "leave type out" in err.value.text() and len(err.value.text()) < 200
+
+
+@pytest.mark.parametrize("text", ["nan", "NaN", "inf", "-inf", "infinity"])
+def test_a_batch_rate_must_be_a_finite_number(text):
+    from console.batch.limits import RateError, choose_rate
+
+    for url in ("https://track.customer.io", "http://127.0.0.1:8765/track-us"):
+        with pytest.raises(RateError) as err:
+            choose_rate(get_action("identify-customer"), text, url)
+        assert "must be a number of requests per second" in str(err.value)
