@@ -352,19 +352,27 @@ def _network(ex: Exchange, action: type[ActionSpec] | None) -> Explanation:
             f"No connection could be made ({detail}). Nothing was sent.",
             ["Check the network, firewall or proxy, then send again."],
         )
-    # Sent, but the answer never came: the request may have been applied.
-    verb = "timed out waiting for the answer" if failure == Failure.READ_TIMEOUT else "lost the connection before the answer"
+    # Sent, but the answer never came (or could not be read): it may have been applied.
+    verb = {
+        Failure.READ_TIMEOUT: "timed out waiting for the answer",
+        Failure.UNREADABLE: "could not read the answer",
+    }.get(failure, "lost the connection before the answer")
+    lost = f"no answer could be read ({_cut(detail)})"
     repeat_safe = action.INFO.is_repeat_safe if action else ex.request.method in ("GET", "PUT", "DELETE")
     if repeat_safe:
         return Explanation(
             f"Network failure: {verb} from {where}{tries}",
-            "The request was sent but no answer arrived. Repeating it is harmless for this action.",
+            f"The request was sent but {lost}. Repeating it is harmless for this action.",
             ["Send again; check the network if it keeps happening."],
             delivered=ex.delivered,
         )
     return Explanation(
         f"Unknown outcome: {verb} from {where}",
-        f"{what} was sent, but no answer arrived, so it may have been delivered.",
+        f"{what} was sent, but {lost}, so it may have been delivered.",
         [_unknown_outcome_step(what)],
         delivered="unknown",
     )
+
+
+def _cut(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text) - limit} more characters)"
