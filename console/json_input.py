@@ -38,7 +38,11 @@ class TooDeep(ValueError):
     def __init__(self, field: str | None, depth: int, what: str = "the input"):
         self.field = field
         self.depth = depth
-        where = f"{what}: field {field}" if field else what
+        if field is not None:
+            shown = field if field.isidentifier() else echo(field)
+            where = f"{what}: field {shown}"
+        else:
+            where = what
         super().__init__(f"{where} nests objects and arrays deeper than the limit of {MAX_DEPTH} levels")
 
 

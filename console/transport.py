@@ -220,6 +220,11 @@ async def perform(
                 http_version=resp.http_version,
             )
             exchange.failure = exchange.failure_detail = None
+            if _foreign_page(resp):
+                attempt.failure = Failure.UNREADABLE
+                _lost(exchange, Failure.UNREADABLE, f"the server answered {resp.status_code} with an HTML page, "
+                      "not the API's JSON: a proxy, a captive portal or a wrong base URL (CIO_*_URL) answered")
+                resp = None
         except TimeoutError:
             resp = None
             attempt.failure = Failure.READ_TIMEOUT if progress.maybe_sent else Failure.CONNECT_TIMEOUT
@@ -256,6 +261,14 @@ async def perform(
         waited_total += wait
     exchange.elapsed_ms = (time.perf_counter() - start) * 1000
     return exchange
+
+
+def _foreign_page(resp: httpx.Response) -> bool:
+    """A 2xx that is an HTML page: Customer.io's APIs answer JSON or nothing, so whatever
+    sent it (a proxy, a captive portal, a web site at a wrong base URL) is not the API,
+    and whether the request reached the API is unknown."""
+    kind = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+    return 200 <= resp.status_code < 300 and kind in ("text/html", "application/xhtml+xml")
 
 
 def _lost(exchange: Exchange, failure: Failure, detail: str) -> None:

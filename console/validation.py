@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from typing import Any
 
 from pydantic import ValidationError
@@ -54,6 +55,10 @@ def value_problems(data: dict[str, Any]) -> list[FieldProblem]:
                     at = f" (at {shorten(path)})" if path != name else ""
                     problems.append(FieldProblem(name, trouble + at))
                     break
+            elif isinstance(item, float) and not math.isfinite(item):
+                at = f" (at {shorten(path)})" if path != name else ""
+                problems.append(FieldProblem(name, f"holds {item!r}, which is not a JSON number; send a finite number{at}"))
+                break
             elif isinstance(item, (dict, list)):
                 if depth >= MAX_DEPTH:
                     problems.append(FieldProblem(
@@ -94,6 +99,8 @@ def describe(problem: FieldProblem, action: type[ActionSpec] | None) -> str:
     if problem.field is None:
         return shorten(problem.message, 500)
     label = shorten(problem.field)
+    if not label.strip() or not label.isprintable():
+        label = f"The field {echo(problem.field)}"
     if action is not None:
         try:
             label = f"{action.field_spec(problem.field).meta.label} ({problem.field})"
@@ -155,13 +162,18 @@ def validate(action: type[ActionSpec], data: Any) -> ActionSpec:
             [FieldProblem(None, f"The input must be a JSON object of fields (got {got}).")], action
         )
     early = value_problems(data)
-    if early:
-        raise InvalidInput(_dedupe(early), action)
     try:
         spec = action.model_validate(data)
     except ValidationError as exc:
-        problems = [_translate(action, e) for e in exc.errors(include_url=False)]
-        raise InvalidInput(_dedupe(problems), action) from None
+        later = [_translate(action, e) for e in exc.errors(include_url=False)]
+        # A field the action does not have is named as such, whatever its value holds;
+        # a field with a value no API can take gets that problem, not a type error.
+        unknown = {p.field for p in later if p.message.startswith("is not a field of")}
+        early = [p for p in early if p.field not in unknown]
+        flagged = {p.field for p in early if p.field}
+        raise InvalidInput(_dedupe(early + [p for p in later if p.field not in flagged]), action) from None
+    if early:
+        raise InvalidInput(_dedupe(early), action)
     problems = spec.cross_checks()
     if problems:
         raise InvalidInput(problems, action)
