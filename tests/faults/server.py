@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote
 
-FAULTS = ("close", "reset", "stall", "trickle", "truncated", "badgzip", "html200",
+FAULTS = ("echo", "close", "reset", "stall", "trickle", "truncated", "badgzip", "html200",
           "500", "503", "429", "redirect", "ok")
 
 
@@ -88,7 +88,24 @@ class FaultServer:
         param = unquote(param)
         token = parts[1] if len(parts) > 1 else ""
         self.seen[token] += 1
+        if fault == "echo":  # an error body and header that repeat the credentials
+            return await self._echo(param or "401", headers.get("authorization", ""), writer)
         return await self._answer(fault, param, writer)
+
+    async def _echo(self, status: str, authorization: str, writer: asyncio.StreamWriter) -> bool:
+        import base64
+        import json
+        from urllib.parse import quote
+
+        scheme, _, token = authorization.partition(" ")
+        decoded = base64.b64decode(token + "==").decode("utf-8", "replace") if scheme == "Basic" else token
+        body = json.dumps({"meta": {"error": f"echo {authorization}"},
+                           "errors": [{"message": f"decoded {decoded}", "field": "x"},
+                                      {"message": f"url {quote(decoded, safe='')}"}]}).encode()
+        writer.write((f"HTTP/1.1 {status} Echo\r\nContent-Type: application/json\r\n"
+                      f"Content-Length: {len(body)}\r\nX-Echo: {authorization}\r\n\r\n").encode("latin-1") + body)
+        await writer.drain()
+        return True
 
     async def _answer(self, fault: str, param: str, writer: asyncio.StreamWriter) -> bool:
         def send(status: str, body: bytes = b"{}", extra: str = "", ctype: str = "application/json",
