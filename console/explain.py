@@ -98,7 +98,20 @@ def _field_for(action: type[ActionSpec] | None, errors: list[ApiError]) -> str |
 def explain(
     ex: Exchange, action: type[ActionSpec] | None = None, creds: Credentials | None = None
 ) -> Explanation | None:
-    """None for a success; otherwise the explanation of what went wrong."""
+    """None for a success; otherwise the explanation of what went wrong, with every key
+    masked (a server may echo the credentials in its error; every face shows this)."""
+    from console.redact import redact_data
+
+    explanation = _explain(ex, action, creds)
+    if explanation is None:
+        return None
+    secrets = creds.redaction_secrets() if creds is not None else []
+    return Explanation(**redact_data(asdict(explanation), secrets))
+
+
+def _explain(
+    ex: Exchange, action: type[ActionSpec] | None, creds: Credentials | None
+) -> Explanation | None:
     if ex.ok:
         return None
     if ex.response is None:

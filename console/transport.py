@@ -272,9 +272,12 @@ def _foreign_page(resp: httpx.Response) -> bool:
 
 
 def _lost(exchange: Exchange, failure: Failure, detail: str) -> None:
+    from console.redact import redact_text
+
     exchange.response = None
     exchange.failure = failure
-    exchange.failure_detail = detail
+    # An HTTP library's error may quote a header value ("Illegal header value b'Bearer …'").
+    exchange.failure_detail = redact_text(detail)
 
 
 def _delivered(exchange: Exchange, repeat_safe: bool) -> str:

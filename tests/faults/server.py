@@ -54,6 +54,11 @@ class FaultServer:
         for writer in list(self._writers):
             writer.transport.abort()
         self._server.close()
+        tasks = asyncio.all_tasks(self._loop)
+        for task in tasks:  # stalled and trickling answers end with the server
+            task.cancel()
+        self._loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+        self._loop.close()
 
     def url(self, fault: str, token: str, param: str | None = None) -> str:
         from urllib.parse import quote
