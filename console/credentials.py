@@ -68,6 +68,18 @@ def clean_site_id(value: str | None, where: str) -> str | None:
     return text
 
 
+def clean_url(value: str, where: str) -> str:
+    """A base URL from a variable: http(s)://host[:port][/path], stripped, without a
+    trailing slash; ValueError naming `where` otherwise (no control characters)."""
+    import re
+
+    text = value.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text) or not text.isprintable():
+        shown = text[:80] + ("…" if len(text) > 80 else "")
+        raise ValueError(f"{where} {shown!r} is not a base URL: use http(s)://host[:port][/path]")
+    return text
+
+
 class MissingCredential(Exception):
     """The action's API needs a credential that is not set. Nothing was sent."""
 
@@ -153,7 +165,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> Credentials:
     env = os.environ if environ is None else environ
     region_text = env.get(ENV_REGION)
     region = parse_region(region_text) if region_text else Region.US
-    urls = {api: env[var] for api, var in ENV_URLS.items() if env.get(var)}
+    urls = {api: clean_url(env[var], var) for api, var in ENV_URLS.items() if env.get(var)}
     keys = {kind: clean_key(env.get(var), var) for kind, var in ENV_KEYS.items()}
     return Credentials(
         region=region,

@@ -28,6 +28,7 @@ from console.credentials import (
     Credentials,
     clean_key,
     clean_site_id,
+    clean_url,
 )
 from console.env_file import (
     CONFIG_FILE,
@@ -280,7 +281,7 @@ def credentials_for(
             keyring_problem = exc.cause
     region_text = env_vars.get(ENV_REGION)
     urls = dict(stored.urls)
-    urls.update({api: env_vars[var].rstrip("/") for api, var in ENV_URLS.items() if env_vars.get(var)})
+    urls.update({api: clean_url(env_vars[var], var) for api, var in ENV_URLS.items() if env_vars.get(var)})
     source = f"environment {stored.name}"
     if overrides:
         source += f" (overridden by {', '.join(overrides)})"

@@ -239,9 +239,8 @@ async def perform(
             # Content-Encoding says): what it said is lost, so the outcome is unknown.
             resp = None
             attempt.failure = Failure.UNREADABLE
-            status = f"answered {progress.status} but " if progress.status else ""
-            _lost(exchange, Failure.UNREADABLE,
-                  f"the server {status}its answer could not be read ({type(exc).__name__}: {exc})")
+            said = f"server answered {progress.status} but its" if progress.status else "server's"
+            _lost(exchange, Failure.UNREADABLE, f"the {said} answer could not be read ({type(exc).__name__}: {exc})")
         elapsed = time.perf_counter() - t0
         spent += elapsed
         attempt.elapsed_ms = elapsed * 1000

@@ -96,6 +96,8 @@ async def _send(req, action, creds, args) -> int:
             "body": _json_or_text(body_text),
             "attempts": len(ex.attempts),
             "elapsed_ms": round(ex.elapsed_ms, 1),
+            # Time spent waiting between attempts (Retry-After, backoff), within --max-wait.
+            "waited_s": round(sum(a.waited_s for a in ex.attempts), 3),
             "delivered": ex.delivered,
             "failure": ex.failure.value if ex.failure else None,
             "explanation": redact_data(explanation.to_dict(), secrets) if explanation else None,

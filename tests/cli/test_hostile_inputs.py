@@ -141,3 +141,10 @@ def test_an_unexpected_error_is_a_message_and_an_exit_code_never_a_traceback(cli
     monkeypatch.setattr("console.transport.perform", after_sending)
     result = cli("send", "track-event", "-f", "customer_identifier=u", "-f", "event_name=e", env=sandbox_env(sandbox))
     assert result.code == 3 and "unknown outcome" in result.err and "NOT re-sent" in result.err
+
+
+@pytest.mark.parametrize("url", ["http://exa mple.com", "ftp://example.com", "http://example.com/\x01x", "example.com"])
+def test_a_base_url_variable_that_is_not_a_url_is_refused_naming_it(cli, url):
+    result = cli("send", "track-event", "-f", "customer_identifier=u", "-f", "event_name=e",
+                 env={"CIO_SITE_ID": "s1", "CIO_TRACK_API_KEY": "TRACKKEY123", "CIO_TRACK_URL": url})
+    assert result.code == 2 and "CIO_TRACK_URL" in result.err and "not a base URL" in result.err

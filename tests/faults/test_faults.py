@@ -127,3 +127,15 @@ def test_a_bad_gzip_200_to_an_event_is_an_unknown_outcome_in_json_too(cli, fault
     assert out["delivered"] == "unknown" and out["failure"] == "unreadable"
     assert "answered 200" in out["explanation"]["cause"]
     assert faults.seen[token] == 1
+
+
+def test_json_reports_the_waits_apart_from_the_exchange(cli, faults):
+    """Item 7: the waits between attempts are bounded by --max-wait and reported on
+    their own (`waited_s`), each announced on stderr as it starts."""
+    token = uuid.uuid4().hex
+    env = {"CIO_SITE_ID": SITE, "CIO_TRACK_API_KEY": TRACK, "CIO_TRACK_URL": faults.url("429", token, "0.4")}
+    result = cli("send", "track-event", *ACTIONS["track-event"][0], "--json", "--max-wait", "1", env=env)
+    assert result.code == 1
+    out = result.json()
+    assert out["attempts"] == 3 and out["waited_s"] == 0.8 and faults.seen[token] == 3
+    assert result.err.count("trying again in 0.4 s (waits are bounded by --max-wait 1 s in all)") == 2
