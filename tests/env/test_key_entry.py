@@ -47,6 +47,8 @@ def test_a_key_ending_in_cr_is_stripped_and_works(cli, sandbox):
     event = cli("send", "track-event", "-f", "customer_identifier=u1", "-f", "event_name=x", env=env)
     assert event.code == 0, event.err
     assert demo.app_key not in sent.out + sent.err
+    profile = cli("profile", "show", "user_1001", env=env)  # before: the raw key in its error
+    assert profile.code == 0, profile.err
 
 
 @pytest.mark.parametrize(("key", "what"), [
@@ -155,3 +157,26 @@ def test_no_output_holds_a_key_in_any_encoding(cli, faults, key, path, action, a
     assert result.code in (1, 3), result.err
     assert "Traceback" not in result.err
     assert leaks(result.out + result.err, core) == [], (result.out, result.err)
+
+
+def test_every_key_that_entered_is_masked_everywhere_without_being_passed():
+    """Redaction is structural: a key that came in through a variable is masked by
+    redact_text/redact_data (history, failed file, inspector, error panel, curl) and by
+    the CLI's streams even where a caller passes no secrets."""
+    import io
+
+    from console.credentials import from_env
+    from console.redact import MASK, RedactingStream, redact_data, redact_text
+
+    key = 'TRACK/KEY+1%"x\\y'
+    from_env({"CIO_SITE_ID": SITE, "CIO_TRACK_API_KEY": key + "\r\n"})
+    for form in forms(key):
+        text = f"before {form} after"
+        assert redact_text(text) == f"before {MASK} after" or form not in redact_text(text), form
+        assert form not in json.dumps(redact_data({"k": [text]}))
+        sink = io.StringIO()
+        stream = RedactingStream(sink)
+        stream.write(text[:10])
+        stream.write(text[10:] + "\n")
+        stream.flush()
+        assert form not in sink.getvalue()

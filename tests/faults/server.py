@@ -156,6 +156,8 @@ class FaultServer:
         elif fault == "429":
             extra = f"Retry-After: {param}\r\n" if param != "none" else ""
             send("429 Too Many Requests", b'{"meta": {"error": "rate limited"}}', extra=extra)
+        elif fault == "body":  # a 400 whose JSON body is the parameter, as given
+            send("400 Bad Request", param.encode("utf-8", "surrogatepass"))
         elif fault == "redirect":
             send(f"{param or '301'} Moved", b"", extra="Location: https://track-eu.customer.io/api/v1/x\r\n")
         else:

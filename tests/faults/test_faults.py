@@ -139,3 +139,23 @@ def test_json_reports_the_waits_apart_from_the_exchange(cli, faults):
     out = result.json()
     assert out["attempts"] == 3 and out["waited_s"] == 0.8 and faults.seen[token] == 3
     assert result.err.count("trying again in 0.4 s (waits are bounded by --max-wait 1 s in all)") == 2
+
+
+def test_an_answer_holding_a_lone_surrogate_prints_escaped_in_a_real_process(faults):
+    """A body like {"error": "\\ud800"} decodes to text a UTF-8 stdout cannot encode;
+    before, printing it was a UnicodeEncodeError traceback. A real process (not the
+    in-process runner, whose StringIO takes anything), so the real stdout is used."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    token = uuid.uuid4().hex
+    env = {**os.environ, "CIO_SITE_ID": SITE, "CIO_TRACK_API_KEY": TRACK, "PYTHONIOENCODING": "utf-8",
+           "CIO_TRACK_URL": faults.url("body", token, '{"meta": {"error": "bad \\ud800 value"}}')}
+    code = "import sys; from screens.launcher import main; sys.exit(main())"
+    done = subprocess.run([sys.executable, "-c", code, "send", "track-event", *ACTIONS["track-event"][0]],
+                          env=env, capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "bad \\ud800 value" in done.stderr and "\\ud800" in done.stdout
