@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from console.fields import Kind
-from console.json_input import MAX_DEPTH, TooDeep, echo, json_too_deep, loads_json, shorten  # noqa: F401
+from console.json_input import MAX_DEPTH, echo, loads_json, shorten
 from console.spec import ActionSpec, FieldProblem
 
 _TYPE_NAMES = {
@@ -27,7 +27,7 @@ _TYPE_NAMES = {
 }
 
 
-def _text_problem(value: str) -> str | None:
+def text_problem(value: str) -> str | None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
@@ -43,14 +43,14 @@ def value_problems(data: dict[str, Any]) -> list[FieldProblem]:
     without recursion, so depth itself cannot crash the walk."""
     problems = []
     for name, value in data.items():
-        if not isinstance(name, str) or _text_problem(name):
+        if not isinstance(name, str) or text_problem(name):
             problems.append(FieldProblem(None, f"A field name {echo(name)} is not valid Unicode text; send UTF-8 text."))
             continue
         stack: list[tuple[Any, int, str]] = [(value, 0, name)]
         while stack:
             item, depth, path = stack.pop()
             if isinstance(item, str):
-                trouble = _text_problem(item)
+                trouble = text_problem(item)
                 if trouble:
                     at = f" (at {shorten(path)})" if path != name else ""
                     problems.append(FieldProblem(name, trouble + at))
@@ -67,7 +67,7 @@ def value_problems(data: dict[str, Any]) -> list[FieldProblem]:
                 if isinstance(item, dict):
                     for key, sub in item.items():
                         key_text = key if isinstance(key, str) else str(key)
-                        trouble = _text_problem(key_text)
+                        trouble = text_problem(key_text)
                         if trouble:
                             problems.append(FieldProblem(name, "has a key that " + trouble.removeprefix("holds ")))
                             stack.clear()

@@ -148,3 +148,8 @@ def test_a_base_url_variable_that_is_not_a_url_is_refused_naming_it(cli, url):
     result = cli("send", "track-event", "-f", "customer_identifier=u", "-f", "event_name=e",
                  env={"CIO_SITE_ID": "s1", "CIO_TRACK_API_KEY": "TRACKKEY123", "CIO_TRACK_URL": url})
     assert result.code == 2 and "CIO_TRACK_URL" in result.err and "not a base URL" in result.err
+
+
+def test_a_profile_id_that_is_not_utf8_is_refused(cli):
+    result = cli("profile", "show", "u\udcff")
+    assert result.code == 2 and "ID holds text that is not valid Unicode" in result.err
