@@ -150,12 +150,14 @@ class RedactingStream:
     def __init__(self, inner: Any) -> None:
         self._inner = inner
         self._pending = ""
+        self._write_lock = threading.Lock()  # a batch's workers may print at once
 
     def write(self, text: str) -> int:
-        self._pending += text
-        if "\n" in self._pending:
-            head, _, self._pending = self._pending.rpartition("\n")
-            self._emit(head + "\n")
+        with self._write_lock:
+            self._pending += text
+            if "\n" in self._pending:
+                head, _, self._pending = self._pending.rpartition("\n")
+                self._emit(head + "\n")
         return len(text)
 
     def _emit(self, text: str) -> None:
@@ -167,9 +169,10 @@ class RedactingStream:
             self._inner.write(text.encode(encoding, "backslashreplace").decode(encoding))
 
     def flush(self) -> None:
-        if self._pending:
-            pending, self._pending = self._pending, ""
-            self._emit(pending)
+        with self._write_lock:
+            if self._pending:
+                pending, self._pending = self._pending, ""
+                self._emit(pending)
         self._inner.flush()
 
     def isatty(self) -> bool:

@@ -76,6 +76,8 @@ def test_a_key_in_the_keyring_with_a_cr_is_stripped_and_a_bad_one_named(cli, san
     refused = cli("send", "send-transactional-email", *EMAIL, "--env", "Win")
     assert refused.code == 2
     assert "App API key of Win in the OS keyring" in refused.err and "SECR" not in refused.err
+    tested = cli("env", "test", "Win")
+    assert tested.code == 2 and "App API key of Win in the OS keyring" in tested.err, tested.err
 
 
 def test_set_key_from_stdin_refuses_a_non_ascii_key_without_echoing_it(cli):
