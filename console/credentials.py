@@ -21,6 +21,65 @@ KEY_KIND = {API.TRACK: "track", API.APP: "app", API.PIPELINES: "write"}
 KEY_LABEL = {"track": "Track API key", "app": "App API key", "write": "Write API key"}
 
 
+class InvalidKey(ValueError):
+    """A key (or Site ID) that cannot be sent: its message names where it came from,
+    never its value. Nothing was sent or stored."""
+
+
+def clean_key(value: str | None, where: str) -> str | None:
+    """A key as it entered (a variable, a prompt, stdin, a form, the keyring): surrounding
+    whitespace stripped (a key saved on Windows ends in CR), None when empty, InvalidKey
+    naming `where` when any character is not printable ASCII. Registered for redaction.
+
+    Customer.io's keys are ASCII letters and digits; a control character would make the
+    HTTP client refuse the header (echoing the key in its error) and a non-ASCII one
+    cannot be encoded into it at all.
+    """
+    if value is None:
+        return None
+    from console.redact import register_secret
+
+    register_secret(value)  # the raw form too: an error text might still quote it
+    text = value.strip()
+    if not text:
+        return None
+    for ch in text:
+        if ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F:
+            raise InvalidKey(f"{where} contains spaces or control characters inside the key; "
+                             "paste the key alone (its value is not shown)")
+        if ord(ch) > 0x7E:
+            raise InvalidKey(f"{where} contains a non-ASCII character; Customer.io keys are plain "
+                             "ASCII letters and digits: copy it again (its value is not shown)")
+    register_secret(text)
+    return text
+
+
+def clean_site_id(value: str | None, where: str) -> str | None:
+    """A Site ID as it entered: stripped, None when empty, InvalidKey when it holds a
+    control or non-ASCII character or a ':' (it is the user half of a Basic credential)."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if any(ch.isspace() or not (0x20 < ord(ch) < 0x7F) for ch in text) or ":" in text:
+        raise InvalidKey(f"{where} is not a valid Site ID: it is ASCII letters and digits, with no "
+                         "spaces, control characters or ':' (Settings > Workspace Settings > API Credentials)")
+    return text
+
+
+def clean_url(value: str, where: str) -> str:
+    """A base URL from a variable: http(s)://host[:port][/path], stripped, without a
+    trailing slash; ValueError naming `where` otherwise (no control characters)."""
+    import re
+
+    text = value.strip().rstrip("/")
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text) or not text.isprintable():
+        shown = text[:80] + ("…" if len(text) > 80 else "")
+        raise ValueError(f"{where} {shown!r} is not a base URL: use http(s)://host[:port][/path]")
+    return text
+
+
 class MissingCredential(Exception):
     """The action's API needs a credential that is not set. Nothing was sent."""
 
@@ -54,6 +113,15 @@ class Credentials:
     source: str = "the environment variables"
     name: str | None = None  # the stored environment's name, if any
     protected: bool = False
+
+    def __post_init__(self) -> None:
+        # Every key a request can be made with is known to redaction, in every wire
+        # form, however these credentials were put together.
+        from console.redact import register_secret
+
+        register_secret(self.track_key, self.site_id)
+        register_secret(self.app_key)
+        register_secret(self.write_key)
 
     def key(self, kind: str) -> str | None:
         return {"track": self.track_key, "app": self.app_key, "write": self.write_key}[kind]
@@ -92,17 +160,19 @@ class Credentials:
 
 
 def from_env(environ: Mapping[str, str] | None = None) -> Credentials:
-    """Credentials from CIO_* variables. Raises ValueError for an invalid CIO_REGION."""
+    """Credentials from CIO_* variables. Raises ValueError for an invalid CIO_REGION, and
+    InvalidKey (a ValueError) naming the variable for a key that cannot be sent."""
     env = os.environ if environ is None else environ
     region_text = env.get(ENV_REGION)
     region = parse_region(region_text) if region_text else Region.US
-    urls = {api: env[var] for api, var in ENV_URLS.items() if env.get(var)}
+    urls = {api: clean_url(env[var], var) for api, var in ENV_URLS.items() if env.get(var)}
+    keys = {kind: clean_key(env.get(var), var) for kind, var in ENV_KEYS.items()}
     return Credentials(
         region=region,
-        site_id=env.get(ENV_SITE_ID) or None,
-        track_key=env.get(ENV_KEYS["track"]) or None,
-        app_key=env.get(ENV_KEYS["app"]) or None,
-        write_key=env.get(ENV_KEYS["write"]) or None,
+        site_id=clean_site_id(env.get(ENV_SITE_ID), ENV_SITE_ID),
+        track_key=keys["track"],
+        app_key=keys["app"],
+        write_key=keys["write"],
         urls=urls,
         source="the environment variables",
     )

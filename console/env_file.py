@@ -116,13 +116,16 @@ def check_url(value: str, what: str) -> str:
 
 
 def check_key(kind: str, value: str) -> str:
-    text = (value or "").strip()
+    """A key about to be stored (prompt, stdin, the environment screen): the rules of
+    `console.credentials.clean_key`, and it must not be empty."""
+    from console.credentials import InvalidKey, clean_key
+
+    try:
+        text = clean_key(value or "", f"the {KEY_LABEL[kind]}")
+    except InvalidKey as exc:
+        raise InvalidKey(f"{exc} (nothing was stored)") from None
     if not text:
         raise ValueError(f"the {KEY_LABEL[kind]} is empty; nothing was stored")
-    if any(c.isspace() for c in text) or not text.isprintable():
-        # Say what is wrong without echoing any of the key.
-        raise ValueError(f"the {KEY_LABEL[kind]} contains spaces or control characters; "
-                         "paste the key alone (nothing was stored)")
     return text
 
 

@@ -20,11 +20,12 @@ class Failure(StrEnum):
     CONNECT = "connect"  # another failure before anything was sent
     READ_TIMEOUT = "read-timeout"
     DROPPED = "dropped"  # the connection closed before an answer arrived
+    UNREADABLE = "unreadable"  # an answer came but could not be read (e.g. bad gzip)
 
     @property
     def maybe_delivered(self) -> bool:
         """True when the request was sent and only the answer was lost."""
-        return self in (Failure.READ_TIMEOUT, Failure.DROPPED)
+        return self in (Failure.READ_TIMEOUT, Failure.DROPPED, Failure.UNREADABLE)
 
 
 @dataclass

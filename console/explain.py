@@ -98,7 +98,20 @@ def _field_for(action: type[ActionSpec] | None, errors: list[ApiError]) -> str |
 def explain(
     ex: Exchange, action: type[ActionSpec] | None = None, creds: Credentials | None = None
 ) -> Explanation | None:
-    """None for a success; otherwise the explanation of what went wrong."""
+    """None for a success; otherwise the explanation of what went wrong, with every key
+    masked (a server may echo the credentials in its error; every face shows this)."""
+    from console.redact import redact_data
+
+    explanation = _explain(ex, action, creds)
+    if explanation is None:
+        return None
+    secrets = creds.redaction_secrets() if creds is not None else []
+    return Explanation(**redact_data(asdict(explanation), secrets))
+
+
+def _explain(
+    ex: Exchange, action: type[ActionSpec] | None, creds: Credentials | None
+) -> Explanation | None:
     if ex.ok:
         return None
     if ex.response is None:
@@ -352,19 +365,27 @@ def _network(ex: Exchange, action: type[ActionSpec] | None) -> Explanation:
             f"No connection could be made ({detail}). Nothing was sent.",
             ["Check the network, firewall or proxy, then send again."],
         )
-    # Sent, but the answer never came: the request may have been applied.
-    verb = "timed out waiting for the answer" if failure == Failure.READ_TIMEOUT else "lost the connection before the answer"
+    # Sent, but the answer never came (or could not be read): it may have been applied.
+    verb = {
+        Failure.READ_TIMEOUT: "timed out waiting for the answer",
+        Failure.UNREADABLE: "could not read the answer",
+    }.get(failure, "lost the connection before the answer")
+    lost = f"no answer could be read ({_cut(detail)})"
     repeat_safe = action.INFO.is_repeat_safe if action else ex.request.method in ("GET", "PUT", "DELETE")
     if repeat_safe:
         return Explanation(
             f"Network failure: {verb} from {where}{tries}",
-            "The request was sent but no answer arrived. Repeating it is harmless for this action.",
+            f"The request was sent but {lost}. Repeating it is harmless for this action.",
             ["Send again; check the network if it keeps happening."],
             delivered=ex.delivered,
         )
     return Explanation(
         f"Unknown outcome: {verb} from {where}",
-        f"{what} was sent, but no answer arrived, so it may have been delivered.",
+        f"{what} was sent, but {lost}, so it may have been delivered.",
         [_unknown_outcome_step(what)],
         delivered="unknown",
     )
+
+
+def _cut(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text) - limit} more characters)"

@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from console.apis import API, Region, parse_region
-from console.credentials import ENV_KEYS, ENV_REGION, ENV_SITE_ID, ENV_URLS, Credentials
+from console.credentials import (
+    ENV_KEYS,
+    ENV_REGION,
+    ENV_SITE_ID,
+    ENV_URLS,
+    KEY_LABEL,
+    Credentials,
+    clean_key,
+    clean_site_id,
+    clean_url,
+)
 from console.env_file import (
     CONFIG_FILE,
     ConfigFileError,
@@ -198,7 +208,8 @@ class EnvironmentStore:
     def credentials(self, name: str) -> Credentials:
         """The stored environment's credentials, keys read from the key store."""
         env = self.get(name)
-        keys = {kind: self.keys.get(env.name, kind) for kind in KEY_KINDS}
+        keys = {kind: clean_key(self.keys.get(env.name, kind), f"the {KEY_LABEL[kind]} of {env.name} in the OS keyring")
+                for kind in KEY_KINDS}
         return Credentials(
             region=env.region,
             site_id=env.site_id,
@@ -258,10 +269,11 @@ def credentials_for(
     keyring_problem: str | None = None
     for kind in KEY_KINDS:
         if env_vars.get(ENV_KEYS[kind]):
-            keys[kind] = env_vars[ENV_KEYS[kind]]
+            keys[kind] = clean_key(env_vars[ENV_KEYS[kind]], ENV_KEYS[kind])
             continue
         try:
-            keys[kind] = store.keys.get(stored.name, kind)
+            keys[kind] = clean_key(store.keys.get(stored.name, kind),
+                                   f"the {KEY_LABEL[kind]} of {stored.name} in the OS keyring")
         except KeyringUnavailable as exc:
             if strict:
                 raise
@@ -269,7 +281,7 @@ def credentials_for(
             keyring_problem = exc.cause
     region_text = env_vars.get(ENV_REGION)
     urls = dict(stored.urls)
-    urls.update({api: env_vars[var].rstrip("/") for api, var in ENV_URLS.items() if env_vars.get(var)})
+    urls.update({api: clean_url(env_vars[var], var) for api, var in ENV_URLS.items() if env_vars.get(var)})
     source = f"environment {stored.name}"
     if overrides:
         source += f" (overridden by {', '.join(overrides)})"
@@ -277,7 +289,7 @@ def credentials_for(
         source += f" (its keys could not be read: {keyring_problem.rstrip('.')})"
     return Credentials(
         region=parse_region(region_text) if region_text else stored.region,
-        site_id=env_vars.get(ENV_SITE_ID) or stored.site_id,
+        site_id=clean_site_id(env_vars.get(ENV_SITE_ID), ENV_SITE_ID) or stored.site_id,
         track_key=keys["track"],
         app_key=keys["app"],
         write_key=keys["write"],

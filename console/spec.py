@@ -108,8 +108,16 @@ def _coerce_json(value: Any, kind: Kind) -> Any:
     if isinstance(value, str):
         if not value.strip():
             return None
+        from console.json_input import MAX_DEPTH, TooDeep, loads_json
+
         try:
-            return json.loads(value)
+            return loads_json(value)
+        except TooDeep:
+            raise PydanticCustomError(
+                "json_too_deep",
+                "nests objects and arrays deeper than the limit of {limit} levels",
+                {"limit": MAX_DEPTH},
+            ) from None
         except json.JSONDecodeError as exc:
             raise PydanticCustomError(
                 "json_invalid",

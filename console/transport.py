@@ -9,8 +9,17 @@ Retry rules (DESIGN, "Transport"):
 - A request that was sent but whose answer was lost (read timeout, dropped connection)
   is retried only when repeating is harmless. A send or an event is never re-sent: it
   may have been delivered, and the Exchange says so (`delivered="unknown"`).
+- Every failure to read an answer (a body that is not the gzip it claims, a dropped
+  connection mid-body, the deadline) is a lost answer: the request may have been
+  applied, so it is "unknown", and retried only when repeating is harmless.
 - Redirects are not followed: httpx would drop Authorization on the cross-host hop to
   the EU region, and the data would transit the US; the error module explains them.
+
+Time is bounded twice, separately: the attempts together get `RetryPolicy.deadline`
+seconds (by default the client's timeout, which `--timeout` sets) for connecting,
+sending, waiting for and reading every answer, however slowly a server trickles it;
+the waits between attempts (Retry-After, backoff) get `RetryPolicy.max_total_wait`
+seconds in all (`--max-wait`). A send therefore ends within deadline + max_total_wait.
 """
 from __future__ import annotations
 
@@ -23,6 +32,7 @@ from typing import Awaitable, Callable
 
 import httpx
 
+from console import transport_counter
 from console.exchange import Attempt, Exchange, Failure, Response
 from console.request import PreparedRequest
 from console.retry_after import parse_retry_after  # noqa: F401 - also imported from here (batch)
@@ -34,6 +44,8 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 class RetryPolicy:
     max_attempts: int = 4
     max_wait: float = 60.0  # longest Retry-After honoured without asking
+    max_total_wait: float = 60.0  # all the waits between attempts together
+    deadline: float | None = None  # all the attempts together; None: the client's timeout
     backoff: float = 0.5  # first wait when the server gives no Retry-After; doubles
     max_backoff: float = 8.0
 
@@ -133,6 +145,39 @@ def _retry_decision(
     return None, ""
 
 
+def _deadline(policy: RetryPolicy, client: httpx.AsyncClient) -> float | None:
+    """Seconds the attempts may take in all: the policy's, else the client's timeout."""
+    if policy.deadline is not None:
+        return policy.deadline
+    timeout = getattr(client, "timeout", None)
+    parts = [t for t in (getattr(timeout, n, None) for n in ("connect", "read", "write", "pool")) if t is not None]
+    return max(parts) if parts else None
+
+
+class _Progress:
+    """How far an attempt got (httpcore's trace events): whether the request can have
+    reached the server, and the status line if one arrived before the body failed."""
+
+    def __init__(self) -> None:
+        self.traced = False
+        self.sending = False
+        self.status: int | None = None
+
+    async def trace(self, name: str, info: dict) -> None:
+        self.traced = True
+        if "send_request_headers" in name:
+            self.sending = True
+        elif name.endswith("receive_response_headers.complete"):
+            result = info.get("return_value")
+            if isinstance(result, tuple) and len(result) > 1 and isinstance(result[1], int):
+                self.status = result[1]
+
+    @property
+    def maybe_sent(self) -> bool:
+        # Transports that do not trace (in-process ones) count as sent: the safe side.
+        return self.sending or not self.traced
+
+
 async def perform(
     req: PreparedRequest,
     client: httpx.AsyncClient,
@@ -146,16 +191,26 @@ async def perform(
     exchange = Exchange(request=req, started_at=time.time())
     start = time.perf_counter()
     waited = 0.0
+    waited_total = 0.0
+    budget = _deadline(policy, client)
+    spent = 0.0  # time inside attempts, against `budget`
     content = req.content()
     for n in range(1, policy.max_attempts + 1):
+        remaining = None if budget is None else budget - spent
+        if remaining is not None and remaining <= 0 and n > 1:
+            break
         if on_event:
             on_event(TransportEvent("attempt", n))
         attempt = Attempt(number=n, waited_s=waited)
         exchange.attempts.append(attempt)
         t0 = time.perf_counter()
         resp: httpx.Response | None = None
+        progress = _Progress()
+        transport_counter.attempt_started()
         try:
-            resp = await client.request(req.method, req.url, headers=req.headers, content=content)
+            async with asyncio.timeout(remaining):
+                resp = await client.request(req.method, req.url, headers=req.headers, content=content,
+                                            extensions={"trace": progress.trace})
             attempt.status = resp.status_code
             exchange.response = Response(
                 status=resp.status_code,
@@ -165,25 +220,63 @@ async def perform(
                 http_version=resp.http_version,
             )
             exchange.failure = exchange.failure_detail = None
+            if _foreign_page(resp):
+                attempt.failure = Failure.UNREADABLE
+                _lost(exchange, Failure.UNREADABLE, f"the server answered {resp.status_code} with an HTML page, "
+                      "not the API's JSON: a proxy, a captive portal or a wrong base URL (CIO_*_URL) answered")
+                resp = None
+        except TimeoutError:
+            resp = None
+            attempt.failure = Failure.READ_TIMEOUT if progress.maybe_sent else Failure.CONNECT_TIMEOUT
+            _lost(exchange, attempt.failure, f"no complete answer within the {budget:g} s deadline "
+                  f"(--timeout bounds connecting, sending and reading the answer)")
         except httpx.TransportError as exc:
+            resp = None
             attempt.failure = classify(exc)
-            exchange.response = None
-            exchange.failure = attempt.failure
-            exchange.failure_detail = str(exc) or type(exc).__name__
-        attempt.elapsed_ms = (time.perf_counter() - t0) * 1000
+            _lost(exchange, attempt.failure, str(exc) or type(exc).__name__)
+        except httpx.HTTPError as exc:
+            # The answer arrived but could not be read (a body that is not the gzip its
+            # Content-Encoding says): what it said is lost, so the outcome is unknown.
+            resp = None
+            attempt.failure = Failure.UNREADABLE
+            said = f"server answered {progress.status} but its" if progress.status else "server's"
+            _lost(exchange, Failure.UNREADABLE, f"the {said} answer could not be read ({type(exc).__name__}: {exc})")
+        elapsed = time.perf_counter() - t0
+        spent += elapsed
+        attempt.elapsed_ms = elapsed * 1000
         exchange.delivered = _delivered(exchange, repeat_safe)
         if n == policy.max_attempts:
             break
         wait, reason = _retry_decision(attempt, resp, repeat_safe, policy, n)
-        if wait is None:
+        if wait is None or waited_total + wait > policy.max_total_wait:
+            break
+        if budget is not None and spent >= budget:
             break
         attempt.retry_reason = reason
         if on_event:
             on_event(TransportEvent("wait", n, wait, reason))
         await sleep(wait)
         waited = wait
+        waited_total += wait
     exchange.elapsed_ms = (time.perf_counter() - start) * 1000
     return exchange
+
+
+def _foreign_page(resp: httpx.Response) -> bool:
+    """A 2xx that is an HTML page: Customer.io's APIs answer JSON or nothing, so whatever
+    sent it (a proxy, a captive portal, a web site at a wrong base URL) is not the API,
+    and whether the request reached the API is unknown."""
+    kind = resp.headers.get("content-type", "").split(";")[0].strip().lower()
+    return 200 <= resp.status_code < 300 and kind in ("text/html", "application/xhtml+xml")
+
+
+def _lost(exchange: Exchange, failure: Failure, detail: str) -> None:
+    from console.redact import redact_text
+
+    exchange.response = None
+    exchange.failure = failure
+    # An HTTP library's error may quote a header value ("Illegal header value b'Bearer …'").
+    exchange.failure_detail = redact_text(detail)
 
 
 def _delivered(exchange: Exchange, repeat_safe: bool) -> str:

@@ -140,7 +140,13 @@ class CioConsoleApp(App):
             from console.credentials import from_env
 
             self.boot_error = str(exc)
-            session = Session(from_env(), label="environment variables")
+            try:
+                fallback = from_env()
+            except ValueError:  # a CIO_* key that cannot be sent (already named in the error)
+                from console.credentials import Credentials
+
+                fallback = Credentials()
+            session = Session(fallback, label="environment variables")
             self.call_from_thread(self.notify, str(exc), title="Environment", severity="error", timeout=10)
         self.call_from_thread(setattr, self, "session", session)
 

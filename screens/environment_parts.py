@@ -16,7 +16,7 @@ from dataclasses import replace
 from textual.widgets.option_list import Option
 
 from console.apis import Region
-from console.credentials import KEY_LABEL, Credentials
+from console.credentials import KEY_LABEL, Credentials, clean_key
 from console.env_file import Environment
 from console.keystore import KEY_KINDS
 
@@ -53,7 +53,10 @@ def form_credentials(stored: Credentials | None, env: Environment, values: FormV
         stored = Credentials(region=env.region, site_id=env.site_id, sandbox_root=env.sandbox_root,
                              urls=dict(env.urls), source=f"environment {env.name}", name=env.name,
                              protected=env.protected)
-    typed = {f"{kind}_key": value for kind, value in values.keys.items() if value}
+    # Typed keys follow the rules of every other way in (stripped; InvalidKey, naming the
+    # key, for a control or non-ASCII character).
+    typed = {f"{kind}_key": clean_key(value, f"the {KEY_LABEL[kind]} typed here")
+             for kind, value in values.keys.items() if value and value.strip()}
     return replace(stored, region=values.region, site_id=values.site_id or None, **typed)
 
 

@@ -336,7 +336,11 @@ class EnvironmentScreen(Screen):
     async def _test(self, name: str, values: FormValues) -> list:
         from console.connection_test import run_connection_test
 
-        creds = await self._credentials(name, values)
+        try:
+            creds = await self._credentials(name, values)
+        except ValueError as exc:  # a typed key or Site ID that cannot be sent (named, not shown)
+            self._message(f"Not tested: {exc}", error=True)
+            return []
         if not (creds.track_key or creds.app_key or creds.write_key):
             self._message("Nothing to test: type at least one key (or save one) first.", error=True)
             return []

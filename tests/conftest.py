@@ -104,3 +104,14 @@ def memory_keyring(request, monkeypatch):
     backend = MemoryKeyring()
     monkeypatch.setattr(keyring.core, "_keyring_backend", backend)
     yield backend
+
+
+@pytest.fixture(autouse=True)
+def forget_registered_secrets():
+    """Each test starts with no key known to redaction: keys one test registered must not
+    mask another test's output (a process forgets them when it ends anyway)."""
+    from console.redact import forget_secrets
+
+    forget_secrets()
+    yield
+    forget_secrets()

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from console.spec import ActionSpec
+from console.json_input import TooDeep, loads_json
 from console.validation import InvalidInput, describe, validate
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
@@ -103,7 +104,10 @@ def parse_jsonl(text: str) -> list[Row]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = loads_json(line, "the line")
+        except TooDeep as exc:
+            rows.append(Row(number, None, problems=[RowProblem(number, exc.field, str(exc).removeprefix("the line: "))]))
+            continue
         except json.JSONDecodeError as exc:
             rows.append(Row(number, None, problems=[
                 RowProblem(number, None, f"is not valid JSON: {exc.msg} at column {exc.colno}")]))

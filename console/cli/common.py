@@ -17,8 +17,23 @@ def add_env_argument(parser) -> None:
         "--env", "-e", metavar="NAME",
         help="use a stored environment (keys from the OS keyring); CIO_* variables override it",
     )
-    parser.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                        help="give up waiting for an answer after this long (default 30)")
+    parser.add_argument("--timeout", type=positive_seconds, default=None, metavar="SECONDS",
+                        help="bound on the whole exchange: connecting, sending, and waiting for and reading "
+                             "the answer, across retries (default 30); waits for Retry-After are not counted in it")
+
+
+def positive_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds above zero."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} must be a number of seconds above 0")
+    return value
 
 
 def resolve_credentials(env_name: str | None) -> Credentials:

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from console.json_input import shorten
 from console.validation import parse_json_object
 
 
@@ -19,6 +20,20 @@ def add_input_arguments(parser) -> None:
     )
 
 
+def read_text_source(source: str) -> str:
+    """The text of `@source` (a file, or `-` for stdin); ValueError naming the file when
+    it is not UTF-8, OSError when it cannot be read."""
+    if source == "-":
+        return sys.stdin.read()
+    raw = Path(source).read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ValueError(f"--input @{shorten(source)}: the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} "
+                         f"at offset {exc.start}, line {line}, cannot be decoded); save it as UTF-8") from None
+
+
 def read_input(raw: str | None, fields: list[str]) -> dict[str, Any]:
     """The input object; ValueError with a clear message when it cannot be read."""
     data: dict[str, Any] = {}
@@ -26,7 +41,7 @@ def read_input(raw: str | None, fields: list[str]) -> dict[str, Any]:
         if raw.startswith("@"):
             source = raw[1:]
             try:
-                text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+                text = read_text_source(source)
             except OSError as exc:
                 raise ValueError(f"--input: cannot read {source}: {exc.strerror}") from None
             data = parse_json_object(text, f"--input {raw}")
@@ -35,6 +50,6 @@ def read_input(raw: str | None, fields: list[str]) -> dict[str, Any]:
     for item in fields:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise ValueError(f"--field {item!r} must look like NAME=VALUE, e.g. customer_identifier=user_123")
+            raise ValueError(f"--field {shorten(repr(item))} must look like NAME=VALUE, e.g. customer_identifier=user_123")
         data[name.strip()] = value
     return data

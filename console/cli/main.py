@@ -66,19 +66,60 @@ def run_subcommand(args: list[str]) -> int:
         hint = f" Did you mean `{close[0]}`?" if close else ""
         print(f"cio-console: unknown command {name!r}.{hint} Commands: {', '.join(COMMANDS)}.", file=sys.stderr)
         return EXIT_INVALID
+    # Every byte a command prints passes through redaction (the sandbox prints its own
+    # demo keys on purpose), and no exception ever reaches the user as a traceback.
+    streams = (sys.stdout, sys.stderr)
+    if name != "sandbox":
+        from console.redact import RedactingStream
+
+        sys.stdout, sys.stderr = RedactingStream(streams[0]), RedactingStream(streams[1])
+    try:
+        return _run_command(name, rest)
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        sys.stdout, sys.stderr = streams
+
+
+def _run_command(name: str, rest: list[str]) -> int:
     module_name, text = COMMANDS[name]
-    module = importlib.import_module(module_name)
-    parser = argparse.ArgumentParser(prog=f"cio-console {name}", description=text)
-    module.add_arguments(parser)
+    from console import transport_counter
+
+    sent_before = transport_counter.attempts_started()
     try:
-        ns = parser.parse_args(rest)
-    except SystemExit as exc:  # argparse exits 2 on bad options, 0 on --help
-        return int(exc.code or 0)
-    try:
+        module = importlib.import_module(module_name)
+        parser = argparse.ArgumentParser(prog=f"cio-console {name}", description=text)
+        module.add_arguments(parser)
+        try:
+            ns = parser.parse_args(rest)
+        except SystemExit as exc:  # argparse exits 2 on bad options, 0 on --help
+            return int(exc.code or 0)
         return int(module.run(ns) or 0)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last resort: a message and an exit code, never a traceback
+        return _unexpected(name, exc, sent=transport_counter.attempts_started() != sent_before)
+
+
+def _unexpected(name: str, exc: BaseException, *, sent: bool) -> int:
+    """An exception no command handled: say what it was (cut, redacted by the stream) and
+    whether anything may have been sent, with the exit code that says the same."""
+    detail = str(exc).strip()
+    if len(detail) > 300:
+        detail = detail[:300] + f"… ({len(detail) - 300} more characters)"
+    what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    if sent:
+        print(f"cio-console {name}: unknown outcome: an unexpected error ({what}) happened after a "
+              "request was sent, so it may have been applied. It was NOT re-sent: check Customer.io "
+              "before sending it again.", file=sys.stderr)
+        return EXIT_NETWORK
+    print(f"cio-console {name}: unexpected error ({what}); nothing was sent. This is a bug in "
+          "cio-console: please report it with the command that caused it.", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 from console.cli.main import EXIT_API_ERROR, EXIT_NETWORK
 from console.credentials import Credentials
 from console.exchange import Exchange
 from console.explain import Explanation
+from console.cli.inputs import read_text_source
+from console.json_input import loads_json
 from console.redact import redact_text
 
 
@@ -50,11 +51,11 @@ def read_object(raw: str | None, what: str = "--input") -> dict[str, Any]:
     if raw.startswith("@"):
         source = raw[1:]
         try:
-            text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+            text = read_text_source(source)
         except OSError as exc:
             raise ValueError(f"{what}: cannot read {source}: {exc.strerror}") from None
     try:
-        data = json.loads(text)
+        data = loads_json(text, what)
     except json.JSONDecodeError as exc:
         raise ValueError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     if not isinstance(data, dict):

@@ -54,6 +54,11 @@ def _id_type(args) -> str:
 
 
 def run(args) -> int:
+    from console.validation import text_problem
+
+    trouble = text_problem(args.identifier)
+    if trouble:  # bytes a shell passed that are not UTF-8: nothing could be looked up
+        return _fail(args, f"ID {trouble}")
     try:
         desired = read_object(args.input) if args.subcommand == "set" else None
         creds = credentials_for_command(args.env)

@@ -10,11 +10,11 @@ import json
 import sys
 
 from console.catalog import get_action
-from console.cli.common import ConfigError, add_env_argument, print_json, resolve_credentials
+from console.cli.common import ConfigError, add_env_argument, positive_seconds, print_json, resolve_credentials
 from console.cli.inputs import add_input_arguments, read_input
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
 from console.credentials import MissingCredential
-from console.redact import redact_text
+from console.redact import redact_data, redact_text
 from console.request import build_request
 from console.validation import InvalidInput, validate
 
@@ -25,6 +25,10 @@ def add_arguments(parser) -> None:
     add_env_argument(parser)
     parser.add_argument("--dry-run", action="store_true", help="print the request as JSON; send nothing")
     parser.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
+    parser.add_argument("--max-wait", type=non_negative_seconds, default=60.0, metavar="SECONDS",
+                        help="the most time spent waiting between attempts in all (Retry-After of a 429 or "
+                             "503, backoff), default 60; a longer Retry-After ends the send, not delivered. "
+                             "A send ends within --timeout + --max-wait")
     parser.add_argument("--confirm", metavar="TEXT",
                         help="in a protected environment (--env), what a send or destructive action asks you "
                              "to type: the identifier or recipient (asked on a terminal when omitted)")
@@ -56,16 +60,31 @@ def run(args) -> int:
     return asyncio.run(_send(req, action, creds, args))
 
 
+def non_negative_seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds, 0 or more (0: never wait)."""
+    try:
+        if float(text) == 0:
+            return 0.0
+    except ValueError:
+        pass
+    return positive_seconds(text)
+
+
 async def _send(req, action, creds, args) -> int:
     from console.explain import explain
-    from console.transport import make_client, perform
+    from console.transport import RetryPolicy, make_client, perform
+
+    policy = RetryPolicy(max_wait=args.max_wait, max_total_wait=args.max_wait)
+
+    def on_event(event) -> None:
+        # Said as the wait starts, so a long Retry-After is never a silent hang.
+        if event.kind == "wait":
+            print(f"retry: attempt {event.attempt} got {event.reason}; trying again in {event.wait_s:g} s "
+                  f"(waits are bounded by --max-wait {args.max_wait:g} s in all)", file=sys.stderr, flush=True)
 
     async with make_client(timeout=args.timeout) as client:
-        ex = await perform(req, client, repeat_safe=action.INFO.is_repeat_safe)
+        ex = await perform(req, client, repeat_safe=action.INFO.is_repeat_safe, policy=policy, on_event=on_event)
     secrets = creds.redaction_secrets()
-    for attempt, following in zip(ex.attempts, ex.attempts[1:]):
-        print(f"retry: attempt {attempt.number} got {attempt.retry_reason}; "
-              f"tried again after {following.waited_s:g} s", file=sys.stderr)
     resp = ex.response
     body_text = redact_text(resp.text, secrets) if resp else ""
     if args.json:
@@ -77,9 +96,11 @@ async def _send(req, action, creds, args) -> int:
             "body": _json_or_text(body_text),
             "attempts": len(ex.attempts),
             "elapsed_ms": round(ex.elapsed_ms, 1),
+            # Time spent waiting between attempts (Retry-After, backoff), within --max-wait.
+            "waited_s": round(sum(a.waited_s for a in ex.attempts), 3),
             "delivered": ex.delivered,
             "failure": ex.failure.value if ex.failure else None,
-            "explanation": explanation.to_dict() if explanation else None,
+            "explanation": redact_data(explanation.to_dict(), secrets) if explanation else None,
         })
     elif resp is not None:
         print(f"{resp.status} {resp.reason}")
