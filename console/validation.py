@@ -37,15 +37,18 @@ def text_problem(value: str) -> str | None:
     return None
 
 
-def value_problems(data: dict[str, Any]) -> list[FieldProblem]:
+def value_problems(data: dict[str, Any], aliases: dict[str, str] | None = None) -> list[FieldProblem]:
     """What no API can take in any field, whatever its type: nesting deeper than
     MAX_DEPTH, and text that cannot be encoded as UTF-8 (lone surrogates). Walked
-    without recursion, so depth itself cannot crash the walk."""
+    without recursion, so depth itself cannot crash the walk. A value given under a
+    field's wire name (``aliases``: wire -> public) is named by the public field, the
+    name a form marks."""
     problems = []
-    for name, value in data.items():
-        if not isinstance(name, str) or text_problem(name):
-            problems.append(FieldProblem(None, f"A field name {echo(name)} is not valid Unicode text; send UTF-8 text."))
+    for given, value in data.items():
+        if not isinstance(given, str) or text_problem(given):
+            problems.append(FieldProblem(None, f"A field name {echo(given)} is not valid Unicode text; send UTF-8 text."))
             continue
+        name = (aliases or {}).get(given, given)
         stack: list[tuple[Any, int, str]] = [(value, 0, name)]
         while stack:
             item, depth, path = stack.pop()
@@ -163,7 +166,7 @@ def validate(action: type[ActionSpec], data: Any) -> ActionSpec:
         raise InvalidInput(
             [FieldProblem(None, f"The input must be a JSON object of fields (got {got}).")], action
         )
-    early = value_problems(data)
+    early = value_problems(data, action.wire_aliases())
     try:
         spec = action.model_validate(data)
     except ValidationError as exc:
