@@ -165,14 +165,19 @@ class Checkpoint:
         if not records:
             return
         data = "".join(_COMPACT.encode(r) + "\n" for r in records)
-        _write_all(self._fd, data.encode("utf-8"))
+        _append(self._fd, data.encode("utf-8"), self.path)
         self._dirty = True
 
     def sync(self) -> None:
-        """Make what was written survive a crash of the machine (not only of the process)."""
+        """Make what was written survive a crash of the machine (not only of the process).
+        Raises OSError (with the checkpoint's name) when the disk refuses."""
         if self._fd >= 0 and self._dirty:
             self._dirty = False
-            os.fsync(self._fd)
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                exc.filename = exc.filename or str(self.path)
+                raise
             self._last_sync = time.monotonic()
 
     def close(self) -> None:
@@ -188,3 +193,19 @@ def _write_all(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def _append(fd: int, data: bytes, path: Path) -> None:
+    """Append whole records or nothing. A write the disk refuses part-way (ENOSPC, EIO)
+    is cut back to where it started, so the records already there stay whole and none of
+    this batch half-exists; the OSError (naming the file) tells the caller."""
+    start = os.lseek(fd, 0, os.SEEK_END)
+    try:
+        _write_all(fd, data)
+    except OSError as exc:
+        try:
+            os.ftruncate(fd, start)  # frees blocks; needs no space
+        except OSError:
+            pass  # a torn last line is what loading tolerates anyway
+        exc.filename = exc.filename or str(path)
+        raise

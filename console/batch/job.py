@@ -120,12 +120,26 @@ class Job:
     def finish(self, run: Any) -> Result:
         """Close the checkpoint, compact the failed file, and say where every row stands."""
         assert self.checkpoint is not None
-        self.checkpoint.close()
+        try:
+            self.checkpoint.close()
+        except OSError as exc:  # the last fsync; the records are with the OS already
+            run.note_write_failure(exc)
+        # A refused write-ahead record means that request never went out: nothing to add.
+        unrecorded = {k: e for k, e in getattr(run, "unrecorded", {}).items() if e.outcome != cp.Outcome.SENDING}
         final = cp.Loaded(self.header, {**(self.loaded.entries if self.loaded else {}), **self.checkpoint.written})
-        current = {row.key: final.outcome(row.key) for row in self.plan.to_send}
+        # This run's view: what the disk refused to record is still what happened.
+        now = cp.Loaded(self.header, {**final.entries, **unrecorded})
+        current = {row.key: now.outcome(row.key) for row in self.plan.to_send}
         present = {row.key for row in self.checked.valid}
         failed = FailedFile(self.failed_path)
-        failures = failed.compact({k: final.outcome(k) for k in final.entries}, present)
+        try:
+            failures = failed.compact({k: final.outcome(k) for k in final.entries}, present)
+        except OSError as exc:
+            # Compacting writes a new copy; without room the appended file stays as it is
+            # (whole, with repeats), and the next run compacts it.
+            run.note_write_failure(exc)
+            failed.path.with_name(failed.path.name + ".tmp").unlink(missing_ok=True)
+            failures = failed.latest({k: final.outcome(k) for k in final.entries}, present)
         not_sent = sum(1 for o in current.values() if o in (None, cp.Outcome.ERROR))
         return Result(run.progress.state, current, failures, not_sent, self.failed_path if failures else None)
 

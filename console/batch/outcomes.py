@@ -103,9 +103,9 @@ class FailedFile:
         if not data:
             return
         self.open()
-        view = memoryview(data.encode("utf-8"))
-        while view:
-            view = view[os.write(self._fd, view):]
+        from console.batch.checkpoint import _append
+
+        _append(self._fd, data.encode("utf-8"), self.path)
 
     def close(self) -> None:
         if self._fd >= 0:
@@ -127,6 +127,16 @@ class FailedFile:
                 out.append(record)
         return out
 
+    def latest(self, current: dict[str, Outcome | None], present: set[str] | None = None) -> list[dict[str, Any]]:
+        """The latest record of each row still failing (see `compact`), by line."""
+        latest: dict[str, dict[str, Any]] = {}
+        for record in self.read():
+            latest[record.get("key", f"line-{record.get('line')}")] = record
+        kept = [r for k, r in latest.items()
+                if current.get(k) != Outcome.OK and (present is None or k in present)]
+        kept.sort(key=lambda r: r.get("line") or 0)
+        return kept
+
     def compact(self, current: dict[str, Outcome | None], present: set[str] | None = None) -> list[dict[str, Any]]:
         """Keep the latest record of each row whose latest outcome is still a failure.
 
@@ -136,12 +146,7 @@ class FailedFile:
         the file when none are left.
         """
         self.close()
-        latest: dict[str, dict[str, Any]] = {}
-        for record in self.read():
-            latest[record.get("key", f"line-{record.get('line')}")] = record
-        kept = [r for k, r in latest.items()
-                if current.get(k) != Outcome.OK and (present is None or k in present)]
-        kept.sort(key=lambda r: r.get("line") or 0)
+        kept = self.latest(current, present)
         if not kept:
             self.path.unlink(missing_ok=True)
             return []

@@ -62,6 +62,7 @@ class Unit:
     ops: list[dict[str, Any]] | None = None  # set for a v2 batch
     requeues: int = 0
     waiting_retry: bool = False
+    refused_status: int | None = None  # the status of the answer a retry waits after
 
     @property
     def is_v2(self) -> bool:

@@ -84,6 +84,12 @@ def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Pa
         out.append(f"  {todo.skipped:,} rows were completed by an earlier run and not sent again.")
     if batch.halt:
         out.append(f"Stopped: {batch.halt}.")
+    lost = unrecorded_lines(batch)
+    if lost:
+        again = ("sends them again (harmless for this action)" if batch.action.INFO.is_repeat_safe
+                 else "lists them as unknown outcome, to check")
+        out.append(f"  The outcomes of {len(lost):,} rows could not be recorded (lines {_lines(lost)}): this "
+                   f"summary is right about them, but the checkpoint could not be told, so a resume {again}.")
     if failed_file is not None:
         out.append(f"Failed rows, each with its explanation: {failed_file}")
     if unknown_lines:
@@ -93,6 +99,11 @@ def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Pa
         out.append(f"Not delivered: {not_delivered:,} rows. Run the same command with --resume to send them "
                    f"(rows already done are not sent again).")
     return "\n".join(out)
+
+
+def unrecorded_lines(batch: Any) -> list[int]:
+    """Rows whose outcome the disk refused to record after their request went out."""
+    return [e.line for e in getattr(batch, "unrecorded", {}).values() if e.outcome != Outcome.SENDING]
 
 
 def exit_code(batch: Any, todo: Plan, failures: list[dict[str, Any]]) -> int:
