@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import httpx
 
@@ -25,7 +25,7 @@ from console.batch import v2
 from console.batch.checkpoint import Checkpoint, Entry, Outcome
 from console.batch.outcomes import FailedFile, classify, failure_record, halt_reason
 from console.batch.pacing import AdaptiveRate, Pacer, RateChange
-from console.batch.plan import Unit, make_units
+from console.batch.plan import Unit, iter_units
 from console.batch.pool import linear_transport
 from console.batch.progress import FailureItem, Progress, State
 from console.batch.rows import ValidRow
@@ -70,9 +70,13 @@ def default_concurrency(rate: float | None) -> int:
 
 
 class BatchRun:
-    def __init__(self, action: type[ActionSpec], creds: Credentials, rows: list[ValidRow], *,
+    def __init__(self, action: type[ActionSpec], creds: Credentials, rows: Iterable[ValidRow] | None, *,
                  options: Options, checkpoint: Checkpoint, failed: FailedFile,
-                 client: httpx.AsyncClient | None = None, progress: Progress | None = None) -> None:
+                 client: httpx.AsyncClient | None = None, progress: Progress | None = None,
+                 units: Iterator[Unit] | None = None, total: int | None = None) -> None:
+        """`rows` (a list), or `units` as they are read from the file with their `total`
+        count of rows: units are taken from it only as workers are free, so no more rows
+        are held than are in flight or waiting to retry."""
         self.action = action
         self.creds = creds
         self.options = options
@@ -80,11 +84,16 @@ class BatchRun:
         self.failed = failed
         self._client = client
         self.progress = progress or Progress()
-        self.progress.total = len(rows)
+        if units is None:
+            rows = list(rows or [])
+            units, total = iter_units(rows, options.use_v2, options.max_ops), len(rows)
+        self.progress.total = total or 0
         self.progress.target_rate = options.rate
         self.pacer = Pacer(options.rate)
         self.adaptive = AdaptiveRate(self.pacer, options.rate, on_change=self._rate_changed)
-        self._queue: deque[Unit] = deque(make_units(rows, options.use_v2, options.max_ops))
+        self._source: Iterator[Unit] | None = units
+        self._pulled = 0  # rows taken from the source
+        self._queue: deque[Unit] = deque()  # units back for another go (requeued, split), first
         self._v2_enabled = options.use_v2
         self._repeat_safe = action.INFO.is_repeat_safe
         self._secrets = creds.redaction_secrets()
@@ -94,7 +103,6 @@ class BatchRun:
         # Outcomes known here that the disk refused to record (key -> the outcome).
         self.unrecorded: dict[str, Entry] = {}
         self._lost_answers = 0
-        self.unknown_rows: list[ValidRow] = []
         self.v2_requests = 0
         self._network_failures = 0
         self._active = 0
@@ -126,7 +134,25 @@ class BatchRun:
 
     @property
     def unsent(self) -> int:
-        return sum(len(u.rows) for u in self._queue)
+        return sum(len(u.rows) for u in self._queue) + max(0, self.progress.total - self._pulled)
+
+    def _next_unit(self) -> Unit | None:
+        if self._queue:
+            return self._queue.popleft()
+        if self._source is None:
+            return None
+        try:
+            unit = next(self._source)
+        except StopIteration:
+            self._source = None
+            return None
+        except (OSError, ValueError) as exc:  # the file went away or changed under the run
+            self._source = None
+            self._halt(f"reading the file failed: {getattr(exc, 'strerror', None) or exc}; run the same "
+                       f"command with --resume once it is back")
+            return None
+        self._pulled += len(unit.rows)
+        return unit
 
     # -- running ---------------------------------------------------------------
     async def run(self) -> State:
@@ -141,7 +167,7 @@ class BatchRun:
         syncer = asyncio.create_task(self._sync_loop())
         errors: list[BaseException] = []
         try:
-            count = min(self.options.concurrency, max(1, len(self._queue)))
+            count = min(self.options.concurrency, max(1, self.progress.total))
             self._workers = [asyncio.create_task(self._worker(client)) for _ in range(count)]
             await asyncio.wait(self._workers)
             # Every worker's exception is collected here (never "Task exception was never
@@ -222,14 +248,14 @@ class BatchRun:
     async def _worker(self, client: httpx.AsyncClient) -> None:
         assert self._wake is not None
         while not self._stopping:
-            if not self._queue:
+            unit = self._next_unit()
+            if unit is None:
                 if self._active == 0:
                     self._wake.set()
                     return
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            unit = self._queue.popleft()
             self._active += 1
             try:
                 await self._process(unit, client)
@@ -395,8 +421,6 @@ class BatchRun:
             except OSError as exc:
                 self._cannot_write(exc)
             for r, o, s, ex, why in failures:
-                if o == Outcome.UNKNOWN:
-                    self.unknown_rows.append(r)
                 self.progress.add_failure(FailureItem(
                     r.line, o.value, s, why.title if why is not None else _plain(o, s),
                     getattr(why, "field", None)))
