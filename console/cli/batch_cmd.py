@@ -156,12 +156,19 @@ async def _run(job, batch) -> int:
     from console.cli.batch_view import ProgressView
 
     restore = _on_signals(batch)
+    failure = None
     try:
         async with ProgressView(batch.progress, job.action.INFO.id):
             state = await batch.run()
+    except Exception as exc:  # noqa: BLE001 - one message, never a traceback; the checkpoint is whole
+        failure, state = exc, batch.progress.state
     finally:
         restore()
         result = job.finish(batch)
+    if failure is not None:
+        print(f"cio-console batch: the run stopped on an unexpected error ({type(failure).__name__}: {failure}). "
+              f"Every outcome recorded so far is in {job.checkpoint_path}; run the same command with --resume "
+              f"to continue.", file=sys.stderr)
     print(summary(batch, state, job.plan, job.data_file, result.failed_file, result.tally), file=sys.stderr)
     return EXIT_INTERRUPTED if state.value == "interrupted" else exit_code(batch, job.plan, result.failures)
 
