@@ -43,6 +43,11 @@ HALT_AFTER_NETWORK_FAILURES = 10
 # dropped or timed out), stop: each such row may have been applied and must be checked by
 # hand, so a server or network that loses every answer must not be fed the whole file.
 HALT_AFTER_LOST_ANSWERS = 5
+# Requests of an action that is not harmless to repeat start few in flight, and one more
+# may go out for every answer (so the window doubles each round trip, as TCP's slow
+# start); each lost answer halves it. A server that loses every answer then costs a
+# handful of unknown rows before the halt, not a whole connection pool's worth.
+START_WINDOW = 8
 MAX_REQUEUES = 10  # a row refused with 429 to the end of its retries goes back this often
 
 
@@ -106,6 +111,7 @@ class BatchRun:
         self.v2_requests = 0
         self._network_failures = 0
         self._active = 0
+        self._window = options.concurrency if self._repeat_safe else min(options.concurrency, START_WINDOW)
         self._stopping = False
         self._stop_event: asyncio.Event | None = None
         self._wake: asyncio.Event | None = None
@@ -248,6 +254,10 @@ class BatchRun:
     async def _worker(self, client: httpx.AsyncClient) -> None:
         assert self._wake is not None
         while not self._stopping:
+            if self._active >= self._window:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
             unit = self._next_unit()
             if unit is None:
                 if self._active == 0:
@@ -311,6 +321,10 @@ class BatchRun:
             raise
         finally:
             self.progress.in_flight -= len(rows)
+        if ex.response is None and ex.delivered == "unknown":
+            self._window = max(1, self._window // 2)
+        elif ex.response is not None and not self._repeat_safe:
+            self._window = min(self.options.concurrency, self._window + 1)
         if unit.is_v2:
             self._v2_result(unit, ex)
         else:

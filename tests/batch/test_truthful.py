@@ -108,7 +108,9 @@ def test_a_server_that_loses_every_answer_halts_the_run_after_a_short_streak(bat
     assert re.search(r"Stopped: the answers to \d+ requests in a row were lost", result.err), result.err
     assert "--resume" in result.err
     sent = len(sandbox.sandbox.requests)
-    assert sent < 300, f"{sent} requests went to a server that lost every answer"
+    # Few in flight until answers come back (a window that halves on each lost answer):
+    # the halt costs a handful of unknown rows, not a connection pool's worth.
+    assert sent <= 12, f"{sent} requests went to a server that lost every answer"
     outcomes = last_records(path)
     unknown = sum(1 for o in outcomes.values() if o in (Outcome.UNKNOWN, Outcome.SENDING))
     assert unknown == sent  # each lost answer is an unknown row; the rest were never sent
