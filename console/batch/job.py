@@ -145,11 +145,16 @@ class Job:
         keyer = Keyer(self.table, SEEN)
         action, table = self.action, self.table
         for row in iter_rows(self.data_file):
-            valid = validate_row(action, row)
-            if valid is None:
+            if row.data is None:
                 continue
+            # Keyed before it is validated: rows of the same content are equally valid, so
+            # the numbering of repeats is the check's, and a row this run does not send
+            # (done earlier, or invalid) costs no validation.
             row.key, slot = keyer.key(row.data)
-            if table.flags(slot) & TO_SEND:
+            if not table.flags(slot) & TO_SEND:
+                continue
+            valid = validate_row(action, row)
+            if valid is not None:
                 yield valid
 
     def units(self) -> Iterator[Unit]:

@@ -81,3 +81,21 @@ def test_the_failed_and_invalid_files_are_the_owners_only(batch, sandbox, tmp_pa
     assert all(r["problems"][0]["message"] for r in listed)
     assert f"Every invalid row, with its problems: {invalid}" in result.err
     assert result.err.count("  line ") == 20 and "and 5 more problems" in result.err
+
+
+def test_a_file_changed_after_its_check_sends_nothing_unchecked(tmp_path):
+    import pytest
+
+    from console.batch.job import JobError, prepare
+    from console.catalog import get_action
+    from console.credentials import Credentials
+
+    action = get_action("identify-customer")
+    creds = Credentials(site_id="site", track_key="key", urls={action.INFO.api: "http://127.0.0.1:9/track"})
+    path = write_jsonl(tmp_path / "people.jsonl", people(3, "c"))
+    job = prepare(action, path, creds, v2_mode="off")
+    write_jsonl(path, people(3, "c") + people(2, "new"))  # rows added after the check
+    with pytest.raises(JobError, match="changed since it was checked"):
+        job.open()
+    job.file_id = ()  # even read past that guard, only the rows checked can go out
+    assert [r.row.data["customer_identifier"] for r in job.rows_to_send()] == ["c0", "c1", "c2"]
