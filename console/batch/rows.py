@@ -221,9 +221,25 @@ def _csv_rows(reader: Any, names: list[str]) -> Iterator[Row]:
             yield Row(start, None, problems=[RowProblem(
                 start, names[bad], f"column {names[bad]!r} is not UTF-8 text; save the file as UTF-8")])
             continue
+        lone = next((i for i, cell in enumerate(cells) if "\\" in cell and _lone_in_json_cell(cell)), None)
+        if lone is not None:
+            yield Row(start, None, problems=[RowProblem(
+                start, names[lone], f"column {names[lone]!r} {_lone_surrogate(cells[lone])}")])
+            continue
         # Empty cells mean "not given", like an empty form field.
         data = {name: cell for name, cell in zip(names, cells) if cell != ""}
         yield Row(start, data)
+
+
+def _lone_in_json_cell(cell: str) -> bool:
+    """A JSON cell whose escapes make half a surrogate pair: no request could carry it."""
+    if not _SURROGATE_ESCAPE.search(cell.encode("utf-8", "surrogateescape")):
+        return False
+    try:
+        value = json.loads(cell)
+    except (ValueError, RecursionError):
+        return False  # not JSON: the field's own validation says what is wrong
+    return not _encodable(value)
 
 
 def _check_header(names: list[str], line: int) -> None:

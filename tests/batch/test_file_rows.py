@@ -52,10 +52,11 @@ def test_an_undecodable_line_is_that_lines_problem_and_the_others_are_sent(batch
 
 def test_an_undecodable_csv_cell_names_its_line_and_column(batch, sandbox, tmp_path):
     path = tmp_path / "people.csv"
-    path.write_bytes(b"customer_identifier,traits\nc1,\nc\xe92,\nc3,\n")
+    path.write_bytes(b'customer_identifier,traits\nc1,\nc\xe92,\nc3,\nc4,"{""a"": ""\\udc00""}"\n')
     result = batch("identify-customer", path, "--skip-invalid", "--v2-batch", "off")
     assert result.code == 0, result.err
     assert "line 3: column 'customer_identifier' is not UTF-8 text" in result.err
+    assert "line 5: column 'traits' holds \\udc00 at column" in result.err  # half a pair, in a JSON cell
     assert sorted(applied_paths(sandbox)) == ["/api/v1/customers/c1", "/api/v1/customers/c3"]
 
 
