@@ -306,6 +306,9 @@ def validate_row(action: type[ActionSpec], row: Row) -> ValidRow | None:
     except InvalidInput as exc:
         row.problems = [RowProblem(row.line, p.field, describe(p, action)) for p in exc.problems]
         return None
+    except RecursionError:  # one row's deeply nested JSON is that row's problem, not the file's
+        row.problems = [RowProblem(row.line, None, "is nested too deeply to be read")]
+        return None
     return ValidRow(row, spec)
 
 
