@@ -21,6 +21,8 @@ BENCHMARKS = [
     ("3", "dry_run_startup.py", "send --dry-run start-up vs import httpx, pydantic"),
     ("4", "startup.py", "console launch to first frame vs a bare Textual app"),
     ("5", "inspector.py", "inspector with a 5 MB JSON body: time until a key is answered"),
+    ("6", "batch_memory.py", "a batch of 1,000,000 identify rows: peak RSS and rows/s, dry run and sandbox"),
+    ("6b", "batch_screen_keys.py", "keys on the batch screen while it checks 300,000 rows (informational)"),
     ("+", "pool.py", "the batch's connection pool vs httpx's stock pool (informational)"),
 ]
 

@@ -58,6 +58,7 @@ class TransportEvent:
     attempt: int
     wait_s: float = 0.0
     reason: str = ""
+    status: int | None = None  # a wait's: the status of the answer that refused the attempt
 
 
 EventHook = Callable[[TransportEvent], None]
@@ -254,7 +255,7 @@ async def perform(
             break
         attempt.retry_reason = reason
         if on_event:
-            on_event(TransportEvent("wait", n, wait, reason))
+            on_event(TransportEvent("wait", n, wait, reason, attempt.status))
         await sleep(wait)
         waited = wait
         waited_total += wait

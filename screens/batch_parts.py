@@ -22,8 +22,9 @@ from console.cli.batch_view import fmt_eta
 
 FIRST_ACTION = "identify-customer"
 SHOWN_PROBLEMS = 500  # invalid rows listed on screen (the count says how many more)
+FIELD_WIDTH = 22  # the invalid rows' Field column wraps beyond this
 SHOWN_FAILURES = 1000  # live failures listed; every one is in FILE.failed.jsonl anyway
-V2_MODES = [("auto (from 10 rows)", "auto"), ("on", "on"), ("off: one request per row", "off")]
+V2_MODES = [("auto", "auto"), ("on", "on"), ("off: one request per row", "off")]
 
 
 class SettingsError(ValueError):
@@ -67,7 +68,9 @@ def compose_settings() -> ComposeResult:
         yield Label("Concurrency", classes="batch-label")
         yield Input(id="batch-concurrency", classes="batch-number", type="integer", compact=True)
         yield Label("Track v2", classes="batch-label")
-        yield Select(V2_MODES, value="auto", allow_blank=False, id="batch-v2", compact=True)
+        v2_mode = Select(V2_MODES, value="auto", allow_blank=False, id="batch-v2", compact=True)
+        v2_mode.tooltip = "auto: Track v2 batch requests from 10 rows up; on; off: one request per row"
+        yield v2_mode
     with Horizontal(classes="batch-row"):
         yield Checkbox("Resume", id="batch-resume", compact=True,
                        tooltip="Send only the rows an earlier run of this file did not complete")
@@ -139,9 +142,10 @@ def ui_words(message: str) -> str:
 
 def validation_text(job: Any) -> str:
     checked, todo = job.checked, job.plan
-    total = len(checked.valid) + len(checked.invalid)
-    lines = [f"{job.data_file.name}: {total:,} rows, {len(checked.valid):,} valid, "
-             f"{len(checked.invalid):,} invalid."]
+    lines = [f"{job.data_file.name}: {checked.rows:,} rows, {checked.valid:,} valid, "
+             f"{checked.invalid:,} invalid."]
+    if checked.invalid_file is not None:
+        lines.append(f"Every invalid row, with its problems: {checked.invalid_file}")
     if checked.invalid and checked.valid:
         lines.append("Nothing is sent until you choose \"Run anyway, skipping invalid rows\" (ctrl+y), "
                      "or fix the file and check it again.")
@@ -153,14 +157,32 @@ def validation_text(job: Any) -> str:
         lines.append(ui_words(resume_report(todo, job.action, job.data_file)))
     lines += [ui_words(f"Note: {n}") for n in job.notes]
     pace = "no rate limit" if job.rate is None else f"{job.rate:g} requests/s"
-    lines.append(f"To send: {len(todo.to_send):,} rows at {pace}, {job.concurrency} at once"
+    lines.append(f"To send: {todo.sending:,} rows at {pace}, {job.concurrency} at once"
                  f"{', as Track v2 batches' if job.with_v2 else ''}.")
     return "\n".join(lines)
 
 
-def problem_rows(job: Any) -> list[tuple[str, str, str]]:
-    """(line, field, problem) for each invalid row's problems, the first SHOWN_PROBLEMS."""
-    return [(str(p.line), p.field or "(the row)", p.message) for p in job.checked.problems[:SHOWN_PROBLEMS]]
+def problem_rows(job: Any, width: int | None = None) -> list[tuple[tuple[str, str, str], int]]:
+    """((line, field, problem), height) for each invalid row's problems, the first
+    SHOWN_PROBLEMS. With the table's `width`, the field and the problem are wrapped to fit
+    it (a row as many lines high as it needs), so no problem is cut off at 80 columns."""
+    import textwrap
+
+    problems = job.checked.problems[:SHOWN_PROBLEMS]
+    cells = [(str(p.line), p.field or "(the row)", p.message) for p in problems]
+    if width is None or not cells:
+        return [(c, 1) for c in cells]
+    line_w = max(len("Line"), *(len(c[0]) for c in cells))
+    field_w = min(FIELD_WIDTH, max(len("Field"), *(len(c[1]) for c in cells)))
+    # The table's border (2), its scrollbar (1) and each column's padding (2).
+    text_w = max(20, width - 2 - 1 - 3 * 2 - line_w - field_w)
+    out = []
+    for line, name, message in cells:
+        field_lines = textwrap.wrap(name, field_w, break_on_hyphens=False) or [""]
+        text_lines = textwrap.wrap(message, text_w, break_long_words=True) or [""]
+        height = max(len(field_lines), len(text_lines))
+        out.append(((line, "\n".join(field_lines), "\n".join(text_lines)), height))
+    return out
 
 
 def dry_run_text(job: Any) -> str:
@@ -168,24 +190,25 @@ def dry_run_text(job: Any) -> str:
     import json
 
     from console.batch import v2
-    from console.batch.plan import make_units
     from console.request import build_request
 
-    units = make_units(job.plan.to_send, job.with_v2)
-    if not units:
+    first, units, batches = None, 0, 0
+    for unit in job.units():  # streamed: a million rows are counted, not held
+        first = first or unit
+        units += 1
+        batches += unit.is_v2
+    if first is None:
         return "Dry run: nothing left to send."
-    batches = sum(1 for u in units if u.is_v2)
-    how = (f"{batches:,} Track v2 batch requests and {len(units) - batches:,} single requests"
-           if batches else f"{len(units):,} requests, one per row")
+    how = (f"{batches:,} Track v2 batch requests and {units - batches:,} single requests"
+           if batches else f"{units:,} requests, one per row")
     pace = "no rate limit" if job.rate is None else f"{job.rate:g} requests/s"
-    estimate = "" if job.rate is None else f", about {len(units) / job.rate:,.1f} s at that rate"
-    first = units[0]
+    estimate = "" if job.rate is None else f", about {units / job.rate:,.1f} s at that rate"
     req = (v2.build_batch_request(first.ops or [], job.creds, job.action.INFO.id, preview=True) if first.is_v2
            else build_request(first.rows[0].spec, job.creds, preview=True))
     body = json.dumps(req.preview(), ensure_ascii=False, indent=2)
     if len(body) > 4000:
         body = body[:4000] + "\n…"
-    return (f"Dry run: {len(job.plan.to_send):,} rows as {how}; {pace}{estimate}. Nothing sent.\n"
+    return (f"Dry run: {job.plan.sending:,} rows as {how}; {pace}{estimate}. Nothing sent.\n"
             f"The first request:\n{body}")
 
 
@@ -209,19 +232,19 @@ def summary_text(job: Any, run: Any, result: Any) -> str:
     """Where every row of this run stands (the checkpoint's view), in the CLI's words."""
     from console.cli.batch_report import summary
 
-    text = summary(run, result.state, job.plan, job.data_file, result.failed_file, result.current)
+    text = summary(run, result.state, job.plan, job.data_file, result.failed_file, result.tally)
     return text.replace("Run the same command with --resume to send them",
                         "Tick Resume and run again to send them").replace(
         "run the same command with --resume", "tick Resume and run again")
 
 
-def prepare_job(settings: Settings, creds: Any) -> Any:
+def prepare_job(settings: Settings, creds: Any, on_progress: Any = None) -> Any:
     from console.batch.job import prepare
     from console.catalog import get_action
 
     return prepare(get_action(settings.action_id), settings.file, creds, rate=settings.rate,
                    concurrency=settings.concurrency, resume=settings.resume, restart=settings.restart,
-                   v2_mode=settings.v2_mode, preview=settings.dry_run)
+                   v2_mode=settings.v2_mode, preview=settings.dry_run, on_progress=on_progress)
 
 
 def stop_soon(loop: asyncio.AbstractEventLoop, run: Any, reason: str) -> None:
@@ -233,7 +256,14 @@ def stop_soon(loop: asyncio.AbstractEventLoop, run: Any, reason: str) -> None:
 
 
 def invalid_key(job: Any) -> tuple:
-    return tuple((p.line, p.field, p.message) for p in job.checked.problems)
+    """What the user agreed to skip: how many rows and problems, and the ones listed."""
+    checked = job.checked
+    return (checked.invalid, checked.problem_count, tuple(sorted(checked.fields.items())),
+            tuple((p.line, p.field, p.message) for p in checked.problems))
+
+
+def check_progress_text(name: str, rows: int, invalid: int) -> str:
+    return f"Checking {name}: {rows:,} rows, {invalid:,} invalid so far…"
 
 
 def add_failures(table: Any, snap: Snapshot, seen: int) -> int:

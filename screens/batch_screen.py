@@ -76,6 +76,9 @@ class BatchScreen(Screen):
         self._snapshot: Any = None  # written by the run's thread, read by the UI
         self._failures_seen = 0
         self._cancel_requested = False
+        self._check_progress: tuple[str, int, int] | None = None  # written by the check's thread
+        self._check_timer: Any = None
+        self._problems_width: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -205,21 +208,42 @@ class BatchScreen(Screen):
         self._clear_results()
         self._status(f"Checking {settings.path}…")
         creds = session.creds
+        self._check_progress = None
+        # The worker only stores the figures; the UI shows them five times a second.
+        self._check_timer = self.set_interval(REDRAW_EVERY, self._show_check_progress)
+
+        def progress(rows: int, invalid: int) -> None:
+            self._check_progress = (settings.file.name, rows, invalid)
 
         def work() -> None:
             try:
-                job = parts.prepare_job(settings, creds)
+                job = parts.prepare_job(settings, creds, progress)
                 # Grouping 20,000 rows into requests takes a while: here, not on the UI's loop.
                 dry_run = parts.dry_run_text(job) if settings.dry_run and job.checked.valid else ""
             except Exception as exc:  # noqa: BLE001 - every refusal is shown, never a crash
-                self.app.call_from_thread(self._status, parts.ui_words(f"{exc} (nothing sent)"), "error")
+                self.app.call_from_thread(self._check_failed, parts.ui_words(f"{exc} (nothing sent)"))
                 return
             self.app.call_from_thread(self._checked, job, settings, then_run, skip_invalid, dry_run)
 
         self.run_worker(work, thread=True, exclusive=True, group="batch-check", exit_on_error=False)
 
+    def _show_check_progress(self) -> None:
+        if self._check_progress is not None:
+            self._status(parts.check_progress_text(*self._check_progress))
+
+    def _stop_check_timer(self) -> None:
+        if self._check_timer is not None:
+            self._check_timer.stop()
+            self._check_timer = None
+        self._check_progress = None
+
+    def _check_failed(self, message: str) -> None:
+        self._stop_check_timer()
+        self._status(message, "error")
+
     def _checked(self, job: Any, settings: parts.Settings, then_run: bool, skip_invalid: bool,
                  dry_run: str = "") -> None:
+        self._stop_check_timer()
         previous = self.job
         self.job = job
         self._show_problems(job)
@@ -241,7 +265,7 @@ class BatchScreen(Screen):
             self._status(("The invalid rows changed since you accepted them. " if changed else "") + text,
                          "warning")
             return
-        if not job.plan.to_send:
+        if not job.plan.sending:
             job.note_in_flight()
             self._status(text + "\nNothing left to send.")
             return
@@ -275,11 +299,19 @@ class BatchScreen(Screen):
     def _show_problems(self, job: Any) -> None:
         table = self.query_one("#batch-problems", DataTable)
         table.clear()
-        rows = parts.problem_rows(job)
-        table.add_rows(rows)
-        more = len(job.checked.problems) - len(rows)
-        table.border_subtitle = f"and {more:,} more" if more > 0 else ""
+        rows = parts.problem_rows(job, self.size.width)
+        for cells, height in rows:
+            table.add_row(*cells, height=height)
+        more = job.checked.problem_count - len(rows)
+        where = f" (all in {job.checked.invalid_file.name})" if job.checked.invalid_file else ""
+        table.border_subtitle = f"and {more:,} more{where}" if more > 0 else ""
         table.display = bool(rows)
+        self._problems_width = self.size.width
+
+    def on_resize(self) -> None:
+        # The problems are wrapped to the width: wrapped again when it changes.
+        if self.job is not None and self._problems_width not in (None, self.size.width):
+            self._show_problems(self.job)
 
     # -- running ----------------------------------------------------------------------------------
     def _start_run(self, job: Any, settings: parts.Settings) -> None:
@@ -296,12 +328,12 @@ class BatchScreen(Screen):
         self.query_one("#batch-failures", DataTable).clear()
         self.query_one("#batch-failures").display = False
         self.query_one("#batch-progress").display = True
-        self.query_one("#batch-bar", ProgressBar).update(total=len(job.plan.to_send), progress=0)
+        self.query_one("#batch-bar", ProgressBar).update(total=max(1, job.plan.sending), progress=0)
         self.query_one("#batch-settings").disabled = True
         self.refresh_bindings()
         # The run keeps the environment it started with, even if the console switches meanwhile.
         where = job.creds.name or "the environment from CIO_* variables"
-        self._status(f"Sending {len(job.plan.to_send):,} rows of {job.data_file.name} to {where}… (Escape cancels)")
+        self._status(f"Sending {job.plan.sending:,} rows of {job.data_file.name} to {where}… (Escape cancels)")
         self._redraw_timer = self.set_interval(REDRAW_EVERY, self._redraw)
         self.run_worker(lambda: self._run_in_thread(job, settings, key), thread=True, exclusive=True,
                         group="batch-run", exit_on_error=False)

@@ -2,8 +2,11 @@
 
 The pieces, each usable on its own (the CLI and, later, a console screen are thin faces):
 
-- `rows`: read a file into rows with their line numbers, validate each through
-  `console.validation.validate`, and give each row a stable key for the checkpoint.
+- `rows`: stream a file's rows with their line numbers (a line that cannot be decoded is
+  that row's problem), validate each through `console.validation.validate`, and give
+  each row a stable key for the checkpoint.
+- `keytable`: every row known by a 16-byte digest of its key, with its outcome, flags and
+  line, in flat arrays (~40 bytes a row), so memory does not grow with the rows' size.
 - `limits`: the documented rate limits per API (reference §8.2) and the user's choice.
 - `pacing`: a GCRA scheduler that holds a steady request rate, and the adaptive
   controller that slows it after 429s and recovers gradually.
@@ -14,5 +17,6 @@ The pieces, each usable on its own (the CLI and, later, a console screen are thi
 - `pool`: the connection pool the batch's one httpx client uses (fast at ~100 connections).
 - `runner`: `BatchRun`, which ties them together over one pooled httpx client.
 - `job`: the whole flow from file to summary (`prepare`, `Job.open`, `Job.finish`) that
-  the CLI follows and a console screen can follow too.
+  the CLI follows and a console screen can follow too; it reads the file twice (check,
+  then send), holding no row longer than its request.
 """

@@ -31,6 +31,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Iterable
 
+from console.batch.keytable import CODES, NAMES, KeyTable
+
 VERSION = 1
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
@@ -54,17 +56,35 @@ class Entry:
 @dataclass
 class Loaded:
     header: dict[str, Any]
-    entries: dict[str, Entry]  # the last record of each row
+    entries: dict[str, Entry]  # the last record of each row (empty when loaded into a table)
     torn_tail: bool = False  # the last line was half-written (the process died mid-write)
     bad_lines: int = 0  # unreadable lines other than the last (should not happen)
     valid_length: int = 0  # bytes up to the end of the last whole line
+    table: KeyTable | None = None  # the last record of each row, compactly (see `load`)
 
     def outcome(self, key: str) -> Outcome | None:
+        if self.table is not None:
+            slot = self.table.find(key)
+            return None if slot < 0 else outcome_of(self.table.outcome_code(slot))
         entry = self.entries.get(key)
         if entry is None:
             return None
         # A request in flight when the process died may or may not have arrived.
         return Outcome.UNKNOWN if entry.outcome == Outcome.SENDING else entry.outcome
+
+    def count(self, outcome: Outcome) -> int:
+        if self.table is not None:
+            code = CODES[outcome.value]
+            return sum(1 for i in self.table.slots() if self.table.outcome_code(i) == code)
+        return sum(1 for k in self.entries if self.outcome(k) == outcome)
+
+
+def outcome_of(code: int) -> Outcome | None:
+    """A table's outcome code as the run reads it: in flight at a crash is unknown."""
+    if not code:
+        return None
+    outcome = Outcome(NAMES[code])
+    return Outcome.UNKNOWN if outcome == Outcome.SENDING else outcome
 
 
 class CheckpointError(ValueError):
@@ -75,44 +95,53 @@ def default_path(data_file: str | Path) -> Path:
     return Path(f"{data_file}.checkpoint.jsonl")
 
 
-def load(path: str | Path) -> Loaded:
+def load(path: str | Path, table: KeyTable | None = None) -> Loaded:
     """Read a checkpoint, tolerating a torn last line. Raises CheckpointError if the
-    file is not a checkpoint at all."""
+    file is not a checkpoint at all. With `table`, each row's last record goes there
+    (a few dozen bytes a row) instead of a dict of entries; the file is read as it goes."""
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        fh = open(path, "rb")
     except OSError as exc:
         raise CheckpointError(f"cannot read the checkpoint {path}: {exc.strerror or exc}") from None
-    lines = raw.split(b"\n")
-    tail = lines.pop()  # b"" when the file ends with a newline
-    torn = bool(tail)
-    valid_length = len(raw) - len(tail)
     header: dict[str, Any] | None = None
     entries: dict[str, Entry] = {}
     bad = 0
-    for number, line in enumerate(lines):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            if header is None:
-                if not isinstance(record, dict) or record.get("checkpoint") != VERSION:
-                    raise CheckpointError(f"{path} is not a cio-console batch checkpoint")
-                header = record
+    torn = False
+    valid_length = 0
+    with fh:
+        for line in fh:
+            if not line.endswith(b"\n"):
+                torn = True  # killed mid-write: the last line is half there
+                break
+            valid_length += len(line)
+            if not line.strip():
                 continue
-            entry = Entry(record["key"], int(record["line"]), Outcome(record["outcome"]), record.get("status"))
-        except CheckpointError:
-            raise
-        except (ValueError, KeyError, TypeError):
-            bad += 1
-            continue
-        entries[entry.key] = entry
+            try:
+                record = json.loads(line)
+                if header is None:
+                    if not isinstance(record, dict) or record.get("checkpoint") != VERSION:
+                        raise CheckpointError(f"{path} is not a cio-console batch checkpoint")
+                    header = record
+                    continue
+                key, number, code = record["key"], int(record["line"]), CODES[Outcome(record["outcome"]).value]
+                if not isinstance(key, str):
+                    raise TypeError
+            except CheckpointError:
+                raise
+            except (ValueError, KeyError, TypeError):
+                bad += 1
+                continue
+            if table is not None:
+                table.set_outcome(table.slot(key), code, number)
+            else:
+                entries[key] = Entry(key, number, Outcome(record["outcome"]), record.get("status"))
     if header is None:
         if torn or bad:
             # Killed while writing the header: nothing was sent yet.
             return Loaded({}, {}, torn_tail=torn, bad_lines=bad, valid_length=0)
         raise CheckpointError(f"{path} is empty; it is not a cio-console batch checkpoint")
-    return Loaded(header, entries, torn_tail=torn, bad_lines=bad, valid_length=valid_length)
+    return Loaded(header, entries, torn_tail=torn, bad_lines=bad, valid_length=valid_length, table=table)
 
 
 @dataclass
@@ -121,11 +150,11 @@ class Checkpoint:
     _fd: int = -1
     _dirty: bool = False
     _last_sync: float = field(default_factory=time.monotonic)
-    # The last record written for each row by this process (what a reload would find).
-    written: dict[str, Entry] = field(default_factory=dict)
+    # Each row's last record (the earlier run's, then this process's): what a reload would find.
+    table: KeyTable = field(default_factory=KeyTable)
 
     @classmethod
-    def create(cls, path: str | Path, header: dict[str, Any]) -> "Checkpoint":
+    def create(cls, path: str | Path, header: dict[str, Any], table: KeyTable | None = None) -> "Checkpoint":
         """A new checkpoint (replacing any old one) starting with `header`."""
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
@@ -137,16 +166,17 @@ class Checkpoint:
         finally:
             os.close(fd)
         os.replace(tmp, path)  # a crash leaves the old checkpoint or the new one, never half
-        return cls.append_to(path, len(data))
+        return cls.append_to(path, len(data), table)
 
     @classmethod
-    def append_to(cls, path: str | Path, valid_length: int | None = None) -> "Checkpoint":
+    def append_to(cls, path: str | Path, valid_length: int | None = None,
+                  table: KeyTable | None = None) -> "Checkpoint":
         """Open an existing checkpoint for appending, cutting off a torn last line."""
         path = Path(path)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         if valid_length is not None and os.fstat(fd).st_size > valid_length:
             os.ftruncate(fd, valid_length)
-        return cls(path, fd)
+        return cls(path, fd, table=table if table is not None else KeyTable())
 
     def record_sending(self, rows: Iterable[tuple[str, int]]) -> None:
         """Write-ahead: these rows' requests are about to go out."""
@@ -159,20 +189,32 @@ class Checkpoint:
             | ({"status": e.status} if e.status is not None else {})
             for e in entries
         ])
-        self.written.update((e.key, e) for e in entries)
+        table = self.table
+        for e in entries:
+            table.set_outcome(table.slot(e.key), CODES[e.outcome.value], e.line)
+
+    def outcome(self, key: str) -> Outcome | None:
+        """The row's last record, as a resume would read it."""
+        slot = self.table.find(key)
+        return None if slot < 0 else outcome_of(self.table.outcome_code(slot))
 
     def _write(self, records: list[dict[str, Any]]) -> None:
         if not records:
             return
         data = "".join(_COMPACT.encode(r) + "\n" for r in records)
-        _write_all(self._fd, data.encode("utf-8"))
+        _append(self._fd, data.encode("utf-8"), self.path)
         self._dirty = True
 
     def sync(self) -> None:
-        """Make what was written survive a crash of the machine (not only of the process)."""
+        """Make what was written survive a crash of the machine (not only of the process).
+        Raises OSError (with the checkpoint's name) when the disk refuses."""
         if self._fd >= 0 and self._dirty:
             self._dirty = False
-            os.fsync(self._fd)
+            try:
+                os.fsync(self._fd)
+            except OSError as exc:
+                exc.filename = exc.filename or str(self.path)
+                raise
             self._last_sync = time.monotonic()
 
     def close(self) -> None:
@@ -188,3 +230,19 @@ def _write_all(fd: int, data: bytes) -> None:
     while view:
         written = os.write(fd, view)
         view = view[written:]
+
+
+def _append(fd: int, data: bytes, path: Path) -> None:
+    """Append whole records or nothing. A write the disk refuses part-way (ENOSPC, EIO)
+    is cut back to where it started, so the records already there stay whole and none of
+    this batch half-exists; the OSError (naming the file) tells the caller."""
+    start = os.lseek(fd, 0, os.SEEK_END)
+    try:
+        _write_all(fd, data)
+    except OSError as exc:
+        try:
+            os.ftruncate(fd, start)  # frees blocks; needs no space
+        except OSError:
+            pass  # a torn last line is what loading tolerates anyway
+        exc.filename = exc.filename or str(path)
+        raise

@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
 
 from console.batch.checkpoint import Outcome
+from console.batch.keytable import KeyTable
 from console.exchange import Exchange
 from console.redact import redact_data
 
 MAX_BODY_CHARS = 2000
+Outcome_of = Callable[[str], "Outcome | None"]
+Present = Callable[[str], bool]
 
 # The API refused the row itself: the same request would be refused again.
 _REJECTING = frozenset({400, 404, 405, 409, 410, 413, 415, 422})
@@ -94,62 +98,126 @@ class FailedFile:
     def open(self) -> None:
         if self._fd < 0:
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            os.fchmod(self._fd, 0o600)  # it holds row data (emails, attributes): owner only
             # Start on a fresh line if a killed run left half a record behind.
             if os.fstat(self._fd).st_size and not self.path.read_bytes().endswith(b"\n"):
                 os.write(self._fd, b"\n")
 
     def append(self, records: Iterable[dict[str, Any]]) -> None:
-        data = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
+        data = "".join(_dumps(r) + "\n" for r in records)
         if not data:
             return
         self.open()
-        view = memoryview(data.encode("utf-8"))
-        while view:
-            view = view[os.write(self._fd, view):]
+        from console.batch.checkpoint import _append
+
+        _append(self._fd, data.encode("utf-8", "backslashreplace"), self.path)
 
     def close(self) -> None:
         if self._fd >= 0:
             os.close(self._fd)
             self._fd = -1
 
-    def read(self) -> list[dict[str, Any]]:
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Every whole record, read as it goes (a torn line from a killed run is passed over)."""
         try:
-            text = self.path.read_text(encoding="utf-8")
+            fh = open(self.path, "rb")
         except FileNotFoundError:
-            return []
-        out = []
-        for line in text.splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue  # a torn line from a killed run
-            if isinstance(record, dict):
-                out.append(record)
-        return out
+            return
+        with fh:
+            for line in fh:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(record, dict):
+                    yield record
 
-    def compact(self, current: dict[str, Outcome | None], present: set[str] | None = None) -> list[dict[str, Any]]:
-        """Keep the latest record of each row whose latest outcome is still a failure.
+    def read(self) -> list[dict[str, Any]]:
+        return list(self.records())
 
-        `current` maps row keys to their outcome now (from the checkpoint); `present`, if
-        given, is the keys of the rows in the file now: a row the user has since fixed
-        has a new key, and its old failure is dropped. Returns the records kept; removes
-        the file when none are left.
-        """
+    def keys(self) -> KeyTable:
+        """The rows the file lists."""
+        table = KeyTable()
+        for record in self.records():
+            table.slot(_key(record))
+        return table
+
+    def _last(self) -> KeyTable:
+        # The index of each row's latest record, in the table's line field.
+        last = KeyTable()
+        for index, record in enumerate(self.records()):
+            last.set_line(last.slot(_key(record)), index)
+        return last
+
+    def latest(self, current: Outcome_of, present: Present | None = None,
+               out: Callable[[dict[str, Any]], None] | None = None) -> Failures:
+        """Each row's latest record, if the row is still failing and still in the file
+        (`current(key)`: its outcome now; `present(key)`: whether it is a row of the file
+        now — a row the user has since fixed has a new key, and its old failure is
+        dropped); each is passed to `out`, in the file's order. Memory: a few dozen
+        bytes per row listed, not the records."""
+        last = self._last()
+        failures = Failures()
+        for index, record in enumerate(self.records()):
+            key = _key(record)
+            if last.line(last.find(key)) != index:
+                continue
+            if current(key) == Outcome.OK or (present is not None and not present(key)):
+                continue
+            failures.add(record)
+            if out is not None:
+                out(record)
+        return failures
+
+    def compact(self, current: Outcome_of, present: Present | None = None) -> Failures:
+        """Keep the latest record of each row still failing (see `latest`). Removes the file
+        when none is left. The copy is written beside it (owner only) and replaces it whole."""
         self.close()
-        latest: dict[str, dict[str, Any]] = {}
-        for record in self.read():
-            latest[record.get("key", f"line-{record.get('line')}")] = record
-        kept = [r for k, r in latest.items()
-                if current.get(k) != Outcome.OK and (present is None or k in present)]
-        kept.sort(key=lambda r: r.get("line") or 0)
-        if not kept:
-            self.path.unlink(missing_ok=True)
-            return []
+        if not self.path.exists():
+            return Failures()
         tmp = self.path.with_name(self.path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for record in kept:
-                fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # a leftover copy may have been created wider
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as fh:
+            failures = self.latest(current, present, lambda r: fh.write(_dumps(r) + "\n"))
             fh.flush()
             os.fsync(fh.fileno())
+        if not failures.count:
+            tmp.unlink()
+            self.path.unlink(missing_ok=True)
+            return failures
         os.replace(tmp, self.path)
-        return kept
+        return failures
+
+
+def _key(record: dict[str, Any]) -> str:
+    return str(record.get("key") or f"line-{record.get('line')}")
+
+
+def _dumps(record: dict[str, Any]) -> str:
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Failures:
+    """The failed file's rows, counted by what a user or an exit code needs to know."""
+
+    count: int = 0
+    unknown: int = 0
+    network: int = 0  # not delivered for a network reason (no answer at all)
+    first: list[dict[str, Any]] = field(default_factory=list)  # the first few records
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.count += 1
+        if record.get("outcome") == "unknown":
+            self.unknown += 1
+        elif record.get("outcome") == "error" and record.get("status") is None:
+            self.network += 1
+        if len(self.first) < 20:
+            self.first.append(record)
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    def __len__(self) -> int:
+        return self.count

@@ -8,7 +8,7 @@ harmless to repeat, and otherwise listed for the user to check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from console.batch import v2
 from console.batch.checkpoint import Loaded, Outcome
@@ -18,39 +18,49 @@ from console.spec import ActionSpec
 AUTO_V2_MIN_ROWS = 10  # below this one request per row is as quick and simpler to read
 
 
+MAX_UNKNOWN_KEPT = 10_000  # rows left in flight kept with their input, to list in the failed file
+
+
 @dataclass
 class Plan:
-    to_send: list[ValidRow]
+    """What this run sends, counted (the rows themselves are read again as they are sent)."""
+
+    sending: int = 0  # rows this run sends
     done_before: int = 0
     rejected_before: int = 0
-    unknown_skipped: list[ValidRow] = field(default_factory=list)
+    unknown_skipped: list[ValidRow] = field(default_factory=list)  # the first MAX_UNKNOWN_KEPT
+    unknown_count: int = 0
     unknown_resent: int = 0
     retried: int = 0  # rows an earlier run could not deliver (error), sent again
 
     @property
     def skipped(self) -> int:
-        return self.done_before + self.rejected_before + len(self.unknown_skipped)
+        return self.done_before + self.rejected_before + self.unknown_count
 
-
-def plan(valid: list[ValidRow], loaded: Loaded | None, action: type[ActionSpec]) -> Plan:
-    if loaded is None:
-        return Plan(list(valid))
-    repeat_safe = action.INFO.is_repeat_safe
-    result = Plan([])
-    for row in valid:
-        outcome = loaded.outcome(row.key)
+    def place(self, row: ValidRow, outcome: Outcome | None, repeat_safe: bool) -> bool:
+        """Count one valid row by its earlier outcome; True if this run sends it."""
         if outcome == Outcome.OK:
-            result.done_before += 1
+            self.done_before += 1
         elif outcome == Outcome.REJECTED:
-            result.rejected_before += 1
+            self.rejected_before += 1
         elif outcome == Outcome.UNKNOWN and not repeat_safe:
-            result.unknown_skipped.append(row)
+            self.unknown_count += 1
+            if len(self.unknown_skipped) < MAX_UNKNOWN_KEPT:
+                self.unknown_skipped.append(row)
         else:
             if outcome == Outcome.UNKNOWN:
-                result.unknown_resent += 1
+                self.unknown_resent += 1
             elif outcome == Outcome.ERROR:
-                result.retried += 1
-            result.to_send.append(row)
+                self.retried += 1
+            self.sending += 1
+            return True
+        return False
+
+
+def plan(valid: Iterable[ValidRow], loaded: Loaded | None, action: type[ActionSpec]) -> Plan:
+    result = Plan()
+    for row in valid:
+        result.place(row, loaded.outcome(row.key) if loaded else None, action.INFO.is_repeat_safe)
     return result
 
 
@@ -62,6 +72,7 @@ class Unit:
     ops: list[dict[str, Any]] | None = None  # set for a v2 batch
     requeues: int = 0
     waiting_retry: bool = False
+    refused_status: int | None = None  # the status of the answer a retry waits after
 
     @property
     def is_v2(self) -> bool:
@@ -75,16 +86,33 @@ def use_v2(action: type[ActionSpec], mode: str, rows: int) -> bool:
     return mode == "on" or rows >= AUTO_V2_MIN_ROWS
 
 
-def make_units(rows: list[ValidRow], with_v2: bool, max_ops: int = v2.MAX_OPS) -> list[Unit]:
+def make_units(rows: Iterable[ValidRow], with_v2: bool, max_ops: int = v2.MAX_OPS) -> list[Unit]:
+    return list(iter_units(rows, with_v2, max_ops))
+
+
+def iter_units(rows: Iterable[ValidRow], with_v2: bool, max_ops: int = v2.MAX_OPS,
+               max_bytes: int = v2.MAX_REQUEST_BYTES) -> Iterator[Unit]:
+    """Rows grouped into requests as they come: a v2 batch is handed out once full (by
+    count or bytes), a row with no v2 form at once, so no more than one batch is held."""
     if not with_v2:
-        return [Unit([row]) for row in rows]
-    sized: list[tuple[ValidRow, dict[str, Any], int]] = []
-    single: list[Unit] = []
+        for row in rows:
+            yield Unit([row])
+        return
+    batch: list[ValidRow] = []
+    ops: list[dict[str, Any]] = []
+    used = v2.ENVELOPE
     for row in rows:
         converted = v2.operation(row.spec)
         if converted is None:
-            single.append(Unit([row]))
-        else:
-            sized.append((row, *converted))
-    batches = [Unit([r for r, _ in c], [op for _, op in c]) for c in v2.chunk(sized, max_ops=max_ops)]
-    return batches + single
+            yield Unit([row])
+            continue
+        op, size = converted
+        extra = size + (1 if batch else 0)  # the comma between operations
+        if batch and (len(batch) >= max_ops or used + extra > max_bytes):
+            yield Unit(batch, ops)
+            batch, ops, used, extra = [], [], v2.ENVELOPE, size
+        batch.append(row)
+        ops.append(op)
+        used += extra
+    if batch:
+        yield Unit(batch, ops)

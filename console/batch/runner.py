@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import httpx
 
@@ -25,7 +25,7 @@ from console.batch import v2
 from console.batch.checkpoint import Checkpoint, Entry, Outcome
 from console.batch.outcomes import FailedFile, classify, failure_record, halt_reason
 from console.batch.pacing import AdaptiveRate, Pacer, RateChange
-from console.batch.plan import Unit, make_units
+from console.batch.plan import Unit, iter_units
 from console.batch.pool import linear_transport
 from console.batch.progress import FailureItem, Progress, State
 from console.batch.rows import ValidRow
@@ -39,6 +39,15 @@ from console.transport import RetryPolicy, TransportEvent, make_client, parse_re
 # After this many rows in a row fail before anything was sent (refused, DNS...), the
 # network is down: stop rather than run every remaining row into the same wall.
 HALT_AFTER_NETWORK_FAILURES = 10
+# After this many requests in a row whose answer was lost (sent, then the connection
+# dropped or timed out), stop: each such row may have been applied and must be checked by
+# hand, so a server or network that loses every answer must not be fed the whole file.
+HALT_AFTER_LOST_ANSWERS = 5
+# Requests of an action that is not harmless to repeat start few in flight, and one more
+# may go out for every answer (so the window doubles each round trip, as TCP's slow
+# start); each lost answer halves it. A server that loses every answer then costs a
+# handful of unknown rows before the halt, not a whole connection pool's worth.
+START_WINDOW = 8
 MAX_REQUEUES = 10  # a row refused with 429 to the end of its retries goes back this often
 
 
@@ -66,9 +75,13 @@ def default_concurrency(rate: float | None) -> int:
 
 
 class BatchRun:
-    def __init__(self, action: type[ActionSpec], creds: Credentials, rows: list[ValidRow], *,
+    def __init__(self, action: type[ActionSpec], creds: Credentials, rows: Iterable[ValidRow] | None, *,
                  options: Options, checkpoint: Checkpoint, failed: FailedFile,
-                 client: httpx.AsyncClient | None = None, progress: Progress | None = None) -> None:
+                 client: httpx.AsyncClient | None = None, progress: Progress | None = None,
+                 units: Iterator[Unit] | None = None, total: int | None = None) -> None:
+        """`rows` (a list), or `units` as they are read from the file with their `total`
+        count of rows: units are taken from it only as workers are free, so no more rows
+        are held than are in flight or waiting to retry."""
         self.action = action
         self.creds = creds
         self.options = options
@@ -76,20 +89,29 @@ class BatchRun:
         self.failed = failed
         self._client = client
         self.progress = progress or Progress()
-        self.progress.total = len(rows)
+        if units is None:
+            rows = list(rows or [])
+            units, total = iter_units(rows, options.use_v2, options.max_ops), len(rows)
+        self.progress.total = total or 0
         self.progress.target_rate = options.rate
         self.pacer = Pacer(options.rate)
         self.adaptive = AdaptiveRate(self.pacer, options.rate, on_change=self._rate_changed)
-        self._queue: deque[Unit] = deque(make_units(rows, options.use_v2, options.max_ops))
+        self._source: Iterator[Unit] | None = units
+        self._pulled = 0  # rows taken from the source
+        self._queue: deque[Unit] = deque()  # units back for another go (requeued, split), first
         self._v2_enabled = options.use_v2
         self._repeat_safe = action.INFO.is_repeat_safe
         self._secrets = creds.redaction_secrets()
         self.halt: str | None = None  # why the run stopped itself
         self.halt_network = False
-        self.unknown_rows: list[ValidRow] = []
+        self.disk_error: OSError | None = None  # the checkpoint or failed file could not be written
+        # Outcomes known here that the disk refused to record (key -> the outcome).
+        self.unrecorded: dict[str, Entry] = {}
+        self._lost_answers = 0
         self.v2_requests = 0
         self._network_failures = 0
         self._active = 0
+        self._window = options.concurrency if self._repeat_safe else min(options.concurrency, START_WINDOW)
         self._stopping = False
         self._stop_event: asyncio.Event | None = None
         self._wake: asyncio.Event | None = None
@@ -118,7 +140,25 @@ class BatchRun:
 
     @property
     def unsent(self) -> int:
-        return sum(len(u.rows) for u in self._queue)
+        return sum(len(u.rows) for u in self._queue) + max(0, self.progress.total - self._pulled)
+
+    def _next_unit(self) -> Unit | None:
+        if self._queue:
+            return self._queue.popleft()
+        if self._source is None:
+            return None
+        try:
+            unit = next(self._source)
+        except StopIteration:
+            self._source = None
+            return None
+        except (OSError, ValueError) as exc:  # the file went away or changed under the run
+            self._source = None
+            self._halt(f"reading the file failed: {getattr(exc, 'strerror', None) or exc}; run the same "
+                       f"command with --resume once it is back")
+            return None
+        self._pulled += len(unit.rows)
+        return unit
 
     # -- running ---------------------------------------------------------------
     async def run(self) -> State:
@@ -131,17 +171,27 @@ class BatchRun:
         client.event_hooks = {**hooks, "response": [*hooks.get("response", []), self._observe]}
         self.progress.start()
         syncer = asyncio.create_task(self._sync_loop())
+        errors: list[BaseException] = []
         try:
-            count = min(self.options.concurrency, max(1, len(self._queue)))
+            count = min(self.options.concurrency, max(1, self.progress.total))
             self._workers = [asyncio.create_task(self._worker(client)) for _ in range(count)]
             await asyncio.wait(self._workers)
+            # Every worker's exception is collected here (never "Task exception was never
+            # retrieved"); the first is raised once the files are closed.
+            errors = [t.exception() for t in self._workers if not t.cancelled() and t.exception() is not None]
         finally:
             syncer.cancel()
+            await asyncio.gather(syncer, return_exceptions=True)
             client.event_hooks = hooks
             if own:
                 await client.aclose()
-            self.checkpoint.sync()
+            try:
+                self.checkpoint.sync()
+            except OSError as exc:
+                self._cannot_write(exc)
             self.failed.close()
+        if errors:
+            raise errors[0]
         if self.halt:
             self.progress.state = State.HALTED
         elif self._stopping:
@@ -160,7 +210,39 @@ class BatchRun:
     async def _sync_loop(self) -> None:
         while True:
             await asyncio.sleep(0.25)
-            await asyncio.to_thread(self.checkpoint.sync)
+            try:
+                await asyncio.to_thread(self.checkpoint.sync)
+            except OSError as exc:
+                self._cannot_write(exc)
+                return
+
+    def _checkpoint(self, entries: list[Entry]) -> bool:
+        """Record `entries`; False when the disk refused (the run then halts). A refused
+        write leaves no part of itself, so the checkpoint's last word on these rows is
+        still the one before."""
+        try:
+            self.checkpoint.record(entries)
+        except OSError as exc:
+            self.unrecorded.update((e.key, e) for e in entries)
+            self._cannot_write(exc)
+            return False
+        for e in entries:
+            self.unrecorded.pop(e.key, None)
+        return True
+
+    def note_write_failure(self, exc: OSError) -> None:
+        """A write that failed after the run (closing, compacting): said once, like one during it."""
+        if self.disk_error is None:
+            self._cannot_write(exc)
+            self.progress.state = State.HALTED
+
+    def _cannot_write(self, exc: OSError) -> None:
+        if self.disk_error is None:
+            self.disk_error = exc
+            where = exc.filename or self.checkpoint.path
+            self._halt(f"cannot write {where}: {exc.strerror or exc}. Every outcome recorded before "
+                       f"is kept; free some space (or fix the disk), then run the same command with "
+                       f"--resume to send the rest")
 
     async def _observe(self, response: httpx.Response) -> None:
         self.adaptive.observe(response.status_code, parse_retry_after(response.headers.get("retry-after")))
@@ -172,14 +254,18 @@ class BatchRun:
     async def _worker(self, client: httpx.AsyncClient) -> None:
         assert self._wake is not None
         while not self._stopping:
-            if not self._queue:
+            if self._active >= self._window:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            unit = self._next_unit()
+            if unit is None:
                 if self._active == 0:
                     self._wake.set()
                     return
                 self._wake.clear()
                 await self._wake.wait()
                 continue
-            unit = self._queue.popleft()
             self._active += 1
             try:
                 await self._process(unit, client)
@@ -213,7 +299,9 @@ class BatchRun:
         if not self._repeat_safe:
             # Write-ahead, so a kill now leaves these rows "unknown", never re-sent. A
             # row of a repeat-safe action (identify) is re-sent either way, so it skips it.
-            self.checkpoint.record_sending((r.key, r.line) for r in rows)
+            if not self._checkpoint([Entry(r.key, r.line, Outcome.SENDING) for r in rows]):
+                self._queue.appendleft(unit)  # not sent, and not recorded as sent
+                return
         if unit.is_v2:
             self.v2_requests += 1
             req = v2.build_batch_request(unit.ops or [], self.creds, self.action.INFO.id)
@@ -222,7 +310,7 @@ class BatchRun:
         self.progress.in_flight += len(rows)
         try:
             ex = await perform(req, client, repeat_safe=self._repeat_safe, policy=self.options.policy,
-                               on_event=self._on_event, sleep=self._retry_sleep(unit))
+                               on_event=self._unit_events(unit), sleep=self._retry_sleep(unit))
         except _Stopped:
             # Stopped during a retry wait: every attempt so far was refused unapplied.
             self._record([(r, Outcome.ERROR, None, None, None) for r in rows])
@@ -233,23 +321,44 @@ class BatchRun:
             raise
         finally:
             self.progress.in_flight -= len(rows)
+        if ex.response is None and ex.delivered == "unknown":
+            self._window = max(1, self._window // 2)
+        elif ex.response is not None and not self._repeat_safe:
+            self._window = min(self.options.concurrency, self._window + 1)
         if unit.is_v2:
             self._v2_result(unit, ex)
         else:
             self._v1_result(unit, ex)
         self._check_halt(ex)
 
-    def _on_event(self, event: TransportEvent) -> None:
-        if event.kind == "attempt":
-            self.progress.sent()
+    def _unit_events(self, unit: Unit):
+        def on_event(event: TransportEvent) -> None:
+            if event.kind == "attempt":
+                self.progress.sent()
+            elif event.kind == "wait":
+                unit.refused_status = event.status
+        return on_event
 
     def _retry_sleep(self, unit: Unit):
+        rows = unit.rows
+
         async def sleep(seconds: float) -> None:
+            # The transport retries only answers that say the request was not applied
+            # (429, 503 with Retry-After) for an action that is not harmless to repeat.
+            # Recorded so before the wait: a kill during it leaves these rows "not
+            # delivered" (a resume sends them), not "unknown" (never re-sent).
+            if not self._repeat_safe and not self._checkpoint(
+                    [Entry(r.key, r.line, Outcome.ERROR, unit.refused_status) for r in rows]):
+                raise _Stopped
             unit.waiting_retry = True
             self.progress.retrying += len(unit.rows)
             self.progress.changed()
             try:
                 if not await self._sleep_unless_stopped(seconds) or not await self._slot():
+                    raise _Stopped
+                # Write-ahead again: the next attempt goes out as soon as this returns.
+                if not self._repeat_safe and not self._checkpoint(
+                        [Entry(r.key, r.line, Outcome.SENDING) for r in rows]):
                     raise _Stopped
             except asyncio.CancelledError:
                 raise  # keeps waiting_retry set: the last attempt was refused, not lost
@@ -271,7 +380,7 @@ class BatchRun:
             return False
         unit.requeues += 1
         # Recorded as not delivered while it waits, so a kill now does not leave it "in flight".
-        self.checkpoint.record(Entry(r.key, r.line, Outcome.ERROR, 429) for r in unit.rows)
+        self._checkpoint([Entry(r.key, r.line, Outcome.ERROR, 429) for r in unit.rows])
         self._queue.append(unit)
         return True
 
@@ -302,7 +411,7 @@ class BatchRun:
             if status == 404:
                 self._v2_enabled = False
                 self.progress.note = "the Track v2 batch endpoint answered 404: sending rows one by one"
-            self.checkpoint.record(Entry(r.key, r.line, Outcome.ERROR, status) for r in rows)
+            self._checkpoint([Entry(r.key, r.line, Outcome.ERROR, status) for r in rows])
             self._queue.extendleft(Unit([row]) for row in reversed(rows))
             return
         outcome = classify(ex)
@@ -312,19 +421,20 @@ class BatchRun:
         self._record([(r, outcome, status, ex, explanation) for r in rows])
 
     def _record(self, results: list[tuple[ValidRow, Outcome, int | None, Exchange | None, Any]]) -> None:
-        self.checkpoint.record(Entry(r.key, r.line, o, s) for r, o, s, _, _ in results)
+        self._checkpoint([Entry(r.key, r.line, o, s) for r, o, s, _, _ in results])
         ok = sum(1 for _, o, *_ in results if o == Outcome.OK)
         unknown = sum(1 for _, o, *_ in results if o == Outcome.UNKNOWN)
         self.progress.completed(ok=ok, failed=len(results) - ok - unknown, unknown=unknown)
         failures = [(r, o, s, ex, why) for r, o, s, ex, why in results if o != Outcome.OK]
         if failures:
-            self.failed.append(
-                failure_record(key=r.key, line=r.line, data=r.row.data, outcome=o, ex=ex,
-                               explanation=why, secrets=self._secrets)
-                for r, o, s, ex, why in failures)
+            try:
+                self.failed.append(
+                    failure_record(key=r.key, line=r.line, data=r.row.data, outcome=o, ex=ex,
+                                   explanation=why, secrets=self._secrets)
+                    for r, o, s, ex, why in failures)
+            except OSError as exc:
+                self._cannot_write(exc)
             for r, o, s, ex, why in failures:
-                if o == Outcome.UNKNOWN:
-                    self.unknown_rows.append(r)
                 self.progress.add_failure(FailureItem(
                     r.line, o.value, s, why.title if why is not None else _plain(o, s),
                     getattr(why, "field", None)))
@@ -332,10 +442,21 @@ class BatchRun:
 
     def _check_halt(self, ex: Exchange) -> None:
         if ex.ok:
-            self._network_failures = 0
+            self._network_failures = self._lost_answers = 0
             return
         reason = halt_reason(ex)
         network = False
+        if ex.delivered == "unknown" and ex.response is None:
+            self._lost_answers += 1
+            if self._lost_answers >= HALT_AFTER_LOST_ANSWERS and reason is None:
+                failure = ex.failure.value if ex.failure else "lost"
+                reason = (f"the answers to {self._lost_answers} requests in a row were lost ({failure}): "
+                          f"those rows may have been applied and are listed as unknown outcome. Fix the "
+                          f"network or the server, check those rows, then run the same command with "
+                          f"--resume to send the rows never sent")
+                network = True
+        elif ex.response is not None:
+            self._lost_answers = 0
         if reason is None and ex.response is None and ex.delivered == "no":
             self._network_failures += 1
             if self._network_failures >= HALT_AFTER_NETWORK_FAILURES:

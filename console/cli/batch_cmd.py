@@ -15,9 +15,9 @@ import signal
 import sys
 
 from console.batch.limits import RateError
-from console.batch.plan import make_units
 from console.batch.rows import FileFormatError
 from console.catalog import get_action
+from console.cli.batch_view import CheckView
 from console.cli.batch_report import EXIT_INTERRUPTED, exit_code, invalid_report, resume_report, summary
 from console.cli.common import ConfigError, add_env_argument
 from console.cli.main import EXIT_INVALID, EXIT_OK
@@ -72,13 +72,16 @@ def run(args) -> int:
     try:
         action = get_action(args.action)
         creds = credentials_for_command(args.env)
-        job = prepare(action, args.file, creds, rate=args.rate, concurrency=args.concurrency,
-                      resume=args.resume, restart=args.restart, v2_mode=args.v2_batch,
-                      timeout=args.timeout, preview=args.dry_run)
+        with CheckView(args.file) as view:
+            job = prepare(action, args.file, creds, rate=args.rate, concurrency=args.concurrency,
+                          resume=args.resume, restart=args.restart, v2_mode=args.v2_batch,
+                          timeout=args.timeout, preview=args.dry_run, on_progress=view.update)
     except KeyError as exc:
         return _fail(str(exc).strip("'\""))
     except (FileFormatError, ConfigError, MissingCredential, RateError, JobError, ValueError) as exc:
         return _fail(f"{exc} (nothing sent)")
+    except OSError as exc:
+        return _fail(f"cannot write {exc.filename or 'beside FILE'}: {exc.strerror or exc} (nothing sent)")
     data_file, checked, todo = job.data_file, job.checked, job.plan
 
     if checked.invalid:
@@ -86,8 +89,8 @@ def run(args) -> int:
     if not checked.valid:
         return _fail(f"no valid rows in {data_file}; nothing sent")
     if checked.invalid and not (args.skip_invalid or args.yes or args.dry_run):
-        answer = _ask(f"Send the {len(checked.valid):,} valid rows and skip the "
-                      f"{len(checked.invalid):,} invalid ones? [y/N]")
+        answer = _ask(f"Send the {checked.valid:,} valid rows and skip the "
+                      f"{checked.invalid:,} invalid ones? [y/N]")
         if answer.lower() not in ("y", "yes"):
             return _fail("nothing sent. Fix the rows, or pass --skip-invalid to send the valid ones")
     for note in job.notes:
@@ -96,7 +99,7 @@ def run(args) -> int:
         print(resume_report(todo, action, data_file), file=sys.stderr)
     if args.dry_run:
         return _dry_run(job)
-    if not todo.to_send:
+    if not todo.sending:
         try:
             job.note_in_flight()
         except OSError as exc:
@@ -116,6 +119,8 @@ def run(args) -> int:
                          f"--confirm) {expected}, the number of rows that {what}. Nothing sent")
     try:
         batch = job.open(restart=args.restart)
+    except JobError as exc:
+        return _fail(str(exc))
     except OSError as exc:
         return _fail(f"cannot write {exc.filename}: {exc.strerror}. The checkpoint and the failed file "
                      f"live beside FILE; copy FILE to a folder you can write to (nothing sent)")
@@ -125,20 +130,24 @@ def run(args) -> int:
 def _dry_run(job) -> int:
     from console.batch import v2
 
-    units = make_units(job.plan.to_send, job.with_v2)
-    for unit in units:
-        if unit.is_v2:
-            req = v2.build_batch_request(unit.ops or [], job.creds, job.action.INFO.id, preview=True)
-        else:
-            req = build_request(unit.rows[0].spec, job.creds, preview=True)
-        sys.stdout.write(json.dumps(req.preview(), ensure_ascii=False, separators=(",", ":")) + "\n")
-    batches = sum(1 for u in units if u.is_v2)
-    how = (f"{batches:,} Track v2 batch requests and {len(units) - batches:,} single requests"
-           if batches else f"{len(units):,} requests, one per row")
+    units = batches = 0
+    try:
+        for unit in job.units():  # streamed: one request's rows at a time
+            units += 1
+            if unit.is_v2:
+                batches += 1
+                req = v2.build_batch_request(unit.ops or [], job.creds, job.action.INFO.id, preview=True)
+            else:
+                req = build_request(unit.rows[0].spec, job.creds, preview=True)
+            sys.stdout.write(json.dumps(req.preview(), ensure_ascii=False, separators=(",", ":")) + "\n")
+    except (OSError, ValueError) as exc:
+        return _fail(f"{getattr(exc, 'strerror', None) or exc} (nothing sent)")
+    how = (f"{batches:,} Track v2 batch requests and {units - batches:,} single requests"
+           if batches else f"{units:,} requests, one per row")
     rate = job.rate
     pace = "no rate limit" if rate is None else f"{rate:g} requests/s"
-    estimate = "" if rate is None else f", about {len(units) / rate:,.1f} s at that rate"
-    print(f"dry run: {len(job.plan.to_send):,} rows as {how}; {pace}{estimate}. Nothing sent.",
+    estimate = "" if rate is None else f", about {units / rate:,.1f} s at that rate"
+    print(f"dry run: {job.plan.sending:,} rows as {how}; {pace}{estimate}. Nothing sent.",
           file=sys.stderr)
     return EXIT_OK
 
@@ -147,13 +156,20 @@ async def _run(job, batch) -> int:
     from console.cli.batch_view import ProgressView
 
     restore = _on_signals(batch)
+    failure = None
     try:
         async with ProgressView(batch.progress, job.action.INFO.id):
             state = await batch.run()
+    except Exception as exc:  # noqa: BLE001 - one message, never a traceback; the checkpoint is whole
+        failure, state = exc, batch.progress.state
     finally:
         restore()
         result = job.finish(batch)
-    print(summary(batch, state, job.plan, job.data_file, result.failed_file, result.current), file=sys.stderr)
+    if failure is not None:
+        print(f"cio-console batch: the run stopped on an unexpected error ({type(failure).__name__}: {failure}). "
+              f"Every outcome recorded so far is in {job.checkpoint_path}; run the same command with --resume "
+              f"to continue.", file=sys.stderr)
+    print(summary(batch, state, job.plan, job.data_file, result.failed_file, result.tally), file=sys.stderr)
     return EXIT_INTERRUPTED if state.value == "interrupted" else exit_code(batch, job.plan, result.failures)
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from console.batch.checkpoint import Outcome
 from console.batch.plan import Plan
-from console.batch.rows import Validated
 from console.cli.main import EXIT_API_ERROR, EXIT_NETWORK, EXIT_OK
 
 EXIT_INTERRUPTED = 130
@@ -15,21 +14,28 @@ SHOWN_PROBLEMS = 20
 SHOWN_LINES = 20
 
 
-def _lines(lines: list[int]) -> str:
+def _lines(lines: list[int], total: int | None = None) -> str:
     lines = sorted(lines)
+    total = len(lines) if total is None else total
     text = ", ".join(str(n) for n in lines[:SHOWN_LINES])
-    return text + (f" and {len(lines) - SHOWN_LINES} more" if len(lines) > SHOWN_LINES else "")
+    shown = min(SHOWN_LINES, len(lines))
+    return text + (f" and {total - shown:,} more" if total > shown else "")
 
 
-def invalid_report(checked: Validated, data_file: Path) -> str:
-    total = len(checked.valid) + len(checked.invalid)
+def invalid_report(checked: Any, data_file: Path) -> str:
+    """The first problems, counts by field of all of them, and where every one is."""
     problems = checked.problems
-    out = [f"{len(checked.invalid):,} of {total:,} rows in {data_file} are invalid and will not be sent:"]
+    out = [f"{checked.invalid:,} of {checked.rows:,} rows in {data_file} are invalid and will not be sent:"]
     out += [f"  {p.text()}" for p in problems[:SHOWN_PROBLEMS]]
-    if len(problems) > SHOWN_PROBLEMS:
-        fields = Counter(p.field or "(the row)" for p in problems[SHOWN_PROBLEMS:])
-        listed = ", ".join(f"{name} {count:,}" for name, count in fields.most_common(5))
-        out.append(f"  ... and {len(problems) - SHOWN_PROBLEMS:,} more problems ({listed})")
+    if checked.problem_count > SHOWN_PROBLEMS:
+        fields = Counter(checked.fields)
+        fields.subtract(Counter(p.field or "(the row)" for p in problems[:SHOWN_PROBLEMS]))
+        listed = ", ".join(f"{name} {count:,}" for name, count in fields.most_common(5) if count > 0)
+        out.append(f"  ... and {checked.problem_count - SHOWN_PROBLEMS:,} more problems ({listed})")
+    if checked.invalid_file is not None:
+        out.append(f"Every invalid row, with its problems: {checked.invalid_file}")
+    elif checked.invalid_file_error:
+        out.append(f"  (the list of invalid rows could not be written: {checked.invalid_file_error})")
     return "\n".join(out)
 
 
@@ -44,50 +50,47 @@ def unknown_advice(action_id: str, failed_file: Path) -> str:
 
 def resume_report(todo: Plan, action: Any, data_file: Path) -> str:
     out = [f"Resuming: {todo.done_before:,} rows done earlier, {todo.rejected_before:,} rejected earlier, "
-           f"{len(todo.to_send):,} to send."]
+           f"{todo.sending:,} to send."]
     if todo.retried:
         out.append(f"  {todo.retried:,} of them could not be delivered before and are sent again.")
     if todo.unknown_resent:
         out.append(f"  {todo.unknown_resent:,} rows whose answer was lost are sent again: "
                    f"{action.INFO.id} is harmless to repeat.")
     if todo.unknown_skipped:
-        out.append(f"Unknown outcome, skipped: lines {_lines([r.line for r in todo.unknown_skipped])}.")
+        out.append(f"Unknown outcome, skipped: lines "
+                   f"{_lines([r.line for r in todo.unknown_skipped], todo.unknown_count)}.")
         out.append(unknown_advice(action.INFO.id, Path(f"{data_file}.failed.jsonl")))
     return "\n".join(out)
 
 
-def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Path | None,
-            current: dict[str, Outcome | None]) -> str:
+def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Path | None, tally: Any) -> str:
     """Where every row of this run stands, from the checkpoint's view (the four counts
     add up to the rows this run had to send)."""
     snap = batch.progress.snapshot()
-    lines_of = {r.key: r.line for r in todo.to_send}
-    count = {o: 0 for o in (Outcome.OK, Outcome.REJECTED, Outcome.UNKNOWN)}
-    not_delivered = 0
-    unknown_lines = []
-    for key, outcome in current.items():
-        if outcome in count:
-            count[outcome] += 1
-        else:  # error, or never tried: a resume sends it
-            not_delivered += 1
-        if outcome == Outcome.UNKNOWN:
-            unknown_lines.append(lines_of[key])
+    count = {Outcome.OK: tally.ok, Outcome.REJECTED: tally.rejected, Outcome.UNKNOWN: tally.unknown}
+    not_delivered = tally.not_delivered
     head = {"finished": "finished", "interrupted": "interrupted", "halted": "stopped"}.get(state.value, state.value)
     requests = f"{snap.requests:,} requests"
     if batch.v2_requests:
         requests += f" ({batch.v2_requests:,} Track v2 batches)"
     rate = snap.completed / snap.elapsed_s if snap.elapsed_s > 0 else 0.0
     out = [f"{batch.action.INFO.id}: {head}. {count[Outcome.OK]:,} done, {count[Outcome.REJECTED]:,} failed, "
-           f"{count[Outcome.UNKNOWN]:,} unknown outcome, {not_delivered:,} not delivered, of {len(current):,} rows "
+           f"{count[Outcome.UNKNOWN]:,} unknown outcome, {not_delivered:,} not delivered, of {tally.rows:,} rows "
            f"in {snap.elapsed_s:,.1f} s ({rate:,.0f} rows/s, {requests})."]
     if todo.skipped:
         out.append(f"  {todo.skipped:,} rows were completed by an earlier run and not sent again.")
     if batch.halt:
         out.append(f"Stopped: {batch.halt}.")
+    lost = unrecorded_lines(batch)
+    if lost:
+        again = ("sends them again (harmless for this action)" if batch.action.INFO.is_repeat_safe
+                 else "lists them as unknown outcome, to check")
+        out.append(f"  The outcomes of {len(lost):,} rows could not be recorded (lines {_lines(lost)}): this "
+                   f"summary is right about them, but the checkpoint could not be told, so a resume {again}.")
     if failed_file is not None:
         out.append(f"Failed rows, each with its explanation: {failed_file}")
-    if unknown_lines:
-        out.append(f"Unknown outcome: lines {_lines(unknown_lines)}.")
+    if tally.unknown:
+        out.append(f"Unknown outcome: lines {_lines(tally.unknown_lines, tally.unknown)}.")
         out.append(unknown_advice(batch.action.INFO.id, failed_file or Path(f"{data_file}.failed.jsonl")))
     if not_delivered:
         out.append(f"Not delivered: {not_delivered:,} rows. Run the same command with --resume to send them "
@@ -95,13 +98,18 @@ def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Pa
     return "\n".join(out)
 
 
-def exit_code(batch: Any, todo: Plan, failures: list[dict[str, Any]]) -> int:
-    """0 every row done; 1 some rows failed; 3 network trouble or unknown outcomes."""
+def unrecorded_lines(batch: Any) -> list[int]:
+    """Rows whose outcome the disk refused to record after their request went out."""
+    return [e.line for e in getattr(batch, "unrecorded", {}).values() if e.outcome != Outcome.SENDING]
+
+
+def exit_code(batch: Any, todo: Plan, failures: Any) -> int:
+    """0 every row done; 1 some rows failed (or the run stopped itself: a refused key, a
+    full disk); 3 network trouble or unknown outcomes. `failures`: outcomes.Failures."""
     if batch is None:
-        return EXIT_NETWORK if todo.unknown_skipped else EXIT_OK
+        return EXIT_NETWORK if todo.unknown_count else EXIT_OK
     if batch.halt:
         return EXIT_NETWORK if batch.halt_network else EXIT_API_ERROR
-    if todo.unknown_skipped or any(f.get("outcome") == "unknown" or (f.get("outcome") == "error" and f.get("status") is None)
-           for f in failures) or batch.unsent:
+    if todo.unknown_count or (failures and (failures.unknown or failures.network)) or batch.unsent:
         return EXIT_NETWORK
     return EXIT_API_ERROR if failures else EXIT_OK

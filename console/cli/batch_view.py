@@ -15,6 +15,31 @@ SHOWN_FAILURES = 10
 REFRESH_S = 0.1
 
 
+class CheckView:
+    """While a file is checked: rows checked and invalid so far, on one line of stderr
+    (a terminal only), redrawn at most every tenth of a second by `prepare`'s callback."""
+
+    def __init__(self, name: str, stream: Any = None) -> None:
+        self.name = name
+        self.stream = stream or sys.stderr
+        self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._drawn = False
+
+    def __enter__(self) -> "CheckView":
+        return self
+
+    def update(self, rows: int, invalid: int) -> None:
+        if self.enabled:
+            self.stream.write(f"\rchecking {self.name}: {rows:,} rows, {invalid:,} invalid so far\x1b[K")
+            self.stream.flush()
+            self._drawn = True
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
 def fmt_eta(seconds: float | None) -> str:
     if seconds is None:
         return "--:--"

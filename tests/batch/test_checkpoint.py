@@ -76,7 +76,7 @@ def test_failed_file_keeps_the_latest_failure_of_rows_still_failing(tmp_path):
     failed.append([{"key": "a", "line": 1, "outcome": "error", "status": 429}])
     with open(failed.path, "a") as fh:
         fh.write('{"key": "c", "li')  # torn by a kill
-    kept = failed.compact({"a": Outcome.ERROR, "b": Outcome.OK})
-    assert [(r["key"], r["status"]) for r in kept] == [("a", 429)]
+    kept = failed.compact({"a": Outcome.ERROR, "b": Outcome.OK}.get)
+    assert [(r["key"], r["status"]) for r in kept.first] == [("a", 429)] and kept.count == 1
     assert failed.path.read_text().count("\n") == 1
-    assert failed.compact({"a": Outcome.OK}) == [] and not failed.path.exists()
+    assert failed.compact({"a": Outcome.OK}.get).count == 0 and not failed.path.exists()

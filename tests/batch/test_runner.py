@@ -97,7 +97,7 @@ async def test_the_job_flow_a_console_screen_would_follow(tmp_path):
     creds = Credentials(site_id=DEMO["site_id"], track_key=DEMO["track_key"],
                         urls={IDENTIFY.INFO.api: "http://sandbox/track-us"})
     job = prepare(IDENTIFY, path, creds, rate="500", v2_mode="off")
-    assert [r.line for r in job.checked.invalid] == [7] and len(job.plan.to_send) == 5
+    assert [p.line for p in job.checked.problems] == [7] and job.checked.invalid == 1 and job.plan.sending == 5
     assert job.guarded_rows == 0 and job.rate == 500
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
         run = job.open(client=client)
@@ -106,6 +106,6 @@ async def test_the_job_flow_a_console_screen_would_follow(tmp_path):
         await run.run()
     result = job.finish(run)
     assert snapshots[-1].done == 5 and result.not_sent == 0 and result.failed_file is None
-    assert set(result.current.values()) == {Outcome.OK}
+    assert (result.tally.ok, result.tally.rows) == (5, 5)
     again = prepare(IDENTIFY, path, creds, resume=True)
-    assert again.plan.to_send == [] and again.plan.done_before == 5
+    assert again.plan.sending == 0 and again.plan.done_before == 5

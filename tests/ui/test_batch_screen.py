@@ -219,3 +219,30 @@ def test_empty_rate_and_concurrency_say_the_defaults():
     assert default_placeholders("send-transactional-email") == ("100 req/s", "24")
     assert concurrency_for("20") == "8" and concurrency_for("unlimited") == "16"
     assert concurrency_for("fast") is None and concurrency_for("0") is None
+
+
+async def test_a_large_file_is_checked_in_the_background_with_progress_and_keys_answered(sandbox, tmp_path):
+    import asyncio
+
+    path = write_jsonl(tmp_path / "events.jsonl", events(60_000, "big"))
+    async with app_for(sandbox).run_test(size=(120, 40)) as pilot:
+        screen = await open_batch(pilot, path)
+        screen.query_one("#batch-rate", Input).focus()
+        screen.action_check()  # as ctrl+t does; Pilot's press would wait for the check to end
+        shown, typed = [], False
+        while screen.job is None:
+            await asyncio.sleep(0.01)  # the UI's loop keeps turning while the file is checked
+            text = status(screen)
+            if "invalid so far" in text and text not in shown:
+                shown.append(text)
+            if len(shown) == 2 and not typed:
+                pilot.app.simulate_key("5")
+                pilot.app.simulate_key("0")
+                typed = True
+            if typed and screen.job is None and screen.query_one("#batch-rate", Input).value == "50":
+                typed = "answered while checking"
+        assert len(shown) >= 2, shown  # the progress was redrawn as rows were checked
+        assert typed == "answered while checking"
+        await idle(pilot)
+        assert "60,000 rows, 60,000 valid, 0 invalid" in status(screen)
+        assert track_requests(sandbox) == []

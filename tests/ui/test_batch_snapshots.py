@@ -31,3 +31,10 @@ def test_batch_screen_after_validation(snap_compare, tmp_path, monkeypatch):
     (tmp_path / "events.csv").write_text(BAD_CSV, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert snap_compare(sandbox_app(FIXED_ROOT), run_before=_checked, terminal_size=(120, 40))
+
+
+def test_batch_screen_after_validation_at_80x24(snap_compare, tmp_path, monkeypatch):
+    # Each problem is wrapped to the width, never cut ("...double quotes at li").
+    (tmp_path / "events.csv").write_text(BAD_CSV, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert snap_compare(sandbox_app(FIXED_ROOT), run_before=_checked, terminal_size=(80, 24))
