@@ -144,7 +144,7 @@ def _apply_person(sb: Sandbox, op: dict[str, Any], action: str) -> str | None:
             return note
         if action == "add_device":
             d = op["device"]
-            people.upsert_device(person, d["token"], d["platform"], d.get("last_used"), d.get("attributes"), now)
+            people.upsert_device(ws, person, d["token"], d["platform"], d.get("last_used"), d.get("attributes"), now)
             return None
         event = {"name": op["name"], "data": attributes, "timestamp": op.get("timestamp"), "id": op.get("id"),
                  "type": action if action != "event" else "event"}
@@ -153,11 +153,11 @@ def _apply_person(sb: Sandbox, op: dict[str, Any], action: str) -> str | None:
     if person is None:
         return "ignored: no such person"
     if action == "delete":
-        ws.remove_person(person)
+        people.delete_person(ws, person, now)
     elif action == "delete_device":
-        person.devices.pop(op["device"]["token"], None)
+        people.remove_device(ws, person, op["device"]["token"], now)
     else:
-        people.apply_relationships(person, action, op["cio_relationships"])
+        people.apply_relationships(ws, person, action, op["cio_relationships"], now)
     return None
 
 
