@@ -119,8 +119,8 @@ def workspaces(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     return ApiResponse(200, {"workspaces": [{
         "id": cfg.workspace_id,
         "name": cfg.workspace_name,
-        "messages_sent": sum(1 for d in ws.deliveries if _was_sent(d)),
-        "billable_messages_sent": sum(1 for d in ws.deliveries if _was_sent(d) and d.channel == "email"),
+        "messages_sent": sum(1 for d in ws.all_deliveries() if _was_sent(d)),
+        "billable_messages_sent": sum(1 for d in ws.all_deliveries() if _was_sent(d) and d.channel == "email"),
         "people": len(ws.people),
         "object_types": len(object_types),
         "objects": len(ws.objects),

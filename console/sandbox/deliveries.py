@@ -78,7 +78,7 @@ def create(sb: Sandbox, channel: str, body: dict[str, Any], template: Template |
         delivery_id=ws.new_delivery_id(), channel=channel, queued_at=now, state="queued",
         transactional_message_id=template.id if template else None, identifiers=dict(body["identifiers"]),
         cio_id=person.cio_id if person else None, to=body.get("to"), language=body.get("language"),
-        send_at=send_at, request=body, seq=len(ws.deliveries) + 1,
+        send_at=send_at, request=body, seq=len(ws.all_deliveries()) + 1,
     )
     if channel == "email":
         d.delivery_type = "email"
@@ -124,7 +124,7 @@ def _outcome(ws: Workspace, d: Delivery, person: Person, template: Template | No
                                   f"{topic.id} ({topic.name}): cio_subscription_preferences.topics."
                                   f"{topic.identifier} is false")]
     try:
-        d.content = _content(d.channel, person, template, body)
+        d.content = content_for(d.channel, person, template, body)
     except Exception as exc:  # noqa: BLE001 - any Liquid error fails the delivery, as Customer.io's does
         return [("failed", f"Liquid error: {str(exc).splitlines()[0]}")]
     if d.channel == "email":
@@ -138,7 +138,7 @@ def _outcome(ws: Workspace, d: Delivery, person: Person, template: Template | No
     return [("sent", None), ("opened", None)]
 
 
-def _content(channel: str, person: Person, template: Template | None, body: dict[str, Any]) -> dict[str, Any]:
+def content_for(channel: str, person: Person, template: Template | None, body: dict[str, Any]) -> dict[str, Any]:
     """What Customer.io renders and archives: the template's fields, overridden by the send's."""
     v = _variant(template, body.get("language"))
     data = {"customer": {**person.attributes, "id": person.id, "email": person.email, "cio_id": person.cio_id},
@@ -255,7 +255,7 @@ def message_json(sb: Sandbox, d: Delivery) -> dict[str, Any]:
 
 def _delivery(sb: Sandbox, req: ApiRequest) -> tuple[Delivery | None, ApiResponse | None]:
     wanted = req.params["message_id"]
-    for d in sb.state.deliveries:
+    for d in sb.state.all_deliveries():
         if d.delivery_id == wanted:
             return d, None
     return None, meta_error(f"message_id: no message {wanted!r}", 404)
@@ -298,7 +298,7 @@ def get_person_messages(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     end_ts, error = (None, error) if error else _timestamp_param(req, "end_ts")
     if error:
         return error
-    mine = [d for d in sb.state.deliveries if d.cio_id == person.cio_id
+    mine = [d for d in sb.state.all_deliveries() if d.cio_id == person.cio_id
             and (start_ts is None or d.queued_at >= start_ts) and (end_ts is None or d.queued_at <= end_ts)]
     chosen, following = page(mine, lambda d: (d.queued_at, d.seq), start, limit)
     return ApiResponse(200, {"messages": [message_json(sb, d) for d in chosen], "next": following})

@@ -297,7 +297,7 @@ def merge(ws: Workspace, primary: tuple[str, str], secondary: tuple[str, str], n
     for event in ws.events:
         if event.cio_id == gone.cio_id and event.timestamp >= now - MERGE_EVENT_WINDOW:
             event.cio_id = keep.cio_id
-    for delivery in ws.deliveries:
+    for delivery in ws.all_deliveries():
         if delivery.cio_id == gone.cio_id:
             delivery.cio_id = keep.cio_id
     for activity in ws.activities:

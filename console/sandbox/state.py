@@ -192,7 +192,10 @@ class Workspace:
         self._by_id: dict[str, str] = {}
         self._by_email: dict[str, list[str]] = {}  # lower-cased email -> cio_ids
         self.events: list[Event] = []
-        self.deliveries: list[Delivery] = []
+        self.deliveries: list[Delivery] = []  # the sends this sandbox received
+        # The demo's history from before the sandbox started: read like any delivery, but
+        # kept out of `deliveries` so that list stays "what was sent here".
+        self.past_deliveries: list[Delivery] = []
         self.suppressions: list[Suppression] = []
         self.esp_suppressions: list[EspSuppression] = []
         self.activities: list[Activity] = []
@@ -303,6 +306,9 @@ class Workspace:
             return self.by_cio_id(value)
         return None
 
+    def all_deliveries(self) -> list[Delivery]:
+        return self.past_deliveries + self.deliveries
+
     # -- templates -----------------------------------------------------------
     def template(self, ref: Any) -> Template | None:
         """A template by integer id, numeric string, or trigger name (case-insensitive)."""
@@ -326,6 +332,7 @@ class Workspace:
             "people": [_person_json(p) for p in self.people.values()],
             "events": [asdict(e) for e in self.events],
             "deliveries": [asdict(d) for d in self.deliveries],
+            "past_deliveries": [asdict(d) for d in self.past_deliveries],
             "suppressions": [asdict(s) for s in self.suppressions],
             "esp_suppressions": [asdict(s) for s in self.esp_suppressions],
             "activities": [asdict(a) for a in self.activities],

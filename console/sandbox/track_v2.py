@@ -110,7 +110,7 @@ def apply(sb: Sandbox, op: dict[str, Any]) -> str | None:
     if kind == "object":
         return _apply_object(sb, op, action)
     if kind == "delivery":
-        for d in sb.state.deliveries:
+        for d in sb.state.all_deliveries():
             if d.delivery_id == op["identifiers"]["id"]:
                 d.metrics.append({"name": op["name"], "timestamp": op.get("timestamp") or sb.now(),
                                   "attributes": dict(op.get("attributes") or {})})

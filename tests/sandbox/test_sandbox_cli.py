@@ -49,7 +49,7 @@ def test_run_prints_urls_and_env_then_stops_cleanly():
                      f"export CIO_PIPELINES_URL={root}/cdp-eu"):
             assert line in text
         r = httpx.get(f"{root}/app-eu/v1/workspaces", headers={"Authorization": "Bearer my-app-key"})
-        assert r.status_code == 200 and r.json()["workspaces"][0]["people"] == 7
+        assert r.status_code == 200 and r.json()["workspaces"][0]["people"] == 11
         assert httpx.get(f"{root}/app-eu/v1/workspaces", headers=APP).status_code == 401
     finally:
         stop.set()
