@@ -214,3 +214,18 @@ async def test_push_template_variants_have_no_null_sender_id():
         contents = (await client.get("/app-us/v1/transactional/3/contents", headers=APP)).json()["contents"]
     assert contents and all(v["type"] == "push" for v in contents)
     assert all(v.get("from_id", 0) is not None for v in contents)
+
+
+def test_activity_types_and_metric_names_are_the_documents():
+    """Every activity type the sandbox records is in the App document's enum, and every
+    metric a delivery can reach is a metric the document names for messages."""
+    from console.sandbox import activities, deliveries
+
+    doc = docs.document("app")
+    item = doc["paths"]["/v1/customers/{customer_id}/activities"]["get"]["responses"]["200"]["content"][
+        "application/json"]["schema"]["properties"]["activities"]["items"]
+    assert activities.TYPES <= set(item["properties"]["type"]["enum"])
+    metrics = doc["paths"]["/v1/messages/{message_id}"]["get"]["responses"]["200"]["content"][
+        "application/json"]["schema"]["properties"]["message"]["properties"]["metrics"]["properties"]
+    reachable = {"sent", "delivered", "opened", "bounced", "spammed", "drafted", *deliveries.NOT_SENT}
+    assert reachable <= set(metrics)
