@@ -34,8 +34,11 @@ DELIVERY_TYPES = frozenset(
         "attempted": ("email", "push", "twilio", "in_app"),
     }.items() for channel in channels) | {"spammed_email", "unsubscribed_email"}
 TYPES = frozenset({"attribute_change", "event", "page", "screen", "device_change", "profile_create",
-                   "profile_delete", "profile_merge", "anon_merge", "add_relationship",
-                   "delete_relationship"}) | DELIVERY_TYPES
+                   "profile_merge", "anon_merge", "add_relationship", "delete_relationship"}) | DELIVERY_TYPES
+# A long-running sandbox must not grow without end (as the request log does not): past
+# this many activities the oldest tenth is dropped. Customer.io keeps 30 days.
+LIMIT = 100_000
+VALUE_LIMIT = 1000  # characters of an attribute_change's from/to: Track's limit for a value
 
 
 def record(ws: Workspace, person: Person | None, type_: str, timestamp: int, name: str | None = None,
@@ -43,8 +46,10 @@ def record(ws: Workspace, person: Person | None, type_: str, timestamp: int, nam
            delivery_type: str | None = None) -> None:
     if person is None or type_ not in TYPES:
         return  # anonymous activity has no profile to show it; other types are not in the document
+    if len(ws.activities) >= LIMIT:
+        del ws.activities[:LIMIT // 10]
     ws.activities.append(Activity(seq=ws.new_activity_seq(), cio_id=person.cio_id, type=type_,
-                                  timestamp=int(timestamp), name=name, data=dict(data or {}),
+                                  timestamp=int(timestamp), name=name, data=data if data is not None else {},
                                   delivery_id=delivery_id, delivery_type=delivery_type))
 
 
@@ -71,7 +76,7 @@ def flat_attributes(person: Person) -> dict[str, str]:
 def record_changes(ws: Workspace, person: Person, before: dict[str, str], timestamp: int) -> None:
     """One attribute_change activity for what an identify changed ({name: {from, to}})."""
     after = flat_attributes(person)
-    changes = {name: {"from": before.get(name, ""), "to": after.get(name, "")}
+    changes = {name: {"from": before.get(name, "")[:VALUE_LIMIT], "to": after.get(name, "")[:VALUE_LIMIT]}
                for name in sorted(before.keys() | after.keys()) if before.get(name) != after.get(name)}
     if changes:
         record(ws, person, "attribute_change", timestamp, data=changes)

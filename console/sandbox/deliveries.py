@@ -24,6 +24,7 @@ before the first (UNCONFIRMED: what Customer.io reports there).
 """
 from __future__ import annotations
 
+import heapq
 from datetime import datetime, timezone
 from email.utils import getaddresses
 from functools import cache
@@ -95,7 +96,8 @@ def create(sb: Sandbox, channel: str, body: dict[str, Any], template: Template |
         steps = [("dropped", f"not sent: {blocked}")] if person is None else _outcome(ws, d, person, template, body)
         d.plan = [(start + sb.config.delivery_delay * (i + 1), metric, why) for i, (metric, why) in enumerate(steps)]
     ws.deliveries.append(d)
-    ws.in_flight.append(d)
+    for i, step in enumerate(d.plan):
+        heapq.heappush(ws.due_steps, (step[0], d.seq, i, d))
     advance(sb)  # with no delay, the delivery has already settled
     return d
 
@@ -185,15 +187,14 @@ def _email_outcome(ws: Workspace, d: Delivery) -> list[tuple[str, str | None]]:
 def advance(sb: Sandbox) -> None:
     """Apply every planned step whose time has come, in time order across deliveries."""
     ws = sb.state
-    if not ws.in_flight:
+    if not ws.due_steps:
         return
     now = sb.config.clock()
-    due = sorted(((step, d) for d in ws.in_flight for step in d.plan if step[0] <= now),
-                 key=lambda item: (item[0][0], item[1].seq))
-    for step, d in due:
-        d.plan.remove(step)
-        apply_metric(ws, d, step[1], int(step[0]), step[2])
-    ws.in_flight = [d for d in ws.in_flight if d.plan]
+    while ws.due_steps and ws.due_steps[0][0] <= now:
+        _, _, _, d = heapq.heappop(ws.due_steps)
+        # A delivery's steps are due in order, so the one popped is always its first.
+        at, metric, why = d.plan.pop(0)
+        apply_metric(ws, d, metric, int(at), why)
 
 
 def apply_metric(ws: Workspace, d: Delivery, metric: str, at: int, failure: str | None = None) -> None:

@@ -188,20 +188,20 @@ def record_event(
             if p.attributes.get("anonymous_id") == anonymous_id:
                 owner = p.cio_id
                 break
-    data = body.get("data")
+    data = dict(body["data"]) if isinstance(body.get("data"), dict) else {}
     event_type = body.get("type") or "event"
     name = str(body.get("name", "")).strip()
     timestamp = body["timestamp"] if is_int(body.get("timestamp")) else now
     owner_person = ws.people.get(owner) if owner else None
     activities.record(ws, owner_person, event_type if event_type in ("event", "page", "screen") else "event",
-                      timestamp, name=name, data=dict(data) if isinstance(data, dict) else {})
+                      timestamp, name=name, data=data)
     ws.events.append(
         Event(
             seq=ws.new_event_seq(),
-            name=str(body.get("name", "")).strip(),
-            type=body.get("type") or "event",
-            data=dict(data) if isinstance(data, dict) else {},
-            timestamp=body["timestamp"] if is_int(body.get("timestamp")) else now,
+            name=name,
+            type=event_type,
+            data=data,
+            timestamp=timestamp,
             received_at=now,
             cio_id=owner,
             anonymous_id=anonymous_id,
@@ -238,11 +238,6 @@ def remove_device(ws: Workspace, person: Person, token: str, now: int) -> bool:
     return True
 
 
-def delete_person(ws: Workspace, person: Person, now: int) -> None:
-    activities.record(ws, person, "profile_delete", now)
-    ws.remove_person(person)
-
-
 def suppress(ws: Workspace, kind: str, value: str, now: int) -> str | None:
     person = ws.find(kind, value)
     if person is None:
@@ -256,7 +251,7 @@ def suppress(ws: Workspace, kind: str, value: str, now: int) -> str | None:
         return None
     # Suppressing deletes the profile and blocks both of its identifiers.
     ws.suppressions.append(Suppression(id=person.id, email=person.email, cio_id=person.cio_id, suppressed_at=now))
-    delete_person(ws, person, now)
+    ws.remove_person(person)
     return None
 
 

@@ -130,7 +130,7 @@ def _semantic(sb: Sandbox, msg: dict[str, Any], user: str | None, now: int) -> s
     if person is None:
         return "ignored: no such person"
     if event == "User Deleted":
-        people.delete_person(ws, person, now)
+        ws.remove_person(person)
     else:  # Device Deleted
         token = ((msg.get("context") or {}).get("device") or {}).get("token")
         people.remove_device(ws, person, str(token), now)

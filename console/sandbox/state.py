@@ -199,7 +199,9 @@ class Workspace:
         self.suppressions: list[Suppression] = []
         self.esp_suppressions: list[EspSuppression] = []
         self.activities: list[Activity] = []
-        self.in_flight: list[Delivery] = []  # deliveries with steps still to come
+        # Every planned delivery step as a heap of (due time, delivery seq, step index,
+        # delivery), so that applying the due ones costs nothing for the rest.
+        self.due_steps: list[tuple[float, int, int, Delivery]] = []
         self.topics: dict[int, Topic] = {}
         self.merges: list[dict[str, Any]] = []
         self.templates: dict[int, Template] = {}

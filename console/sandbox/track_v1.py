@@ -88,7 +88,7 @@ def delete(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     person = sb.state.find(*people.path_identifier(raw))
     if person is None:
         return ok("ignored: no such person")  # deleting someone absent is not an error
-    people.delete_person(sb.state, person, sb.now())
+    sb.state.remove_person(person)
     return ok()
 
 

@@ -153,7 +153,7 @@ def _apply_person(sb: Sandbox, op: dict[str, Any], action: str) -> str | None:
     if person is None:
         return "ignored: no such person"
     if action == "delete":
-        people.delete_person(ws, person, now)
+        ws.remove_person(person)
     elif action == "delete_device":
         people.remove_device(ws, person, op["device"]["token"], now)
     else:

@@ -141,3 +141,16 @@ async def test_messages_paginate_and_filter_by_time(client, clock):
                           ({"start": "x"}, "start")):
         r = await client.get(url, params=params, headers=APP)
         assert r.status_code == 400 and r.json()["meta"]["error"].startswith(f"{field}:")
+
+
+async def test_the_log_is_bounded_and_keeps_the_newest(client, monkeypatch):
+    from console.sandbox import activities as log
+
+    monkeypatch.setattr(log, "LIMIT", 20)
+    for i in range(50):
+        await client.post("/track-us/api/v1/customers/user_1002/events", json={"name": f"e{i}"}, headers=TRACK)
+    kept = client.sandbox.state.activities
+    assert len(kept) <= 20 and kept[-1].name == "e49"
+    await client.put("/track-us/api/v1/customers/user_1002", json={"bio": "x" * 1000}, headers=TRACK)
+    change = (await activities(client, "user_1002", type="attribute_change"))["activities"][0]
+    assert change["data"]["bio"] == {"from": "", "to": "x" * 1000}

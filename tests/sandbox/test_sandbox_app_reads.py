@@ -107,8 +107,7 @@ async def test_person_segments_and_segment_list(client):
 async def test_transactional_templates(client):
     messages = (await client.get(f"{A}/transactional", headers=APP)).json()["messages"]
     assert [(m["id"], m["name"], m["trigger_name"]) for m in messages] == [
-        (1, "Welcome email", "welcome"), (2, "Password reset", "password_reset"), (3, "Order shipped", "order_shipped"),
-        (4, "Monthly newsletter", "newsletter")]
+        (1, "Welcome email", "welcome"), (2, "Password reset", "password_reset"), (3, "Order shipped", "order_shipped")]
     r = await client.get(f"{A}/transactional/2", headers=APP)
     assert r.json()["message"]["name"] == "Password reset"
     assert (await client.get(f"{A}/transactional/99", headers=APP)).status_code == 404

@@ -106,13 +106,14 @@ async def test_the_esp_bounced_demo_person(client, clock):
     assert m["state"] == "dropped" and "2024-12-30" in m["failure_message"]
 
 
-@pytest.mark.parametrize("who,template,why", [
-    ("user_1003", 4, "unsubscribed (unsubscribed: true)"),  # Alan: the newsletter is not sent to the unsubscribed
-    ("user_1009", 4, "topic 1 (Newsletter)"),  # Barbara: her Newsletter topic is off
+@pytest.mark.parametrize("who,to,why", [
+    # Alan: the welcome template (send_to_unsubscribed false) is not sent to the unsubscribed.
+    ("user_1003", "alan.turing@example.com", "unsubscribed (unsubscribed: true)"),
+    # Barbara: the welcome template's topic, Getting started, is off for her.
+    ("user_1009", "barbara.liskov@example.com", "topic 1 (Getting started)"),
 ])
-async def test_not_sent_to_the_unsubscribed_or_topic_off(client, clock, who, template, why):
-    to = {"user_1003": "alan.turing@example.com", "user_1009": "barbara.liskov@example.com"}[who]
-    d = await send(client, transactional_message_id=template, identifiers={"id": who}, to=to)
+async def test_not_sent_to_the_unsubscribed_or_topic_off(client, clock, who, to, why):
+    d = await send(client, **welcome(who, to))
     assert (await message(client, d))["state"] == "queued"
     m = await settle(client, clock, d)
     assert m["state"] == "undeliverable" and list(m["metrics"]) == ["undeliverable"]
@@ -121,18 +122,19 @@ async def test_not_sent_to_the_unsubscribed_or_topic_off(client, clock, who, tem
     assert why in client.sandbox.requests[0]["note"]
     r = await client.get(f"{A}/messages/{d}/archived_message", headers=APP)
     assert r.status_code == 404 and "was not sent" in r.json()["meta"]["error"]
+    activity = (await client.get(f"{A}/customers/{who}/activities", headers=APP)).json()["activities"][0]
+    assert activity["type"] == "undeliverable_email" and why in activity["data"]["failure_message"]
 
 
-async def test_unsubscribed_still_get_what_is_sent_to_unsubscribed(client, clock):
-    # Template 1 has send_to_unsubscribed (the transactional default); a send may override.
-    m = await settle(client, clock, await send(client, **welcome("user_1003", "alan.turing@example.com")))
+async def test_what_the_send_or_template_allows_reaches_them(client, clock):
+    alan, barbara = ("user_1003", "alan.turing@example.com"), ("user_1009", "barbara.liskov@example.com")
+    # The send may override the template's send_to_unsubscribed.
+    m = await settle(client, clock, await send(client, **welcome(*alan, send_to_unsubscribed=True)))
     assert m["state"] == "opened"
-    m = await settle(client, clock, await send(client, **welcome("user_1003", "alan.turing@example.com",
-                                                               send_to_unsubscribed=False)))
-    assert m["state"] == "undeliverable"
-    # Barbara's topic only matters to the template that names it.
-    m = await settle(client, clock, await send(client, **welcome("user_1009", "barbara.liskov@example.com")))
-    assert m["state"] == "opened"
+    # The password reset keeps the transactional default (send_to_unsubscribed) and names no topic.
+    for who, to in (alan, barbara):
+        m = await settle(client, clock, await send(client, transactional_message_id=2, identifiers={"id": who}, to=to))
+        assert m["state"] == "opened", who
 
 
 async def test_push_without_a_device_fails(client, clock):
@@ -217,13 +219,13 @@ async def test_a_topic_is_changed_by_identify_with_the_dotted_key(client, clock)
     assert r.status_code == 200
     topics = (await client.get(prefs, headers=APP)).json()["customer"]["topics"]
     assert [(t["id"], t["subscribed"]) for t in topics] == [("1", False), ("2", True), ("3", True)]
-    m = await settle(client, clock, await send(client, transactional_message_id="newsletter",
+    m = await settle(client, clock, await send(client, transactional_message_id="welcome",
                                                identifiers={"id": "user_1011"}, to="mary.jackson@example.com"))
-    assert m["state"] == "undeliverable" and "topic 1 (Newsletter)" in m["failure_message"]
-    # Turned back on, the newsletter arrives.
+    assert m["state"] == "undeliverable" and "topic 1 (Getting started)" in m["failure_message"]
+    # Turned back on, the welcome email arrives.
     await client.put("/track-us/api/v1/customers/user_1011",
                      json={"cio_subscription_preferences.topics.topic_1": True}, headers=TRACK)
-    m = await settle(client, clock, await send(client, transactional_message_id=4,
+    m = await settle(client, clock, await send(client, transactional_message_id=1,
                                                identifiers={"id": "user_1011"}, to="mary.jackson@example.com"))
     assert m["state"] == "opened"
 
@@ -231,7 +233,7 @@ async def test_a_topic_is_changed_by_identify_with_the_dotted_key(client, clock)
 async def test_topics_and_defaults(client):
     listed = (await client.get(f"{A}/subscription_topics", headers=APP)).json()["topics"]
     assert [(t["id"], t["identifier"], t["name"], t["subscribed_by_default"]) for t in listed] == [
-        (1, "topic_1", "Newsletter", True), (2, "topic_2", "Product updates", True), (3, "topic_3", "Offers", False)]
+        (1, "topic_1", "Getting started", True), (2, "topic_2", "Newsletter", True), (3, "topic_3", "Offers", False)]
     # Ada never chose: each topic follows its default.
     ada = (await client.get(f"{A}/customers/user_1001/subscription_preferences", headers=APP)).json()["customer"]
     assert [t["subscribed"] for t in ada["topics"]] == [True, True, False] and ada["unsubscribed"] is False
@@ -240,7 +242,8 @@ async def test_topics_and_defaults(client):
     r = await client.get(f"{A}/customers/ghost/subscription_preferences", headers=APP)
     assert r.status_code == 404
     templates = (await client.get(f"{A}/transactional", headers=APP)).json()["messages"]
-    assert [t["subscription_topic_id"] for t in templates] == [None, None, None, 1]
+    assert [(t["subscription_topic_id"], t["send_to_unsubscribed"]) for t in templates] == [
+        (1, False), (None, True), (None, True)]
 
 
 async def test_demo_people_for_every_story(client):
@@ -265,8 +268,7 @@ def test_stories_over_a_real_loopback_socket(loopback, clock):
     base = loopback.base_url("app")
     sends = {"arrives": welcome("user_1011", "mary.jackson@example.com"),
              "bounces": welcome("user_1001", "x@bounce.example.com"),
-             "topic off": {"transactional_message_id": 4, "identifiers": {"id": "user_1009"},
-                           "to": "barbara.liskov@example.com"},
+             "topic off": welcome("user_1009", "barbara.liskov@example.com"),
              "no device": {"transactional_message_id": 3, "identifiers": {"id": "user_1010"}}}
     with httpx.Client(base_url=base, headers=APP) as http:
         ids = {}

@@ -41,7 +41,7 @@ async def test_demo_off(make_client):
 def test_templates_are_valid_liquid_and_render():
     data = demo_data()
     assert [(t["id"], t["trigger_name"], t["type"]) for t in data["templates"]] == [
-        (1, "welcome", "email"), (2, "password_reset", "email"), (3, "order_shipped", "push"), (4, "newsletter", "email")]
+        (1, "welcome", "email"), (2, "password_reset", "email"), (3, "order_shipped", "push")]
     context = {"customer": {"first_name": "Ada", "email": "ada@example.com"},
                "trigger": {"items": [{"name": "Mug"}, {"name": "Hat"}], "order": {"id": "A-1"},
                            "reset_url": "https://acme.example/reset/abc"}}
