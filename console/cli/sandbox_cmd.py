@@ -23,6 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--write-key", default=DEMO_CREDENTIALS["write_key"], help="Pipelines write key to accept")
     parser.add_argument("--rate-limit", type=float, default=None, metavar="N",
                         help="answer 429 above N authenticated requests per second (default: unlimited)")
+    parser.add_argument("--delivery-delay", type=float, default=0.5, metavar="SECONDS",
+                        help="seconds between a delivery's states, queued -> sent -> delivered -> opened; "
+                             "0 settles each at once (default: %(default)s)")
     parser.add_argument("--no-demo-data", action="store_true", help="start with an empty workspace")
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--tls-key", metavar="FILE", help="private key for --tls-cert (PEM)")
@@ -56,6 +59,7 @@ def banner(root_url: str, config: Any) -> str:
     ]
     if config.rate_limit is not None:
         lines += ["", f"Rate limit: {config.rate_limit:g} requests per second"]
+    lines += ["", f"Deliveries move one state every {config.delivery_delay:g} s (--delivery-delay)"]
     lines += ["", "Press Ctrl-C to stop."]
     return "\n".join(lines)
 
@@ -68,10 +72,14 @@ def run(args: argparse.Namespace, out: TextIO | None = None, stop: threading.Eve
     if bool(args.tls_cert) != bool(args.tls_key):
         print("cio-console sandbox: --tls-cert and --tls-key go together", file=sys.stderr)
         return 2
+    if not 0 <= args.delivery_delay <= 3600:  # also refuses nan
+        print(f"cio-console sandbox: --delivery-delay: must be a number of seconds from 0 to 3600, "
+              f"not {args.delivery_delay:g}", file=sys.stderr)
+        return 2
     try:
         config = SandboxConfig(region=args.region, site_id=args.site_id, track_key=args.track_key,
                                app_key=args.app_key, write_key=args.write_key, rate_limit=args.rate_limit,
-                               demo_data=not args.no_demo_data)
+                               demo_data=not args.no_demo_data, delivery_delay=args.delivery_delay)
     except ValueError as exc:
         print(f"cio-console sandbox: {exc}", file=sys.stderr)
         return 2

@@ -35,7 +35,7 @@ def customer_json(p: Person) -> dict[str, Any]:
     }
 
 
-def _person(sb: Sandbox, req: ApiRequest) -> tuple[Person | None, ApiResponse | None]:
+def person_of(sb: Sandbox, req: ApiRequest) -> tuple[Person | None, ApiResponse | None]:
     customer_id = req.params["customer_id"]
     id_type = req.query_value("id_type") or "id"
     if id_type not in ID_TYPES:
@@ -48,24 +48,16 @@ def _person(sb: Sandbox, req: ApiRequest) -> tuple[Person | None, ApiResponse | 
 
 
 def get_attributes(sb: Sandbox, req: ApiRequest) -> ApiResponse:
-    found, error = _person(sb, req)
+    found, error = person_of(sb, req)
     return error or ApiResponse(200, {"customer": customer_json(found)})
 
 
 def get_person_segments(sb: Sandbox, req: ApiRequest) -> ApiResponse:
-    found, error = _person(sb, req)
+    found, error = person_of(sb, req)
     if error:
         return error
     return ApiResponse(200, {"segments": [{"id": s.id, "name": s.name, "description": s.description}
                                           for s in segments_of(sb.state, found)]})
-
-
-def get_person_messages(sb: Sandbox, req: ApiRequest) -> ApiResponse:
-    found, error = _person(sb, req)
-    if error:
-        return error
-    mine = [d for d in sb.state.deliveries if d.cio_id == found.cio_id]
-    return ApiResponse(200, {"messages": [message_json(sb, d) for d in reversed(mine)], "next": ""})
 
 
 def by_email(sb: Sandbox, req: ApiRequest) -> ApiResponse:
@@ -127,12 +119,16 @@ def workspaces(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     return ApiResponse(200, {"workspaces": [{
         "id": cfg.workspace_id,
         "name": cfg.workspace_name,
-        "messages_sent": sum(1 for d in ws.deliveries if d.state == "sent"),
-        "billable_messages_sent": sum(1 for d in ws.deliveries if d.state == "sent" and d.channel == "email"),
+        "messages_sent": sum(1 for d in ws.all_deliveries() if _was_sent(d)),
+        "billable_messages_sent": sum(1 for d in ws.all_deliveries() if _was_sent(d) and d.channel == "email"),
         "people": len(ws.people),
         "object_types": len(object_types),
         "objects": len(ws.objects),
     }]})
+
+
+def _was_sent(d: Delivery) -> bool:
+    return any(m["name"] == "sent" for m in d.metrics)
 
 
 def segment_json(s: Any) -> dict[str, Any]:
@@ -180,6 +176,9 @@ def template_json(t: Template) -> dict[str, Any]:
         "queue_drafts": t.queue_drafts, "created_at": t.created_at, "updated_at": t.updated_at,
         # Not in APP-SPEC's listing; the trigger name is what sends may use instead of the id.
         "trigger_name": t.trigger_name,
+        # Not in the document either: the subscription topic the message belongs to, if any
+        # (Customer.io's UI gives a transactional message one; how the API shows it is UNCONFIRMED).
+        "subscription_topic_id": t.subscription_topic_id,
     }
 
 
@@ -234,46 +233,6 @@ def transactional_language(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     return ApiResponse(200, {"content": [variant_json(template, variant)]})
 
 
-# APP-SPEC's message `type` names SMS by its provider.
-MESSAGE_TYPES = {"sms": "twilio"}
-
-
-def _recipient(d: Delivery) -> str | None:
-    """The address a delivery went to, when it has one: APP-SPEC's `recipient` is a string,
-    never null. A push to "all" or "last_used" devices, an in-app or an inbox message names
-    no address; what Customer.io shows there is UNCONFIRMED, so the key is left out."""
-    if not isinstance(d.to, str) or not d.to:
-        return None
-    if d.channel == "push" and d.to in ("all", "last_used"):
-        return None
-    return d.to if d.channel in ("email", "sms", "push") else None
-
-
-def message_json(sb: Sandbox, d: Delivery) -> dict[str, Any]:
-    person = sb.state.people.get(d.cio_id) if d.cio_id else None
-    data = {
-        "id": d.delivery_id, "deduplicate_id": f"{d.delivery_id}:{d.queued_at}",
-        "type": MESSAGE_TYPES.get(d.channel, d.channel),
-        "created": d.queued_at, "state": d.state, "transactional_message_id": d.transactional_message_id,
-        "customer_id": person.id if person else None,
-        "customer_identifiers": person.identifiers() if person else dict(d.identifiers),
-        "send_at": d.send_at,
-        "metrics": {m["name"]: m["timestamp"] for m in d.metrics},
-    }
-    recipient = _recipient(d)
-    if recipient is not None:
-        data["recipient"] = recipient
-    return data
-
-
-def get_message(sb: Sandbox, req: ApiRequest) -> ApiResponse:
-    wanted = req.params["message_id"]
-    for d in sb.state.deliveries:
-        if d.delivery_id == wanted:
-            return ApiResponse(200, {"message": message_json(sb, d)})
-    return meta_error(f"message_id: no message {wanted!r}", 404)
-
-
 ROUTES = [
     route("GET", "/v1/workspaces", workspaces),
     route("GET", "/v1/customers", by_email),
@@ -281,7 +240,6 @@ ROUTES = [
     route("POST", "/v1/customers/attributes", by_ids),
     route("GET", "/v1/customers/{customer_id}/attributes", get_attributes),
     route("GET", "/v1/customers/{customer_id}/segments", get_person_segments),
-    route("GET", "/v1/customers/{customer_id}/messages", get_person_messages),
     route("GET", "/v1/segments", list_segments),
     route("GET", "/v1/segments/{segment_id}", get_segment),
     route("GET", "/v1/segments/{segment_id}/customer_count", segment_count),
@@ -290,5 +248,4 @@ ROUTES = [
     route("GET", "/v1/transactional/{transactional_id}", get_transactional),
     route("GET", "/v1/transactional/{transactional_id}/contents", transactional_contents),
     route("GET", "/v1/transactional/{transactional_id}/language/{language}", transactional_language),
-    route("GET", "/v1/messages/{message_id}", get_message),
 ]

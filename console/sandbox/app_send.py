@@ -12,7 +12,7 @@ import re
 from email.utils import getaddresses
 from typing import TYPE_CHECKING, Any
 
-from . import people
+from . import deliveries, people
 from .checks import (
     ATTACHMENTS_LIMIT, RECIPIENT_LIMIT, SEND_AT_HORIZON, SEND_PAYLOAD_LIMIT, check_device,
     identifier_object, is_int, json_size,
@@ -20,7 +20,7 @@ from .checks import (
 from .errors import meta_error, unprocessable
 from .messages import ApiRequest, ApiResponse
 from .routing import route
-from .state import Delivery, Template
+from .state import Template
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -246,27 +246,12 @@ def _deliver(sb: Sandbox, channel: str, body: dict[str, Any], template: Template
     person, note = people.ensure_person(ws, kind, value, now)  # the send creates a missing person (§5.1)
     if person is not None and channel == "push" and isinstance(body.get("custom_device"), dict):
         d = body["custom_device"]
-        people.upsert_device(person, d["token"], d["platform"], d.get("last_used"), d.get("attributes"), now)
-    send_at = body.get("send_at")
-    if person is None:
-        state = "suppressed"
-    elif person.unsubscribed and not body.get("send_to_unsubscribed",
-                                              template.send_to_unsubscribed if template else True):
-        state, note = "suppressed", "not sent: person is unsubscribed and send_to_unsubscribed is false"
-    elif body.get("queue_draft"):
-        state = "draft"
-    elif send_at is not None and send_at > now:
-        state = "scheduled"
-    else:
-        state = "sent"
-    delivery = Delivery(
-        delivery_id=ws.new_delivery_id(), channel=channel, queued_at=now, state=state,
-        transactional_message_id=template.id if template else None, identifiers=dict(body["identifiers"]),
-        cio_id=person.cio_id if person else None, to=body.get("to"), language=body.get("language"),
-        send_at=send_at, request=body,
-    )
-    ws.deliveries.append(delivery)
-    return ApiResponse(200, {"delivery_id": delivery.delivery_id, "queued_at": now}, note=note)
+        people.upsert_device(ws, person, d["token"], d["platform"], d.get("last_used"), d.get("attributes"), now)
+    blocked = None if person is not None else f"{kind} {value!r} is suppressed in this workspace"
+    delivery = deliveries.create(sb, channel, body, template, person, blocked)
+    # The request log says at once why a message will not be sent (not what happens after).
+    note = deliveries.not_sent_reason(delivery) or note
+    return ApiResponse(200, {"delivery_id": delivery.delivery_id, "queued_at": delivery.queued_at}, note=note)
 
 
 ROUTES = [route("POST", f"/v1/send/{channel}", send(channel))

@@ -52,6 +52,9 @@ class SandboxConfig:
     workspace_name: str = "Sandbox"
     rate_limit: float | None = None
     demo_data: bool = True
+    # Seconds between a delivery's states (queued -> sent -> delivered -> opened); 0 settles
+    # every delivery at once.
+    delivery_delay: float = 0.5
     clock: Callable[[], float] = field(default=time.time, repr=False)
 
     def __post_init__(self) -> None:
@@ -59,6 +62,8 @@ class SandboxConfig:
             raise ValueError(f"region must be one of {', '.join(REGIONS)}, not {self.region!r}")
         if self.rate_limit is not None and self.rate_limit <= 0:
             raise ValueError("rate_limit must be positive or None")
+        if not (isinstance(self.delivery_delay, (int, float)) and 0 <= self.delivery_delay <= 3600):
+            raise ValueError(f"delivery_delay must be a number of seconds from 0 to 3600, not {self.delivery_delay!r}")
 
     def now(self) -> int:
         return int(self.clock())

@@ -7,7 +7,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .state import Device, Event, Person, Segment, Template, Variant, Workspace
+from . import activities, deliveries
+from .state import Delivery, Device, EspSuppression, Event, Person, Segment, Template, Topic, Variant, Workspace
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +48,8 @@ def load_demo(ws: Workspace) -> None:
         ws.events.append(Event(seq=ws.new_event_seq(), name=e["name"], type=e.get("type", "event"),
                                data=dict(e.get("data", {})), timestamp=e["timestamp"], received_at=e["timestamp"],
                                cio_id=e.get("cio_id"), anonymous_id=e.get("anonymous_id"), source="demo"))
+        activities.record(ws, ws.people.get(e.get("cio_id") or ""), e.get("type", "event"), e["timestamp"],
+                          name=e["name"], data=dict(e.get("data", {})))
     for t in data["templates"]:
         variants = [
             Variant(id=v["id"], language=v.get("language", ""), type=t["type"], subject=v.get("subject", ""),
@@ -59,5 +62,39 @@ def load_demo(ws: Workspace) -> None:
         ws.templates[t["id"]] = Template(
             id=t["id"], name=t["name"], trigger_name=t["trigger_name"], description=t.get("description", ""),
             type=t["type"], variants=variants, created_at=t.get("created_at", 0), updated_at=t.get("updated_at", 0),
+            send_to_unsubscribed=t.get("send_to_unsubscribed", True), subscription_topic_id=t.get("subscription_topic_id"),
         )
+    for t in data.get("topics", []):
+        ws.topics[t["id"]] = Topic(id=t["id"], name=t["name"], description=t.get("description", ""),
+                                   subscribed_by_default=t.get("subscribed_by_default", True))
+    for s in data.get("esp_suppressions", []):
+        ws.esp_suppressions.append(EspSuppression(email=s["email"], category=s["category"], created=s["created"],
+                                                  reason=s["reason"], status=s.get("status", "550")))
+    for d in data.get("deliveries", []):
+        _load_delivery(ws, d)
     ws.next_cio = data.get("next_cio", len(ws.people) + 1)
+
+
+def _load_delivery(ws: Workspace, d: dict[str, Any]) -> None:
+    """A delivery from before the sandbox started, already settled, with its activities."""
+    person = ws.people[d["cio_id"]]
+    request = {"transactional_message_id": d.get("transactional_message_id"), "to": d.get("to"),
+               "identifiers": {"id": person.id} if person.id else {"cio_id": person.cio_id},
+               "message_data": d.get("message_data", {})}
+    delivery = Delivery(
+        delivery_id=d["delivery_id"], channel=d["channel"], queued_at=d["queued_at"], state="queued",
+        transactional_message_id=d.get("transactional_message_id"), identifiers=request["identifiers"],
+        cio_id=person.cio_id, to=d.get("to"), language=None, send_at=None, request=request,
+        seq=len(ws.all_deliveries()) + 1,
+    )
+    template = ws.templates.get(d.get("transactional_message_id"))
+    delivery.content = deliveries.content_for(d["channel"], person, template, request)
+    if d["channel"] == "email":
+        delivery.recipient, delivery.delivery_type = d.get("to"), "email"
+    elif d["channel"] == "push" and person.devices:
+        delivery.delivery_type = next(iter(person.devices.values())).platform
+    ws.past_deliveries.append(delivery)
+    metrics = d.get("metrics", [])
+    for i, m in enumerate(metrics):
+        failure = d.get("failure_message") if i == len(metrics) - 1 else None
+        deliveries.apply_metric(ws, delivery, m["name"], m["timestamp"], failure)

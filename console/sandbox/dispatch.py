@@ -8,7 +8,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from . import app_reads, app_send, pipelines, track_v1, track_v2
+from . import (
+    activities, app_reads, app_send, deliveries, esp, pipelines, relationships, subscriptions, track_v1, track_v2,
+)
 from .errors import api_error, unauthorized
 from .messages import ApiRequest, ApiResponse, ok
 from .routing import Route, match
@@ -18,7 +20,8 @@ if TYPE_CHECKING:
 
 ROUTES: dict[str, list[Route]] = {
     "track": track_v1.ROUTES + track_v2.ROUTES,
-    "app": app_send.ROUTES + app_reads.ROUTES,
+    "app": (app_send.ROUTES + app_reads.ROUTES + deliveries.ROUTES + activities.ROUTES + subscriptions.ROUTES
+            + relationships.ROUTES + esp.ROUTES),
     "cdp": pipelines.ROUTES,
 }
 
@@ -45,6 +48,7 @@ def auth_message(req: ApiRequest) -> str:
 
 
 def process(sb: Sandbox, req: ApiRequest) -> ApiResponse:
+    deliveries.advance(sb)  # deliveries whose next state is due get it before anything reads or writes
     if req.api == "cdp":
         return _process_cdp(sb, req)
     if not req.auth.valid:

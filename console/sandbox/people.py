@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import activities
 from .checks import CONTROL_KEYS, as_identifier_value, is_int
 from .state import Device, Event, Person, Suppression, Workspace
 
@@ -45,6 +46,7 @@ def create_person(ws: Workspace, kind: str, value: str, now: int) -> Person:
     elif kind == "email":
         ws.set_email(person, value)
         person.timestamps["email"] = now
+    activities.record(ws, person, "profile_create", now, data={kind: value} if kind in ("id", "email") else {})
     return person
 
 
@@ -82,12 +84,14 @@ def identify(ws: Workspace, kind: str, value: str, body: dict[str, Any], now: in
         if body.get("_update") is True:
             return "ignored: _update is true and no person matched"
         person = create_person(ws, kind, value, now)
+    before = activities.flat_attributes(person)
     if new_id is not None:
         notes += _assign(ws, person, "id", new_id, now, by_cio=kind == "cio_id")
     if new_email is not None:
         # Treated as if "Allow updates to email using ID" were on, so the demo can fix emails.
         notes += _assign(ws, person, "email", new_email, now, by_cio=True)
     _apply_attributes(ws, person, body, now, stamp)
+    activities.record_changes(ws, person, before, now)
     return "; ".join(notes) or None
 
 
@@ -126,7 +130,7 @@ def _apply_attributes(ws: Workspace, person: Person, body: dict[str, Any], now: 
             person.timestamps[name] = stamp if stamp is not None else now
     relationships = body.get("cio_relationships")
     if isinstance(relationships, dict):
-        apply_relationships(person, relationships.get("action"), relationships.get("relationships"))
+        apply_relationships(ws, person, relationships.get("action"), relationships.get("relationships"), now)
 
 
 def _set_nested(person: Person, dotted: str, value: Any, now: int) -> None:
@@ -144,24 +148,32 @@ def _set_nested(person: Person, dotted: str, value: Any, now: int) -> None:
     person.timestamps[top] = now
 
 
-def apply_relationships(person: Person, action: Any, relationships: Any) -> None:
+def apply_relationships(ws: Workspace, person: Person, action: Any, relationships: Any, now: int) -> None:
     if not isinstance(relationships, list):
         return
     for rel in relationships:
         if not isinstance(rel, dict) or not isinstance(rel.get("identifiers"), dict):
             continue
         key = rel["identifiers"]
+        had = any(r.get("identifiers") == key for r in person.relationships)
         person.relationships = [r for r in person.relationships if r.get("identifiers") != key]
         if action != "delete_relationships":
             person.relationships.append(
-                {"identifiers": dict(key), "relationship_attributes": dict(rel.get("relationship_attributes") or {})}
-            )
+                {"identifiers": dict(key), "relationship_attributes": dict(rel.get("relationship_attributes") or {})})
+            activities.record(ws, person, "add_relationship", now, data={"identifiers": dict(key)})
+        elif had:
+            activities.record(ws, person, "delete_relationship", now, data={"identifiers": dict(key)})
 
 
 def link_anonymous_events(ws: Workspace, person: Person, anonymous_id: str) -> None:
-    for event in ws.events:
-        if event.cio_id is None and event.anonymous_id == anonymous_id:
-            event.cio_id = person.cio_id
+    linked = [e for e in ws.events if e.cio_id is None and e.anonymous_id == anonymous_id]
+    for event in linked:
+        event.cio_id = person.cio_id
+        activities.record(ws, person, event.type if event.type in ("event", "page", "screen") else "event",
+                          event.timestamp, name=event.name, data=event.data)
+    if linked:
+        activities.record(ws, person, "anon_merge", linked[-1].received_at,
+                          data={"anonymous_id": anonymous_id})
 
 
 def record_event(
@@ -176,14 +188,20 @@ def record_event(
             if p.attributes.get("anonymous_id") == anonymous_id:
                 owner = p.cio_id
                 break
-    data = body.get("data")
+    data = dict(body["data"]) if isinstance(body.get("data"), dict) else {}
+    event_type = body.get("type") or "event"
+    name = str(body.get("name", "")).strip()
+    timestamp = body["timestamp"] if is_int(body.get("timestamp")) else now
+    owner_person = ws.people.get(owner) if owner else None
+    activities.record(ws, owner_person, event_type if event_type in ("event", "page", "screen") else "event",
+                      timestamp, name=name, data=data)
     ws.events.append(
         Event(
             seq=ws.new_event_seq(),
-            name=str(body.get("name", "")).strip(),
-            type=body.get("type") or "event",
-            data=dict(data) if isinstance(data, dict) else {},
-            timestamp=body["timestamp"] if is_int(body.get("timestamp")) else now,
+            name=name,
+            type=event_type,
+            data=data,
+            timestamp=timestamp,
             received_at=now,
             cio_id=owner,
             anonymous_id=anonymous_id,
@@ -194,8 +212,11 @@ def record_event(
     return None
 
 
-def upsert_device(person: Person, token: str, platform: str, last_used: Any, attributes: Any, now: int) -> None:
+def upsert_device(ws: Workspace, person: Person, token: str, platform: str, last_used: Any, attributes: Any,
+                  now: int) -> None:
     device = person.devices.get(token)
+    activities.record(ws, person, "device_change", now,
+                      data={"action": "updated" if device else "added", "device_id": token, "platform": platform})
     merged = dict(device.attributes) if device else {}
     if isinstance(attributes, dict):
         merged.update(attributes)
@@ -206,6 +227,15 @@ def upsert_device(person: Person, token: str, platform: str, last_used: Any, att
         last_used=last_used if is_int(last_used) else now,
         attributes=merged,
     )
+
+
+def remove_device(ws: Workspace, person: Person, token: str, now: int) -> bool:
+    device = person.devices.pop(token, None)
+    if device is None:
+        return False
+    activities.record(ws, person, "device_change", now,
+                      data={"action": "removed", "device_id": token, "platform": device.platform})
+    return True
 
 
 def suppress(ws: Workspace, kind: str, value: str, now: int) -> str | None:
@@ -262,9 +292,12 @@ def merge(ws: Workspace, primary: tuple[str, str], secondary: tuple[str, str], n
     for event in ws.events:
         if event.cio_id == gone.cio_id and event.timestamp >= now - MERGE_EVENT_WINDOW:
             event.cio_id = keep.cio_id
-    for delivery in ws.deliveries:
+    for delivery in ws.all_deliveries():
         if delivery.cio_id == gone.cio_id:
             delivery.cio_id = keep.cio_id
+    for activity in ws.activities:
+        if activity.cio_id == gone.cio_id and activity.timestamp >= now - MERGE_EVENT_WINDOW:
+            activity.cio_id = keep.cio_id
     ws.remove_person(gone)
     # The secondary's identifiers fill gaps on the primary, since the secondary is gone.
     if keep.id is None and secondary_id is not None:
@@ -273,5 +306,7 @@ def merge(ws: Workspace, primary: tuple[str, str], secondary: tuple[str, str], n
     if keep.email is None and secondary_email is not None:
         ws.set_email(keep, secondary_email)
         keep.timestamps["email"] = now
+    activities.record(ws, keep, "profile_merge", now,
+                      data={"secondary": {"id": secondary_id, "email": secondary_email, "cio_id": gone.cio_id}})
     ws.merges.append({**record, "applied": True})
     return None

@@ -124,7 +124,7 @@ def _semantic(sb: Sandbox, msg: dict[str, Any], user: str | None, now: int) -> s
             return note
         device = msg["context"]["device"]
         platform = device.get("type") if device.get("type") in ("ios", "android") else "ios"
-        people.upsert_device(person, str(device["token"]), platform, None, msg.get("properties"), now)
+        people.upsert_device(ws, person, str(device["token"]), platform, None, msg.get("properties"), now)
         return None
     person = ws.by_id(user)
     if person is None:
@@ -133,7 +133,7 @@ def _semantic(sb: Sandbox, msg: dict[str, Any], user: str | None, now: int) -> s
         ws.remove_person(person)
     else:  # Device Deleted
         token = ((msg.get("context") or {}).get("device") or {}).get("token")
-        person.devices.pop(str(token), None)
+        people.remove_device(ws, person, str(token), now)
     return None
 
 
@@ -150,9 +150,9 @@ def _group(sb: Sandbox, msg: dict[str, Any], user: str | None, now: int) -> str 
     person, note = people.ensure_person(sb.state, "id", user, now)
     if person is None:
         return note
-    people.apply_relationships(person, "add_relationships", [{
+    people.apply_relationships(sb.state, person, "add_relationships", [{
         "identifiers": {"object_type_id": type_id, "object_id": group_id},
-        "relationship_attributes": rel_attrs if isinstance(rel_attrs, dict) else {}}])
+        "relationship_attributes": rel_attrs if isinstance(rel_attrs, dict) else {}}], now)
     if {"id": user} not in obj["relationships"]:
         obj["relationships"].append({"id": user})
     return None

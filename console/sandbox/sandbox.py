@@ -77,5 +77,8 @@ class Sandbox:
             return self.log.entries()
 
     def snapshot(self) -> dict[str, Any]:
+        from .deliveries import advance
+
         with self.lock:
+            advance(self)
             return self.state.snapshot()

@@ -77,6 +77,15 @@ class Delivery:
     send_at: int | None
     request: dict[str, Any]
     metrics: list[dict[str, Any]] = field(default_factory=list)
+    seq: int = 0
+    # The steps still to come, (due time, metric name, failure message), earliest first: the
+    # delivery moves through them as the sandbox's clock passes each due time (deliveries.advance).
+    plan: list[tuple[float, str, str | None]] = field(default_factory=list)
+    failure_message: str | None = None
+    recipient: str | None = None  # the address it went to, after Liquid (None: see message_json)
+    delivery_type: str | None = None  # activity `delivery_type`: ios, android, email, phone
+    # The rendered content Customer.io would archive: subject, body, from, reply_to...
+    content: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,6 +113,7 @@ class Template:
     type: str
     variants: list[Variant]
     send_to_unsubscribed: bool = True
+    subscription_topic_id: int | None = None
     link_tracking: bool = True
     open_tracking: bool = True
     hide_message_body: bool = False
@@ -133,6 +143,40 @@ class Segment:
 
 
 @dataclass
+class Activity:
+    seq: int
+    cio_id: str
+    type: str  # one of the App document's activity types (activities.TYPES)
+    timestamp: int
+    name: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    delivery_id: str | None = None
+    delivery_type: str | None = None
+
+
+@dataclass
+class Topic:
+    id: int
+    name: str
+    description: str = ""
+    subscribed_by_default: bool = True
+
+    @property
+    def identifier(self) -> str:
+        return f"topic_{self.id}"
+
+
+@dataclass
+class EspSuppression:
+    """An address the email provider refuses, separate from Customer.io's own suppression."""
+    email: str
+    category: str  # "bounces" | "spam", the App document's categories
+    created: int
+    reason: str
+    status: str = "550"
+
+
+@dataclass
 class Suppression:
     id: str | None
     email: str | None
@@ -148,8 +192,17 @@ class Workspace:
         self._by_id: dict[str, str] = {}
         self._by_email: dict[str, list[str]] = {}  # lower-cased email -> cio_ids
         self.events: list[Event] = []
-        self.deliveries: list[Delivery] = []
+        self.deliveries: list[Delivery] = []  # the sends this sandbox received
+        # The demo's history from before the sandbox started: read like any delivery, but
+        # kept out of `deliveries` so that list stays "what was sent here".
+        self.past_deliveries: list[Delivery] = []
         self.suppressions: list[Suppression] = []
+        self.esp_suppressions: list[EspSuppression] = []
+        self.activities: list[Activity] = []
+        # Every planned delivery step as a heap of (due time, delivery seq, step index,
+        # delivery), so that applying the due ones costs nothing for the rest.
+        self.due_steps: list[tuple[float, int, int, Delivery]] = []
+        self.topics: dict[int, Topic] = {}
         self.merges: list[dict[str, Any]] = []
         self.templates: dict[int, Template] = {}
         self.segments: dict[int, Segment] = {}
@@ -158,6 +211,7 @@ class Workspace:
         self.next_cio = 1
         self.next_delivery = 1
         self.next_event = 1
+        self.next_activity = 1
 
     # -- ids ---------------------------------------------------------------
     def new_cio_id(self) -> str:
@@ -171,6 +225,11 @@ class Workspace:
         delivery_id = f"sbx-delivery-{self.next_delivery:06d}"
         self.next_delivery += 1
         return delivery_id
+
+    def new_activity_seq(self) -> int:
+        seq = self.next_activity
+        self.next_activity += 1
+        return seq
 
     def new_event_seq(self) -> int:
         seq = self.next_event
@@ -187,6 +246,7 @@ class Workspace:
         self._unindex(person)
         self.people.pop(person.cio_id, None)
         self.events = [e for e in self.events if e.cio_id != person.cio_id]
+        self.activities = [a for a in self.activities if a.cio_id != person.cio_id]
 
     def set_id(self, person: Person, value: str | None) -> None:
         self._unindex(person)
@@ -248,6 +308,9 @@ class Workspace:
             return self.by_cio_id(value)
         return None
 
+    def all_deliveries(self) -> list[Delivery]:
+        return self.past_deliveries + self.deliveries
+
     # -- templates -----------------------------------------------------------
     def template(self, ref: Any) -> Template | None:
         """A template by integer id, numeric string, or trigger name (case-insensitive)."""
@@ -271,7 +334,11 @@ class Workspace:
             "people": [_person_json(p) for p in self.people.values()],
             "events": [asdict(e) for e in self.events],
             "deliveries": [asdict(d) for d in self.deliveries],
+            "past_deliveries": [asdict(d) for d in self.past_deliveries],
             "suppressions": [asdict(s) for s in self.suppressions],
+            "esp_suppressions": [asdict(s) for s in self.esp_suppressions],
+            "activities": [asdict(a) for a in self.activities],
+            "topics": [asdict(t) for t in self.topics.values()],
             "merges": list(self.merges),
             "aliases": list(self.aliases),
             "objects": list(self.objects.values()),

@@ -102,7 +102,7 @@ def add_device(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     if person is None:
         return ok(note)
     device = body["device"]
-    people.upsert_device(person, device["id"], device["platform"], device.get("last_used"),
+    people.upsert_device(sb.state, person, device["id"], device["platform"], device.get("last_used"),
                          device.get("attributes"), sb.now())
     return ok()
 
@@ -113,7 +113,7 @@ def delete_device(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     if problems:
         return track_errors(problems)
     person = sb.state.find(*people.path_identifier(raw))
-    if person is None or person.devices.pop(token, None) is None:
+    if person is None or not people.remove_device(sb.state, person, token, sb.now()):
         return ok("ignored: no such person or device")
     return ok()
 

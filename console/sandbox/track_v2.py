@@ -110,7 +110,7 @@ def apply(sb: Sandbox, op: dict[str, Any]) -> str | None:
     if kind == "object":
         return _apply_object(sb, op, action)
     if kind == "delivery":
-        for d in sb.state.deliveries:
+        for d in sb.state.all_deliveries():
             if d.delivery_id == op["identifiers"]["id"]:
                 d.metrics.append({"name": op["name"], "timestamp": op.get("timestamp") or sb.now(),
                                   "attributes": dict(op.get("attributes") or {})})
@@ -144,7 +144,7 @@ def _apply_person(sb: Sandbox, op: dict[str, Any], action: str) -> str | None:
             return note
         if action == "add_device":
             d = op["device"]
-            people.upsert_device(person, d["token"], d["platform"], d.get("last_used"), d.get("attributes"), now)
+            people.upsert_device(ws, person, d["token"], d["platform"], d.get("last_used"), d.get("attributes"), now)
             return None
         event = {"name": op["name"], "data": attributes, "timestamp": op.get("timestamp"), "id": op.get("id"),
                  "type": action if action != "event" else "event"}
@@ -155,9 +155,9 @@ def _apply_person(sb: Sandbox, op: dict[str, Any], action: str) -> str | None:
     if action == "delete":
         ws.remove_person(person)
     elif action == "delete_device":
-        person.devices.pop(op["device"]["token"], None)
+        people.remove_device(ws, person, op["device"]["token"], now)
     else:
-        people.apply_relationships(person, action, op["cio_relationships"])
+        people.apply_relationships(ws, person, action, op["cio_relationships"], now)
     return None
 
 

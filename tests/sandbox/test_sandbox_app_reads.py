@@ -6,15 +6,18 @@ from .conftest import APP, TRACK, attributes
 A = "/app-us/v1"
 
 
-async def test_workspaces_counts_people_and_sends(client):
+async def test_workspaces_counts_people_and_sends(client, clock):
     r = await client.get(f"{A}/workspaces", headers=APP)
     assert r.status_code == 200
     [ws] = r.json()["workspaces"]
-    assert ws["id"] == 4242 and ws["name"] == "Sandbox" and ws["people"] == 7 and ws["messages_sent"] == 0
+    assert ws["id"] == 4242 and ws["name"] == "Sandbox" and ws["people"] == 11 and ws["messages_sent"] == 3
     await client.post(f"{A}/send/email", headers=APP, json={
         "transactional_message_id": 2, "to": "a@example.com", "identifiers": {"id": "user_1001"}})
     [ws] = (await client.get(f"{A}/workspaces", headers=APP)).json()["workspaces"]
-    assert ws["messages_sent"] == 1 and ws["billable_messages_sent"] == 1
+    assert ws["messages_sent"] == 3  # still queued: the demo's three past deliveries only
+    clock.advance(client.sandbox.config.delivery_delay)
+    [ws] = (await client.get(f"{A}/workspaces", headers=APP)).json()["workspaces"]
+    assert ws["messages_sent"] == 4 and ws["billable_messages_sent"] == 3
 
 
 async def test_customers_by_email_returns_every_match(client):

@@ -49,7 +49,7 @@ def test_run_prints_urls_and_env_then_stops_cleanly():
                      f"export CIO_PIPELINES_URL={root}/cdp-eu"):
             assert line in text
         r = httpx.get(f"{root}/app-eu/v1/workspaces", headers={"Authorization": "Bearer my-app-key"})
-        assert r.status_code == 200 and r.json()["workspaces"][0]["people"] == 7
+        assert r.status_code == 200 and r.json()["workspaces"][0]["people"] == 11
         assert httpx.get(f"{root}/app-eu/v1/workspaces", headers=APP).status_code == 401
     finally:
         stop.set()
@@ -69,3 +69,12 @@ def test_port_in_use_is_reported(capsys):
     with serve_in_thread() as running:
         code = sandbox_cmd.run(parse("--port", str(running.port)))
     assert code == 1 and "could not serve" in capsys.readouterr().err
+
+
+def test_delivery_delay_option(capsys):
+    assert parse().delivery_delay == 0.5
+    assert parse("--delivery-delay", "2").delivery_delay == 2.0
+    for bad in ("-1", "nan", "4000"):
+        assert sandbox_cmd.run(parse("--delivery-delay", bad)) == 2
+        err = capsys.readouterr().err
+        assert "--delivery-delay: must be a number of seconds from 0 to 3600" in err and "Traceback" not in err

@@ -24,7 +24,7 @@ def test_demo_credentials_are_recognisable_and_the_defaults():
 
 async def test_demo_people(client):
     snap = await state(client)
-    assert 5 <= len(snap["people"]) <= 8
+    assert 5 <= len(snap["people"]) <= 12
     emails = [p["email"] for p in snap["people"] if p["email"]]
     assert any(emails.count(e) == 2 for e in emails)  # the ambiguous-email pair
     for p in snap["people"]:
@@ -61,7 +61,7 @@ def test_templates_are_valid_liquid_and_render():
 async def test_each_workspace_is_independent():
     a, b = create_app(), create_app()
     a.state.sandbox.state.people.clear()
-    assert len(b.state.sandbox.state.people) == 7
+    assert len(b.state.sandbox.state.people) == 11
 
 
 async def test_created_ids_are_deterministic(make_client):

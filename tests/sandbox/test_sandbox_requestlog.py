@@ -49,9 +49,9 @@ async def test_log_and_state_never_hold_key_material(client):
 async def test_reset_restores_demo_state(client):
     await client.delete("/track-us/api/v1/customers/user_1001", headers=TRACK)
     client.sandbox.add_fault("/x", status=500)
-    assert len((await state(client))["people"]) == 6
+    assert len((await state(client))["people"]) == 10
     assert (await client.post("/_sandbox/reset")).status_code == 200
-    assert len((await state(client))["people"]) == 7
+    assert len((await state(client))["people"]) == 11
     assert client.sandbox.requests == [] and client.sandbox.faults == []
     await client.post("/_sandbox/reset", json={"demo_data": False})
     assert (await state(client))["people"] == []

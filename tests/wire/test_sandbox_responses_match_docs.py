@@ -12,7 +12,7 @@ import pytest
 
 from console.sandbox import SandboxConfig, create_app
 from console.sandbox.dispatch import ROUTES
-from tests.sandbox.conftest import APP, CDP, TRACK
+from tests.sandbox.conftest import APP, CDP, TRACK, FakeClock
 
 from . import openapi_docs as docs
 
@@ -59,6 +59,23 @@ def _calls(deliveries: list[str]) -> list[tuple[str, str, str, object]]:
         ("app", "GET", "/v1/transactional/3/contents", None),  # a push template
         ("app", "GET", "/v1/transactional/1/language/es", None),
         *[("app", "GET", f"/v1/messages/{d}", None) for d in deliveries],
+        *[("app", "GET", f"/v1/messages/{d}/archived_message", None) for d in deliveries[:3]],
+        ("app", "GET", "/v1/messages/sbx-delivery-demo-0001", None),  # the demo's bounce, failure_message set
+        ("app", "GET", "/v1/messages/sbx-delivery-demo-0002/archived_message", None),
+        ("app", "GET", "/v1/customers/user_1001/activities", None),
+        ("app", "GET", "/v1/customers/user_1001/activities?limit=2", None),
+        ("app", "GET", "/v1/customers/user_1011/activities?limit=100", None),  # deliveries, devices
+        ("app", "GET", "/v1/customers/user_1008/activities?type=bounced_email", None),
+        ("app", "GET", "/v1/customers/sb000009/activities?id_type=cio_id", None),
+        ("app", "GET", "/v1/customers/user_1011/messages", None),
+        ("app", "GET", "/v1/customers/user_1011/messages?limit=1", None),
+        ("app", "GET", "/v1/customers/user_1008/messages", None),
+        ("app", "GET", "/v1/esp/search_suppression/hedy.lamarr%40bounce.example.com", None),
+        ("app", "GET", "/v1/esp/search_suppression/ada.lovelace%40example.com", None),
+        ("app", "GET", "/v1/subscription_topics", None),
+        ("app", "GET", "/v1/customers/user_1009/subscription_preferences", None),
+        ("app", "GET", "/v1/customers/user_1003/subscription_preferences", None),
+        ("app", "GET", "/v1/customers/user_1001/relationships", None),
         ("cdp", "POST", "/v1/identify", {"userId": "p1", "traits": {"plan": "pro"}}),
         ("cdp", "POST", "/v1/track", {"type": "track", "userId": "p1", "event": "E"}),
         ("cdp", "POST", "/v1/page", {"userId": "p1", "name": "Home"}),
@@ -83,6 +100,7 @@ def _calls(deliveries: list[str]) -> list[tuple[str, str, str, object]]:
         ("app", "GET", "/v1/segments/999", None),
         ("app", "GET", "/v1/transactional/999", None),
         ("app", "GET", "/v1/messages/nope", None),
+        ("app", "GET", "/v1/customers/user_1001/subscription_preferences?id_type=nope", None),
         ("cdp", "POST", "/v1/track", {"userId": "p1"}),
     ]
     return ok + errors
@@ -101,7 +119,8 @@ SENDS = [
 
 async def test_every_sandbox_response_matches_the_documents():
     docs.require_docs()
-    app = create_app(SandboxConfig())
+    clock = FakeClock()
+    app = create_app(SandboxConfig(clock=clock))
     seen: list[tuple[str, str, str, int, object]] = []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox") as client:
         async def call(api: str, method: str, path: str, body: object) -> httpx.Response:
@@ -114,6 +133,14 @@ async def test_every_sandbox_response_matches_the_documents():
             r = await call("app", "POST", f"/v1/send/{channel}", body)
             assert r.status_code == 200, (channel, r.text)
             deliveries.append(r.json()["delivery_id"])
+        # Before reading: a relationship (with an object), and every delivery played out.
+        await call("track", "POST", "/api/v2/entity", {
+            "type": "object", "action": "identify", "identifiers": {"object_type_id": "1", "object_id": "acme"},
+            "attributes": {"name": "Acme"}, "cio_relationships": [{"identifiers": {"id": "user_1001"}}]})
+        await call("track", "POST", "/api/v2/entity", {
+            "type": "person", "action": "add_relationships", "identifiers": {"id": "user_1001"},
+            "cio_relationships": [{"identifiers": {"object_type_id": "1", "object_id": "acme"}}]})
+        clock.advance(10)
         for api, method, path, body in _calls(deliveries):
             await call(api, method, path, body)
         # Unauthorized, for every API whose document gives 401 a schema.
@@ -187,3 +214,18 @@ async def test_push_template_variants_have_no_null_sender_id():
         contents = (await client.get("/app-us/v1/transactional/3/contents", headers=APP)).json()["contents"]
     assert contents and all(v["type"] == "push" for v in contents)
     assert all(v.get("from_id", 0) is not None for v in contents)
+
+
+def test_activity_types_and_metric_names_are_the_documents():
+    """Every activity type the sandbox records is in the App document's enum, and every
+    metric a delivery can reach is a metric the document names for messages."""
+    from console.sandbox import activities, deliveries
+
+    doc = docs.document("app")
+    item = doc["paths"]["/v1/customers/{customer_id}/activities"]["get"]["responses"]["200"]["content"][
+        "application/json"]["schema"]["properties"]["activities"]["items"]
+    assert activities.TYPES <= set(item["properties"]["type"]["enum"])
+    metrics = doc["paths"]["/v1/messages/{message_id}"]["get"]["responses"]["200"]["content"][
+        "application/json"]["schema"]["properties"]["message"]["properties"]["metrics"]["properties"]
+    reachable = {"sent", "delivered", "opened", "bounced", "spammed", "drafted", *deliveries.NOT_SENT}
+    assert reachable <= set(metrics)
