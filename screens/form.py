@@ -14,9 +14,16 @@ from textual.widgets import Input, Static, TextArea
 
 from console.form_state import FormState
 from screens.field_widgets import FieldRow
+from screens.focus import focus_now
 
 
 class ActionForm(VerticalScroll):
+    """Not a focus stop of its own (a scroll container is, by default: Tab then landed on an
+    invisible stop that kept the keys typed into it). It holds the focus only while its
+    rows mount, when the workspace opened it with the focus; see `hold_focus`."""
+
+    can_focus = False
+
     class Changed(Message):
         """A value of this form's state changed (the workspace re-checks and re-previews)."""
 
@@ -28,7 +35,6 @@ class ActionForm(VerticalScroll):
     def __init__(self, state: FormState) -> None:
         super().__init__(id=f"form-{state.action_id}", classes="action-form")
         self.state = state
-        self.focus_when_mounted = False  # set by the workspace when it opens a new form
         self._typed_ahead: list[str] = []  # keys typed while the rows were still mounting
         info = state.action.INFO
         self.border_title = f"{info.title}"
@@ -43,10 +49,34 @@ class ActionForm(VerticalScroll):
         for spec in self.state.action.field_specs():
             yield FieldRow(spec, self.state.values.get(spec.name, ""))
 
+    def hold_focus(self) -> None:
+        """Take the focus until the rows are mounted, then give it to the first field with
+        what was typed meanwhile (keys typed ahead of a form opened from the filter must
+        not land in the filter). Call right after mounting the form."""
+        self.can_focus = True
+        focus_now(self)
+
     def on_mount(self) -> None:
-        if self.focus_when_mounted:
-            # The rows' own editors mount after this; focus once they are there.
-            self.call_after_refresh(self.focus_field)
+        if self.can_focus:
+            # The rows' own editors mount after this; hand over once they are there.
+            self.call_after_refresh(self._hand_over)
+
+    def _hand_over(self) -> None:
+        typed, self._typed_ahead = "".join(self._typed_ahead), []
+        self.can_focus = False
+        # Only when the form is still where the focus is, and on screen: if the user has
+        # moved on (Escape, another action), what they typed here goes nowhere.
+        if not self.has_focus or not self.display:
+            return
+        rows = list(self.rows().values())
+        if not rows:
+            return
+        rows[0].focus_editor()
+        editor = rows[0].editor()
+        if typed and isinstance(editor, Input):
+            editor.insert_text_at_cursor(typed)
+        elif typed and isinstance(editor, TextArea):
+            editor.insert(typed)
 
     def show_guard(self, env_label: str | None) -> None:
         """Say, for a guarded action in a protected environment, what Send will ask."""
@@ -81,25 +111,15 @@ class ActionForm(VerticalScroll):
             row.mark(problems.get(name))
 
     def on_key(self, event: events.Key) -> None:
-        # The form itself holds the focus only while its rows mount (the workspace gives it
-        # the focus so keys typed ahead do not land in the action filter): keep what is typed
-        # then for the first field instead of dropping it.
+        # Only while the rows mount (hold_focus): kept for the first field.
         if self.has_focus and event.is_printable and event.character:
             self._typed_ahead.append(event.character)
             event.stop()
             event.prevent_default()
 
-    def focus_field(self, name: str | None = None) -> None:
+    def focus_field(self, name: str | None = None, *, select: bool = False) -> None:
         rows = self.rows()
         row = rows.get(name) if name else None
         row = row or next(iter(rows.values()), None)
         if row is not None:
-            row.focus_editor()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """A field took the focus: what was typed ahead goes into it."""
-        typed, self._typed_ahead = "".join(self._typed_ahead), []
-        if typed and isinstance(event.widget, Input):
-            event.widget.insert_text_at_cursor(typed)
-        elif typed and isinstance(event.widget, TextArea):
-            event.widget.insert(typed)
+            row.focus_editor(select=select)

@@ -18,8 +18,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
+from textual.widgets._select import SelectOverlay
 
 from screens.action_list import ActionList
+from screens.focus import focus_now
 from screens.request_preview import RequestPreview
 from screens.status_line import StatusLine
 
@@ -60,9 +62,10 @@ class WorkspaceScreen(Screen):
                 tooltip="Send this action's request to the current environment"),
         Binding("f5", "fill_examples", "Examples", id="fill-examples",
                 tooltip="Fill every empty field with its example"),
-        Binding("escape", "find_action", "Actions", id="find-action",
+        # Priority (escape, ctrl+r): the focus moves before the next key is delivered.
+        Binding("escape", "find_action", "Actions", id="find-action", priority=True,
                 tooltip="Back to the action filter and list (what you typed stays in the form)"),
-        Binding("ctrl+r", "focus_inspector", "Response", id="focus-inspector",
+        Binding("ctrl+r", "focus_inspector", "Response", id="focus-inspector", priority=True,
                 tooltip="Into the inspector: [ and ] switch its tabs, arrows and PgUp/PgDn scroll; Escape comes back"),
     ]
 
@@ -151,12 +154,11 @@ class WorkspaceScreen(Screen):
             form = self._forms.get(action_id)
             if form is None:
                 form = self._forms[action_id] = ActionForm(state)
-                form.focus_when_mounted = focus  # its fields exist only once it is mounted
                 self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
                 if focus:
-                    # Until then the form itself holds the focus, so keys typed ahead do
-                    # not land in the action filter.
-                    form.focus()
+                    # Its fields exist only once it is mounted; until then the form holds
+                    # the focus, so keys typed ahead do not land in the action filter.
+                    form.hold_focus()
                 focus = False
             form.display = True
             self.query_one("#form-placeholder").display = False
@@ -279,7 +281,11 @@ class WorkspaceScreen(Screen):
                      else "Every field already has a value.")
 
     def action_find_action(self) -> None:
-        self.query_one("#action-filter", Input).focus()
+        from textual.actions import SkipAction
+
+        if self.maximized is not None or isinstance(self.focused, SelectOverlay):
+            raise SkipAction()  # escape restores a zoomed inspector, closes an open Select first
+        focus_now(self.query_one("#action-filter", Input))
 
     def action_focus_inspector(self) -> None:
         from screens.inspector import Inspector
