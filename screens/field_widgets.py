@@ -102,8 +102,24 @@ class FieldInput(Input):
 
     BINDINGS = [Binding("enter", "next_field", "Next field", show=False, priority=True)]
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.full_placeholder = self.placeholder
+
     def action_next_field(self) -> None:
         self.screen.focus_next()
+
+    def on_resize(self) -> None:
+        # A one-line placeholder wider than the field would be cut mid-word with nothing to
+        # say so: end it with an ellipsis instead (the help below the field says the rest).
+        self.placeholder = fit_text(self.full_placeholder, self.content_size.width - 1)
+
+
+def fit_text(text: str, width: int) -> str:
+    """`text`, or as much of it as fits in `width` cells, ending in an ellipsis."""
+    if width <= 0 or len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)].rstrip() + "…"
 
 
 class BoolSwitch(Switch):

@@ -10,6 +10,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from console.form_state import FormState
@@ -36,6 +37,7 @@ class ActionForm(VerticalScroll):
         super().__init__(id=f"form-{state.action_id}", classes="action-form")
         self.state = state
         self._typed_ahead: list[str] = []  # keys typed while the rows were still mounting
+        self._handed_to: Widget | None = None  # the first field, once it has taken the focus
         info = state.action.INFO
         self.border_title = f"{info.title}"
         self.border_subtitle = f"{info.api.title} · {info.id}"
@@ -58,21 +60,32 @@ class ActionForm(VerticalScroll):
 
     def on_mount(self) -> None:
         if self.can_focus:
-            # The rows' own editors mount after this; hand over once they are there.
-            self.call_after_refresh(self._hand_over)
+            # The rows' own editors mount after this; hand over once they are there, behind
+            # any key already delivered to the form (its own queue).
+            self.call_after_refresh(self.call_later, self._hand_over)
+
+    def _holds_focus(self) -> bool:
+        # Not `has_focus`: that is set when the Focus event is handled, and keys can come first.
+        return self.screen.focused is self
 
     def _hand_over(self) -> None:
         typed, self._typed_ahead = "".join(self._typed_ahead), []
         self.can_focus = False
         # Only when the form is still where the focus is, and on screen: if the user has
         # moved on (Escape, another action), what they typed here goes nowhere.
-        if not self.has_focus or not self.display:
+        if not self._holds_focus() or not self.display:
             return
         rows = list(self.rows().values())
         if not rows:
             return
         rows[0].focus_editor()
         editor = rows[0].editor()
+        self._type_into(editor, typed)
+        if isinstance(editor, (Input, TextArea)):
+            self._handed_to = editor
+
+    @staticmethod
+    def _type_into(editor: Widget, typed: str) -> None:
         if typed and isinstance(editor, Input):
             editor.insert_text_at_cursor(typed)
         elif typed and isinstance(editor, TextArea):
@@ -111,11 +124,19 @@ class ActionForm(VerticalScroll):
             row.mark(problems.get(name))
 
     def on_key(self, event: events.Key) -> None:
-        # Only while the rows mount (hold_focus): kept for the first field.
-        if self.has_focus and event.is_printable and event.character:
+        if not (event.is_printable and event.character):
+            return
+        if self._holds_focus():  # the rows are mounting (hold_focus): kept for the first field
             self._typed_ahead.append(event.character)
-            event.stop()
-            event.prevent_default()
+        elif self._handed_to is not None and self.screen.focused is self._handed_to:
+            # Delivered to the form just before it handed the focus over (an Input or
+            # TextArea keeps its own printable keys, so this one did not come from it).
+            self._type_into(self._handed_to, event.character)
+        else:
+            self._handed_to = None
+            return
+        event.stop()
+        event.prevent_default()
 
     def focus_field(self, name: str | None = None, *, select: bool = False) -> None:
         rows = self.rows()

@@ -17,10 +17,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.widgets._select import SelectOverlay
 
 from screens.action_list import ActionList
+from screens.fit_footer import FitFooter
 from screens.focus import focus_now
 from screens.request_preview import RequestPreview
 from screens.status_line import StatusLine
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
     from screens.form import ActionForm
 
 FIRST_ACTION = "identify-customer"
+# Below this width the three columns do not fit: the action list shows while you pick an
+# action (beside the form), the form and the request preview while you fill it in.
+NARROW_WIDTH = 100
 PREVIEW_DELAY = 0.12  # s: typing stays smooth; the preview follows within a blink
 
 
@@ -76,6 +80,7 @@ class WorkspaceScreen(Screen):
         self._timer: Timer | None = None
         self._forms: dict[str, ActionForm] = {}
         self._prefilled_for: dict[str, Any] = {}  # action id -> the session its prefill came from
+        self._status_from_check = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -89,7 +94,7 @@ class WorkspaceScreen(Screen):
                 # The inspector (tabs, JSON view; httpx underneath) is mounted just after
                 # the first frame: the list and the form are on screen sooner.
                 yield Static("", id="inspector-placeholder")
-        yield Footer(compact=True)  # the App's F-keys and ours fit in 100 columns
+        yield FitFooter(compact=True)  # a key is shown whole or not at all
 
     @property
     def book(self) -> FormBook:
@@ -100,7 +105,17 @@ class WorkspaceScreen(Screen):
             self._book = FormBook()
         return self._book
 
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    def watch_focused(self, focused) -> None:
+        # Synchronous with the focus change: the column the focus moves into is shown
+        # before the next key is delivered to it.
+        picking = focused is not None and self.query_one(ActionList) in focused.ancestors_with_self
+        self.set_class(picking, "-picking")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self.watch(self.app, "session", self._session_changed, init=False)
         self.query_one("#action-filter", Input).focus()
         # The first frame is the action list, taking keys at once; the first form and the
@@ -251,6 +266,7 @@ class WorkspaceScreen(Screen):
             return None
         check = state.check()
         self._form().mark(state.marked(check))
+        self._follow_check(state, check)
         preview = self.query_one(RequestPreview)
         session = self.app.session
         if not check.ok and not check.general and not state.marked(check):
@@ -271,6 +287,18 @@ class WorkspaceScreen(Screen):
                 preview.show_request(req.preview(), req.notes, len(content) if content else None)
         return check
 
+    def _follow_check(self, state: FormState, check: Check) -> None:
+        """A "Not sent: fix …" line follows the fields: it names what is still wrong, and
+        goes once nothing is."""
+        if not getattr(self, "_status_from_check", False):
+            return
+        if check.ok:
+            self._status("")
+            return
+        names = ", ".join(state.specs[n].meta.label for n in check.problems)
+        self._status(f"Not sent: fix {names}." if names else f"Not sent: {'; '.join(check.general)}.", "error",
+                     from_check=True)
+
     def action_fill_examples(self) -> None:
         if self.state is None:
             return
@@ -285,6 +313,7 @@ class WorkspaceScreen(Screen):
 
         if self.maximized is not None or isinstance(self.focused, SelectOverlay):
             raise SkipAction()  # escape restores a zoomed inspector, closes an open Select first
+        self.add_class("-picking")  # displayed before it takes the focus (80 columns)
         focus_now(self.query_one("#action-filter", Input))
 
     def action_focus_inspector(self) -> None:
@@ -303,7 +332,10 @@ class WorkspaceScreen(Screen):
 
         start_send(self)
 
-    def _status(self, text: str, severity: str = "") -> None:
+    def _status(self, text: str, severity: str = "", *, from_check: bool = False) -> None:
+        """`from_check`: the text describes the form's check (a send it blocked), so every
+        later check recomputes it (_follow_check) instead of leaving it stale."""
+        self._status_from_check = from_check
         status = self.query_one("#form-status", StatusLine)
         status.say(text, severity)
         status.display = bool(text)
