@@ -78,8 +78,15 @@ class ActionForm(VerticalScroll):
         rows = list(self.rows().values())
         if not rows:
             return
-        rows[0].focus_editor()
         editor = rows[0].editor()
+        select = isinstance(editor, Input) and editor.select_on_focus
+        if select:
+            # Its Focus event, handled after this, would select what was typed ahead, and
+            # the next key would replace it.
+            editor.select_on_focus = False
+        rows[0].focus_editor()
+        if select:
+            editor.call_later(setattr, editor, "select_on_focus", True)  # behind the Focus event
         self._type_into(editor, typed)
         if isinstance(editor, (Input, TextArea)):
             self._handed_to = editor
