@@ -113,6 +113,10 @@ class CioConsoleApp(App):
         if isinstance(event, GATED) and not event.is_forwarded:
             if not self.key_gate.admit(event):
                 return
+            type_ahead = getattr(self.screen, "type_ahead", None)
+            if isinstance(event, events.Key) and type_ahead is not None and type_ahead(event):
+                self.key_gate.handled(event, None)  # kept for a field still mounting
+                return
             target = self.focused or self.screen
             await super().on_event(event)
             self.key_gate.handled(event, target if event.is_forwarded else None)

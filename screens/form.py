@@ -6,7 +6,7 @@ in the state (so switching actions loses nothing) and asks the form to mark prob
 from __future__ import annotations
 
 from rich.markup import escape
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -15,13 +15,11 @@ from textual.widgets import Input, Static, TextArea
 
 from console.form_state import FormState
 from screens.field_widgets import FieldRow
-from screens.focus import focus_now
 
 
 class ActionForm(VerticalScroll):
     """Not a focus stop of its own (a scroll container is, by default: Tab then landed on an
-    invisible stop that kept the keys typed into it). It holds the focus only while its
-    rows mount, when the workspace opened it with the focus; see `hold_focus`."""
+    invisible stop that kept the keys typed into it)."""
 
     can_focus = False
 
@@ -36,8 +34,8 @@ class ActionForm(VerticalScroll):
     def __init__(self, state: FormState) -> None:
         super().__init__(id=f"form-{state.action_id}", classes="action-form")
         self.state = state
-        self._typed_ahead: list[str] = []  # keys typed while the rows were still mounting
-        self._handed_to: Widget | None = None  # the first field, once it has taken the focus
+        self.typed_ahead: list[str] = []  # keys typed while the rows were still mounting
+        self.opening = False  # mounting, to take the focus into its first field
         info = state.action.INFO
         self.border_title = f"{info.title}"
         self.border_subtitle = f"{info.api.title} · {info.id}"
@@ -51,30 +49,30 @@ class ActionForm(VerticalScroll):
         for spec in self.state.action.field_specs():
             yield FieldRow(spec, self.state.values.get(spec.name, ""))
 
-    def hold_focus(self) -> None:
-        """Take the focus until the rows are mounted, then give it to the first field with
-        what was typed meanwhile (keys typed ahead of a form opened from the filter must
-        not land in the filter). Call right after mounting the form."""
-        self.can_focus = True
-        focus_now(self)
+    def open_with_focus(self) -> None:
+        """Once the rows are mounted, give the first field the focus and what was typed
+        meanwhile (`typed_ahead`, filled by the workspace: keys typed behind the Enter that
+        opened the form go to its first field, never to the filter). Call right after
+        mounting the form. The form never takes the focus itself: a focus change on it
+        would restyle its whole subtree, twice, while it mounts."""
+        self.opening = True
 
     def on_mount(self) -> None:
-        if self.can_focus:
-            # The rows' own editors mount after this; hand over once they are there, behind
-            # any key already delivered to the form (its own queue).
-            self.call_after_refresh(self.call_later, self._hand_over)
+        if self.opening:
+            # The rows' own editors mount after this; hand over once they are there.
+            self.call_after_refresh(self._hand_over)
 
-    def _holds_focus(self) -> bool:
-        # Not `has_focus`: that is set when the Focus event is handled, and keys can come first.
-        return self.screen.focused is self
+    def cancel_opening(self) -> None:
+        """The user moved on (Escape, Tab, another action) before the rows were there:
+        what they typed for this form goes nowhere."""
+        self.opening = False
+        self.typed_ahead.clear()
 
     def _hand_over(self) -> None:
-        typed, self._typed_ahead = "".join(self._typed_ahead), []
-        self.can_focus = False
-        # Only when the form is still where the focus is, and on screen: if the user has
-        # moved on (Escape, another action), what they typed here goes nowhere.
-        if not self._holds_focus() or not self.display:
+        typed, self.typed_ahead = "".join(self.typed_ahead), []
+        if not self.opening or not self.display:
             return
+        self.opening = False
         rows = list(self.rows().values())
         if not rows:
             return
@@ -88,8 +86,6 @@ class ActionForm(VerticalScroll):
         if select:
             editor.call_later(setattr, editor, "select_on_focus", True)  # behind the Focus event
         self._type_into(editor, typed)
-        if isinstance(editor, (Input, TextArea)):
-            self._handed_to = editor
 
     @staticmethod
     def _type_into(editor: Widget, typed: str) -> None:
@@ -129,21 +125,6 @@ class ActionForm(VerticalScroll):
     def mark(self, problems: dict[str, str]) -> None:
         for name, row in self.rows().items():
             row.mark(problems.get(name))
-
-    def on_key(self, event: events.Key) -> None:
-        if not (event.is_printable and event.character):
-            return
-        if self._holds_focus():  # the rows are mounting (hold_focus): kept for the first field
-            self._typed_ahead.append(event.character)
-        elif self._handed_to is not None and self.screen.focused is self._handed_to:
-            # Delivered to the form just before it handed the focus over (an Input or
-            # TextArea keeps its own printable keys, so this one did not come from it).
-            self._type_into(self._handed_to, event.character)
-        else:
-            self._handed_to = None
-            return
-        event.stop()
-        event.prevent_default()
 
     def focus_field(self, name: str | None = None, *, select: bool = False) -> None:
         rows = self.rows()

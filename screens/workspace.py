@@ -106,13 +106,19 @@ class WorkspaceScreen(Screen):
         return self._book
 
     def on_resize(self, event) -> None:
-        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        narrow = event.size.width < NARROW_WIDTH
+        if self.has_class("-narrow") != narrow:
+            self.set_class(narrow, "-narrow")
+            self.watch_focused(self.focused)
 
     def watch_focused(self, focused) -> None:
         # Synchronous with the focus change: the column the focus moves into is shown
         # before the next key is delivered to it.
-        picking = focused is not None and self.query_one(ActionList) in focused.ancestors_with_self
-        self.set_class(picking, "-picking")
+        # Only where it changes the layout: a class on the screen restyles every widget in it.
+        picking = self.has_class("-narrow") and focused is not None \
+            and self.query_one(ActionList) in focused.ancestors_with_self
+        if self.has_class("-picking") != picking:
+            self.set_class(picking, "-picking")
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
@@ -166,14 +172,15 @@ class WorkspaceScreen(Screen):
             # switching back keeps scroll position and the editors' undo history.
             for form in self._forms.values():
                 form.display = False
+                form.cancel_opening()
             form = self._forms.get(action_id)
             if form is None:
                 form = self._forms[action_id] = ActionForm(state)
                 self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
                 if focus:
-                    # Its fields exist only once it is mounted; until then the form holds
-                    # the focus, so keys typed ahead do not land in the action filter.
-                    form.hold_focus()
+                    # Its fields exist only once it is mounted: keys typed until then are
+                    # kept for its first field (type_ahead), not left to the action filter.
+                    form.open_with_focus()
                 focus = False
             form.display = True
             self.query_one("#form-placeholder").display = False
@@ -184,6 +191,21 @@ class WorkspaceScreen(Screen):
         self.call_after_refresh(self._refresh)
         if focus:
             self._form().focus_field()
+
+    def type_ahead(self, event) -> bool:
+        """Called by the App for each key before it is delivered: while a form opened with
+        the focus is mounting, a printable key is kept for its first field; any other key
+        (Escape, Tab, Enter...) means the user moved on, and what was kept goes nowhere."""
+        opening = [f for f in self._forms.values() if f.opening]
+        if not opening:
+            return False
+        form = opening[-1]
+        if event.is_printable and event.character and form is self._forms.get(getattr(self.state, "action_id", "")):
+            form.typed_ahead.append(event.character)
+            return True
+        for form in opening:
+            form.cancel_opening()
+        return False
 
     def load_values(self, action_id: str, values: Mapping[str, Any]) -> None:
         """Open `action_id` with `values` in its form (history's "load into form")."""
@@ -313,7 +335,8 @@ class WorkspaceScreen(Screen):
 
         if self.maximized is not None or isinstance(self.focused, SelectOverlay):
             raise SkipAction()  # escape restores a zoomed inspector, closes an open Select first
-        self.add_class("-picking")  # displayed before it takes the focus (80 columns)
+        if self.has_class("-narrow"):
+            self.add_class("-picking")  # displayed before it takes the focus
         focus_now(self.query_one("#action-filter", Input))
 
     def action_focus_inspector(self) -> None:
