@@ -17,8 +17,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from console.catalog_index import INDEX
-from screens.focus import focus_now  # plain data: no pydantic before the first frame
+from console.catalog_index import INDEX  # plain data: no pydantic before the first frame
+from screens.focus import focus_now
 
 
 def matches(words: list[str], haystack: str) -> bool:
@@ -109,10 +109,6 @@ class ActionList(Vertical):
     def first_index(self) -> int | None:
         listing = self.query_one(ActionOptions)
         return next((i for i, o in enumerate(listing.options) if not o.disabled), None)
-
-    def shown_ids(self) -> list[str]:
-        """The actions the list shows now, in order (tests; the first is what Enter opens)."""
-        return [o.id for o in self.query_one(ActionOptions).options if o.id and not o.disabled]
 
     def show_current(self, action_id: str) -> None:
         """Mark the action whose form is open (the palette and history open forms too)."""
