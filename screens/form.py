@@ -36,6 +36,7 @@ class ActionForm(VerticalScroll):
         self.state = state
         self.typed_ahead: list[str] = []  # keys typed while the rows were still mounting
         self.opening = False  # mounting, to take the focus into its first field
+        self.opened_from: Widget | None = None
         info = state.action.INFO
         self.border_title = f"{info.title}"
         self.border_subtitle = f"{info.api.title} · {info.id}"
@@ -49,13 +50,15 @@ class ActionForm(VerticalScroll):
         for spec in self.state.action.field_specs():
             yield FieldRow(spec, self.state.values.get(spec.name, ""))
 
-    def open_with_focus(self) -> None:
+    def open_with_focus(self, focused: Widget | None) -> None:
         """Once the rows are mounted, give the first field the focus and what was typed
         meanwhile (`typed_ahead`, filled by the workspace: keys typed behind the Enter that
         opened the form go to its first field, never to the filter). Call right after
         mounting the form. The form never takes the focus itself: a focus change on it
-        would restyle its whole subtree, twice, while it mounts."""
+        would restyle its whole subtree, twice, while it mounts. `focused`: where the
+        focus is meanwhile (a focus the user moves elsewhere cancels the hand-over)."""
         self.opening = True
+        self.opened_from = focused
 
     def on_mount(self) -> None:
         if self.opening:

@@ -112,6 +112,12 @@ class WorkspaceScreen(Screen):
             self.watch_focused(self.focused)
 
     def watch_focused(self, focused) -> None:
+        # The user put the focus somewhere (a click) while a form was still mounting: the
+        # form does not take it back, and what was typed for it goes nowhere.
+        for form in getattr(self, "_forms", {}).values():
+            if form.opening and focused is not None and focused is not form.opened_from \
+                    and form not in focused.ancestors:
+                form.cancel_opening()
         # Synchronous with the focus change: the column the focus moves into is shown
         # before the next key is delivered to it.
         # Only where it changes the layout: a class on the screen restyles every widget in it.
@@ -180,7 +186,7 @@ class WorkspaceScreen(Screen):
                 if focus:
                     # Its fields exist only once it is mounted: keys typed until then are
                     # kept for its first field (type_ahead), not left to the action filter.
-                    form.open_with_focus()
+                    form.open_with_focus(self.focused)
                 focus = False
             form.display = True
             self.query_one("#form-placeholder").display = False

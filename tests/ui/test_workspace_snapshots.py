@@ -4,10 +4,17 @@ Deterministic: a fixed sandbox URL (nothing is sent), no clocks, no random ids s
 """
 from __future__ import annotations
 
+import pytest
+
 from screens.confirm_screen import ConfirmScreen
-from tests.ui.workspace_helpers import fill, opened, sandbox_app, settle, until
+from tests.ui.workspace_helpers import steady_cursor, fill, opened, sandbox_app, settle, until
 
 FIXED_ROOT = "http://127.0.0.1:8765"
+
+
+@pytest.fixture(autouse=True)
+def _steady_cursor(monkeypatch):
+    steady_cursor(monkeypatch)
 
 
 async def _identify_filled(pilot) -> None:
