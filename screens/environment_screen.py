@@ -199,8 +199,9 @@ class EnvironmentScreen(Screen):
         if protected:
             title.append(("  ·  PROTECTED", "bold $error"))
         self.query_one("#env-title", Static).update(Content.assemble(*title))
+        # The form's frame carries the highlighted environment's protection; the header stays
+        # the App's: it names the environment in use, which is not the one highlighted here.
         self.set_class(protected, "-protected")
-        self.sub_title = f"{self.current} · {values.region.value.upper()}" + (" · protected" if protected else "")
 
     async def _load_key_status(self, name: str) -> None:
         try:
@@ -366,8 +367,8 @@ class EnvironmentScreen(Screen):
             self.store.set_last_used(self.current)
         except (OSError, ValueError) as exc:
             self._message(f"Could not remember the choice: {exc}", error=True)
+        # The App says "Using …" once the switch is made (or why it was not).
         self.post_message(self.Selected(self.current))
-        self.notify(f"Using {self.current}.", timeout=3)
 
     def action_new(self) -> None:
         self.query_one("#env-new-name", Input).focus()
