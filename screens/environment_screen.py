@@ -219,9 +219,16 @@ class EnvironmentScreen(Screen):
             self._placeholders()
 
     def _placeholders(self, unknown: bool = False) -> None:
+        import os
+
+        from console.credentials import ENV_KEYS
+
+        in_memory = not self.store.keys.persistent
         for row in self.query(KeyRow):
             stored = None if self.key_status is None else self.key_status.get(row.kind, False)
-            row.show_status(stored, unreadable=unknown)
+            var = ENV_KEYS[row.kind]
+            row.show_status(stored, unreadable=unknown, in_memory=in_memory,
+                            env_var=var if os.environ.get(var) else None)
 
     @on(Input.Changed)
     @on(Checkbox.Changed, "#env-protected")
