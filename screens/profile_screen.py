@@ -223,14 +223,19 @@ class ProfileScreen(Screen):
     # -- editing ------------------------------------------------------------------------------
     @on(AttributeTable.Requested)
     def _table_request(self, event: AttributeTable.Requested) -> None:
+        table = self.query_one(AttributeTable)
         if self.draft is None or self._refuse_other_environment():
+            table.hand_over(None)
             return
         if event.verb == "edit":
             pending = self.draft.pending.get(event.name, MISSING)
             value = pending if event.name in self.draft.pending else self.draft.profile.current(event.name)
             self.query_one("#attr-name", Input).value = event.name
-            self.query_one("#attr-value", Input).value = typed_text(value)
-            self.query_one("#attr-value", Input).focus()
+            editor = self.query_one("#attr-value", Input)
+            editor.value = typed_text(value)
+            # Now, not after a refresh: keys still arriving must find the editor focused.
+            self.set_focus(editor)
+            table.hand_over(editor)
         elif event.verb == "remove":
             self.edit(event.name, "")
         elif event.verb == "revert" and self.draft.revert(event.name):
@@ -359,6 +364,12 @@ class ProfileScreen(Screen):
         summary.set_class(old is not None, "-other-environment")
         if draft is not None:
             summary.update(summary_text(draft.profile))
+        elif self.lookup is not None and self.lookup.outcome == Outcome.AMBIGUOUS:
+            # Nobody is picked yet: the person shown before must not look like one of them.
+            summary.update(Text(f"{len(self.lookup.matches)} people share {self.lookup.identifier}: pick one "
+                                "in the list on the right (Enter) to see their profile.", style="yellow"))
+        else:
+            summary.update("Look a person up to see their profile.")
         self.query_one(DeviceTable).show(draft.profile if draft else None)
         self._render_actions()
         self._render_edits()
