@@ -26,7 +26,31 @@ LIMIT = 500  # rows shown (the file keeps about as many)
 
 
 def when(at: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+    """Today's rows by their time alone; older ones with the day (narrow: the row must fit
+    the identifiers and the request at 120 columns)."""
+    stamp = time.localtime(at)
+    if time.strftime("%Y-%m-%d", stamp) == time.strftime("%Y-%m-%d"):
+        return time.strftime("%H:%M:%S", stamp)
+    return time.strftime("%d %b %H:%M", stamp)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _cut_left(target: str, width: int) -> str:
+    """A request cut from the left of its path: the end (the person, the operation) tells."""
+    if len(target) <= width:
+        return target
+    method, _, path = target.partition(" ")
+    return f"{method} …{path[len(path) - (width - len(method) - 2):]}"
+
+
+def _home(path: str) -> str:
+    from pathlib import Path
+
+    home = str(Path.home())
+    return "~" + path[len(home):] if path.startswith(home + "/") else path
 
 
 def _action_title(action_id: str) -> str:
@@ -70,7 +94,8 @@ class HistoryScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("When", "Environment", "Action", "Status")
+        # Who and where tell apart rows of one action (six "Send Transactional Email 404"s).
+        table.add_columns("When", "Environment", "Action", "About", "Request", "Status")
         table.focus()
         self.action_reload()
 
@@ -98,14 +123,13 @@ class HistoryScreen(Screen):
         for i, entry in enumerate(entries):
             status = entry.status_text()
             ok = entry.record.get("ok")
-            table.add_row(when(entry.at), entry.env, _action_title(entry.action_id),
-                          Text(status, style="green" if ok else ("yellow" if status.startswith("207") else "red")),
+            table.add_row(when(entry.at), _cut(entry.env, 16), _cut(_action_title(entry.action_id), 24),
+                          _cut(entry.subject(), 26), _cut_left(entry.target(), 26), Text(status, style="green" if ok else ("yellow" if status.startswith("207") else "red")),
                           key=str(i))
         count = f"{len(entries)} exchange{'s' if len(entries) != 1 else ''}" if entries else "No exchanges yet: send a request from the workspace"
         note = f" · {skipped} unreadable line{'s' if skipped != 1 else ''} skipped" if skipped else ""
         status = self.query_one("#history-status", Static)
-        status.update(f"{count}{note} · keys masked (the file: hover here, or see F1)")
-        status.tooltip = path
+        status.update(f"{count}{note} · keys masked · the file: {_home(path)}")
         table.border_subtitle = "L load into form · enter inspect"
         if entries:
             table.move_cursor(row=0)
