@@ -122,7 +122,7 @@ class KeyRow(Horizontal):
         if env_var:
             text = f"from {env_var} (sends use it)"
         elif unreadable:
-            text = "not set: the keyring cannot be read; type the key to use it"
+            text = "not set (no keyring): type to use it"
         elif stored is None:
             text = "…"
         elif stored:
@@ -159,7 +159,7 @@ def compose_form() -> ComposeResult:
     with Horizontal(classes="row"):
         yield Label("Site ID", classes="row-label")
         yield Input(id="env-site-id", compact=True,
-                    placeholder="Settings > Workspace Settings > API Credentials")
+                    placeholder="from Settings > API Credentials")
     for kind in KEY_KINDS:
         yield KeyRow(kind)
     with Horizontal(classes="row", id="env-toggles"):

@@ -45,6 +45,9 @@ class EnvironmentScreen(Screen):
 
     CSS_PATH = ASSETS / "environment.tcss"
     TITLE = "Environments"
+    # Below 100 columns (80x24 laptops, SSH) the list narrows and the buttons drop their
+    # indent, so Save, Test connection and Use this environment all stay on screen.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("escape", "back", "Back", id="env-back", tooltip="Back to where you were"),
         Binding("ctrl+s", "save", "Save", id="env-save", tooltip="Save the settings, and the typed keys to the OS keyring"),

@@ -46,6 +46,10 @@ AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, el
 class ProfileScreen(Screen):
     HELP_TITLE = "Profile fixer"
     CSS_PATH = [ASSETS / "profile.tcss"]
+    # 80x24: a narrower right column and, below 30 rows, shorter boxes around the attributes,
+    # so the table keeps rows to move through (profile.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     HELP = (
         "Look a person up by id, email or cio_id (the type on the left; auto takes text with an @ "
         "as an email, anything else as an id; Enter looks up). "
@@ -85,17 +89,18 @@ class ProfileScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="lookup-bar"):
-            yield Select([(AUTO, AUTO), *[(t, t) for t in ID_TYPES]], value=AUTO, allow_blank=False, id="id-type")
-            yield Input(placeholder="user id, email or cio_id; Enter looks up", id="lookup-input")
+            yield Select([(AUTO, AUTO), *[(t, t) for t in ID_TYPES]], value=AUTO, allow_blank=False, id="id-type",
+                         compact=True)
+            yield Input(placeholder="user id, email or cio_id; Enter looks up", id="lookup-input", compact=True)
         yield StatusLine(id="profile-status")
         with Horizontal(id="profile-body"):
             with Vertical(id="profile-left"):
                 yield Static("Look a person up to see their profile.", id="profile-summary")
                 yield AttributeTable(id="attributes")
                 with Horizontal(id="edit-bar"):
-                    yield Input(placeholder="attribute", id="attr-name")
-                    yield Input(placeholder="new value (empty removes); Enter adds it to the changes",
-                                id="attr-value")
+                    yield Input(placeholder="attribute", id="attr-name", compact=True)
+                    yield Input(placeholder="new value (empty removes); Enter adds the change",
+                                id="attr-value", compact=True)
                 yield DeviceTable(id="devices")
             with Vertical(id="profile-right"):
                 yield OptionList(id="matches")
