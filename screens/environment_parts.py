@@ -122,7 +122,7 @@ class KeyRow(Horizontal):
         if env_var:
             text = f"from {env_var} (sends use it)"
         elif unreadable:
-            text = "not set (no keyring): type to use it"
+            text = "not set (no keyring): type it"
         elif stored is None:
             text = "…"
         elif stored:

@@ -81,7 +81,7 @@ class EnvironmentScreen(Screen):
         with Horizontal(id="env-body"):
             with Vertical(id="env-side"):
                 yield OptionList(id="env-list")
-                yield Input(placeholder="New environment name, then Enter", id="env-new-name")
+                yield Input(placeholder="New name, Enter", id="env-new-name", compact=True)
             with VerticalScroll(id="env-form", can_focus=False):
                 yield from compose_form()
         yield Footer()

@@ -62,13 +62,19 @@ def _action_title(action_id: str) -> str:
 
 class HistoryScreen(Screen):
     HELP_TITLE = "History"
-    HELP = (
+    HELP_TEXT = (
         "Every request sent from this console (all sessions), newest first, with the keys "
         "masked: the file (history.jsonl in your user data directory) keeps the last 500. Move "
         "through the list to inspect an exchange below; L loads its values back into its "
         "action's form (masked values stay masked: type the key again if one was there). "
         "F8 copies it as curl, F9 copies its response body."
     )
+
+    @property
+    def HELP(self) -> str:  # noqa: N802 - the name the help screen reads
+        where = f" The file: {self.history_path}." if self.history_path else ""
+        return self.HELP_TEXT + where
+
     CSS_PATH = [ASSETS / "inspector.tcss", ASSETS / "history.tcss"]
     BINDINGS = [
         Binding("escape", "back", "Back", id="history-back", tooltip="Back to the workspace"),
@@ -82,6 +88,7 @@ class HistoryScreen(Screen):
         super().__init__()
         self.entries: list[Entry] = []
         self._sends_seen = 0  # the App's sends when the list was read (the screen is kept)
+        self.history_path = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -129,7 +136,9 @@ class HistoryScreen(Screen):
         count = f"{len(entries)} exchange{'s' if len(entries) != 1 else ''}" if entries else "No exchanges yet: send a request from the workspace"
         note = f" · {skipped} unreadable line{'s' if skipped != 1 else ''} skipped" if skipped else ""
         status = self.query_one("#history-status", Static)
-        status.update(f"{count}{note} · keys masked · the file: {_home(path)}")
+        # Keyboard only: no "hover here"; the full path is in F1's help (HELP_PATH).
+        status.update(f"{count}{note} · keys masked · kept in history.jsonl (F1 says where)")
+        self.history_path = _home(path)
         table.border_subtitle = "L load into form · enter inspect"
         if entries:
             table.move_cursor(row=0)

@@ -99,7 +99,7 @@ class ProfileScreen(Screen):
                 yield AttributeTable(id="attributes")
                 with Horizontal(id="edit-bar"):
                     yield Input(placeholder="attribute", id="attr-name", compact=True)
-                    yield Input(placeholder="new value (empty removes); Enter adds the change",
+                    yield Input(placeholder="value (empty removes), Enter",
                                 id="attr-value", compact=True)
                 yield DeviceTable(id="devices")
             with Vertical(id="profile-right"):

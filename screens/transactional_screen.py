@@ -106,8 +106,7 @@ class TransactionalScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#tx-templates").border_title = "Transactional messages"
-        self.query_one("#tx-variants").border_title = "Content variants"
+        self._list_titles()
         self.query_one("#tx-form").border_title = "Send form"
         request = self.query_one(RequestPreview)
         request.border_title, request.border_subtitle = "Request", "what Ctrl+S sends"
@@ -176,7 +175,7 @@ class TransactionalScreen(Screen):
         options = self.query_one("#tx-variants", OptionList)
         options.clear_options()
         options.add_options([Option(variant_label(v), id=str(i)) for i, v in enumerate(variants)])
-        options.border_title = f"Content variants ({len(variants)})"
+        self._list_titles()
         if variants:  # Enter on the list picks the highlighted one: start on the default language
             options.highlighted = next((i for i, v in enumerate(variants) if not v.language), 0)
 
@@ -199,6 +198,14 @@ class TransactionalScreen(Screen):
 
     def on_resize(self) -> None:
         self.refresh_bindings()
+        self._list_titles()
+
+    def _list_titles(self) -> None:
+        # Border titles are cut, never wrapped: short ones where the list is narrow.
+        narrow = self.has_class("-narrow")
+        self.query_one("#tx-templates").border_title = "Messages" if narrow else "Transactional messages"
+        count = f" ({len(self.variants)})" if self.variants else ""
+        self.query_one("#tx-variants").border_title = ("Variants" if narrow else "Content variants") + count
 
     def action_toggle_email(self) -> None:
         showing = not self.has_class("-email")

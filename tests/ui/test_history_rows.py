@@ -29,6 +29,7 @@ async def test_rows_of_one_action_are_told_apart_by_recipient_and_target(sandbox
         assert sum(c.get_render_width(table) for c in table.columns.values()) <= 118
         status = str(app.screen.query_one("#history-status").render())
         assert "hover" not in status and "history.jsonl" in status, status
+        assert str(app.screen.history_path).endswith("cio-console/history.jsonl") and app.screen.history_path in app.screen.HELP
 
 
 async def test_a_person_action_names_the_person(sandbox):
