@@ -23,7 +23,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Header, Input, OptionList, RadioButton, RadioSet, Static
 
 from console.apis import Region
 from console.credentials import KEY_LABEL, Credentials
@@ -31,6 +31,7 @@ from console.keystore import KEY_KINDS, KeyringUnavailable
 from console.profiles import Environment, EnvironmentStore, UnknownEnvironment
 from screens.environment_parts import (CheckRows, FormValues, KeyRow, apply_values, compose_form, default_client,
                                        env_option, form_credentials)
+from screens.stable_footer import StableFooter
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ClientFactory = Callable[[Credentials], Any]
@@ -84,7 +85,7 @@ class EnvironmentScreen(Screen):
                 yield Input(placeholder="New name, Enter", id="env-new-name", compact=True)
             with VerticalScroll(id="env-form", can_focus=False):
                 yield from compose_form()
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#env-memory").display = False

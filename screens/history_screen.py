@@ -14,10 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.app import ASSETS
 from screens.inspector import Inspector
+from screens.stable_footer import StableFooter
 
 if TYPE_CHECKING:
     from console.history import Entry
@@ -97,7 +98,7 @@ class HistoryScreen(Screen):
         yield table
         yield Static("Reading the history…", id="history-status")
         yield Inspector(id="inspector")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from console.explain import Explanation
@@ -38,6 +38,7 @@ from screens.profile_parts import (AttributeTable, DeviceTable, action_label, ap
                                    summary_text, switched_text)
 from screens.request_preview import RequestPreview
 from screens.status_line import StatusLine
+from screens.stable_footer import StableFooter
 
 IO_GROUP = "profile-io"
 AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
@@ -107,7 +108,7 @@ class ProfileScreen(Screen):
                 yield Static("", id="changes")
                 yield RequestPreview(id="edit-request")
                 yield OptionList(id="profile-action-list")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#attributes").border_title = "Attributes"

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static, Switch, TextArea
+from textual.widgets import Header, Input, Label, OptionList, Static, Switch, TextArea
 from textual.widgets.option_list import Option
 
 from console.session import drop_empty
@@ -31,6 +31,7 @@ from screens.field_widgets import JsonEditor
 from screens.request_preview import RequestPreview
 from screens.transactional_parts import email_text, findings_text, template_label, variant_label
 from screens.status_line import StatusLine
+from screens.stable_footer import StableFooter
 
 PREVIEW_DELAY = 0.5  # s: each preview reads the template and the recipient; not per keystroke
 
@@ -103,7 +104,7 @@ class TransactionalScreen(Screen):
                 with VerticalScroll(id="tx-email"):
                     yield Static("", id="tx-rendered")
                 yield Static("", id="tx-findings")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self._list_titles()
