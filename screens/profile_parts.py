@@ -139,9 +139,9 @@ class AttributeTable(DataTable):
 
     def _deliver(self, key: str, character: str | None) -> None:
         if self._hand_to is not None:
-            # As the App forwards a key to the focused widget (its bindings, e.g. Enter
-            # submitting, then apply when it bubbles up).
-            # Sent by the App, as a key from the terminal is: it bubbles all the way up.
+            # Forwarded as the App forwards a terminal key to the focused widget, and sent by
+            # the App, so it bubbles all the way up: the editor's bindings (Enter submits)
+            # apply as if it had been typed there.
             event = events.Key(key, character)
             event.set_sender(self.app)
             self._hand_to._forward_event(event)
