@@ -154,3 +154,25 @@ def test_profile_at_80x24(snap_compare, sandbox):
 
 def test_transactional_at_80x24(snap_compare, sandbox):
     assert snap_compare(fixed_root_app(sandbox.root_url), run_before=_transactional, terminal_size=SMALL)
+
+
+def _footer_cut(screen) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    keys = [k for k in screen.query(FooterKey) if k.display]
+    palette = [k for k in keys if k.has_class("-command-palette")]
+    right = min((k.region.x for k in palette), default=screen.size.width)
+    return [f"{k.key} {k.description}" for k in keys if k not in palette and k.region.right > right]
+
+
+@pytest.mark.parametrize("size", [(120, 40), SMALL])
+async def test_footers_show_whole_keys_only(sandbox, memory_keyring, size):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=size) as pilot:
+        for key, ready in (("f2", None), ("f4", None), ("f6", None), ("f3", None)):
+            await pilot.press(key)
+            await pilot.pause(0.3)
+            await idle(pilot)
+            assert not _footer_cut(app.screen), (key, size, _footer_cut(app.screen))
+            await pilot.press("escape")
+            await pilot.pause(0.1)
