@@ -102,9 +102,18 @@ def _env_arg(creds: Credentials) -> str:
 
 
 def _how_set_key(creds: Credentials, kind: str) -> str:
+    if creds.name and creds.keyring_problem:
+        # `env set-key` needs the keyring that just failed: say what works instead.
+        return (f"{ENV_KEYS[kind]} (the OS keyring cannot be read here; in the console, F2 can keep "
+                "keys in memory for this run)")
     if creds.name:
         return f"`cio-console env set-key {_env_arg(creds)} {kind}`"
     return f"set {ENV_KEYS[kind]}"
+
+
+def _unread(creds: Credentials) -> str:
+    """Why a key counts as not set when the keyring could not be read."""
+    return " (the OS keyring could not be read)" if creds.keyring_problem else ""
 
 
 def _how_set_site_id(creds: Credentials) -> str:
@@ -190,7 +199,7 @@ async def _track_checks(ctx: _Context) -> list[Check]:
     name, region_name = NAMES["track"], NAMES["region"]
     if not c.track_key:
         fix = f"Set it with {_how_set_key(c, 'track')}." if c.site_id else ""
-        return [Check(name, None, "Track API key not set; skipped.", fix, key="track"),
+        return [Check(name, None, f"Track API key not set{_unread(c)}; skipped.", fix, key="track"),
                 Check(region_name, None, "Needs the Site ID and Track key; skipped.", key="region")]
     if not c.site_id:
         return [Check(name, False, "The Track key is set but the Site ID is not; the Track API needs both.",
@@ -252,7 +261,7 @@ async def _app_check(ctx: _Context) -> Check:
     c = ctx.creds
     name = NAMES["app"]
     if not c.app_key:
-        return Check(name, None, "App API key not set; skipped.", key="app")
+        return Check(name, None, f"App API key not set{_unread(c)}; skipped.", key="app")
     ex = await _read(ctx, API.APP, WORKSPACES_PATH)
     if ex.ok:
         return _app_accepted(ctx, ex)
@@ -317,7 +326,7 @@ async def _write_check(ctx: _Context) -> Check:
     c = ctx.creds
     name = NAMES["write"]
     if not c.write_key:
-        return Check(name, None, "Write API key not set; skipped.", key="write")
+        return Check(name, None, f"Write API key not set{_unread(c)}; skipped.", key="write")
     ex = await _write_call(ctx)
     if ex.ok:
         return Check(name, True, "Accepted (strict mode; an empty batch, so no data changed).", key="write")

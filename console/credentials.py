@@ -83,17 +83,21 @@ def clean_url(value: str, where: str) -> str:
 class MissingCredential(Exception):
     """The action's API needs a credential that is not set. Nothing was sent."""
 
-    def __init__(self, api: API, missing: list[str], source: str):
+    def __init__(self, api: API, missing: list[str], source: str, keyring_problem: str | None = None):
         self.api = api
         self.missing = missing
         names = " and ".join(missing)
         env_hint = ", ".join(
             ENV_SITE_ID if m == "Site ID" else ENV_KEYS[_kind_of_label(m)] for m in missing
         )
+        # With no usable keyring, `env set-key` would only fail again: the variables (or, in
+        # the console, keys kept in memory for this run) are the ways that work.
+        store_hint = (" (the OS keyring cannot be read here, so storing the key there is not a way out; "
+                      "in the console, F2 can keep keys in memory for this run)" if keyring_problem else
+                      f", or store it with `cio-console env set-key NAME {KEY_KIND[api]}` and use `--env NAME`")
         super().__init__(
             f"The {api.title} needs the {names}, which {'is' if len(missing) == 1 else 'are'} "
-            f"not set in {source}. Set {env_hint}, or store it with "
-            f"`cio-console env set-key NAME {KEY_KIND[api]}` and use `--env NAME`."
+            f"not set in {source}. Set {env_hint}{store_hint}."
         )
 
 
@@ -113,6 +117,7 @@ class Credentials:
     source: str = "the environment variables"
     name: str | None = None  # the stored environment's name, if any
     protected: bool = False
+    keyring_problem: str | None = None  # why the OS keyring could not supply the keys, if so
 
     def __post_init__(self) -> None:
         # Every key a request can be made with is known to redaction, in every wire
@@ -134,11 +139,11 @@ class Credentials:
         if api == API.TRACK:
             missing = [n for n, v in (("Site ID", self.site_id), ("Track API key", self.track_key)) if not v]
             if missing:
-                raise MissingCredential(api, missing, self.source)
+                raise MissingCredential(api, missing, self.source, self.keyring_problem)
             return self.site_id, self.track_key  # type: ignore[return-value]
         if api == API.PIPELINES:
             if not self.write_key:
-                raise MissingCredential(api, ["Write API key"], self.source)
+                raise MissingCredential(api, ["Write API key"], self.source, self.keyring_problem)
             return self.write_key, ""
         raise ValueError(f"{api} does not use Basic auth")
 

@@ -23,7 +23,8 @@ RATE_LIMITS = {
 # A 429 was not processed, so it was not delivered; the transport's own retries are over
 # by the time it is explained, and the console never re-sends on the user's behalf.
 NOT_RESENT = "It was not delivered, and nothing is re-sent automatically"
-CONNECTION_TEST = "Run the connection test (`cio-console env test NAME`, or T in the environment screen): it checks each key and finds the region the credentials belong to."
+CONNECTION_TEST = ("Run the connection test (`cio-console env test NAME`; in the console, ctrl+t on the environment "
+                   "screen, F2): it checks each key and finds the region the credentials belong to.")
 
 
 @dataclass
@@ -154,7 +155,7 @@ def _explain(
             f"{_status_line(ex)}: Customer.io rejected the {what} request as invalid{field_note}",
             "The request reached Customer.io but a value is missing or malformed."
             + (" The field is highlighted." if base["field"] else ""),
-            ["Fix the value Customer.io named and send again; nothing was applied."],
+            [_invalid_step(base["field"], message, action)],
             **base,
         )
     if status == 429:
@@ -167,6 +168,19 @@ def _explain(
         ["Look at the response body and headers in the inspector."],
         **base,
     )
+
+
+def _invalid_step(field_name: str | None, message: str | None, action: type[ActionSpec] | None) -> str:
+    """What to fix after a 400/422: the field when Customer.io named one, else what it said,
+    else where the fields are described (never a field that was not named)."""
+    if field_name:
+        return f"Fix {field_name} and send again; nothing was applied."
+    if message:
+        return ("Customer.io named no field: its message above says which value it refused. Fix that "
+                "value and send again; nothing was applied.")
+    listing = f"`cio-console actions {action.INFO.id}`" if action else "`cio-console actions ACTION`"
+    return ("Customer.io named no field and gave no message: check each value against the action's "
+            f"fields and examples ({listing}, or F1 in the console) and send again; nothing was applied.")
 
 
 def send_again_text(seconds_left: int) -> str:

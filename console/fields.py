@@ -8,8 +8,10 @@ or builds a field reads it from here, so no action has hand-written UI or help c
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from enum import StrEnum
+from datetime import datetime, timezone
 from typing import Any
 
 
@@ -48,6 +50,20 @@ class FieldMeta:
     # it in generically (`console.prefill.prefill_values`). "anonymous_id": the
     # environment's current anonymous id (console/anonymous.py).
     prefill: str | None = None
+    # What filling a form with the examples (F5) puts here, so that the filled form is safe
+    # to send as it is: "example" (the example), "now" (the time of the fill: an old
+    # timestamp does not trigger campaigns), or "" (nothing: a fixed event or message id
+    # would de-duplicate a second send away; a field only another operation uses). The
+    # example itself still shows the format in the help.
+    fill: str = "example"
+
+    def fill_value(self) -> Any:
+        """The value F5 puts into this field, or None."""
+        if self.fill == "now":
+            if self.kind == Kind.TIMESTAMP:
+                return int(time.time())
+            return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self.example if self.fill == "example" else None
 
     def example_text(self) -> str:
         """The example as a user would type it into a form or a JSON document."""

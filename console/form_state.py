@@ -37,7 +37,9 @@ def as_text(spec: SpecField, value: Any) -> str:
 
 
 def example_text(spec: SpecField) -> str:
-    return as_text(spec, spec.meta.example) if spec.meta.example is not None else ""
+    """What F5 fills in: the field's safe-to-send example (`FieldMeta.fill_value`)."""
+    value = spec.meta.fill_value()
+    return as_text(spec, value) if value is not None else ""
 
 
 @dataclass
@@ -109,8 +111,9 @@ class FormState:
         """Each empty field gets its example (F5); the names filled."""
         filled = []
         for name, spec in self.specs.items():
-            if not self.values[name].strip() and spec.meta.example is not None:
-                self.values[name] = example_text(spec)
+            text = example_text(spec) if not self.values[name].strip() else ""
+            if text:
+                self.values[name] = text
                 filled.append(name)
         return filled
 

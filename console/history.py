@@ -110,6 +110,11 @@ def to_record(outcome: Outcome, secrets: Iterable[str], max_body: int = MAX_BODY
     }
 
 
+# The fields that say whom an exchange was about, most telling first (Entry.subject).
+SUBJECT_FIELDS = ("to", "customer_identifier", "identifiers", "user_id", "anonymous_id", "primary", "device_id",
+                  "email", "id")
+
+
 @dataclass
 class Entry:
     """One exchange from the history (newest first in `History.load`)."""
@@ -139,6 +144,30 @@ class Entry:
     @property
     def body_cut_from(self) -> int | None:
         return self.record.get("body_cut_from")
+
+    def subject(self) -> str:
+        """Whom or what the exchange was about, so rows of one action can be told apart: the
+        recipient, the person, the identifiers, after the template as #ID ("" when none)."""
+        values = self.values
+        template = values.get("transactional_message_id")
+        parts = [f"#{template}"] if template not in (None, "") else []
+        for name in SUBJECT_FIELDS:
+            value = values.get(name)
+            if value in (None, "", {}, []):
+                continue
+            text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+            parts.append(text.replace("\n", " ").strip())
+            if len(parts) == 2:
+                break
+        return " ".join(parts)
+
+    def target(self) -> str:
+        """The request's method and path (where it went), e.g. "PUT /api/v1/customers/u1"."""
+        from urllib.parse import urlsplit
+
+        req = (self.record.get("exchange") or {}).get("request") or {}
+        url = urlsplit(str(req.get("url") or ""))
+        return f"{req.get('method', '')} {url.path}".strip()
 
     def status_text(self) -> str:
         """What the list shows: "200 OK", "207 partial", "network: refused"."""

@@ -71,7 +71,8 @@ class ProfileDraft:
         attribute when it cannot be changed this way; nothing pending is lost."""
         name = name.strip()
         if not name:
-            raise InvalidInput([FieldProblem("name", "type the attribute's name, e.g. plan")])
+            raise InvalidInput([FieldProblem(None, "the attribute's name is empty: type it in the first box, "
+                                                  "e.g. plan")])
         value = None if text == "" else parse_typed(text)
         diff = compute_diff(self.profile, {name: value})  # raises for identifiers, limits, ...
         if diff.empty:

@@ -298,6 +298,7 @@ def credentials_for(
         source=source,
         name=stored.name,
         protected=stored.protected,
+        keyring_problem=keyring_problem,
     )
 
 

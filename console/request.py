@@ -56,7 +56,7 @@ def auth_header(api: API, creds: Credentials) -> str:
     """The Authorization value for an API (reference §1); raises MissingCredential."""
     if api == API.APP:
         if not creds.app_key:
-            raise MissingCredential(api, ["App API key"], creds.source)
+            raise MissingCredential(api, ["App API key"], creds.source, creds.keyring_problem)
         return f"Bearer {creds.app_key}"
     user, password = creds.basic_user_password(api)
     token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SANDBOX_LABEL = "Sandbox"
 SANDBOX_PROTECTED_LABEL = "Sandbox (protected)"
+SANDBOX_NAMES = {SANDBOX_LABEL.casefold(), SANDBOX_PROTECTED_LABEL.casefold()}
 
 
 def use_stylesheet(app: App, name: str) -> None:
@@ -156,7 +157,10 @@ class CioConsoleApp(App):
         from console.session import Session
 
         try:
-            session = self._sandbox_session() if self.sandbox else self._stored_session(self.env_name)
+            if self.sandbox and self.env_name is None:
+                session = self._sandbox_session()
+            else:
+                session = self._session_for(self.env_name) if self.env_name else self._stored_session(None)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
             from console.credentials import from_env
 
@@ -195,27 +199,45 @@ class CioConsoleApp(App):
         return Session(creds, client_factory=self.client_factory)
 
     def environment_names(self) -> list[str]:
-        """What the palette and the picker offer ("env: …")."""
-        if self.sandbox:
-            return [SANDBOX_LABEL, SANDBOX_PROTECTED_LABEL]
+        """What the palette and the picker offer ("env: …"): under --sandbox the embedded
+        sandbox's two environments first, then the stored ones (which may point at it)."""
         try:
-            return self.store.names()
+            stored = self.store.names()
         except Exception:  # noqa: BLE001 - a broken file is reported by the environment screen
-            return []
+            stored = []
+        if self.sandbox:
+            return [SANDBOX_LABEL, SANDBOX_PROTECTED_LABEL,
+                    *[n for n in stored if n.casefold() not in SANDBOX_NAMES]]
+        return stored
+
+    def _session_for(self, name: str) -> Session:
+        """The session of environment `name`: one resolver for every path that switches
+        (start-up, the palette's "env: …", F2's ctrl+o), so the header, the request's target
+        and the guard all come from the same credentials. Under --sandbox only the two
+        sandbox names mean the embedded sandbox; any other name is that stored environment,
+        with its own URLs and its own protection."""
+        if self.sandbox and name.casefold() in SANDBOX_NAMES:
+            return self._sandbox_session(protected=name.casefold() == SANDBOX_PROTECTED_LABEL.casefold())
+        return self._stored_session(name)
 
     def switch_environment(self, name: str) -> None:
-        """Switch to environment `name` (a worker: the keyring is read off the loop)."""
+        """Switch to environment `name` (a worker: the keyring is read off the loop); the
+        toast says so only once the switch is made, naming where requests now go."""
 
         def work() -> None:
+            from console.apis import API
+
             try:
-                if self.sandbox:
-                    session = self._sandbox_session(protected=(name == SANDBOX_PROTECTED_LABEL))
-                else:
-                    session = self._stored_session(name)
+                session = self._session_for(name)
             except Exception as exc:  # noqa: BLE001
-                self.call_from_thread(self.notify, str(exc), title="Environment", severity="error", timeout=10)
+                self.call_from_thread(self.notify, f"Not switched to {name}: {exc}", title="Environment",
+                                      severity="error", timeout=10)
                 return
             self.call_from_thread(setattr, self, "session", session)
+            guard = " It is protected: sends and deletes ask you to type the identifier." if session.protected else ""
+            self.call_from_thread(self.notify, f"Using {session.label} ({session.region}): requests go to "
+                                  f"{session.creds.base_url(API.TRACK)} and its other API hosts.{guard}",
+                                  title="Environment", timeout=5)
 
         self.run_worker(work, thread=True, exclusive=True, group="session")
 

@@ -186,7 +186,7 @@ class PipelinesAlias(PipelinesCall):
     ]
     user_id: Annotated[
         str,
-        FieldMeta(label="User ID", help="The user id to keep", kind=Kind.IDENTIFIER, example="user_123",
+        FieldMeta(label="User ID", help="The user id to keep", kind=Kind.IDENTIFIER, example="user_1001",
                   wire="userId", max_bytes=ID_BYTES),
     ]
     timestamp: Timestamp = None

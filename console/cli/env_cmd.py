@@ -12,7 +12,7 @@ import sys
 from console.apis import REGIONS, Region
 from console.cli.common import print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
-from console.credentials import KEY_LABEL
+from console.credentials import ENV_KEYS, KEY_LABEL
 from console.keystore import KEY_KINDS, KeyringUnavailable
 from console.profiles import ConfigFileError, Environment, EnvironmentStore, UnknownEnvironment
 
@@ -274,12 +274,20 @@ def cmd_test(args, store: EnvironmentStore) -> int:
 
     from console.profiles import credentials_for, env_overrides
 
-    creds = credentials_for(args.name, store=store, strict=True)
+    # Not strict, like `send --env`: without a keyring the keys the CIO_* variables supply are
+    # tested and the others are reported as not set (the checks skip them and say why).
+    creds = credentials_for(args.name, store=store)
     overrides = env_overrides()
     if overrides:
         print(f"note: {', '.join(overrides)} override{'s' if len(overrides) == 1 else ''} the stored settings "
               f"of {creds.name}", file=sys.stderr)
+    if creds.keyring_problem:
+        print(f"note: the OS keyring could not be read ({creds.keyring_problem.rstrip('.')}); only the keys in "
+              f"{', '.join(ENV_KEYS.values())} are tested", file=sys.stderr)
     if not (creds.track_key or creds.app_key or creds.write_key):
+        if creds.keyring_problem:
+            return _fail(f"{creds.name} has no keys to test: the OS keyring cannot be read, and none of "
+                         f"{', '.join(ENV_KEYS.values())} is set; set the keys to test in those variables")
         return _fail(f"{creds.name} has no keys to test; store one with "
                      f"`cio-console env set-key {_q(creds.name or '')} track|app|write`")
     checks = asyncio.run(_run_test(creds, args.timeout))

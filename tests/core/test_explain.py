@@ -126,3 +126,23 @@ def test_error_body_shapes():
     assert api_errors('{"code":"invalid","message":"userId: required"}')[0].field == "userId"
     assert api_errors("<html>Bad Gateway</html>")[0].message == "<html>Bad Gateway</html>"
     assert api_errors("") == []
+
+
+def test_the_connection_test_hint_names_the_real_key():
+    ex, action = exchange(*IDENTIFY, status=401)
+    text = explain(ex, action, CREDS).text()
+    assert "ctrl+t on the environment screen" in text and "or T in" not in text
+
+
+def test_422_without_a_field_does_not_refer_to_a_named_value():
+    for body in ({"meta": {"error": "something is off"}}, ""):
+        ex, action = exchange(*SEND, status=422, body=body)
+        e = explain(ex, action, CREDS)
+        assert e.field is None
+        assert not any("Fix the value Customer.io named" in s for s in e.steps), e.steps
+        assert "named no field" in e.steps[0]
+    ex, action = exchange(*SEND, status=422, body="")
+    assert "cio-console actions send-transactional-email" in explain(ex, action, CREDS).steps[0]
+    body = {"errors": [{"detail": "not an email", "source": {"pointer": "/identifiers/email"}, "status": "422"}]}
+    ex, action = exchange(*SEND, status=422, body=body)
+    assert explain(ex, action, CREDS).steps[0].startswith("Fix identifiers")

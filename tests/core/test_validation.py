@@ -14,12 +14,12 @@ def problems(action_id, data):
 def test_missing_required_fields_are_named_with_an_example():
     by_field, text = problems("track-event", {})
     assert set(by_field) == {"customer_identifier", "event_name"}
-    assert "Customer Identifier (customer_identifier) is required, e.g. user_123" in text
+    assert "Customer Identifier (customer_identifier) is required, e.g. user_1001" in text
 
 
 def test_empty_text_counts_as_missing():
     by_field, _ = problems("identify-customer", {"customer_identifier": ""})
-    assert by_field == {"customer_identifier": "is required, e.g. user_123"}
+    assert by_field == {"customer_identifier": "is required, e.g. user_1001"}
 
 
 def test_blank_identifier_is_refused():
