@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static, TextArea
 
-from console.form_state import FormState
+from console.session.form_state import FormState
 from screens.field_widgets import FieldRow
 
 
