@@ -1,5 +1,5 @@
 """The core is headless: importing any console module, or running `send --dry-run`,
-never loads Textual (DESIGN: "console never imports textual")."""
+never loads Textual (README, "Architecture"; also held by the import-linter contracts in pyproject.toml)."""
 import json
 import os
 import pkgutil

@@ -1,7 +1,7 @@
 """One console session: the environment in use, its HTTP client, and sending an action.
 
 The faces (the Textual UI, tests) hold a Session; it never imports Textual. A Session
-owns one pooled httpx client for its credentials (DESIGN, "Transport") and closes it
+owns one pooled httpx client for its credentials (`console.wire.transport`) and closes it
 when the environment changes. `prepare` raises before anything is sent; `send` returns
 an `Outcome` (the Exchange, its explanation and what the user typed) for the inspector,
 the error panel and the history.

@@ -1,6 +1,6 @@
 """Send a prepared request over httpx and record an Exchange.
 
-Retry rules (DESIGN, "Transport"):
+Retry rules:
 - 429 and 503 honour Retry-After, within `RetryPolicy.max_wait`; a 429 was not
   processed, so it is retried for every method.
 - Failures before anything was sent (refused, connect timeout) are retried only when
