@@ -11,10 +11,12 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
+from screens.key_gate import GATED, KeyGate
 from screens.registry import SCREENS
 
 if TYPE_CHECKING:
@@ -67,6 +69,9 @@ class CioConsoleApp(App):
         # the palette list them, and they work everywhere.
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console", show=False),
         Binding("f1", "help", "Help", id="help", tooltip="What this screen does and every key it takes"),
+        # Priority, so the focus has moved before the next key is delivered (screens/focus.py).
+        Binding("tab", "move_focus(1)", "Next field", id="focus-next", show=False, priority=True),
+        Binding("shift+tab", "move_focus(-1)", "Previous field", id="focus-previous", show=False, priority=True),
         # priority: a TextArea (the JSON editors) takes F6/F7 for itself otherwise.
         *[Binding(e.key, f"open_screen('{e.id}')", e.footer or e.title, id=e.id, tooltip=e.help, show=e.in_footer,
                   priority=True) for e in SCREENS if e.key],
@@ -100,7 +105,23 @@ class CioConsoleApp(App):
         self.inspected: Outcome | None = None  # what an inspector shows last: F8/F9 copy it
         self._history: Any = None  # console.session.history.History, made on first use
         self.forms_loaded = threading.Event()  # set by the workspace once its forms' modules are in
+        self.key_gate = KeyGate(self)
         self.sub_title = "starting…"
+
+    async def on_event(self, event: events.Event) -> None:
+        # One key at a time (screens/key_gate.py): a key typed behind Tab goes where Tab took the focus.
+        if isinstance(event, GATED) and not event.is_forwarded:
+            if not self.key_gate.admit(event):
+                return
+            type_ahead = getattr(self.screen, "type_ahead", None)
+            if isinstance(event, events.Key) and type_ahead is not None and type_ahead(event):
+                self.key_gate.handled(event, None)  # kept for a field still mounting
+                return
+            target = self.focused or self.screen
+            await super().on_event(event)
+            self.key_gate.handled(event, target if event.is_forwarded else None)
+            return
+        await super().on_event(event)
 
     # -- environment ---------------------------------------------------------------------------
     @property
@@ -235,6 +256,11 @@ class CioConsoleApp(App):
 
             self._history = History()
         return self._history
+
+    def action_move_focus(self, step: int) -> None:
+        from screens.focus import move_focus
+
+        move_focus(self.screen, step)
 
     def action_copy_curl(self) -> None:
         from screens.copying import copy_curl

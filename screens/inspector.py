@@ -140,7 +140,9 @@ class Inspector(Vertical):
         pane = self._tabs.get_pane(self._tabs.active)
         target = next((w for w in pane.query("ErrorPanel, JsonView, VerticalScroll") if w.display), None)
         if target is not None:
-            target.focus()
+            from screens.focus import focus_now
+
+            focus_now(target)
 
     def action_next_tab(self, step: int) -> None:
         tabs = self._tabs

@@ -30,7 +30,7 @@ def start_send(screen: WorkspaceScreen) -> None:
         names = list(check.problems)
         fields = ", ".join(state.specs[n].meta.label for n in names)
         what = f"fix {fields}" if names else "; ".join(check.general)
-        screen._status(f"Not sent: {what}.", "error")
+        screen._status(f"Not sent: {what}.", "error", from_check=True)
         if names:
             screen._form().focus_field(names[0])
         return
@@ -82,7 +82,7 @@ async def send_form(screen: WorkspaceScreen, state: FormState) -> None:
         screen._refresh()
         label = describe_field_label(state, field)
         screen._status(f"{head}: the API refused {label} — {why.api_message or why.title}", "error")
-        screen._form().focus_field(field)
+        screen._form().focus_field(field, select=True)  # typing replaces the refused value
     elif outcome.ok:
         screen._status(f"{head}: {action.INFO.title} sent to {session.label}.", "success")
     else:

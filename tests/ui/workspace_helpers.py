@@ -91,3 +91,9 @@ async def until(pilot, predicate, what: str = "the condition") -> None:
             return
         await pilot.pause(0.01)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def steady_cursor(monkeypatch) -> None:
+    """Snapshots: an Input's cursor stays shown instead of blinking every 0.5 s, so a
+    picture does not depend on how long the test took to get there (under load it did)."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
