@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo lint test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,11 @@ demo: $(VENV)/.installed
 # unlocked gnome-keyring (tests/with_secret_service.sh; its files under .venv).
 HAVE_SECRET_SERVICE := $(shell command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1 && echo yes)
 
-test: $(VENV)/.installed-dev
+# The layering contracts in pyproject.toml ([tool.importlinter]); `test` runs them first.
+lint: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+
+test: lint $(VENV)/.installed-dev
 ifeq ($(HAVE_SECRET_SERVICE),yes)
 	sh tests/with_secret_service.sh $(CURDIR)/$(VENV)/test-keyring $(BIN)/python -m pytest $(PYTEST_ARGS)
 else

@@ -66,7 +66,7 @@ async def press(app, frames: Frames, key: str, done: Callable[[], bool], timeout
 
 
 async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
-    from console.session import Session
+    from console.session.session import Session
     from screens.app import CioConsoleApp, sandbox_credentials
 
     app = CioConsoleApp(session=Session(sandbox_credentials(FIXED_ROOT)))

@@ -61,7 +61,7 @@ async def _key(pilot, frames: Frames, key: str, done) -> float:
 
 async def measure() -> dict[str, list[float]]:
     from console.sandbox import SandboxConfig, serve_in_thread
-    from console.session import Session
+    from console.session.session import Session
     from screens.app import CioConsoleApp, sandbox_credentials
 
     times: dict[str, list[float]] = {}

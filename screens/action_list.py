@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from console.catalog_index import INDEX  # plain data: no pydantic before the first frame
+from console.actions.catalog_index import INDEX  # plain data: no pydantic before the first frame
 from screens.focus import focus_now
 
 

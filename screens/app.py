@@ -22,9 +22,9 @@ from screens.registry import SCREENS
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from console.session import Outcome, Session
-    from console.credentials import Credentials
-    from console.profiles import EnvironmentStore
+    from console.session.session import Outcome, Session
+    from console.wire.credentials import Credentials
+    from console.environments.store import EnvironmentStore
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SANDBOX_LABEL = "Sandbox"
@@ -43,7 +43,7 @@ def use_stylesheet(app: App, name: str) -> None:
 
 
 def sandbox_credentials(root_url: str, *, protected: bool = False) -> Credentials:
-    from console.credentials import Credentials
+    from console.wire.credentials import Credentials
     from console.sandbox import DEMO_CREDENTIALS as demo
 
     return Credentials(site_id=demo.site_id, track_key=demo.track_key, app_key=demo.app_key,
@@ -104,7 +104,7 @@ class CioConsoleApp(App):
         self.boot_error: str | None = None
         self.outcomes: list[Outcome] = []  # this run's sends, oldest first
         self.inspected: Outcome | None = None  # what an inspector shows last: F8/F9 copy it
-        self._history: Any = None  # console.history.History, made on first use
+        self._history: Any = None  # console.session.history.History, made on first use
         self.forms_loaded = threading.Event()  # set by the workspace once its forms' modules are in
         self.key_gate = KeyGate(self)
         self.sub_title = "starting…"
@@ -128,7 +128,7 @@ class CioConsoleApp(App):
     @property
     def store(self) -> EnvironmentStore:
         if self._store is None:
-            from console.profiles import EnvironmentStore
+            from console.environments.store import EnvironmentStore
 
             self._store = EnvironmentStore()
         return self._store
@@ -154,7 +154,7 @@ class CioConsoleApp(App):
         # sandbox (or keyring) at the same time would only split the interpreter lock three
         # ways, and the keys typed into the action list would wait for both. Forms first.
         self.forms_loaded.wait(timeout=5)
-        from console.session import Session
+        from console.session.session import Session
 
         try:
             if self.sandbox and self.env_name is None:
@@ -162,13 +162,13 @@ class CioConsoleApp(App):
             else:
                 session = self._session_for(self.env_name) if self.env_name else self._stored_session(None)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
-            from console.credentials import from_env
+            from console.wire.credentials import from_env
 
             self.boot_error = str(exc)
             try:
                 fallback = from_env()
             except ValueError:  # a CIO_* key that cannot be sent (already named in the error)
-                from console.credentials import Credentials
+                from console.wire.credentials import Credentials
 
                 fallback = Credentials()
             session = Session(fallback, label="environment variables")
@@ -176,7 +176,7 @@ class CioConsoleApp(App):
         self.call_from_thread(setattr, self, "session", session)
 
     def _sandbox_session(self, protected: bool = False) -> Session:
-        from console.session import Session
+        from console.session.session import Session
 
         if self.sandbox_server is None:
             from console.sandbox import SandboxConfig, serve_in_thread
@@ -186,9 +186,9 @@ class CioConsoleApp(App):
         return Session(creds, client_factory=self.client_factory, sandbox=True)
 
     def _stored_session(self, name: str | None) -> Session:
-        from console.credentials import from_env
-        from console.profiles import credentials_for, env_overrides
-        from console.session import Session
+        from console.wire.credentials import from_env
+        from console.environments.store import credentials_for, env_overrides
+        from console.session.session import Session
 
         name = name or self.store.last_used
         if name is None:
@@ -225,7 +225,7 @@ class CioConsoleApp(App):
         toast says so only once the switch is made, naming where requests now go."""
 
         def work() -> None:
-            from console.apis import API
+            from console.wire.apis import API
 
             try:
                 session = self._session_for(name)
@@ -274,7 +274,7 @@ class CioConsoleApp(App):
     @property
     def history(self) -> Any:
         if self._history is None:
-            from console.history import History
+            from console.session.history import History
 
             self._history = History()
         return self._history

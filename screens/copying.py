@@ -5,17 +5,17 @@ showing an identify must not copy an email sent from F6 since). The toast names 
 
 Through `App.copy_to_clipboard`, which writes an OSC 52 sequence: it reaches the user's
 own clipboard over SSH too. A masked command references $CIO_*_API_KEY instead of the key
-(`console.curl`), so it still runs where the variables are set.
+(`console.wire.curl`), so it still runs where the variables are set.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from console.redact import MASK, redact_text
+from console.wire.redact import MASK, redact_text
 from screens.commands import PaletteCommand
 
 if TYPE_CHECKING:
-    from console.session import Outcome
+    from console.session.session import Outcome
     from screens.app import CioConsoleApp
 
 
@@ -55,8 +55,8 @@ def _inspected(app: CioConsoleApp) -> Outcome | None:
 def curl_for(app: CioConsoleApp, outcome: Outcome, *, reveal: bool = False) -> str | None:
     """The curl command for an outcome's request; None when the keys cannot be revealed
     (a history entry never held them)."""
-    from console.curl import to_curl
-    from console.request import NOT_SET
+    from console.wire.curl import to_curl
+    from console.wire.request import NOT_SET
 
     req = outcome.exchange.request
     session = app.session
@@ -67,7 +67,7 @@ def curl_for(app: CioConsoleApp, outcome: Outcome, *, reveal: bool = False) -> s
     authorization = req.headers.get("Authorization", "")
     if MASK in authorization or authorization.startswith(NOT_SET):
         return None
-    from console.credentials import Credentials
+    from console.wire.credentials import Credentials
 
     # The Authorization header as it was sent: the creds only pick the header form.
     return to_curl(req, session.creds if session is not None else Credentials(), reveal=True)

@@ -15,10 +15,10 @@ from dataclasses import replace
 
 from textual.widgets.option_list import Option
 
-from console.apis import Region
-from console.credentials import KEY_LABEL, Credentials, clean_key
-from console.env_file import Environment
-from console.keystore import KEY_KINDS
+from console.wire.apis import Region
+from console.wire.credentials import KEY_LABEL, Credentials, clean_key
+from console.environments.file import Environment
+from console.environments.keystore import KEY_KINDS
 
 CHECK_KEYS = ("track", "region", "app", "write")
 MARK = {"pass": ("✓ ", "bold $success"), "fail": ("✗ ", "bold $error"), "skip": ("– ", "$text-muted")}
@@ -77,7 +77,7 @@ class CheckRows(Vertical):
             row.remove_class("-pass", "-fail", "-skip")
 
     def pending(self) -> None:
-        from console.connection_test import NAMES
+        from console.diagnose.connection_test import NAMES
 
         self.clear()
         for key in CHECK_KEYS:
@@ -192,6 +192,6 @@ def apply_values(store: Any, name: str, values: FormValues) -> list[str]:
 
 
 def default_client() -> Any:
-    from console.transport import make_client
+    from console.wire.transport import make_client
 
     return make_client(timeout=15.0)

@@ -25,10 +25,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, OptionList, RadioButton, RadioSet, Static
 
-from console.apis import Region
-from console.credentials import KEY_LABEL, Credentials
-from console.keystore import KEY_KINDS, KeyringUnavailable
-from console.profiles import Environment, EnvironmentStore, UnknownEnvironment
+from console.wire.apis import Region
+from console.wire.credentials import KEY_LABEL, Credentials
+from console.environments.keystore import KEY_KINDS, KeyringUnavailable
+from console.environments.store import Environment, EnvironmentStore, UnknownEnvironment
 from screens.environment_parts import (CheckRows, FormValues, KeyRow, apply_values, compose_form, default_client,
                                        env_option, form_credentials)
 from screens.stable_footer import StableFooter
@@ -225,7 +225,7 @@ class EnvironmentScreen(Screen):
     def _placeholders(self, unknown: bool = False) -> None:
         import os
 
-        from console.credentials import ENV_KEYS
+        from console.wire.credentials import ENV_KEYS
 
         in_memory = not self.store.keys.persistent
         for row in self.query(KeyRow):
@@ -346,7 +346,7 @@ class EnvironmentScreen(Screen):
         return form_credentials(stored, self._env(name), values)
 
     async def _test(self, name: str, values: FormValues) -> list:
-        from console.connection_test import run_connection_test
+        from console.diagnose.connection_test import run_connection_test
 
         try:
             creds = await self._credentials(name, values)

@@ -1,12 +1,12 @@
 """The error panel: why a request failed and what to do next, from the core's Explanation.
 
-Every sentence comes from `console.explain` (the CLI prints the same `Explanation`), so
+Every sentence comes from `console.diagnose.explain` (the CLI prints the same `Explanation`), so
 the console and the CLI never disagree; this panel only lays it out: the title, the
 cause, what Customer.io said, the field, the failed operations of a 207, the steps, a
 warning when a send may have been delivered (it is never re-sent), and two countdowns:
 while the transport waits to retry a 429/503, to the next attempt; after a final 429,
 from its Retry-After to when the user may send again (nothing is re-sent for them:
-`console.explain.send_again_text`, which the CLI prints too). When the likely
+`console.diagnose.explain.send_again_text`, which the CLI prints too). When the likely
 cause is the key or the region, the connection test runs from here, in a worker.
 """
 from __future__ import annotations
@@ -24,8 +24,8 @@ from textual.timer import Timer
 from textual.widgets import Button, Static
 
 if TYPE_CHECKING:
-    from console.explain import Explanation
-    from console.transport import TransportEvent
+    from console.diagnose.explain import Explanation
+    from console.wire.transport import TransportEvent
 
 COUNTDOWN_TICK = 0.25  # s between countdown redraws: the whole second changes on time
 
@@ -105,7 +105,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
         if left is None or not self.is_mounted:
             return
         if self._mode == "again":
-            from console.explain import send_again_text
+            from console.diagnose.explain import send_again_text
 
             style = "bold $warning" if left > 0 else "bold $success"
             self._show("#why-wait", Content.styled(send_again_text(left), style))
@@ -164,7 +164,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
         self.run_worker(self._run_test(session), group="connection-test", exclusive=True)
 
     async def _run_test(self, session) -> None:
-        from console.connection_test import run_connection_test
+        from console.diagnose.connection_test import run_connection_test
 
         rows = self.query_one("#why-checks")
         rows.display = True
@@ -199,7 +199,7 @@ def _delivered_warning(why: Explanation) -> Content | None:
 
 def _body(why: Explanation) -> Content:
     """The explanation's parts under the labels `Explanation.text()` uses."""
-    from console.partial import ItemFailure
+    from console.wire.multi_status import ItemFailure
 
     parts: list = [("Why: ", "bold"), why.cause]
     if why.api_message and not why.items:

@@ -2,7 +2,7 @@
 
 A `FieldRow` shows the label (required fields marked), the editor for the kind, the help
 text and the field's current problem. Every editor reports what the user typed as text
-(the shape `console.form_state` keeps) through one message, `FieldRow.Edited`.
+(the shape `console.session.form_state` keeps) through one message, `FieldRow.Edited`.
 """
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
-from console.fields import Kind
-from console.form_state import JSON_KINDS
-from console.spec import SpecField
+from console.actions.fields import Kind
+from console.session.form_state import JSON_KINDS
+from console.actions.spec import SpecField
 from screens.focus import focus_now
 
 KIND_HINTS = {

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from console.form_state import FormState
+from console.session.form_state import FormState
 from screens.field_widgets import FieldRow
 
 

@@ -21,7 +21,7 @@ from screens.inspector import Inspector
 from screens.stable_footer import StableFooter
 
 if TYPE_CHECKING:
-    from console.history import Entry
+    from console.session.history import Entry
 
 LIMIT = 500  # rows shown (the file keeps about as many)
 
@@ -55,7 +55,7 @@ def _home(path: str) -> str:
 
 
 def _action_title(action_id: str) -> str:
-    from console.catalog import all_actions
+    from console.actions.catalog import all_actions
 
     action = all_actions().get(action_id)
     return action.INFO.title if action is not None else action_id
@@ -169,7 +169,7 @@ class HistoryScreen(Screen):
         self.action_inspect()
 
     def action_load_into_form(self) -> None:
-        from console.redact import MASK
+        from console.wire.redact import MASK
         from screens.workspace import WorkspaceScreen
 
         entry = self.selected()

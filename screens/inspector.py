@@ -23,9 +23,9 @@ from textual.widgets import Static, TabbedContent, TabPane
 from screens.inspector_parts import (STATUS_CLASSES, attempts_content, headers_content, request_head,
                                      status_class, status_title, subtitle)
 
-if TYPE_CHECKING:  # annotations only: httpx (via console.transport) stays off the first frame's path
-    from console.session import Outcome
-    from console.transport import TransportEvent
+if TYPE_CHECKING:  # annotations only: httpx (via console.wire.transport) stays off the first frame's path
+    from console.session.session import Outcome
+    from console.wire.transport import TransportEvent
     from screens.error_panel import ErrorPanel
     from screens.json_view import JsonView
 
@@ -252,7 +252,7 @@ class Inspector(Vertical):
 
 def _action_title(action_id: str) -> str:
     try:
-        from console.catalog import get_action
+        from console.actions.catalog import get_action
 
         return get_action(action_id).INFO.title
     except KeyError:

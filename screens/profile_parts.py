@@ -2,7 +2,7 @@
 is pending, the devices table, and the text of the diff and of the read-back.
 
 Rendering only: what a change means (diff, request, verification) comes from the core
-(`console.profile_draft`, `console.profile_edit`).
+(`console.people.draft`, `console.people.edit`).
 """
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Input
 
-from console.profile_draft import ProfileDraft, typed_text, when
-from console.profile_edit import SIGN, ChangeKind, Diff, EditOutcome
-from console.profile_actions import ProfileAction, not_found_actions, profile_actions
-from console.profile_lookup import Outcome
-from console.profile_model import MISSING, Profile
+from console.people.draft import ProfileDraft, typed_text, when
+from console.people.edit import SIGN, ChangeKind, Diff, EditOutcome
+from console.people.person_actions import ProfileAction, not_found_actions, profile_actions
+from console.people.lookup import Outcome
+from console.people.model import MISSING, Profile
 
 SHOWN_VALUE_CHARS = 28  # a long value is cut in the table; Enter loads all of it into the editor
 KIND_STYLE = {ChangeKind.ADD: "green", ChangeKind.CHANGE: "yellow", ChangeKind.REMOVE: "red"}

@@ -25,13 +25,13 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from console.explain import Explanation
-from console.profile_actions import ProfileAction, delete_device
-from console.profile_draft import ProfileDraft, after_apply, typed_text, undo_draft
-from console.profile_edit import EditOutcome
-from console.profile_lookup import LookupResult, Outcome
-from console.profile_model import ID_TYPES, MISSING
-from console.validation import InvalidInput
+from console.diagnose.explain import Explanation
+from console.people.person_actions import ProfileAction, delete_device
+from console.people.draft import ProfileDraft, after_apply, typed_text, undo_draft
+from console.people.edit import EditOutcome
+from console.people.lookup import LookupResult, Outcome
+from console.people.model import ID_TYPES, MISSING
+from console.actions.validation import InvalidInput
 from screens.app import ASSETS
 from screens.profile_parts import (AttributeTable, DeviceTable, action_label, applied_text, diff_text,
                                    environment_key, listed_actions, other_environment_text, refused_text,

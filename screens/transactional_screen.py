@@ -23,9 +23,9 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Label, OptionList, Static, Switch, TextArea
 from textual.widgets.option_list import Option
 
-from console.session import drop_empty
-from console.transactional import Template, Variant
-from console.transactional_preview import EmailPreview
+from console.session.session import drop_empty
+from console.transactional.templates import Template, Variant
+from console.transactional.preview import EmailPreview
 from screens.app import ASSETS
 from screens.field_widgets import JsonEditor
 from screens.request_preview import RequestPreview

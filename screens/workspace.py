@@ -27,7 +27,7 @@ from screens.request_preview import RequestPreview
 from screens.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from console.form_state import Check, FormBook, FormState
+    from console.session.form_state import Check, FormBook, FormState
     from screens.form import ActionForm
 
 FIRST_ACTION = "identify-customer"
@@ -41,12 +41,12 @@ def load_form_modules() -> None:
     """Import what the forms and the inspector are made of: pydantic and the action specs,
     TextArea, httpx (~150 ms). The workspace does it in a thread after its first frame, so
     the action list is on screen and takes keys while this runs."""
-    import console.catalog
-    import console.form_state  # noqa: F401
+    import console.actions.catalog
+    import console.session.form_state  # noqa: F401
     import screens.form  # noqa: F401
     import screens.inspector  # noqa: F401
 
-    console.catalog.all_actions()
+    console.actions.catalog.all_actions()
 
 
 class WorkspaceScreen(Screen):
@@ -100,7 +100,7 @@ class WorkspaceScreen(Screen):
     def book(self) -> FormBook:
         """What the user typed into each action's form this session."""
         if self._book is None:
-            from console.form_state import FormBook
+            from console.session.form_state import FormBook
 
             self._book = FormBook()
         return self._book
@@ -163,7 +163,7 @@ class WorkspaceScreen(Screen):
     # -- which action -------------------------------------------------------------------------
     def select_action(self, action_id: str, *, focus: bool = True) -> None:
         """Open `action_id`'s form (the palette, the list and the history call this)."""
-        from console.catalog import get_action
+        from console.actions.catalog import get_action
         from screens.form import ActionForm
 
         try:
@@ -215,7 +215,7 @@ class WorkspaceScreen(Screen):
 
     def load_values(self, action_id: str, values: Mapping[str, Any]) -> None:
         """Open `action_id` with `values` in its form (history's "load into form")."""
-        from console.catalog import get_action
+        from console.actions.catalog import get_action
 
         try:
             state = self.book.form(get_action(action_id))
@@ -245,7 +245,7 @@ class WorkspaceScreen(Screen):
         session = self.app.session
         if session is None or self._prefilled_for.get(state.action_id) is session:
             return
-        from console.prefill import prefill_values
+        from console.actions.prefill import prefill_values
 
         self._prefilled_for[state.action_id] = session
         changed = state.apply_prefill(prefill_values(state.action, session.creds))

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from console.credentials import MissingCredential
-from console.guard import ConfirmationRequired
-from console.validation import InvalidInput, describe
+from console.wire.credentials import MissingCredential
+from console.actions.guard import ConfirmationRequired
+from console.actions.validation import InvalidInput, describe
 
 if TYPE_CHECKING:
-    from console.form_state import FormState
+    from console.session.form_state import FormState
     from screens.workspace import WorkspaceScreen
 
 
@@ -92,6 +92,6 @@ async def send_form(screen: WorkspaceScreen, state: FormState) -> None:
 
 
 def describe_field_label(state: FormState, field: str) -> str:
-    from console.spec import FieldProblem
+    from console.actions.spec import FieldProblem
 
     return describe(FieldProblem(field, ""), state.action).strip()

@@ -110,7 +110,7 @@ def memory_keyring(request, monkeypatch):
 def forget_registered_secrets():
     """Each test starts with no key known to redaction: keys one test registered must not
     mask another test's output (a process forgets them when it ends anyway)."""
-    from console.redact import forget_secrets
+    from console.wire.redact import forget_secrets
 
     forget_secrets()
     yield

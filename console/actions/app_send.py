@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from console.apis import API
-from console.fields import FieldMeta, Kind
-from console.numbers import canonical_int
-from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.wire.apis import API
+from console.actions.fields import FieldMeta, Kind
+from console.actions.numbers import canonical_int
+from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 
 IDENTIFIER_KEYS = ("id", "email", "cio_id")
 MAX_RECIPIENTS = 15  # reference §8.3, across to + cc + bcc

@@ -14,10 +14,10 @@ from pydantic import PrivateAttr
 from console.actions.pipelines_common import (
     CALL_LIMIT, ID_BYTES, V1, Context, Integrations, compact_size,
 )
-from console.apis import API
-from console.fields import FieldMeta, Kind
-from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
-from console.timestamps import parse_when, to_iso
+from console.wire.apis import API
+from console.actions.fields import FieldMeta, Kind
+from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.actions.timestamps import parse_when, to_iso
 
 BATCH_LIMIT = 500 * 1024  # reference §8.3
 ITEM_TYPES = ("identify", "track", "page", "screen", "group")

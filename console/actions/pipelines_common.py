@@ -10,10 +10,10 @@ from uuid import uuid4
 from pydantic import AfterValidator, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
-from console.fields import FieldMeta, Kind
-from console.spec import ActionSpec, BuiltBody, FieldProblem
-from console.timestamps import EXAMPLE as ISO_EXAMPLE
-from console.timestamps import check_when, to_iso
+from console.actions.fields import FieldMeta, Kind
+from console.actions.spec import ActionSpec, BuiltBody, FieldProblem
+from console.actions.timestamps import EXAMPLE as ISO_EXAMPLE
+from console.actions.timestamps import check_when, to_iso
 
 V1 = "/v1"
 CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from console.apis import API
-from console.fields import FieldMeta, Kind, Where
-from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.wire.apis import API
+from console.actions.fields import FieldMeta, Kind, Where
+from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 
 V1 = "/api/v1"
 ID_BYTES = 150  # reference §8.3: person id values are limited to 150 bytes

@@ -3,7 +3,7 @@
 Same Basic auth as Track v1. The entity form has one field per operation key, so a form
 can be filled without writing JSON; both actions check the operation's shape for its
 type and action (`track_v2_ops.py`) before sending. A batch may be answered `207` with
-the operations that failed: `console/partial.py` lists them one by one.
+the operations that failed: `console/wire/multi_status.py` lists them one by one.
 """
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from console.actions.track_v2_ops import (
     ACTIONS as OP_ACTIONS, BATCH_LIMIT, PLATFORMS, TYPES, compact_size, is_destructive,
     operation_problems, summary,
 )
-from console.apis import API
-from console.fields import FieldMeta, Kind
-from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.wire.apis import API
+from console.actions.fields import FieldMeta, Kind
+from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 
 V2 = "/api/v2"
 MAX_REPORTED = 20

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.numbers import ascii_digits
+from console.actions.numbers import ascii_digits
 
 OP_LIMIT = 32 * 1024  # reference §8.3: /entity request and each /batch operation
 BATCH_LIMIT = 500 * 1024

@@ -3,13 +3,13 @@ import json
 
 import httpx
 
-from console.catalog import get_action
-from console.credentials import Credentials
-from console.errors_body import api_errors
-from console.exchange import Exchange, Failure, Response
-from console.explain import explain
-from console.request import build_request
-from console.validation import validate
+from console.actions.catalog import get_action
+from console.wire.credentials import Credentials
+from console.wire.error_body import api_errors
+from console.wire.exchange import Exchange, Failure, Response
+from console.diagnose.explain import explain
+from console.wire.request import build_request
+from console.actions.validation import validate
 
 CREDS = Credentials(site_id="s", track_key="trackkey1", app_key="appkey1")
 

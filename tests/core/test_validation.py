@@ -1,8 +1,8 @@
 """Bad input is refused with the field named and what would be right."""
 import pytest
 
-from console.catalog import get_action
-from console.validation import InvalidInput, validate
+from console.actions.catalog import get_action
+from console.actions.validation import InvalidInput, validate
 
 
 def problems(action_id, data):

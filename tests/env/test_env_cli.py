@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from console.keystore import SERVICE
-from console.profiles import EnvironmentStore
+from console.environments.keystore import SERVICE
+from console.environments.store import EnvironmentStore
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 
 APP = "app-cli-secret-abcdef123456"

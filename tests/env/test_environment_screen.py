@@ -6,11 +6,11 @@ import pytest
 from textual.app import App
 from textual.widgets import Button, Input, Static
 
-from console.keystore import SERVICE, MemoryKeyStore
-from console.profiles import EnvironmentStore
+from console.environments.keystore import SERVICE, MemoryKeyStore
+from console.environments.store import EnvironmentStore
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from console.sandbox import SandboxConfig, create_app
-from console.transport import make_client
+from console.wire.transport import make_client
 from screens.environment_screen import EnvironmentScreen
 
 ROOT = "http://sandbox"  # the in-process sandbox answers whatever the host

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from console.catalog import all_actions
-from console.form_state import FormState
+from console.actions.catalog import all_actions
+from console.session.form_state import FormState
 from console.sandbox.demo import demo_data
-from console.session import Session
+from console.session.session import Session
 from screens.app import sandbox_credentials
 
 ACTIONS = sorted(all_actions())
@@ -78,7 +78,7 @@ def test_examples_name_only_demo_people_recent_times_and_no_fixed_event_ids():
 
 
 async def test_a_push_send_with_an_email_template_says_so_in_english(sandbox):
-    from console.catalog import get_action
+    from console.actions.catalog import get_action
 
     session = Session(sandbox_credentials(sandbox.root_url))
     try:

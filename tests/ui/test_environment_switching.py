@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, RadioButton
 
-from console.profiles import EnvironmentStore
+from console.environments.store import EnvironmentStore
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from screens.app import SANDBOX_PROTECTED_LABEL, CioConsoleApp
 from screens.environment_screen import EnvironmentScreen

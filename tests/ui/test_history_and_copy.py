@@ -6,7 +6,7 @@ import json
 
 from textual.widgets import DataTable
 
-from console.history import default_path
+from console.session.history import default_path
 from screens.app import sandbox_credentials
 from screens.history_screen import HistoryScreen
 from screens.inspector import Inspector

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from console.history import History
+from console.session.history import History
 from screens.app import sandbox_credentials
 from screens.inspector import Inspector
 from tests.ui.inspector_helpers import EMAIL, FIXED_AT, FIXED_ROOT, frozen, send, track_key_as_app_key

@@ -7,7 +7,7 @@ from screens.inspector import Inspector
 from tests.ui.workspace_helpers import fill, ready, sandbox_app, settle
 
 EVENTS = "/api/v1/customers/*"
-MAX_ATTEMPTS = 4  # console.transport.RetryPolicy's default
+MAX_ATTEMPTS = 4  # console.wire.transport.RetryPolicy's default
 
 
 def text_of(widget) -> str:

@@ -7,7 +7,7 @@ import pytest
 from rich.cells import cell_len
 from textual.widgets import Button, Input, Label
 
-from console.profiles import EnvironmentStore
+from console.environments.store import EnvironmentStore
 from screens.environment_screen import EnvironmentScreen
 from tests.ui.fixed_root import fixed_root_app
 from tests.ui.screen_text import screen_text

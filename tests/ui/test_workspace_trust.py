@@ -293,7 +293,7 @@ async def test_ctrl_a_selects_all_in_a_json_editor_and_typing_replaces_it(sandbo
 
 # -- defect 5: F8/F9 copy what the inspector shows, and say which -----------------------------
 async def test_f8_copies_the_exchange_the_inspector_shows_not_the_last_recorded(sandbox):
-    from console.catalog import get_action
+    from console.actions.catalog import get_action
 
     app = sandbox_app(sandbox.root_url)
     copied: list[str] = []

@@ -5,7 +5,7 @@ import dataclasses
 
 from textual.widgets import Input, Select, Switch, TextArea
 
-from console.session import Session
+from console.session.session import Session
 from screens.app import CioConsoleApp, sandbox_credentials
 from screens.workspace import WorkspaceScreen
 
