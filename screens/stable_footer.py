@@ -32,10 +32,7 @@ class StableFooter(Footer):
 
     def bindings_changed(self, screen) -> None:
         if self._composed is not None and screen is self.screen and _shown(screen) == self._composed:
-            # The same keys, labels and states: nothing to rebuild; what fits is measured
-            # again (the layout around may have moved since the last measure).
-            self.call_after_refresh(self._fit)
-            return
+            return  # the same keys, labels and states: nothing to rebuild
         super().bindings_changed(screen)
 
     async def recompose(self) -> None:
