@@ -1,19 +1,17 @@
-"""The footer of every screen: rebuilt only when what it shows changes, and showing only
-whole keys.
+"""A Footer that is rebuilt only when what it shows changes, and shows only whole keys.
 
 Textual's Footer recomposes on every bindings update (each focus move, each screen shown
 again), re-creating and re-styling one widget per key: about 10 ms per key on a 2-core
 machine, tens of milliseconds per screen switch. A kept screen shown again, or focus moving
 between widgets with the same keys, shows the same footer: it is kept as it is.
 
-Textual's Footer also lays its keys out in one row and lets the ones past the right edge
-run under the command-palette key: `f4 Profil▏` at 120 columns, a stray `f` at 80. This
-one, after each layout, hides every key from the first one that does not fit: a key is
-shown whole or not at all (F1 and the palette list every key).
+On a narrow terminal the keys that do not fit are left out whole (F1 and the palette list
+every key), instead of the last one being cut to a stray letter before the palette key.
 """
 from __future__ import annotations
 
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 def _shown(screen) -> tuple:
@@ -37,31 +35,24 @@ class StableFooter(Footer):
 
     async def recompose(self) -> None:
         await super().recompose()
-        self.call_after_refresh(self._fit)
+        self._fit()
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self._fit)
+        self._fit()
 
-    def _fit(self, tries: int = 10) -> None:
-        if not self.is_attached:
-            return
-        items = [w for w in self.children if not w.has_class("-command-palette")]
-        palette = [w for w in self.children if w.has_class("-command-palette")]
-        if any(not w.outer_size.width for w in self.children) and tries:
-            self.call_after_refresh(self._fit, tries - 1)  # not laid out yet
-            return
-        limit = palette[0].region.x if palette else self.region.right
-        # From the widths, not the regions: a key hidden earlier has no place of its own.
-        x = self.region.x
-        changed = False
+    def _fit(self) -> None:
+        # Measured as laid out: show every key, then leave out those ending past the room.
+        for key in self.query_children(FooterKey):
+            key.display = True
+        self.call_after_refresh(self._leave_out_overflow)
+
+    def _leave_out_overflow(self) -> None:
+        keys = list(self.query_children(FooterKey))
+        palette = [k for k in keys if k.has_class("-command-palette")]
+        right = min((k.region.x for k in palette), default=self.region.right)
         fits = True
-        for item in items:
-            margin = item.styles.margin
-            right = x + margin.left + item.outer_size.width
-            fits = fits and right <= limit
-            x = right + margin.right
-            if item.display != fits:
-                item.display = fits
-                changed = True
-        if changed:
-            self.refresh(layout=True)
+        for key in keys:
+            if key in palette:
+                continue
+            fits = fits and key.region.right <= right
+            key.display = fits

@@ -21,7 +21,7 @@ from textual.widgets import Header, Input, Static
 from textual.widgets._select import SelectOverlay
 
 from screens.action_list import ActionList
-from screens.stable_footer import StableFooter
+from screens.fit_footer import FitFooter
 from screens.focus import focus_now
 from screens.request_preview import RequestPreview
 from screens.status_line import StatusLine
@@ -94,7 +94,7 @@ class WorkspaceScreen(Screen):
                 # The inspector (tabs, JSON view; httpx underneath) is mounted just after
                 # the first frame: the list and the form are on screen sooner.
                 yield Static("", id="inspector-placeholder")
-        yield StableFooter(compact=True)  # a key is shown whole or not at all
+        yield FitFooter(compact=True)  # a key is shown whole or not at all
 
     @property
     def book(self) -> FormBook:
