@@ -2,6 +2,8 @@
 is; the keys kept out of it still work and F1 lists every one."""
 from __future__ import annotations
 
+import asyncio
+
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -24,9 +26,20 @@ def footer_keys(app) -> list[FooterKey]:
     return shown
 
 
-async def wait_footer(pilot) -> None:
-    await pilot.pause(0.1)  # the footer recomposes after a refresh when the focus moves
+async def wait_footer(pilot, timeout: float = 3.0) -> None:
+    """Until the footer has settled: it recomposes after a refresh when the focus moves,
+    then measures what fits after the next one. On a loaded machine that takes longer
+    than a fixed pause; a footer that stays cut fails `footer_keys` afterwards."""
+    await pilot.pause(0.1)
     await pilot.pause()
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while loop.time() < end:
+        try:
+            footer_keys(pilot.app)
+            return
+        except AssertionError:
+            await pilot.pause(0.05)
 
 
 async def test_the_workspace_footer_fits_120_columns_and_f1_lists_the_rest(sandbox):
