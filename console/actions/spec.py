@@ -161,7 +161,7 @@ class ActionSpec(BaseModel):
             if meta is None:
                 raise TypeError(f"{cls.__name__}.{attr} has no FieldMeta")
             out.append(SpecField(info.alias or attr, attr, meta, info.is_required()))
-        setattr(cls, "_field_specs_cache", out)
+        cls._field_specs_cache = out
         return out
 
     @classmethod
@@ -175,7 +175,7 @@ class ActionSpec(BaseModel):
         names = {f.name for f in cls.field_specs()}
         out = {f.meta.wire: f.name for f in cls.field_specs()
                if f.meta.wire and "." not in f.meta.wire and f.meta.wire not in names}
-        setattr(cls, "_wire_aliases_cache", out)
+        cls._wire_aliases_cache = out
         return out
 
     @classmethod

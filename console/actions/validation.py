@@ -32,7 +32,7 @@ def text_problem(value: str) -> str | None:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = value[exc.start]
-        return (f"holds text that is not valid Unicode (the character {ascii(bad)} at position {exc.start}: "
+        return (f"holds text that is not valid Unicode (the character {bad!a} at position {exc.start}: "
                 "a lone surrogate, from JSON like \\ud800 or bytes that are not UTF-8); send UTF-8 text")
     return None
 

@@ -25,7 +25,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterator
 
 from console.batch import checkpoint as cp
 from console.batch.keytable import CODES, IN_FILE, SEEN, TO_SEND, KeyTable

@@ -11,7 +11,8 @@ import json
 import os
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 from console.batch.checkpoint import Outcome
 from console.batch.keytable import KeyTable

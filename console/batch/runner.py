@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
+from collections.abc import Iterable, Iterator
 
 import httpx
 
@@ -434,7 +435,7 @@ class BatchRun:
                     for r, o, s, ex, why in failures)
             except OSError as exc:
                 self._cannot_write(exc)
-            for r, o, s, ex, why in failures:
+            for r, o, s, _ex, why in failures:
                 self.progress.add_failure(FailureItem(
                     r.line, o.value, s, why.title if why is not None else _plain(o, s),
                     getattr(why, "field", None)))

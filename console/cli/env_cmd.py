@@ -328,7 +328,7 @@ def _q(name: str) -> str:
 def _print_table(rows: list[list[str]]) -> None:
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)).rstrip())
 
 
 def _fail(message: str) -> int:

@@ -16,7 +16,8 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from console.wire.apis import API, Region, parse_region
 from console.wire.credentials import (
@@ -48,8 +49,16 @@ from console.environments.keystore import KEY_KINDS, KeyringUnavailable, KeyStor
 EDITABLE = frozenset({"region", "site_id", "protected", "sandbox_root", "urls"})
 
 __all__ = [
-    "Environment", "EnvironmentStore", "UnknownEnvironment", "ConfigFileError", "KeyStore",
-    "MemoryKeyStore", "KeyringUnavailable", "credentials_for", "env_overrides", "default_config_dir",
+    "ConfigFileError",
+    "Environment",
+    "EnvironmentStore",
+    "KeyStore",
+    "KeyringUnavailable",
+    "MemoryKeyStore",
+    "UnknownEnvironment",
+    "credentials_for",
+    "default_config_dir",
+    "env_overrides",
 ]
 
 

@@ -25,7 +25,7 @@ before the first (UNCONFIRMED: what Customer.io reports there).
 from __future__ import annotations
 
 import heapq
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email.utils import getaddresses
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -172,7 +172,7 @@ def _email_outcome(ws: Workspace, d: Delivery) -> list[tuple[str, str | None]]:
     address = d.recipient = found[0]
     blocked = sorted(esp.entries_for(ws, address), key=lambda s: s.created)
     if blocked:
-        since = datetime.fromtimestamp(blocked[0].created, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        since = datetime.fromtimestamp(blocked[0].created, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
         return [("dropped", f"not sent: {address} is on the email provider's suppression list "
                             f"({blocked[0].category} since {since}: {blocked[0].reason})")]
     domain = address.rsplit("@", 1)[-1].lower()

@@ -38,7 +38,7 @@ def load_demo(ws: Workspace) -> None:
         ws.add_person(person)
         ws.set_id(person, p.get("id"))
         ws.set_email(person, p.get("email"))
-        person.timestamps = {"cio_id": person.created, **{k: updated for k in person.attributes}}
+        person.timestamps = {"cio_id": person.created, **dict.fromkeys(person.attributes, updated)}
         for kind in ("id", "email"):
             if getattr(person, kind) is not None:
                 person.timestamps[kind] = person.created

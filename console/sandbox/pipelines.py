@@ -60,9 +60,7 @@ def validate(kind: str, msg: Any, at: str = "") -> list[str]:
     if problems:
         return problems
     who = _user(msg) or _anon(msg)
-    if kind == "identify" and not who and not (msg.get("traits") or {}).get("email"):
-        problems.append(f"{at}userId: one of userId, anonymousId is required")
-    elif kind in ("track", "page", "screen", "group") and not who:
+    if (kind == "identify" and not who and not (msg.get("traits") or {}).get("email")) or (kind in ("track", "page", "screen", "group") and not who):
         problems.append(f"{at}userId: one of userId, anonymousId is required")
     if kind == "track":
         if not isinstance(msg.get("event"), str) or not msg["event"].strip():

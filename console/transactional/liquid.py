@@ -121,9 +121,7 @@ def _resolve(segments: list[Any], data: Any) -> Any:
             seg = _resolve(seg, data)
             if seg is _NOT_FOUND:
                 return _NOT_FOUND
-        if isinstance(current, dict) and not isinstance(seg, bool) and seg in current:
-            current = current[seg]
-        elif isinstance(current, (list, str)) and isinstance(seg, int) and -len(current) <= seg < len(current):
+        if (isinstance(current, dict) and not isinstance(seg, bool) and seg in current) or (isinstance(current, (list, str)) and isinstance(seg, int) and -len(current) <= seg < len(current)):
             current = current[seg]
         elif seg == "size" and isinstance(current, (list, str, dict)):
             current = len(current)

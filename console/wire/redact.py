@@ -14,7 +14,8 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from typing import Any, Iterable, Mapping
+from typing import Any
+from collections.abc import Iterable, Mapping
 from urllib.parse import quote, quote_plus
 
 MASK = "****"

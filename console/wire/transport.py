@@ -28,14 +28,14 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 import httpx
 
 from console.wire import transport_counter
 from console.wire.exchange import Attempt, Exchange, Failure, Response
 from console.wire.request import PreparedRequest
-from console.wire.retry_after import parse_retry_after  # noqa: F401 - also imported from here (batch)
+from console.wire.retry_after import parse_retry_after
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -99,7 +99,7 @@ def classify(exc: Exception) -> Failure:
     if any(isinstance(e, ssl.SSLError) for e in chain):
         return Failure.TLS
     text = " ".join(repr(e) for e in chain)
-    if isinstance(exc, httpx.ConnectTimeout) or isinstance(exc, httpx.PoolTimeout):
+    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
         return Failure.CONNECT_TIMEOUT
     if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout)):
         return Failure.READ_TIMEOUT
