@@ -37,10 +37,12 @@ from .errors import meta_error
 from .messages import ApiRequest, ApiResponse
 from .paging import cursor_of, limit_of, page
 from .routing import route
-from .state import Delivery, Person, Template, Workspace
+from .state import Delivery, Person, Template, Variant, Workspace
 from .subscriptions import is_subscribed
 
 if TYPE_CHECKING:
+    from liquid import Environment
+
     from .sandbox import Sandbox
 
 BOUNCE_DOMAIN = "bounce.example.com"
@@ -56,7 +58,7 @@ def channel_type(channel: str) -> str:
 
 
 @cache
-def _liquid():
+def _liquid() -> Environment:
     # Deferred: python-liquid is only needed once something is sent.
     from liquid import Environment
 
@@ -107,7 +109,7 @@ def not_sent_reason(d: Delivery) -> str | None:
     return planned or (d.failure_message if d.state in NOT_SENT else None)
 
 
-def _variant(template: Template | None, language: str | None):
+def _variant(template: Template | None, language: str | None) -> Variant | None:
     if template is None:
         return None
     return template.variant(language) or template.default_variant()
@@ -264,13 +266,17 @@ def _delivery(sb: Sandbox, req: ApiRequest) -> tuple[Delivery | None, ApiRespons
 
 def get_message(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     d, error = _delivery(sb, req)
-    return error or ApiResponse(200, {"message": message_json(sb, d)})
+    if error:
+        return error
+    assert d is not None  # one or the other
+    return ApiResponse(200, {"message": message_json(sb, d)})
 
 
 def get_archived_message(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     d, error = _delivery(sb, req)
     if error:
         return error
+    assert d is not None  # one or the other
     if not any(m["name"] == "sent" for m in d.metrics) or not d.content:
         # Whether Customer.io archives a message it never sent is UNCONFIRMED; the sandbox does not.
         return meta_error(f"message_id: {d.delivery_id} was not sent ({d.state}), so nothing was archived", 404)
@@ -299,6 +305,7 @@ def get_person_messages(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     end_ts, error = (None, error) if error else _timestamp_param(req, "end_ts")
     if error:
         return error
+    assert person is not None  # one or the other
     mine = [d for d in sb.state.all_deliveries() if d.cio_id == person.cio_id
             and (start_ts is None or d.queued_at >= start_ts) and (end_ts is None or d.queued_at <= end_ts)]
     chosen, following = page(mine, lambda d: (d.queued_at, d.seq), start, limit)

@@ -6,6 +6,7 @@ quietly not applied (the request log says why); with it, invalid calls get 400.
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import people
@@ -190,7 +191,7 @@ def _parse(req: ApiRequest, limit: int) -> tuple[Any, list[str]]:
     return body, []
 
 
-def call(kind: str):
+def call(kind: str) -> Callable[[Sandbox, ApiRequest, bool], ApiResponse]:
     def handler(sb: Sandbox, req: ApiRequest, strict: bool) -> ApiResponse:
         body, problems = _parse(req, CDP_CALL_LIMIT)
         problems = problems or validate(kind, body)
