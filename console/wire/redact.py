@@ -177,7 +177,7 @@ class RedactingStream:
         self._inner.flush()
 
     def isatty(self) -> bool:
-        return self._inner.isatty()
+        return bool(self._inner.isatty())
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
