@@ -13,6 +13,7 @@ environment supplies the rest. The credentials' `source` names every override, a
 """
 from __future__ import annotations
 
+import builtins
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -116,7 +117,7 @@ class EnvironmentStore:
     def list(self) -> list[Environment]:
         return self._load()[0]
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:  # `list` is the method above, here in the class
         return [e.name for e in self.list()]
 
     def get(self, name: str) -> Environment:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from console.actions.fields import Kind
 from console.actions.spec import ActionSpec, SpecField
@@ -180,5 +180,5 @@ class FormBook:
             state = self._forms[action.INFO.id] = FormState(action)
         return state
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[FormState]:
         return iter(self._forms.values())

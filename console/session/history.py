@@ -258,6 +258,7 @@ class History:
             finally:
                 os.close(fd)
             self._seen = (st.st_ino, st.st_size)
+            assert self._lines is not None  # _catch_up counted them
             self._lines += 1
             if self._lines > self.max_entries + self.slack:
                 self._compact()

@@ -29,6 +29,7 @@ import ssl
 import time
 from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 
@@ -83,9 +84,10 @@ def make_client(
 
 def _chain(exc: BaseException) -> list[BaseException]:
     out: list[BaseException] = []
-    while exc is not None and exc not in out and len(out) < 10:
-        out.append(exc)
-        exc = exc.__cause__ or exc.__context__
+    link: BaseException | None = exc
+    while link is not None and link not in out and len(out) < 10:
+        out.append(link)
+        link = link.__cause__ or link.__context__
     return out
 
 
@@ -164,7 +166,7 @@ class _Progress:
         self.sending = False
         self.status: int | None = None
 
-    async def trace(self, name: str, info: dict) -> None:
+    async def trace(self, name: str, info: dict[str, Any]) -> None:
         self.traced = True
         if "send_request_headers" in name:
             self.sending = True
