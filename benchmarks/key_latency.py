@@ -96,14 +96,13 @@ async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
             target = NEW_FORMS[i % len(NEW_FORMS)]
             for n, ch in enumerate(target):
                 expect = target[: n + 1]
-                # The predicates run (awaited) within the iteration: late binding is harmless.
                 ms = await press(app, frames, ch, lambda e=expect: filt.value == e
                                  and not ws.query_one("#action-list")._rebuild_pending)
                 note("type in the action filter (list narrows)", ms)
             await pilot.pause(0.2)
             note("backspace in the action filter", await press(
-                app, frames, "backspace", lambda: filt.value == target[:-1]))  # noqa: B023
-            await press(app, frames, target[-1], lambda: filt.value == target)  # noqa: B023
+                app, frames, "backspace", lambda t=target: filt.value == t[:-1]))
+            await press(app, frames, target[-1], lambda t=target: filt.value == t)
             await pilot.pause(0.2)
             note("Enter: open a form not built yet", await press(
                 app, frames, "enter", lambda t=target: ws.state.action_id == t and focused_field()))
@@ -130,11 +129,11 @@ async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
             await pilot.pause(0.2)
             editor = ws.editor("traits")
             n = len(editor.text)
-            note("type in a JSON editor", await press(app, frames, "{", lambda: len(editor.text) == n + 1))  # noqa: B023
+            note("type in a JSON editor", await press(app, frames, "{", lambda ed=editor, k=n: len(ed.text) == k + 1))
             await pilot.pause(0.3)
             try:  # (a build without select-all in the JSON editors: not measured)
                 note("ctrl+a in a JSON editor", await press(app, frames, "ctrl+a",
-                                                            lambda: editor.selected_text == editor.text, 0.5))  # noqa: B023
+                                                            lambda ed=editor: ed.selected_text == ed.text, 0.5))
             except TimeoutError:
                 pass
             await pilot.pause(0.3)
