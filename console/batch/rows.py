@@ -231,8 +231,8 @@ def _csv_rows(reader: Any, names: list[str]) -> Iterator[Row]:
             yield Row(start, None, problems=[RowProblem(
                 start, names[lone], f"column {names[lone]!r} {_lone_surrogate(cells[lone])}")])
             continue
-        # Empty cells mean "not given", like an empty form field.
-        data = {name: cell for name, cell in zip(names, cells, strict=True) if cell != ""}
+        # Empty cells mean "not given", like an empty form field; so do the cells a short row leaves out.
+        data = {name: cell for name, cell in zip(names, cells, strict=False) if cell != ""}
         yield Row(start, data)
 
 
