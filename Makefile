@@ -27,9 +27,14 @@ demo: $(VENV)/.installed
 # unlocked gnome-keyring (tests/with_secret_service.sh; its files under .venv).
 HAVE_SECRET_SERVICE := $(shell command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1 && echo yes)
 
-# The layering contracts in pyproject.toml ([tool.importlinter]); `test` runs them first.
+# The static checks; `test` runs them first. Layering contracts ([tool.importlinter]),
+# ruff's lint and format check, mypy; config in pyproject.toml. mypy checks console/ (strict,
+# at zero); screens/ joins once it is at zero too (`.venv/bin/mypy` alone checks both).
 lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy console
 
 test: lint $(VENV)/.installed-dev
 ifeq ($(HAVE_SECRET_SERVICE),yes)

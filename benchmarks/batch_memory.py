@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CIO, compile_project, machine, sandbox  # noqa: E402
+from common import CIO, compile_project, machine, sandbox
 
 ROWS = 1_000_000
 GOAL_MB = 200.0

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import compile_project, CIO, PYTHON, machine, median_time, ratio_line  # noqa: E402
+from common import compile_project, CIO, PYTHON, machine, median_time, ratio_line
 
 RUNS = 21
 ENV = {"CIO_SITE_ID": "site-123", "CIO_TRACK_API_KEY": "bench-track-key"}

@@ -18,12 +18,12 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from textual import events  # noqa: E402
-from textual.widgets import Input, TextArea  # noqa: E402
+from textual import events
+from textual.widgets import Input
 
 FIXED_ROOT = "http://127.0.0.1:9"  # nothing is sent: a closed port
 NEW_FORMS = ["track-event", "destroy-customer", "add-device", "merge-customers", "suppress-customer",
@@ -101,8 +101,8 @@ async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
                 note("type in the action filter (list narrows)", ms)
             await pilot.pause(0.2)
             note("backspace in the action filter", await press(
-                app, frames, "backspace", lambda: filt.value == target[:-1]))
-            await press(app, frames, target[-1], lambda: filt.value == target)
+                app, frames, "backspace", lambda t=target: filt.value == t[:-1]))
+            await press(app, frames, target[-1], lambda t=target: filt.value == t)
             await pilot.pause(0.2)
             note("Enter: open a form not built yet", await press(
                 app, frames, "enter", lambda t=target: ws.state.action_id == t and focused_field()))
@@ -129,11 +129,11 @@ async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
             await pilot.pause(0.2)
             editor = ws.editor("traits")
             n = len(editor.text)
-            note("type in a JSON editor", await press(app, frames, "{", lambda: len(editor.text) == n + 1))
+            note("type in a JSON editor", await press(app, frames, "{", lambda ed=editor, k=n: len(ed.text) == k + 1))
             await pilot.pause(0.3)
             try:  # (a build without select-all in the JSON editors: not measured)
                 note("ctrl+a in a JSON editor", await press(app, frames, "ctrl+a",
-                                                            lambda: editor.selected_text == editor.text, 0.5))
+                                                            lambda ed=editor: ed.selected_text == ed.text, 0.5))
             except TimeoutError:
                 pass
             await pilot.pause(0.3)

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import compile_project, machine, ratio_line, sandbox  # noqa: E402
+from common import compile_project, machine, ratio_line, sandbox
 
 ROWS, RATE, CONNECTIONS, LATENCY = 2_000, 1000.0, 120, 0.05
 

@@ -15,7 +15,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import compile_project, CIO, machine, ratio_line, run_timed, sandbox, write_identify_rows  # noqa: E402
+from common import compile_project, CIO, machine, ratio_line, run_timed, sandbox, write_identify_rows
 
 ROWS = 3_000
 TARGET = 200.0

@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import machine, sandbox  # noqa: E402
+from benchmarks.common import machine, sandbox
 
 MB = 1024 * 1024
 

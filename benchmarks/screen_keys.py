@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from common import machine, ratio_line  # noqa: E402
+from common import machine, ratio_line
 
 RUNS = 9
 GOAL_MS = 100.0

@@ -30,10 +30,10 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CIO, PYTHON, compile_project, machine, ratio_line  # noqa: E402
+from common import CIO, PYTHON, compile_project, machine, ratio_line
 
 RUNS = int(os.environ.get("BENCH_RUNS", "11"))  # BENCH_RUNS=3 for a quick look
 POLL_S = 0.004

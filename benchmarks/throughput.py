@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import compile_project, CIO, PYTHON, machine, ratio_line, run_timed, sandbox, write_identify_rows  # noqa: E402
+from common import compile_project, CIO, PYTHON, machine, ratio_line, run_timed, sandbox, write_identify_rows
 
 ROWS = 10_000
 

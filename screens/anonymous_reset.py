@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from screens.app import CioConsoleApp
 
 
-def reset_anonymous_id(app: "CioConsoleApp") -> None:
+def reset_anonymous_id(app: CioConsoleApp) -> None:
     session = app.session
     if session is None:
         app.notify("The environment is still loading; try again in a moment.", title="Anonymous id")
@@ -30,7 +30,7 @@ def reset_anonymous_id(app: "CioConsoleApp") -> None:
     app.run_worker(work, thread=True, group="anonymous-id")
 
 
-def _done(app: "CioConsoleApp", key: str, previous: str | None, new: str) -> None:
+def _done(app: CioConsoleApp, key: str, previous: str | None, new: str) -> None:
     from screens.workspace import WorkspaceScreen
 
     forgot = f"Forgot {previous}; " if previous else ""

@@ -6,7 +6,8 @@ A feature adds a `PaletteCommand`; its callback receives the App.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -18,13 +19,13 @@ if TYPE_CHECKING:
 class PaletteCommand:
     text: str  # e.g. "copy as curl (keys masked)"
     help: str
-    run: Callable[["CioConsoleApp"], object]
+    run: Callable[[CioConsoleApp], object]
 
 
 EXTRA: list[PaletteCommand] = []
 
 
-def _entries(app: "CioConsoleApp") -> Iterator[tuple[str, str, Callable[[], object]]]:
+def _entries(app: CioConsoleApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
     from console.actions.catalog import all_actions
     from screens.registry import SCREENS
 

@@ -20,7 +20,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str, str]]:
     """(key, description, what it does, where) for every binding active on `screen`."""
     rows = []
     seen: set[str] = set()
-    for key, active in screen.active_bindings.items():
+    for _key, active in screen.active_bindings.items():
         binding, node = active.binding, active.node
         # The screen's and the App's keys, plus a focused widget's keys that are shown or
         # carry an id (ours, even when kept out of the footer); the editing keys every

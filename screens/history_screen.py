@@ -72,7 +72,7 @@ class HistoryScreen(Screen):
     )
 
     @property
-    def HELP(self) -> str:  # noqa: N802 - the name the help screen reads
+    def HELP(self) -> str:
         where = f" The file: {self.history_path}." if self.history_path else ""
         return self.HELP_TEXT + where
 

@@ -3,7 +3,8 @@ request as sent (masked) and the attempts with why each retry happened. Pure fun
 of an Outcome, so the inspector, the history and the tests agree on the wording."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from textual.content import Content
 

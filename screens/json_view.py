@@ -10,7 +10,7 @@ lines arrive (`grown`), so the top of the body shows at once.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from rich.segment import Segment
 from rich.style import Style

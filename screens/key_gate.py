@@ -48,9 +48,7 @@ class KeyGate:
         forwarding it to `target` (then it is followed until it is done)."""
         if event is not self.in_flight:
             return
-        if target is None or not event.is_forwarded:
-            self._done(event)
-        elif not target.call_later(self._follow, event, target):
+        if target is None or not event.is_forwarded or not target.call_later(self._follow, event, target):
             self._done(event)
 
     def _start(self, event: events.Event) -> None:

@@ -6,7 +6,8 @@ and binds their keys, so no screen needs code in the App.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -19,7 +20,7 @@ class ScreenEntry:
     id: str  # also the binding id
     title: str  # palette text: "screen: {title}"
     help: str
-    factory: Callable[["CioConsoleApp"], "Screen"]
+    factory: Callable[[CioConsoleApp], Screen]
     key: str | None = None  # an App-level binding that opens it
     # The footer has ~108 cells at 120 columns and the workspace's own keys come first:
     # a short label there, or none (the key still works and F1 and the palette list it).
@@ -27,31 +28,31 @@ class ScreenEntry:
     in_footer: bool = True
 
 
-def _environments(app: "CioConsoleApp") -> "Screen":
+def _environments(app: CioConsoleApp) -> Screen:
     from screens.environment_screen import EnvironmentScreen
 
     return EnvironmentScreen(app.store, client_factory=app.client_factory)
 
 
-def _history(app: "CioConsoleApp") -> "Screen":
+def _history(app: CioConsoleApp) -> Screen:
     from screens.history_screen import HistoryScreen
 
     return HistoryScreen()
 
 
-def _profile(app: "CioConsoleApp") -> "Screen":
+def _profile(app: CioConsoleApp) -> Screen:
     from screens.profile_screen import ProfileScreen
 
     return ProfileScreen()
 
 
-def _transactional(app: "CioConsoleApp") -> "Screen":
+def _transactional(app: CioConsoleApp) -> Screen:
     from screens.transactional_screen import TransactionalScreen
 
     return TransactionalScreen()
 
 
-def _batch(app: "CioConsoleApp") -> "Screen":
+def _batch(app: CioConsoleApp) -> Screen:
     from screens.batch_screen import BatchScreen
 
     return BatchScreen()

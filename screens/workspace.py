@@ -9,7 +9,8 @@ the outcome, whose explanation may name a field the form then marks.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
 
 from textual import on
 from textual.app import ComposeResult
@@ -42,8 +43,8 @@ def load_form_modules() -> None:
     TextArea, httpx (~150 ms). The workspace does it in a thread after its first frame, so
     the action list is on screen and takes keys while this runs."""
     import console.actions.catalog
-    import console.session.form_state  # noqa: F401
-    import screens.form  # noqa: F401
+    import console.session.form_state
+    import screens.form
     import screens.inspector  # noqa: F401
 
     console.actions.catalog.all_actions()

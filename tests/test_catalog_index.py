@@ -12,7 +12,7 @@ _INDEX_ITSELF = ("console.actions", "console.actions.catalog_index")
 
 
 def test_the_static_index_lists_every_action_of_the_catalog_in_order() -> None:
-    assert INDEX == from_catalog(), "console/actions/catalog_index.py is stale: run `python -m console.actions.catalog_index`"
+    assert from_catalog() == INDEX, "console/actions/catalog_index.py is stale: run `python -m console.actions.catalog_index`"
 
 
 def test_importing_the_index_does_not_import_pydantic_or_the_specs() -> None:

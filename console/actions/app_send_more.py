@@ -6,7 +6,7 @@ environments, identifiers checked and template ids sent as numbers when they are
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
@@ -35,6 +35,10 @@ def _is_liquid(text: str) -> bool:
 
 class TemplateSend(ActionSpec):
     """A send from a transactional template to one person (the shared build and checks)."""
+
+    if TYPE_CHECKING:  # the fields every subclass declares (as pydantic fields, with their own metadata)
+        identifiers: dict[str, Any]
+        transactional_message_id: Any
 
     def cross_checks(self) -> list[FieldProblem]:
         return identifiers_problems(self.identifiers)

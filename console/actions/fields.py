@@ -11,7 +11,7 @@ import json
 import time
 from dataclasses import dataclass
 from enum import StrEnum
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 
@@ -62,7 +62,7 @@ class FieldMeta:
         if self.fill == "now":
             if self.kind == Kind.TIMESTAMP:
                 return int(time.time())
-            return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         return self.example if self.fill == "example" else None
 
     def example_text(self) -> str:

@@ -150,7 +150,7 @@ class PipelinesGroup(PipelinesCall):
         built = super().build_body()
         traits = (built.body or {}).get("traits")
         kind = traits.get("object_type_id") if isinstance(traits, dict) else None
-        if isinstance(kind, int) and not isinstance(kind, bool):
+        if isinstance(kind, int) and not isinstance(kind, bool) and isinstance(traits, dict) and built.body:
             # The API wants the object type id as a string of digits (PIPE-SPEC objectTypeId).
             # A copy: the spec's own traits stay as typed.
             built.body["traits"] = {**traits, "object_type_id": str(kind)}

@@ -140,8 +140,9 @@ class PipelinesCall(ActionSpec):
         if getattr(self, "message_id", None) is None:
             body["messageId"] = self._generated_message_id
             built.notes.append(f"messageId generated: {self._generated_message_id}")
-        if getattr(self, "timestamp", None) is not None:
-            body["timestamp"], note = to_iso(self.timestamp)
+        timestamp = getattr(self, "timestamp", None)
+        if timestamp is not None:
+            body["timestamp"], note = to_iso(timestamp)
             if note:
                 built.notes.append(note)
         return BuiltBody(body, built.notes)
@@ -164,4 +165,4 @@ class PipelinesCall(ActionSpec):
     def _largest_field(self) -> str | None:
         sizes = {f.name: compact_size(getattr(self, f.attr)) for f in self.field_specs()
                  if getattr(self, f.attr) is not None}
-        return max(sizes, key=sizes.get) if sizes else None
+        return max(sizes, key=sizes.__getitem__) if sizes else None

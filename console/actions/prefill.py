@@ -5,7 +5,7 @@ each value into the empty field it names; no action has UI code of its own for t
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from console.wire.credentials import Credentials
 from console.actions.spec import ActionSpec

@@ -99,7 +99,7 @@ def _short(value: Any) -> str:
 
 def _same(a: Any, b: Any) -> bool:
     try:
-        return a == b
+        return bool(a == b)
     except RecursionError:  # nested beyond what == can walk: not provably the same
         return False
 
@@ -148,11 +148,14 @@ class ActionSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_by_alias=True, validate_by_name=False, defer_build=True)
 
     INFO: ClassVar[ActionInfo]
+    # Per-class caches, read through cls.__dict__ so a subclass never sees its parent's.
+    _field_specs_cache: ClassVar[list[SpecField]]
+    _wire_aliases_cache: ClassVar[dict[str, str]]
 
     # ---- metadata ---------------------------------------------------------------
     @classmethod
     def field_specs(cls) -> list[SpecField]:
-        cached = cls.__dict__.get("_field_specs_cache")
+        cached: list[SpecField] | None = cls.__dict__.get("_field_specs_cache")
         if cached is not None:
             return cached
         out = []
@@ -161,7 +164,7 @@ class ActionSpec(BaseModel):
             if meta is None:
                 raise TypeError(f"{cls.__name__}.{attr} has no FieldMeta")
             out.append(SpecField(info.alias or attr, attr, meta, info.is_required()))
-        setattr(cls, "_field_specs_cache", out)
+        cls._field_specs_cache = out
         return out
 
     @classmethod
@@ -169,13 +172,13 @@ class ActionSpec(BaseModel):
         """Wire name -> public name, for every field whose wire name is another top-level
         key (Pipelines' userId for user_id): input pasted from a Segment-style payload or
         a debugger uses those names, and means the same field."""
-        cached = cls.__dict__.get("_wire_aliases_cache")
+        cached: dict[str, str] | None = cls.__dict__.get("_wire_aliases_cache")
         if cached is not None:
             return cached
         names = {f.name for f in cls.field_specs()}
         out = {f.meta.wire: f.name for f in cls.field_specs()
                if f.meta.wire and "." not in f.meta.wire and f.meta.wire not in names}
-        setattr(cls, "_wire_aliases_cache", out)
+        cls._wire_aliases_cache = out
         return out
 
     @classmethod
@@ -249,6 +252,7 @@ class ActionSpec(BaseModel):
     @field_validator("*", mode="before")
     @classmethod
     def _coerce_by_kind(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None  # a field validator always has its field
         meta = meta_of(cls.model_fields[info.field_name])
         if meta is None:
             return value
@@ -269,6 +273,7 @@ class ActionSpec(BaseModel):
     @field_validator("*", mode="after")
     @classmethod
     def _check_by_kind(cls, value: Any, info: ValidationInfo) -> Any:
+        assert info.field_name is not None  # a field validator always has its field
         meta = meta_of(cls.model_fields[info.field_name])
         if meta is None or value is None:
             return value

@@ -6,7 +6,7 @@ the request always carries ISO-8601 in UTC.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from pydantic_core import PydanticCustomError
@@ -32,7 +32,7 @@ def parse_when(value: Any) -> tuple[datetime, str | None]:
                 f"looks like milliseconds ({seconds}); give Unix seconds, e.g. {seconds // 1000}, "
                 f"or ISO-8601 text, e.g. {EXAMPLE}"
             )
-        return datetime.fromtimestamp(seconds, timezone.utc), None
+        return datetime.fromtimestamp(seconds, UTC), None
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
@@ -40,13 +40,13 @@ def parse_when(value: Any) -> tuple[datetime, str | None]:
             f"is not an ISO-8601 date-time or Unix seconds (got {text!r}); e.g. {EXAMPLE} or 1714564800"
         ) from None
     if when.tzinfo is None:
-        return when.replace(tzinfo=timezone.utc), f"timestamp {text!r} has no time zone; sent as UTC"
+        return when.replace(tzinfo=UTC), f"timestamp {text!r} has no time zone; sent as UTC"
     return when, None
 
 
 def iso(when: datetime) -> str:
     """UTC ISO-8601 with a Z, milliseconds only when there are any (as analytics clients send)."""
-    when = when.astimezone(timezone.utc)
+    when = when.astimezone(UTC)
     spec = "milliseconds" if when.microsecond else "seconds"
     return when.isoformat(timespec=spec).replace("+00:00", "Z")
 

@@ -96,7 +96,7 @@ class IdentifyCustomer(ActionSpec):
                               f"{VALUE_BYTES} bytes per value: shorten it or split it"))
         if len(self.traits or {}) > 300:
             problems.append(
-                FieldProblem("traits", f"has {len(self.traits)} attributes; the limit is 300 per call")
+                FieldProblem("traits", f"has {len(self.traits or {})} attributes; the limit is 300 per call")
             )
         return problems
 

@@ -128,7 +128,7 @@ class TrackV2Entity(ActionSpec):
 
     def confirmation(self) -> str | None:
         op = self.build_body().body
-        if not is_destructive(op):
+        if op is None or not is_destructive(op):
             return None
         who = op.get("identifiers") or op.get("secondary") or {}
         return str(next(iter(who.values()))) if len(who) == 1 else summary(op)

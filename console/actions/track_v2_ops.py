@@ -23,7 +23,7 @@ DELIVERY_METRICS = ("opened", "converted", "delivered")
 PLATFORMS = ("ios", "android")
 
 _EVENT = ({"identifiers", "name"}, {"id", "timestamp", "attributes"})
-_RELATIONSHIPS = ({"identifiers", "cio_relationships"}, set())
+_RELATIONSHIPS: tuple[set[str], set[str]] = ({"identifiers", "cio_relationships"}, set())
 # (type, action) -> (required keys, other allowed keys); "type" and "action" are implied.
 OPERATIONS: dict[tuple[str, str], tuple[set[str], set[str]]] = {
     ("person", "identify"): ({"identifiers"}, {"timestamp", "attributes", "cio_relationships"}),
@@ -205,7 +205,9 @@ def operation_problems(op: Any) -> list[Problem]:
     for key in op:
         if key not in required | optional | {"type", "action"}:
             problems.append((key, f"is not used by {label}; leave it out"))
-    present = lambda key: op.get(key) is not None  # noqa: E731
+    def present(key: str) -> bool:
+        return op.get(key) is not None
+
     if present("identifiers") and "identifiers" in required:
         problems += _identifiers(op, kind)
     for side in ("primary", "secondary"):

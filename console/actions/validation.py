@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -32,7 +33,7 @@ def text_problem(value: str) -> str | None:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = value[exc.start]
-        return (f"holds text that is not valid Unicode (the character {ascii(bad)} at position {exc.start}: "
+        return (f"holds text that is not valid Unicode (the character {bad!a} at position {exc.start}: "
                 "a lone surrogate, from JSON like \\ud800 or bytes that are not UTF-8); send UTF-8 text")
     return None
 
@@ -127,7 +128,7 @@ def _example_hint(action: type[ActionSpec], name: str) -> str:
     return f", e.g. {text}" if text else ""
 
 
-def _translate(action: type[ActionSpec], err: dict[str, Any]) -> FieldProblem:
+def _translate(action: type[ActionSpec], err: Mapping[str, Any]) -> FieldProblem:
     loc = err.get("loc") or ()
     name = str(loc[0]) if loc else None
     kind = _kind_of(action, name) if name else None
@@ -145,12 +146,12 @@ def _translate(action: type[ActionSpec], err: dict[str, Any]) -> FieldProblem:
     if etype == "missing" or (given is None and name and action.field_spec(name).required):
         return FieldProblem(name, "is required" + _example_hint(action, name or ""))
     if kind in (Kind.JSON_OBJECT,) and etype in ("dict_type", "model_type", "mapping_type"):
-        return FieldProblem(name, f"must be a JSON object{_example_hint(action, name)} (got {got})")
+        return FieldProblem(name, f"must be a JSON object{_example_hint(action, name or '')} (got {got})")
     if kind == Kind.JSON_ARRAY and etype == "list_type":
         return FieldProblem(name, f"must be a JSON array (got {got})")
     if kind in (Kind.INTEGER, Kind.TIMESTAMP) and etype.startswith("int"):
         what = "Unix seconds, a whole number" if kind == Kind.TIMESTAMP else "a whole number"
-        return FieldProblem(name, f"must be {what}{_example_hint(action, name)} (got {echo(given)})")
+        return FieldProblem(name, f"must be {what}{_example_hint(action, name or '')} (got {echo(given)})")
     if kind == Kind.BOOLEAN and etype.startswith("bool"):
         return FieldProblem(name, f"must be true or false (got {echo(given)})")
     if etype in ("string_type",):

@@ -29,7 +29,8 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from console.batch.keytable import CODES, NAMES, KeyTable
 
@@ -154,7 +155,7 @@ class Checkpoint:
     table: KeyTable = field(default_factory=KeyTable)
 
     @classmethod
-    def create(cls, path: str | Path, header: dict[str, Any], table: KeyTable | None = None) -> "Checkpoint":
+    def create(cls, path: str | Path, header: dict[str, Any], table: KeyTable | None = None) -> Checkpoint:
         """A new checkpoint (replacing any old one) starting with `header`."""
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp")
@@ -170,7 +171,7 @@ class Checkpoint:
 
     @classmethod
     def append_to(cls, path: str | Path, valid_length: int | None = None,
-                  table: KeyTable | None = None) -> "Checkpoint":
+                  table: KeyTable | None = None) -> Checkpoint:
         """Open an existing checkpoint for appending, cutting off a torn last line."""
         path = Path(path)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND)

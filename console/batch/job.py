@@ -25,7 +25,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator
 
 from console.batch import checkpoint as cp
 from console.batch.keytable import CODES, IN_FILE, SEEN, TO_SEND, KeyTable
@@ -37,6 +38,9 @@ from console.wire.credentials import Credentials
 from console.actions.guard import needed_confirmation
 from console.wire.request import build_request
 from console.actions.spec import ActionSpec
+
+if TYPE_CHECKING:
+    from console.batch.runner import BatchRun
 
 MAX_CONCURRENCY = 1000
 SHOWN_PROBLEMS = 500  # problems kept to show; every one is in FILE.invalid.jsonl
@@ -64,7 +68,7 @@ class Checked:
     invalid: int = 0
     problems: list[RowProblem] = field(default_factory=list)  # the first SHOWN_PROBLEMS
     problem_count: int = 0
-    fields: Counter = field(default_factory=Counter)  # every problem, by field
+    fields: Counter[str] = field(default_factory=Counter)  # every problem, by field
     invalid_file: Path | None = None  # every invalid row with its problems (None: none, or unwritable)
     invalid_file_error: str | None = None
     first: ValidRow | None = None
@@ -111,7 +115,7 @@ class Job:
     checkpoint: cp.Checkpoint | None = None
     table: KeyTable = field(default_factory=KeyTable)
     guarded_rows: int = 0  # rows that need confirming in a protected environment (0 elsewhere)
-    file_id: tuple = ()
+    file_id: tuple[int, ...] = ()
 
     @property
     def checkpoint_path(self) -> Path:
@@ -164,7 +168,7 @@ class Job:
         if self.file_id and _file_id(self.data_file) != self.file_id:
             raise JobError(f"{self.data_file} changed since it was checked; check it again (nothing sent)")
 
-    def open(self, *, restart: bool = False, client: Any = None):
+    def open(self, *, restart: bool = False, client: Any = None) -> BatchRun:
         """The BatchRun, with its checkpoint open. `restart` drops the earlier run's files.
         Raises OSError when the files beside FILE cannot be written, JobError when FILE
         changed since it was checked."""
@@ -210,7 +214,7 @@ class Job:
         unrecorded = {table.find(k): CODES[e.outcome.value] for k, e in getattr(run, "unrecorded", {}).items()
                       if e.outcome != cp.Outcome.SENDING}
         tally = Tally()
-        unknown_lines = []
+        unknown_lines: list[int] = []
         for slot in table.slots(TO_SEND):
             outcome = cp.outcome_of(unrecorded.get(slot) or table.outcome_code(slot))
             if outcome == cp.Outcome.OK:
@@ -246,7 +250,7 @@ class Job:
         return Result(run.progress.state, tally, failures, not_sent, self.failed_path if failures.count else None)
 
 
-def _file_id(path: Path) -> tuple:
+def _file_id(path: Path) -> tuple[int, ...]:
     try:
         st = os.stat(path)
     except OSError:
@@ -312,6 +316,7 @@ def _check(action: type[ActionSpec], data_file: Path, creds: Credentials, table:
                 invalid.add(row)
                 continue
             checked.valid += 1
+            assert row.data is not None  # else validate_row answered None
             row.key, slot = keyer.key(row.data)
             table.set_line(slot, row.line)
             if checked.first is None:

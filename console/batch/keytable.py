@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
-from typing import Iterator
+from collections.abc import Iterator
 
 USED = 0x80
 IN_FILE = 0x40  # a valid row of the file as checked now

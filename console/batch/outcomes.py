@@ -11,7 +11,8 @@ import json
 import os
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
+from collections.abc import Callable, Iterable, Iterator
 
 from console.batch.checkpoint import Outcome
 from console.batch.keytable import KeyTable
@@ -67,7 +68,8 @@ def failure_record(
         record["delivered"] = ex.delivered
     if explanation is not None:
         record["explanation"] = explanation.to_dict()
-    return redact_data(record, secrets)
+    redacted: dict[str, Any] = redact_data(record, secrets)
+    return redacted
 
 
 def in_flight_record(*, key: str, line: int, data: dict[str, Any] | None, action_title: str) -> dict[str, Any]:
@@ -150,7 +152,7 @@ class FailedFile:
         return last
 
     def latest(self, current: Outcome_of, present: Present | None = None,
-               out: Callable[[dict[str, Any]], None] | None = None) -> Failures:
+               out: Callable[[dict[str, Any]], object] | None = None) -> Failures:
         """Each row's latest record, if the row is still failing and still in the file
         (`current(key)`: its outcome now; `present(key)`: whether it is a row of the file
         now — a row the user has since fixed has a new key, and its old failure is

@@ -8,7 +8,8 @@ harmless to repeat, and otherwise listed for the user to check.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any
+from collections.abc import Iterable, Iterator
 
 from console.batch import v2
 from console.batch.checkpoint import Loaded, Outcome

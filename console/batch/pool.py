@@ -29,9 +29,9 @@ except ImportError:  # pragma: no cover - httpx always brings httpcore
 _KNOWN = ("1.0.",)  # versions whose pool internals this was checked against
 
 
-class _LinearPool(_StockPool):  # type: ignore[misc,valid-type]
-    def _assign_requests_to_connections(self):  # type: ignore[override]
-        closing = []
+class _LinearPool(_StockPool):
+    def _assign_requests_to_connections(self) -> list[httpcore.AsyncConnectionInterface]:
+        closing: list[httpcore.AsyncConnectionInterface] = []
         # The stock pool asks every connection has_expired() on every pass; for an idle
         # connection that probes its socket (a poll and a getpeername), the other large
         # cost. Here only a connection about to be reused is probed: that is where a
@@ -63,10 +63,10 @@ class _LinearPool(_StockPool):  # type: ignore[misc,valid-type]
         available = [c for c in kept if id(c) not in reserved and c.is_available()]
         for pool_request in queued:
             origin = pool_request.request.url.origin
-            connection = self._reusable(available, origin, closing)
-            if connection is not None:
-                available.remove(connection)
-                pool_request.assign_to_connection(connection)
+            reused = self._reusable(available, origin, closing)
+            if reused is not None:
+                available.remove(reused)
+                pool_request.assign_to_connection(reused)
                 continue
             if len(self._connections) >= self._max_connections:
                 idle = next((c for c in self._connections if c.is_idle()), None)
@@ -81,7 +81,8 @@ class _LinearPool(_StockPool):  # type: ignore[misc,valid-type]
             pool_request.assign_to_connection(connection)
         return closing
 
-    def _reusable(self, available: list, origin: object, closing: list):
+    def _reusable(self, available: list[httpcore.AsyncConnectionInterface], origin: httpcore.Origin,
+                  closing: list[httpcore.AsyncConnectionInterface]) -> httpcore.AsyncConnectionInterface | None:
         for connection in list(available):
             if not connection.can_handle_request(origin):
                 continue

@@ -10,7 +10,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Callable
+from collections.abc import Callable
 
 RATE_WINDOW = 5.0  # seconds of completions the shown rate is measured over
 MAX_FAILURES_KEPT = 200  # the live list; every failure is in the failed file anyway

@@ -14,7 +14,8 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
+from collections.abc import Iterable, Iterator
 
 from console.batch.keytable import SEEN, KeyTable
 from console.actions.spec import ActionSpec
@@ -176,7 +177,7 @@ def _lone_surrogate(line: str) -> str:
                         r"\\[uU]([dD][c-fC-F][0-9a-fA-F]{2})", line)
     for match in pairs:
         high, low, lone_low = match.groups()
-        if high and not low or lone_low:
+        if (high and not low) or lone_low:
             code = (high or lone_low).lower()
             return (f"holds \\u{code} at column {match.start() + 1}, half of a UTF-16 surrogate pair, which is "
                     f"not a character; write the whole character (e.g. \\ud83d\\ude00) or remove it")
@@ -230,8 +231,8 @@ def _csv_rows(reader: Any, names: list[str]) -> Iterator[Row]:
             yield Row(start, None, problems=[RowProblem(
                 start, names[lone], f"column {names[lone]!r} {_lone_surrogate(cells[lone])}")])
             continue
-        # Empty cells mean "not given", like an empty form field.
-        data = {name: cell for name, cell in zip(names, cells) if cell != ""}
+        # Empty cells mean "not given", like an empty form field; so do the cells a short row leaves out.
+        data = {name: cell for name, cell in zip(names, cells, strict=False) if cell != ""}
         yield Row(start, data)
 
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 
 import httpx
 
@@ -34,7 +35,8 @@ from console.wire.exchange import Exchange
 from console.diagnose.explain import Explanation, explain
 from console.wire.request import build_request
 from console.actions.spec import ActionSpec
-from console.wire.transport import RetryPolicy, TransportEvent, make_client, parse_retry_after, perform
+from console.wire.retry_after import parse_retry_after
+from console.wire.transport import RetryPolicy, TransportEvent, make_client, perform
 
 # After this many rows in a row fail before anything was sent (refused, DNS...), the
 # network is down: stop rather than run every remaining row into the same wall.
@@ -115,7 +117,7 @@ class BatchRun:
         self._stopping = False
         self._stop_event: asyncio.Event | None = None
         self._wake: asyncio.Event | None = None
-        self._workers: list[asyncio.Task] = []
+        self._workers: list[asyncio.Task[None]] = []
 
     # -- control ---------------------------------------------------------------
     def stop(self, reason: str | None = None) -> None:
@@ -178,7 +180,7 @@ class BatchRun:
             await asyncio.wait(self._workers)
             # Every worker's exception is collected here (never "Task exception was never
             # retrieved"); the first is raised once the files are closed.
-            errors = [t.exception() for t in self._workers if not t.cancelled() and t.exception() is not None]
+            errors = [e for t in self._workers if not t.cancelled() and (e := t.exception()) is not None]
         finally:
             syncer.cancel()
             await asyncio.gather(syncer, return_exceptions=True)
@@ -331,7 +333,7 @@ class BatchRun:
             self._v1_result(unit, ex)
         self._check_halt(ex)
 
-    def _unit_events(self, unit: Unit):
+    def _unit_events(self, unit: Unit) -> Callable[[TransportEvent], None]:
         def on_event(event: TransportEvent) -> None:
             if event.kind == "attempt":
                 self.progress.sent()
@@ -339,7 +341,7 @@ class BatchRun:
                 unit.refused_status = event.status
         return on_event
 
-    def _retry_sleep(self, unit: Unit):
+    def _retry_sleep(self, unit: Unit) -> Callable[[float], Awaitable[None]]:
         rows = unit.rows
 
         async def sleep(seconds: float) -> None:
@@ -434,7 +436,7 @@ class BatchRun:
                     for r, o, s, ex, why in failures)
             except OSError as exc:
                 self._cannot_write(exc)
-            for r, o, s, ex, why in failures:
+            for r, o, s, _ex, why in failures:
                 self.progress.add_failure(FailureItem(
                     r.line, o.value, s, why.title if why is not None else _plain(o, s),
                     getattr(why, "field", None)))

@@ -12,7 +12,8 @@ oversized row, or traits whose v2 form is not documented: `id`, `cio_id`,
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 from console.wire.apis import API
 from console.wire.credentials import Credentials, MissingCredential

@@ -1,6 +1,9 @@
 """`cio-console actions [ACTION] [--json|--markdown]`: the catalog, from the specs alone."""
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING
+
 import sys
 
 from console.actions.catalog import all_actions, by_api, get_action
@@ -8,15 +11,18 @@ from console.cli.common import print_json
 from console.cli.main import EXIT_INVALID, EXIT_OK
 from console.actions.docs import action_as_dict, markdown_table
 
+if TYPE_CHECKING:
+    from console.actions.spec import ActionSpec
 
-def add_arguments(parser) -> None:
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", nargs="?", help="show one action's fields")
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true", help="machine-readable output")
     fmt.add_argument("--markdown", action="store_true", help="the README's action table")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     if args.markdown:
         print(markdown_table(), end="")
         return EXIT_OK
@@ -44,7 +50,7 @@ def run(args) -> int:
     return EXIT_OK
 
 
-def _describe(action) -> str:
+def _describe(action: type[ActionSpec]) -> str:
     info = action.INFO
     lines = [
         f"{info.title} ({info.id})",

@@ -7,6 +7,8 @@ the new one, as a client library's reset() does at logout. stdout holds only the
 """
 from __future__ import annotations
 
+import argparse
+
 import sys
 
 from console.environments import anonymous
@@ -14,7 +16,7 @@ from console.cli.common import print_json
 from console.cli.main import EXIT_OK
 
 
-def add_arguments(parser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("what", choices=("show", "reset"),
                         help="show the current anonymous id, or reset it (forget it and start a new one)")
     where = parser.add_mutually_exclusive_group()
@@ -24,14 +26,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     key = anonymous.key_for(env_name=args.env, sandbox=args.sandbox)
     if args.what == "show":
         value, previous = anonymous.current(key), None
     else:
         previous, value = anonymous.reset(key)
     if args.json:
-        out = {"environment": key, "anonymous_id": value}
+        out: dict[str, str | None] = {"environment": key, "anonymous_id": value}
         if args.what == "reset":
             out["previous"] = previous
         print_json(out)

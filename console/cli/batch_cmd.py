@@ -9,6 +9,9 @@ the progress bar included, goes to stderr.
 """
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING
+
 import asyncio
 import json
 import signal
@@ -25,8 +28,13 @@ from console.cli.output import credentials_for_command
 from console.wire.credentials import MissingCredential
 from console.wire.request import build_request
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from console.batch.job import Job
+    from console.batch.runner import BatchRun
 
-def add_arguments(parser) -> None:
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", help="action id, e.g. identify-customer (see `cio-console actions`)")
     parser.add_argument("file", help="CSV (header row of field names) or JSONL (one JSON object a line)")
     add_env_argument(parser)
@@ -66,7 +74,7 @@ def _ask(question: str) -> str:
     return line.strip()
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from console.batch.job import JobError, prepare
 
     try:
@@ -127,7 +135,7 @@ def run(args) -> int:
     return asyncio.run(_run(job, batch))
 
 
-def _dry_run(job) -> int:
+def _dry_run(job: Job) -> int:
     from console.batch import v2
 
     units = batches = 0
@@ -152,7 +160,7 @@ def _dry_run(job) -> int:
     return EXIT_OK
 
 
-async def _run(job, batch) -> int:
+async def _run(job: Job, batch: BatchRun) -> int:
     from console.cli.batch_view import ProgressView
 
     restore = _on_signals(batch)
@@ -173,7 +181,7 @@ async def _run(job, batch) -> int:
     return EXIT_INTERRUPTED if state.value == "interrupted" else exit_code(batch, job.plan, result.failures)
 
 
-def _on_signals(batch) -> callable:
+def _on_signals(batch: BatchRun) -> Callable[[], None]:
     """Ctrl-C (or SIGTERM): finish what is in flight and stop; a second one aborts."""
     loop = asyncio.get_running_loop()
 

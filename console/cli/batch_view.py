@@ -25,7 +25,7 @@ class CheckView:
         self.enabled = bool(getattr(self.stream, "isatty", lambda: False)())
         self._drawn = False
 
-    def __enter__(self) -> "CheckView":
+    def __enter__(self) -> CheckView:
         return self
 
     def update(self, rows: int, invalid: int) -> None:
@@ -43,7 +43,7 @@ class CheckView:
 def fmt_eta(seconds: float | None) -> str:
     if seconds is None:
         return "--:--"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
@@ -72,7 +72,7 @@ class ProgressView:
         self._bar: Any = None
         self._task: Any = None
 
-    async def __aenter__(self) -> "ProgressView":
+    async def __aenter__(self) -> ProgressView:
         if self.enabled:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, TextColumn

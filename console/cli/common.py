@@ -1,9 +1,11 @@
 """What several commands share: credentials from --env or CIO_* variables, printing."""
 from __future__ import annotations
 
+import argparse
+
 import json
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 from console.wire.credentials import Credentials, from_env
 
@@ -12,7 +14,7 @@ class ConfigError(Exception):
     """Configuration that prevents sending (exit 2, nothing sent)."""
 
 
-def add_env_argument(parser) -> None:
+def add_env_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--env", "-e", metavar="NAME",
         help="use a stored environment (keys from the OS keyring); CIO_* variables override it",
@@ -52,6 +54,6 @@ def resolve_credentials(env_name: str | None) -> Credentials:
         raise ConfigError(str(exc).strip("'\"")) from None
 
 
-def print_json(data: Any, stream=None) -> None:
+def print_json(data: Any, stream: TextIO | None = None) -> None:
     stream = stream or sys.stdout
     stream.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

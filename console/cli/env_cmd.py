@@ -7,14 +7,19 @@ only whether each key is set.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 import sys
 
 from console.wire.apis import REGIONS, Region
 from console.cli.common import print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
-from console.wire.credentials import ENV_KEYS, KEY_LABEL
+from console.wire.credentials import ENV_KEYS, KEY_LABEL, Credentials
 from console.environments.keystore import KEY_KINDS, KeyringUnavailable
 from console.environments.store import ConfigFileError, Environment, EnvironmentStore, UnknownEnvironment
+
+if TYPE_CHECKING:
+    from console.diagnose.connection_test import Check
+    from console.wire.apis import API
 
 PROG = "cio-console env"
 
@@ -75,7 +80,7 @@ def _add_url_arguments(p: argparse.ArgumentParser) -> None:
                    help='base URL override for one API: track, app or pipelines (repeatable; "API=" clears)')
 
 
-def run(args, store: EnvironmentStore | None = None) -> int:
+def run(args: argparse.Namespace, store: EnvironmentStore | None = None) -> int:
     handler = HANDLERS[args.env_command]
     try:
         return handler(args, store or EnvironmentStore())
@@ -93,7 +98,7 @@ def _status(store: EnvironmentStore, env: Environment) -> tuple[dict[str, bool] 
         return None, str(exc)
 
 
-def _as_dict(env: Environment, status: dict[str, bool] | None, last: str | None) -> dict:
+def _as_dict(env: Environment, status: dict[str, bool] | None, last: str | None) -> dict[str, Any]:
     return {
         "name": env.name,
         "region": env.region.value,
@@ -106,7 +111,7 @@ def _as_dict(env: Environment, status: dict[str, bool] | None, last: str | None)
     }
 
 
-def cmd_list(args, store: EnvironmentStore) -> int:
+def cmd_list(args: argparse.Namespace, store: EnvironmentStore) -> int:
     envs = store.list()
     last = store.last_used
     problem = None
@@ -133,7 +138,7 @@ def cmd_list(args, store: EnvironmentStore) -> int:
     return EXIT_OK
 
 
-def cmd_show(args, store: EnvironmentStore) -> int:
+def cmd_show(args: argparse.Namespace, store: EnvironmentStore) -> int:
     env = store.get(args.name)
     status, problem = _status(store, env)
     data = _as_dict(env, status, store.last_used)
@@ -153,15 +158,15 @@ def cmd_show(args, store: EnvironmentStore) -> int:
     return EXIT_OK
 
 
-def _apis():
+def _apis() -> list[API]:
     from console.wire.apis import API
 
     return list(API)
 
 
 # -- changing ----------------------------------------------------------------------------
-def _url_changes(args) -> dict:
-    changes: dict = {}
+def _url_changes(args: argparse.Namespace) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
     if args.sandbox_root is not None:
         changes["sandbox_root"] = args.sandbox_root or None
     if args.url:
@@ -175,7 +180,7 @@ def _url_changes(args) -> dict:
     return changes
 
 
-def cmd_add(args, store: EnvironmentStore) -> int:
+def cmd_add(args: argparse.Namespace, store: EnvironmentStore) -> int:
     changes = _url_changes(args)
     env = store.add(args.name, Region(args.region), site_id=args.site_id, protected=args.protected,
                     sandbox_root=changes.get("sandbox_root"), urls=changes.get("urls"))
@@ -184,7 +189,7 @@ def cmd_add(args, store: EnvironmentStore) -> int:
     return EXIT_OK
 
 
-def cmd_set(args, store: EnvironmentStore) -> int:
+def cmd_set(args: argparse.Namespace, store: EnvironmentStore) -> int:
     changes = _url_changes(args)
     if args.region is not None:
         changes["region"] = Region(args.region)
@@ -205,7 +210,7 @@ def cmd_set(args, store: EnvironmentStore) -> int:
     return EXIT_OK
 
 
-def cmd_rename(args, store: EnvironmentStore) -> int:
+def cmd_rename(args: argparse.Namespace, store: EnvironmentStore) -> int:
     old = store.get(args.name).name
     env = store.rename(old, args.new_name)
     print(f"Renamed {old} to {env.name}; its keys moved with it.")
@@ -229,7 +234,7 @@ def read_secret(prompt: str) -> str:
     return lines[0]
 
 
-def cmd_set_key(args, store: EnvironmentStore) -> int:
+def cmd_set_key(args: argparse.Namespace, store: EnvironmentStore) -> int:
     env = store.get(args.name)
     label = KEY_LABEL[args.kind]
     value = read_secret(f"{label} for {env.name} (input hidden): ").strip()
@@ -244,7 +249,7 @@ def cmd_set_key(args, store: EnvironmentStore) -> int:
     return EXIT_OK
 
 
-def cmd_delete_key(args, store: EnvironmentStore) -> int:
+def cmd_delete_key(args: argparse.Namespace, store: EnvironmentStore) -> int:
     env = store.get(args.name)
     label = KEY_LABEL[args.kind]
     if store.delete_key(env.name, args.kind):
@@ -254,7 +259,7 @@ def cmd_delete_key(args, store: EnvironmentStore) -> int:
     return EXIT_OK
 
 
-def cmd_delete(args, store: EnvironmentStore) -> int:
+def cmd_delete(args: argparse.Namespace, store: EnvironmentStore) -> int:
     env = store.get(args.name)
     if not args.yes:
         if not (sys.stdin is not None and sys.stdin.isatty()):
@@ -269,7 +274,7 @@ def cmd_delete(args, store: EnvironmentStore) -> int:
 
 
 # -- the connection test -------------------------------------------------------------------
-def cmd_test(args, store: EnvironmentStore) -> int:
+def cmd_test(args: argparse.Namespace, store: EnvironmentStore) -> int:
     import asyncio
 
     from console.environments.store import credentials_for, env_overrides
@@ -310,7 +315,7 @@ def cmd_test(args, store: EnvironmentStore) -> int:
     return EXIT_OK
 
 
-async def _run_test(creds, timeout):
+async def _run_test(creds: Credentials, timeout: float | None) -> list[Check]:
     from console.diagnose.connection_test import run_connection_test
     from console.wire.transport import make_client
 
@@ -328,7 +333,7 @@ def _q(name: str) -> str:
 def _print_table(rows: list[list[str]]) -> None:
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=False)).rstrip())
 
 
 def _fail(message: str) -> int:

@@ -1,6 +1,8 @@
 """Reading action input from the command line: --input JSON|@file|@- and --field NAME=VALUE."""
 from __future__ import annotations
 
+import argparse
+
 import sys
 from pathlib import Path
 from typing import Any
@@ -9,7 +11,7 @@ from console.actions.json_input import shorten
 from console.actions.validation import parse_json_object
 
 
-def add_input_arguments(parser) -> None:
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--input", "-i", metavar="JSON|@FILE",
         help="the action's fields as a JSON object, or @file.json, or @- for stdin",

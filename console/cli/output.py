@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from typing import Any
 
 from console.cli.main import EXIT_API_ERROR, EXIT_NETWORK
@@ -35,7 +35,7 @@ def failure_code(exchange: Exchange | None) -> int:
 def when(ts: int | None) -> str:
     if ts is None:
         return "-"
-    return datetime.fromtimestamp(ts, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def plain(value: Any) -> str:

@@ -10,18 +10,24 @@ missing (or a part of the template fails to render); 2 for invalid input.
 """
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING, Any
+
 import asyncio
 import sys
 
 from console.cli.common import ConfigError, add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command, failure_code, print_explanation, read_object, secrets_of
-from console.wire.credentials import MissingCredential
+from console.wire.credentials import Credentials, MissingCredential
 from console.wire.redact import redact_data
 from console.actions.validation import InvalidInput
 
+if TYPE_CHECKING:
+    from console.transactional.preview import EmailPreview
 
-def add_arguments(parser) -> None:
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--input", "-i", metavar="JSON|@FILE", required=True,
                         help="the send-transactional-email fields as JSON (@file.json, @- for stdin), "
                              'e.g. \'{"transactional_message_id": "welcome", "to": "a@x.com", '
@@ -35,7 +41,7 @@ def add_arguments(parser) -> None:
     add_env_argument(parser)
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
         data = read_object(args.input)
         creds = credentials_for_command(args.env)
@@ -50,7 +56,7 @@ def run(args) -> int:
         return _fail(str(exc))
 
 
-async def _run(args, creds, data) -> int:
+async def _run(args: argparse.Namespace, creds: Credentials, data: dict[str, Any]) -> int:
     from console.transactional.preview import preview_email
     from console.wire.transport import make_client
 
@@ -76,10 +82,11 @@ async def _run(args, creds, data) -> int:
     return EXIT_OK
 
 
-def _text(preview, *, html: bool) -> str:
+def _text(preview: EmailPreview, *, html: bool) -> str:
     from console.transactional.preview import unapplied_line
 
     r = preview.rendered
+    assert r is not None  # _run explained a preview that could not be rendered
     t, v = preview.template, preview.variant
     if t is None:
         heading = "Template: none (sent without a template: the send's own subject, body and from)"
@@ -106,8 +113,9 @@ def _text(preview, *, html: bool) -> str:
     return "\n".join(lines)
 
 
-def _as_dict(preview) -> dict:
+def _as_dict(preview: EmailPreview) -> dict[str, Any]:
     r = preview.rendered
+    assert r is not None  # _run explained a preview that could not be rendered
     return {
         "template": None if preview.template is None else {
             "id": preview.template.id, "name": preview.template.name,

@@ -9,6 +9,9 @@ stdout: the profile, diff, request and verification; stderr: notes and explanati
 """
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING, Any
+
 import asyncio
 import json
 import shlex
@@ -17,12 +20,17 @@ import sys
 from console.cli.common import ConfigError, add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command, failure_code, plain, print_explanation, read_object, when
-from console.wire.credentials import MissingCredential
+from console.wire.credentials import Credentials, MissingCredential
 from console.people.model import ID_TYPES, Profile
 from console.actions.validation import InvalidInput
 
+if TYPE_CHECKING:
+    import httpx
 
-def add_arguments(parser) -> None:
+    from console.people.lookup import LookupResult
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="subcommand", metavar="show|set", required=True)
     show = sub.add_parser("show", help="show a person's profile", description="Show a person's profile.")
     _common(show)
@@ -40,20 +48,20 @@ def add_arguments(parser) -> None:
                       help="read the profile and print the diff and request; send nothing")
 
 
-def _common(parser) -> None:
+def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("identifier", metavar="ID", help="the person's id, email or cio_id")
     parser.add_argument("--id-type", choices=ID_TYPES, default=None,
                         help="what ID is (default: email when it contains @, else id)")
     add_env_argument(parser)
 
 
-def _id_type(args) -> str:
+def _id_type(args: argparse.Namespace) -> str:
     if args.id_type:
-        return args.id_type
+        return str(args.id_type)
     return "email" if "@" in args.identifier else "id"
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     from console.actions.validation import text_problem
 
     trouble = text_problem(args.identifier)
@@ -72,7 +80,7 @@ def run(args) -> int:
         return _fail(args, str(exc))
 
 
-async def _run(args, creds, desired) -> int:
+async def _run(args: argparse.Namespace, creds: Credentials, desired: dict[str, Any] | None) -> int:
     from console.people.lookup import Outcome, lookup_profile
     from console.wire.transport import make_client
 
@@ -89,10 +97,11 @@ async def _run(args, creds, desired) -> int:
             else:
                 print(profile_text(found.profile))
             return EXIT_OK
+        assert desired is not None  # read for `set`, the one other subcommand
         return await _set(args, creds, client, found.profile, desired)
 
 
-def _ambiguous(args, found) -> int:
+def _ambiguous(args: argparse.Namespace, found: LookupResult) -> int:
     if getattr(args, "json", False):
         print_json({"matches": [m.__dict__ for m in found.matches]})
     print(f"cio-console profile: {len(found.matches)} people share the email {found.identifier!r}:",
@@ -105,7 +114,8 @@ def _ambiguous(args, found) -> int:
     return EXIT_INVALID
 
 
-async def _set(args, creds, client, profile: Profile, desired) -> int:
+async def _set(args: argparse.Namespace, creds: Credentials, client: httpx.AsyncClient, profile: Profile,
+               desired: dict[str, Any]) -> int:
     from console.people.edit import apply_edit, plan_edit
 
     plan = plan_edit(profile, desired, creds, preview=args.dry_run)
@@ -116,6 +126,7 @@ async def _set(args, creds, client, profile: Profile, desired) -> int:
         print("Nothing to change: the profile already holds these values. Nothing sent.")
         return EXIT_OK
     print("Request:")
+    assert plan.request is not None  # planned whenever the diff is not empty
     print(json.dumps(plan.request.preview(), indent=2, ensure_ascii=False))
     if args.dry_run:
         print("Dry run: nothing sent.")
@@ -124,6 +135,7 @@ async def _set(args, creds, client, profile: Profile, desired) -> int:
     if not outcome.applied:
         print_explanation(outcome.explanation, creds)
         return failure_code(outcome.exchange)
+    assert outcome.exchange is not None and outcome.exchange.response is not None  # applied: answered
     print(f"Sent: {outcome.exchange.status} {outcome.exchange.response.reason}")
     if outcome.verification is None:
         print("Could not read the profile back to check it:", file=sys.stderr)
@@ -164,6 +176,6 @@ def profile_text(p: Profile) -> str:
     return "\n".join(lines)
 
 
-def _fail(args, message: str) -> int:
+def _fail(args: argparse.Namespace, message: str) -> int:
     print(f"cio-console profile {args.subcommand}: {message}", file=sys.stderr)
     return EXIT_INVALID

@@ -6,6 +6,9 @@ stderr: notes and, on failure, the explanation. Never imports Textual.
 """
 from __future__ import annotations
 
+import argparse
+from typing import TYPE_CHECKING, Any
+
 import json
 import sys
 
@@ -13,13 +16,18 @@ from console.actions.catalog import get_action
 from console.cli.common import ConfigError, add_env_argument, positive_seconds, print_json, resolve_credentials
 from console.cli.inputs import add_input_arguments, read_input
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
-from console.wire.credentials import MissingCredential
+from console.wire.credentials import Credentials, MissingCredential
 from console.wire.redact import redact_data, redact_text
 from console.wire.request import build_request
 from console.actions.validation import InvalidInput, validate
 
+if TYPE_CHECKING:
+    from console.actions.spec import ActionSpec
+    from console.wire.request import PreparedRequest
+    from console.wire.transport import TransportEvent
 
-def add_arguments(parser) -> None:
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", help="action id, e.g. identify-customer (see `cio-console actions`)")
     add_input_arguments(parser)
     add_env_argument(parser)
@@ -34,7 +42,7 @@ def add_arguments(parser) -> None:
                              "to type: the identifier or recipient (asked on a terminal when omitted)")
 
 
-def run(args) -> int:
+def run(args: argparse.Namespace) -> int:
     try:
         action = get_action(args.action)
         data = read_input(args.input, args.field)
@@ -70,13 +78,13 @@ def non_negative_seconds(text: str) -> float:
     return positive_seconds(text)
 
 
-async def _send(req, action, creds, args) -> int:
+async def _send(req: PreparedRequest, action: type[ActionSpec], creds: Credentials, args: argparse.Namespace) -> int:
     from console.diagnose.explain import explain
     from console.wire.transport import RetryPolicy, make_client, perform
 
     policy = RetryPolicy(max_wait=args.max_wait, max_total_wait=args.max_wait)
 
-    def on_event(event) -> None:
+    def on_event(event: TransportEvent) -> None:
         # Said as the wait starts, so a long Retry-After is never a silent hang.
         if event.kind == "wait":
             print(f"retry: attempt {event.attempt} got {event.reason}; trying again in {event.wait_s:g} s "
@@ -117,7 +125,7 @@ async def _send(req, action, creds, args) -> int:
     return EXIT_API_ERROR if resp is not None else EXIT_NETWORK
 
 
-def _protected_guard(spec, creds, given: str | None) -> str | None:
+def _protected_guard(spec: ActionSpec, creds: Credentials, given: str | None) -> str | None:
     """Why a guarded action may not go out to a protected environment, or None."""
     from console.actions.guard import ConfirmationRequired, check_confirmation, needed_confirmation
 
@@ -137,7 +145,7 @@ def _protected_guard(spec, creds, given: str | None) -> str | None:
     return None
 
 
-def _json_or_text(text: str):
+def _json_or_text(text: str) -> Any:
     try:
         return json.loads(text) if text else None
     except ValueError:

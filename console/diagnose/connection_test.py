@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field, replace
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -31,7 +32,7 @@ WORKSPACES_PATH = "/v1/workspaces"  # reference §7.1: the cheap App API read
 # server makes of it; a single identify/track would, and without strict mode Pipelines
 # answers 200 even to a refused key (reference §6).
 WRITE_PATH = "/v1/batch"
-WRITE_BODY: dict = {"batch": []}
+WRITE_BODY: dict[str, Any] = {"batch": []}
 
 # A test is a handful of reads: give up quickly instead of waiting out long Retry-Afters.
 POLICY = RetryPolicy(max_attempts=2, max_wait=5.0)

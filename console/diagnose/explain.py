@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import asdict, dataclass, field
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from console.wire.apis import API, Region
@@ -27,6 +28,14 @@ CONNECTION_TEST = ("Run the connection test (`cio-console env test NAME`; in the
                    "screen, F2): it checks each key and finds the region the credentials belong to.")
 
 
+class _Common(TypedDict):
+    """What every explanation of one exchange shares (passed on as **base)."""
+
+    api_message: str | None
+    delivered: str
+    field: str | None
+
+
 @dataclass
 class Explanation:
     title: str
@@ -38,7 +47,7 @@ class Explanation:
     offer_connection_test: bool = False
     retry_after: float | None = None
     # A 207 partial failure: each failed operation (console.wire.multi_status.ItemFailure as dicts).
-    items: list[dict] = dataclasses.field(default_factory=list)  # `field` is shadowed above
+    items: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # `field` is shadowed above
 
     def text(self) -> str:
         lines = [self.title, f"Why: {self.cause}"]
@@ -65,7 +74,7 @@ class Explanation:
         left = self.seconds_to_wait(elapsed_s)
         return None if left is None else send_again_text(left)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -122,7 +131,7 @@ def _explain(
     message = "; ".join(e.message for e in errors) or None
     api = ex.request.api or (action.INFO.api if action else API.TRACK)
     what = action.INFO.title if action else f"{ex.request.method} request"
-    base = dict(api_message=message, delivered=ex.delivered, field=_field_for(action, errors))
+    base = _Common(api_message=message, delivered=ex.delivered, field=_field_for(action, errors))
 
     if ex.partial:
         return _partial(ex, what, base)
@@ -190,7 +199,7 @@ def send_again_text(seconds_left: int) -> str:
     return f"You can send again {when}: {NOT_RESENT[0].lower()}{NOT_RESENT[1:]}."
 
 
-def _rate_limited(ex: Exchange, api: API, base: dict) -> Explanation:
+def _rate_limited(ex: Exchange, api: API, base: _Common) -> Explanation:
     from console.wire.retry_after import parse_retry_after
 
     assert ex.response is not None
@@ -211,7 +220,7 @@ def _rate_limited(ex: Exchange, api: API, base: dict) -> Explanation:
     )
 
 
-def _partial(ex: Exchange, what: str, base: dict) -> Explanation:
+def _partial(ex: Exchange, what: str, base: _Common) -> Explanation:
     from console.wire.multi_status import _operations, item_failures
 
     failures = item_failures(ex)
@@ -227,11 +236,11 @@ def _partial(ex: Exchange, what: str, base: dict) -> Explanation:
         [f"Fix the failed operations (index {indexes or '?'}) and send a batch of only those; "
          "sending the whole batch again would repeat the applied ones."],
         items=[f.to_dict() for f in failures],
-        **{**base, "field": "batch"},
+        **_Common(api_message=base["api_message"], delivered=base["delivered"], field="batch"),
     )
 
 
-def _redirect(ex: Exchange, api: API, what: str, base: dict) -> Explanation:
+def _redirect(ex: Exchange, api: API, what: str, base: _Common) -> Explanation:
     location = ex.response.headers.get("location", "") if ex.response else ""
     host = urlsplit(location).netloc + urlsplit(location).path
     if "-eu" in host:
@@ -255,7 +264,7 @@ def _redirect(ex: Exchange, api: API, what: str, base: dict) -> Explanation:
     )
 
 
-def _unauthorized(api: API, what: str, creds: Credentials | None, base: dict) -> Explanation:
+def _unauthorized(api: API, what: str, creds: Credentials | None, base: _Common) -> Explanation:
     region = creds.region if creds else None
     other = "US" if region == Region.EU else "EU"
     region_note = (
@@ -302,7 +311,7 @@ def _unauthorized(api: API, what: str, creds: Credentials | None, base: dict) ->
     )
 
 
-def _not_found(ex: Exchange, action: type[ActionSpec] | None, what: str, base: dict) -> Explanation:
+def _not_found(ex: Exchange, action: type[ActionSpec] | None, what: str, base: _Common) -> Explanation:
     info = action.INFO if action else None
     if info is not None and info.sends_message:
         base = {**base, "field": base["field"] or "transactional_message_id"}
@@ -330,7 +339,7 @@ def _not_found(ex: Exchange, action: type[ActionSpec] | None, what: str, base: d
     )
 
 
-def _server_error(ex: Exchange, api: API, what: str, base: dict) -> Explanation:
+def _server_error(ex: Exchange, api: API, what: str, base: _Common) -> Explanation:
     steps = ["Try again in a minute; check https://status.customer.io if it persists."]
     cause = f"Customer.io's {api.title} failed to handle the request{_attempts_note(ex)}."
     if ex.delivered == "unknown":

@@ -12,7 +12,8 @@ import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from console.wire.apis import API, Region, parse_region
 from console.wire.credentials import KEY_LABEL, Credentials
@@ -57,7 +58,7 @@ class Environment:
         return data
 
     @classmethod
-    def from_toml(cls, name: str, data: Mapping[str, Any], where: str) -> "Environment":
+    def from_toml(cls, name: str, data: Mapping[str, Any], where: str) -> Environment:
         if not isinstance(data, Mapping):
             raise ConfigFileError(f"{where}: [environments.{name}] must be a table")
         try:

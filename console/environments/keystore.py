@@ -11,7 +11,8 @@ as a silent fallback.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 SERVICE = "cio-console"
 KEY_KINDS = ("track", "app", "write")
@@ -163,7 +164,7 @@ def _translated(verb: str) -> Iterator[None]:
         yield
     except KeyringUnavailable:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any backend failure becomes KeyringUnavailable
         from keyring import errors
 
         if isinstance(exc, errors.KeyringLocked):

@@ -13,10 +13,12 @@ environment supplies the rest. The credentials' `source` names every override, a
 """
 from __future__ import annotations
 
+import builtins
 import os
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Mapping
 
 from console.wire.apis import API, Region, parse_region
 from console.wire.credentials import (
@@ -48,8 +50,16 @@ from console.environments.keystore import KEY_KINDS, KeyringUnavailable, KeyStor
 EDITABLE = frozenset({"region", "site_id", "protected", "sandbox_root", "urls"})
 
 __all__ = [
-    "Environment", "EnvironmentStore", "UnknownEnvironment", "ConfigFileError", "KeyStore",
-    "MemoryKeyStore", "KeyringUnavailable", "credentials_for", "env_overrides", "default_config_dir",
+    "ConfigFileError",
+    "Environment",
+    "EnvironmentStore",
+    "KeyStore",
+    "KeyringUnavailable",
+    "MemoryKeyStore",
+    "UnknownEnvironment",
+    "credentials_for",
+    "default_config_dir",
+    "env_overrides",
 ]
 
 
@@ -107,7 +117,7 @@ class EnvironmentStore:
     def list(self) -> list[Environment]:
         return self._load()[0]
 
-    def names(self) -> list[str]:
+    def names(self) -> builtins.list[str]:  # `list` is the method above, here in the class
         return [e.name for e in self.list()]
 
     def get(self, name: str) -> Environment:

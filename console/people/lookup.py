@@ -136,7 +136,8 @@ async def lookup_profile(
     return result
 
 
-async def _add_segments(creds, client, profile: Profile, result: LookupResult, policy: RetryPolicy) -> None:
+async def _add_segments(creds: Credentials, client: httpx.AsyncClient, profile: Profile, result: LookupResult,
+                        policy: RetryPolicy) -> None:
     seg = await read_json(
         creds, client, f"/v1/customers/{path_segment(profile.cio_id)}/segments", {"id_type": "cio_id"}, policy=policy
     )

@@ -52,7 +52,7 @@ def same_stored(read: Any, wanted: Any) -> bool:
     if isinstance(read, str) and isinstance(wanted, (dict, list, float)):
         # Objects come back as JSON text whose spacing and key order we do not control.
         try:
-            return json.loads(read) == wanted
+            return bool(json.loads(read) == wanted)
         except ValueError:
             return False
     return False
@@ -230,9 +230,9 @@ def profile_from_response(data: Any) -> Profile:
 
 
 def segments_from_response(data: Any) -> list[Segment]:
-    items = data.get("segments") if isinstance(data, dict) else None
+    items: Any = data.get("segments") if isinstance(data, dict) else None
     return [
-        Segment(s.get("id"), str(s.get("name") or ""), str(s.get("description") or ""))
+        Segment(s["id"], str(s.get("name") or ""), str(s.get("description") or ""))
         for s in items or []
         if isinstance(s, dict) and s.get("id") is not None
     ]

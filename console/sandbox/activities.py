@@ -102,6 +102,7 @@ def get_activities(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     person, error = person_of(sb, req)
     if error:
         return error
+    assert person is not None  # one or the other
     limit, error = limit_of(req, DEFAULT_LIMIT, MAX_LIMIT)
     if error:
         return error

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
 
 
 def _sandbox(request: Request) -> Sandbox:
-    return request.app.state.sandbox
+    sandbox: Sandbox = request.app.state.sandbox
+    return sandbox
 
 
 async def _json_body(request: Request) -> tuple[Any, JSONResponse | None]:

@@ -6,7 +6,7 @@ from typing import Any
 from starlette.applications import Starlette
 
 from . import admin
-from .asgi import api_prefix, handle_api, raw_path_of
+from .asgi import Scope, api_prefix, handle_api, raw_path_of
 from .config import SandboxConfig
 from .sandbox import Sandbox
 
@@ -19,7 +19,7 @@ class SandboxApp(Starlette):
     middleware would otherwise wrap one and answer 500 where a fault drops.
     """
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             found = api_prefix(raw_path_of(scope), self.state.sandbox.config.region)
             if found is not None:

@@ -49,13 +49,17 @@ def person_of(sb: Sandbox, req: ApiRequest) -> tuple[Person | None, ApiResponse 
 
 def get_attributes(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     found, error = person_of(sb, req)
-    return error or ApiResponse(200, {"customer": customer_json(found)})
+    if error:
+        return error
+    assert found is not None  # one or the other
+    return ApiResponse(200, {"customer": customer_json(found)})
 
 
 def get_person_segments(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     found, error = person_of(sb, req)
     if error:
         return error
+    assert found is not None  # one or the other
     return ApiResponse(200, {"segments": [{"id": s.id, "name": s.name, "description": s.description}
                                           for s in segments_of(sb.state, found)]})
 
@@ -142,7 +146,8 @@ def list_segments(sb: Sandbox, req: ApiRequest) -> ApiResponse:
 
 def _segment(sb: Sandbox, req: ApiRequest) -> tuple[Any, ApiResponse | None]:
     raw = req.params["segment_id"]
-    segment = sb.state.segments.get(canonical_id(raw))
+    key = canonical_id(raw)
+    segment = sb.state.segments.get(key) if key is not None else None
     if segment is None:
         return None, meta_error(f"segment_id: no segment {raw!r}", 404)
     return segment, None
@@ -202,7 +207,8 @@ def variant_json(t: Template, v: Variant) -> dict[str, Any]:
 
 def _template(sb: Sandbox, req: ApiRequest) -> tuple[Template | None, ApiResponse | None]:
     raw = req.params["transactional_id"]
-    template = sb.state.templates.get(canonical_id(raw))  # the integer id, not a trigger name
+    key = canonical_id(raw)  # the integer id, not a trigger name
+    template = sb.state.templates.get(key) if key is not None else None
     if template is None:
         return None, meta_error(f"transactional_id: no transactional message {raw!r}", 404)
     return template, None
@@ -214,18 +220,25 @@ def list_transactional(sb: Sandbox, req: ApiRequest) -> ApiResponse:
 
 def get_transactional(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     template, error = _template(sb, req)
-    return error or ApiResponse(200, {"message": template_json(template)})
+    if error:
+        return error
+    assert template is not None  # one or the other
+    return ApiResponse(200, {"message": template_json(template)})
 
 
 def transactional_contents(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     template, error = _template(sb, req)
-    return error or ApiResponse(200, {"contents": [variant_json(template, v) for v in template.variants]})
+    if error:
+        return error
+    assert template is not None  # one or the other
+    return ApiResponse(200, {"contents": [variant_json(template, v) for v in template.variants]})
 
 
 def transactional_language(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     template, error = _template(sb, req)
     if error:
         return error
+    assert template is not None  # one or the other
     language = req.params["language"]
     variant = template.variant(language)
     if variant is None:

@@ -10,6 +10,7 @@ import base64
 import binascii
 import re
 from email.utils import getaddresses
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import deliveries, people
@@ -197,7 +198,7 @@ def _push_target(person_devices: set[str], body: dict[str, Any]) -> ApiResponse 
     return None
 
 
-def send(channel: str):
+def send(channel: str) -> Callable[[Sandbox, ApiRequest], ApiResponse]:
     def handler(sb: Sandbox, req: ApiRequest) -> ApiResponse:
         parsed, body = req.json()
         if not parsed or not isinstance(body, dict):

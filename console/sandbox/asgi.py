@@ -1,6 +1,7 @@
 """The ASGI side of an API request: parse, apply faults, process, log, answer or drop."""
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -16,7 +17,7 @@ from .routing import split_path
 if TYPE_CHECKING:
     from .sandbox import Sandbox
 
-Scope = dict[str, Any]
+Scope = MutableMapping[str, Any]  # starlette.types.Scope
 
 
 def api_prefix(raw_path: str, home_region: str) -> tuple[str, str, str] | None:
@@ -33,16 +34,17 @@ def api_prefix(raw_path: str, home_region: str) -> tuple[str, str, str] | None:
 
 
 def raw_path_of(scope: Scope) -> str:
-    raw = scope.get("raw_path")
+    raw: bytes | None = scope.get("raw_path")
     if raw is None:
-        return scope.get("path", "/")
+        path: str = scope.get("path", "/")
+        return path
     # Clients percent-encode; anything else arriving raw is taken as UTF-8.
     return raw.split(b"?", 1)[0].decode("utf-8", errors="replace")
 
 
 async def read_body(receive: Any) -> tuple[bytes, bool]:
     """The request body, and whether it arrived whole (False: the client went away first)."""
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
+from collections.abc import Callable
 
 # Recognisable on purpose: anyone who sees these in a log or a screenshot knows
 # they belong to the offline sandbox and not to a real Customer.io workspace.

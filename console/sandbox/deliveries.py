@@ -25,7 +25,7 @@ before the first (UNCONFIRMED: what Customer.io reports there).
 from __future__ import annotations
 
 import heapq
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from email.utils import getaddresses
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -37,10 +37,12 @@ from .errors import meta_error
 from .messages import ApiRequest, ApiResponse
 from .paging import cursor_of, limit_of, page
 from .routing import route
-from .state import Delivery, Person, Template, Workspace
+from .state import Delivery, Person, Template, Variant, Workspace
 from .subscriptions import is_subscribed
 
 if TYPE_CHECKING:
+    from liquid import Environment
+
     from .sandbox import Sandbox
 
 BOUNCE_DOMAIN = "bounce.example.com"
@@ -56,7 +58,7 @@ def channel_type(channel: str) -> str:
 
 
 @cache
-def _liquid():
+def _liquid() -> Environment:
     # Deferred: python-liquid is only needed once something is sent.
     from liquid import Environment
 
@@ -107,7 +109,7 @@ def not_sent_reason(d: Delivery) -> str | None:
     return planned or (d.failure_message if d.state in NOT_SENT else None)
 
 
-def _variant(template: Template | None, language: str | None):
+def _variant(template: Template | None, language: str | None) -> Variant | None:
     if template is None:
         return None
     return template.variant(language) or template.default_variant()
@@ -172,7 +174,7 @@ def _email_outcome(ws: Workspace, d: Delivery) -> list[tuple[str, str | None]]:
     address = d.recipient = found[0]
     blocked = sorted(esp.entries_for(ws, address), key=lambda s: s.created)
     if blocked:
-        since = datetime.fromtimestamp(blocked[0].created, tz=timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        since = datetime.fromtimestamp(blocked[0].created, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
         return [("dropped", f"not sent: {address} is on the email provider's suppression list "
                             f"({blocked[0].category} since {since}: {blocked[0].reason})")]
     domain = address.rsplit("@", 1)[-1].lower()
@@ -264,13 +266,17 @@ def _delivery(sb: Sandbox, req: ApiRequest) -> tuple[Delivery | None, ApiRespons
 
 def get_message(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     d, error = _delivery(sb, req)
-    return error or ApiResponse(200, {"message": message_json(sb, d)})
+    if error:
+        return error
+    assert d is not None  # one or the other
+    return ApiResponse(200, {"message": message_json(sb, d)})
 
 
 def get_archived_message(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     d, error = _delivery(sb, req)
     if error:
         return error
+    assert d is not None  # one or the other
     if not any(m["name"] == "sent" for m in d.metrics) or not d.content:
         # Whether Customer.io archives a message it never sent is UNCONFIRMED; the sandbox does not.
         return meta_error(f"message_id: {d.delivery_id} was not sent ({d.state}), so nothing was archived", 404)
@@ -299,6 +305,7 @@ def get_person_messages(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     end_ts, error = (None, error) if error else _timestamp_param(req, "end_ts")
     if error:
         return error
+    assert person is not None  # one or the other
     mine = [d for d in sb.state.all_deliveries() if d.cio_id == person.cio_id
             and (start_ts is None or d.queued_at >= start_ts) and (end_ts is None or d.queued_at <= end_ts)]
     chosen, following = page(mine, lambda d: (d.queued_at, d.seq), start, limit)

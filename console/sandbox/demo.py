@@ -21,7 +21,8 @@ def _demo_text() -> str:
 
 
 def demo_data() -> dict[str, Any]:
-    return json.loads(_demo_text())
+    data: dict[str, Any] = json.loads(_demo_text())
+    return data
 
 
 def load_demo(ws: Workspace) -> None:
@@ -38,7 +39,7 @@ def load_demo(ws: Workspace) -> None:
         ws.add_person(person)
         ws.set_id(person, p.get("id"))
         ws.set_email(person, p.get("email"))
-        person.timestamps = {"cio_id": person.created, **{k: updated for k in person.attributes}}
+        person.timestamps = {"cio_id": person.created, **dict.fromkeys(person.attributes, updated)}
         for kind in ("id", "email"):
             if getattr(person, kind) is not None:
                 person.timestamps[kind] = person.created
@@ -87,7 +88,8 @@ def _load_delivery(ws: Workspace, d: dict[str, Any]) -> None:
         cio_id=person.cio_id, to=d.get("to"), language=None, send_at=None, request=request,
         seq=len(ws.all_deliveries()) + 1,
     )
-    template = ws.templates.get(d.get("transactional_message_id"))
+    template_id = d.get("transactional_message_id")
+    template = ws.templates.get(template_id) if template_id is not None else None
     delivery.content = deliveries.content_for(d["channel"], person, template, request)
     if d["channel"] == "email":
         delivery.recipient, delivery.delivery_type = d.get("to"), "email"

@@ -14,7 +14,7 @@ document's other categories, blocks and invalid addresses, appear nowhere in it 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .messages import ApiRequest, ApiResponse
 from .routing import route
@@ -40,7 +40,7 @@ def add(ws: Workspace, email: str, category: str, created: int, reason: str) -> 
 
 def search(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     found = sorted(entries_for(sb.state, req.params["email_address"]), key=lambda s: s.created)
-    body: dict = {"suppressions": [{"email": s.email, "created": s.created, "reason": s.reason,
+    body: dict[str, Any] = {"suppressions": [{"email": s.email, "created": s.created, "reason": s.reason,
                                     "status": s.status, "category": s.category} for s in found]}
     if found:
         body = {"category": found[-1].category, **body}

@@ -45,7 +45,8 @@ class ApiRequest:
                     self._json = (True, json.loads(self.body))
                 except (ValueError, UnicodeDecodeError, RecursionError):
                     self._json = (False, None)
-        return self._json
+        parsed: tuple[bool, Any] = self._json
+        return parsed
 
 
 @dataclass

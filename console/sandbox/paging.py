@@ -6,7 +6,8 @@ Items are listed newest first. A cursor names the first item of the next page by
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence, TypeVar
+from typing import TypeVar
+from collections.abc import Callable, Sequence
 
 from .checks import canonical_id
 from .errors import meta_error

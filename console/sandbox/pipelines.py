@@ -6,6 +6,7 @@ quietly not applied (the request log says why); with it, invalid calls get 400.
 from __future__ import annotations
 
 from datetime import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import people
@@ -60,9 +61,7 @@ def validate(kind: str, msg: Any, at: str = "") -> list[str]:
     if problems:
         return problems
     who = _user(msg) or _anon(msg)
-    if kind == "identify" and not who and not (msg.get("traits") or {}).get("email"):
-        problems.append(f"{at}userId: one of userId, anonymousId is required")
-    elif kind in ("track", "page", "screen", "group") and not who:
+    if (kind == "identify" and not who and not (msg.get("traits") or {}).get("email")) or (kind in ("track", "page", "screen", "group") and not who):
         problems.append(f"{at}userId: one of userId, anonymousId is required")
     if kind == "track":
         if not isinstance(msg.get("event"), str) or not msg["event"].strip():
@@ -192,7 +191,7 @@ def _parse(req: ApiRequest, limit: int) -> tuple[Any, list[str]]:
     return body, []
 
 
-def call(kind: str):
+def call(kind: str) -> Callable[[Sandbox, ApiRequest, bool], ApiResponse]:
     def handler(sb: Sandbox, req: ApiRequest, strict: bool) -> ApiResponse:
         body, problems = _parse(req, CDP_CALL_LIMIT)
         problems = problems or validate(kind, body)

@@ -38,6 +38,7 @@ def get_relationships(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     person, error = person_of(sb, req)
     if error:
         return error
+    assert person is not None  # one or the other
     limit, error = limit_of(req, DEFAULT_LIMIT, MAX_LIMIT)
     if error:
         return error

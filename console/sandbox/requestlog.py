@@ -54,7 +54,7 @@ class RequestLog:
         self._entries.append((entry, kept))
         self._bytes += _cost(kept)
         while len(self._entries) > self.max_entries or (self._bytes > self.max_bytes and len(self._entries) > 1):
-            old, old_body = self._entries.popleft()
+            _old, old_body = self._entries.popleft()
             self._bytes -= _cost(old_body)
         return entry
 

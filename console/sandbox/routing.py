@@ -6,7 +6,7 @@ part of that id.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from .messages import ApiResponse
@@ -47,7 +47,7 @@ def _match_pattern(pattern: tuple[str, ...], segments: list[str]) -> dict[str, s
     if len(pattern) != len(segments):
         return None
     params: dict[str, str] = {}
-    for want, got in zip(pattern, segments):
+    for want, got in zip(pattern, segments, strict=True):
         if want.startswith("{") and want.endswith("}"):
             params[want[1:-1]] = got
         elif want != got:

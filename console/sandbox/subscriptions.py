@@ -52,6 +52,7 @@ def get_preferences(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     person, error = person_of(sb, req)
     if error:
         return error
+    assert person is not None  # one or the other
     return ApiResponse(200, {"customer": {
         "id": person.id,
         "identifiers": person.identifiers(),

@@ -144,6 +144,7 @@ def merge(sb: Sandbox, req: ApiRequest) -> ApiResponse:
         ref, bad = identifier_object(body.get(side), side)
         if bad:
             return meta_error(bad.message)
+        assert ref is not None  # one or the other
         refs.append(ref)
     return ok(people.merge(sb.state, refs[0], refs[1], sb.now()))
 
@@ -169,8 +170,10 @@ def _segment_change(sb: Sandbox, req: ApiRequest, add: bool) -> ApiResponse:
         problems.append(problem("ids", f"has {len(ids)} entries; the limit is {SEGMENT_BATCH_LIMIT}", "too_many"))
     if problems:
         return track_errors(problems)
+    assert isinstance(ids, list)  # else a problem was answered above
     segment_id = req.params["segment_id"]
-    segment = sb.state.segments.get(canonical_id(segment_id))
+    key = canonical_id(segment_id)
+    segment = sb.state.segments.get(key) if key is not None else None
     if segment is None:
         return track_errors([f"segment_id: no segment {segment_id}"], 404)
     if segment.type != "manual":

@@ -163,6 +163,7 @@ def _apply_person(sb: Sandbox, op: dict[str, Any], action: str) -> str | None:
 
 def _apply_object(sb: Sandbox, op: dict[str, Any], action: str) -> str | None:
     key = _object_key(op["identifiers"])
+    assert key is not None  # the operation passed _object_problems first
     objects = sb.state.objects
     if action == "delete":
         return None if objects.pop(key, None) is not None else "ignored: no such object"

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
+from collections.abc import Iterator, Mapping
 
 from console.actions.fields import Kind
 from console.actions.spec import ActionSpec, SpecField
@@ -65,7 +66,7 @@ class FormState:
     def __init__(self, action: type[ActionSpec]) -> None:
         self.action = action
         self.specs = {f.name: f for f in action.field_specs()}
-        self.values: dict[str, str] = {name: "" for name in self.specs}
+        self.values: dict[str, str] = dict.fromkeys(self.specs, "")
         # Field -> the value a prefill put there; replaced on an environment change only
         # while the user has not edited it.
         self.prefilled: dict[str, str] = {}
@@ -118,7 +119,7 @@ class FormState:
         return filled
 
     def clear(self) -> None:
-        self.values = {name: "" for name in self.specs}
+        self.values = dict.fromkeys(self.specs, "")
         self.prefilled.clear()
         self.server_problems.clear()
         self.attempted = False
@@ -179,5 +180,5 @@ class FormBook:
             state = self._forms[action.INFO.id] = FormState(action)
         return state
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[FormState]:
         return iter(self._forms.values())

@@ -32,7 +32,8 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
 
 from console.wire.redact import MASK, mask_headers, redact_data, redact_text
 
@@ -257,6 +258,7 @@ class History:
             finally:
                 os.close(fd)
             self._seen = (st.st_ino, st.st_size)
+            assert self._lines is not None  # _catch_up counted them
             self._lines += 1
             if self._lines > self.max_entries + self.slack:
                 self._compact()

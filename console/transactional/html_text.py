@@ -67,7 +67,7 @@ class _Converter(HTMLParser):
             self.out.append(text)
 
     # -- parser callbacks -------------------------------------------------------------
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = dict(attrs)
         if tag in HIDDEN:
             self.hidden += 1
@@ -103,10 +103,10 @@ class _Converter(HTMLParser):
                 self._write("  ")
         elif tag == "a":
             self.links.append((attr.get("href") or "", len(self.out)))
-        elif tag == "img" and attr.get("alt"):
-            self._write(f" [{attr['alt'].strip()}] ")
+        elif tag == "img" and (alt := attr.get("alt")):
+            self._write(f" [{alt.strip()}] ")
 
-    def handle_startendtag(self, tag: str, attrs) -> None:
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
         if tag not in ("br", "hr", "img"):
             self.handle_endtag(tag)

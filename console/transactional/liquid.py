@@ -18,7 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from liquid import BoundTemplate, Environment, Expression, Node
+    from liquid.static_analysis import TemplateAnalysis
 
 _NOT_FOUND = object()
 
@@ -52,7 +56,7 @@ OUTPUT_LIMIT = 5_000_000  # characters
 
 
 @cache
-def environment():
+def environment() -> Environment:
     # Deferred: python-liquid is only needed once something is previewed.
     from liquid import Environment
 
@@ -94,7 +98,8 @@ def render(source: str | None, data: dict[str, Any]) -> Rendered:
     return result
 
 
-def missing_variables(template, data: dict[str, Any], analysis=None) -> list[MissingVariable]:
+def missing_variables(template: BoundTemplate, data: dict[str, Any],
+                      analysis: TemplateAnalysis | None = None) -> list[MissingVariable]:
     """Paths the template reads from outside that `data` does not hold, in source order."""
     analysis = analysis or template.analyze(include_partials=False)
     defaulted = _defaulted_positions(template)
@@ -121,9 +126,7 @@ def _resolve(segments: list[Any], data: Any) -> Any:
             seg = _resolve(seg, data)
             if seg is _NOT_FOUND:
                 return _NOT_FOUND
-        if isinstance(current, dict) and not isinstance(seg, bool) and seg in current:
-            current = current[seg]
-        elif isinstance(current, (list, str)) and isinstance(seg, int) and -len(current) <= seg < len(current):
+        if (isinstance(current, dict) and not isinstance(seg, bool) and seg in current) or (isinstance(current, (list, str)) and isinstance(seg, int) and -len(current) <= seg < len(current)):
             current = current[seg]
         elif seg == "size" and isinstance(current, (list, str, dict)):
             current = len(current)
@@ -134,7 +137,7 @@ def _resolve(segments: list[Any], data: Any) -> Any:
     return current
 
 
-def _defaulted_positions(template) -> set[int]:
+def _defaulted_positions(template: BoundTemplate) -> set[int]:
     """Source positions of paths that a `default` filter covers."""
     from liquid.builtin.expressions import Path
     from liquid.context import RenderContext
@@ -142,7 +145,7 @@ def _defaulted_positions(template) -> set[int]:
     positions: set[int] = set()
     context = RenderContext(template)
 
-    def visit_expression(expr) -> None:
+    def visit_expression(expr: Expression) -> None:
         filters = getattr(expr, "filters", None) or []
         left = getattr(expr, "left", None)
         if isinstance(left, Path) and any(getattr(f, "name", None) == "default" for f in filters):
@@ -150,7 +153,7 @@ def _defaulted_positions(template) -> set[int]:
         for child in expr.children():
             visit_expression(child)
 
-    def visit_node(node) -> None:
+    def visit_node(node: Node) -> None:
         for expr in node.expressions():
             visit_expression(expr)
         for child in node.children(context, include_partials=False):

@@ -143,7 +143,8 @@ def _identifiers(request: PreparedRequest) -> dict[str, Any]:
     return ids if isinstance(ids, dict) else {}
 
 
-async def _find_template(creds, client, reference, preview: EmailPreview, policy) -> Template | None:
+async def _find_template(creds: Credentials, client: httpx.AsyncClient, reference: Any, preview: EmailPreview,
+                         policy: RetryPolicy) -> Template | None:
     listing = await list_templates(creds, client, policy=policy)
     if not listing.read.ok:
         preview.explanation, preview.failed = listing.explanation, listing.read.exchange
@@ -162,7 +163,8 @@ async def _find_template(creds, client, reference, preview: EmailPreview, policy
     return None
 
 
-async def _recipient(creds, client, identifiers, preview: EmailPreview, policy) -> None:
+async def _recipient(creds: Credentials, client: httpx.AsyncClient, identifiers: dict[str, Any],
+                     preview: EmailPreview, policy: RetryPolicy) -> None:
     if len(identifiers) != 1:
         return
     (kind, value), = identifiers.items()

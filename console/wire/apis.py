@@ -15,7 +15,7 @@ class API(StrEnum):
     PIPELINES = "pipelines"
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # the API's name; str.title() is not used on it
         return {"track": "Track API", "app": "App API", "pipelines": "Pipelines API"}[self.value]
 
     @property

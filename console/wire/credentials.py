@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Mapping
+from collections.abc import Mapping
 
 from console.wire.apis import API, Region, base_url, parse_region
 

@@ -104,7 +104,7 @@ class Exchange:
         }
 
     @classmethod
-    def from_record(cls, rec: dict[str, Any]) -> "Exchange":
+    def from_record(cls, rec: dict[str, Any]) -> Exchange:
         r = rec["request"]
         req = PreparedRequest(
             method=r["method"],

@@ -74,7 +74,8 @@ def item_failures(ex: Exchange) -> list[ItemFailure]:
     out = []
     raws = _raw_errors(ex)
     parsed = api_errors(ex.response.text)
-    for raw, err in zip(raws, parsed):
+    # Two readings of one body; if they ever disagree in length, the extra ones are dropped.
+    for raw, err in zip(raws, parsed, strict=False):
         index = err.index
         op = ops[index] if index is not None and 0 <= index < len(ops) else None
         summary = summarize(op) if op is not None else f"(no operation {index} in the request)"

@@ -14,7 +14,8 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from typing import Any, Iterable, Mapping
+from typing import Any
+from collections.abc import Iterable, Mapping
 from urllib.parse import quote, quote_plus
 
 MASK = "****"
@@ -176,7 +177,7 @@ class RedactingStream:
         self._inner.flush()
 
     def isatty(self) -> bool:
-        return self._inner.isatty()
+        return bool(self._inner.isatty())
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)

@@ -59,7 +59,7 @@ def auth_header(api: API, creds: Credentials) -> str:
             raise MissingCredential(api, ["App API key"], creds.source, creds.keyring_problem)
         return f"Bearer {creds.app_key}"
     user, password = creds.basic_user_password(api)
-    token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
     return f"Basic {token}"
 
 

@@ -28,14 +28,15 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 
 from console.wire import transport_counter
 from console.wire.exchange import Attempt, Exchange, Failure, Response
 from console.wire.request import PreparedRequest
-from console.wire.retry_after import parse_retry_after  # noqa: F401 - also imported from here (batch)
+from console.wire.retry_after import parse_retry_after
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
@@ -83,9 +84,10 @@ def make_client(
 
 def _chain(exc: BaseException) -> list[BaseException]:
     out: list[BaseException] = []
-    while exc is not None and exc not in out and len(out) < 10:
-        out.append(exc)
-        exc = exc.__cause__ or exc.__context__
+    link: BaseException | None = exc
+    while link is not None and link not in out and len(out) < 10:
+        out.append(link)
+        link = link.__cause__ or link.__context__
     return out
 
 
@@ -99,7 +101,7 @@ def classify(exc: Exception) -> Failure:
     if any(isinstance(e, ssl.SSLError) for e in chain):
         return Failure.TLS
     text = " ".join(repr(e) for e in chain)
-    if isinstance(exc, httpx.ConnectTimeout) or isinstance(exc, httpx.PoolTimeout):
+    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
         return Failure.CONNECT_TIMEOUT
     if isinstance(exc, (httpx.ReadTimeout, httpx.WriteTimeout)):
         return Failure.READ_TIMEOUT
@@ -164,7 +166,7 @@ class _Progress:
         self.sending = False
         self.status: int | None = None
 
-    async def trace(self, name: str, info: dict) -> None:
+    async def trace(self, name: str, info: dict[str, Any]) -> None:
         self.traced = True
         if "send_request_headers" in name:
             self.sending = True

@@ -19,7 +19,7 @@ def test_defaults_follow_the_documented_limits():
 def test_lower_rates_are_taken_and_higher_ones_refused_with_the_limit_named():
     action = get_action("send-transactional-email")
     assert choose_rate(action, "20", "https://api.customer.io") == 20.0
-    with pytest.raises(RateError, match="100 transactional sends/s.*at most --rate 100"):
+    with pytest.raises(RateError, match=r"100 transactional sends/s.*at most --rate 100"):
         choose_rate(action, "150", "https://api.customer.io")
     with pytest.raises(RateError, match="more than 0"):
         choose_rate(action, "-1", "https://api.customer.io")

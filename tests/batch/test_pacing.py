@@ -1,4 +1,6 @@
 """The pacer holds a steady rate; the adaptive controller slows on sustained 429s only."""
+import itertools
+
 import pytest
 
 from console.batch.pacing import AdaptiveRate, Pacer
@@ -87,7 +89,7 @@ def test_sustained_429s_cut_the_rate_then_it_recovers_in_steps():
         feed(adaptive, clock, 30, 0)
         rates.append(adaptive.current)
     assert rates[0] == 50.0  # cooling down first
-    increases = [b - a for a, b in zip(rates, rates[1:]) if b != a]
+    increases = [b - a for a, b in itertools.pairwise(rates) if b != a]
     assert increases and max(increases) <= 0.05 * 200 + 1e-9  # gradual
     assert rates[-1] == 200  # and all the way back
 

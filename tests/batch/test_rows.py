@@ -70,6 +70,13 @@ def test_bad_rows_are_reported_by_line_and_field(tmp_path):
     assert problems[3].text().startswith("line 3: Customer Identifier (customer_identifier)")
 
 
+def test_a_short_csv_row_leaves_its_last_columns_out(tmp_path):
+    # Fewer cells than the header: the missing ones are "not given", like empty cells.
+    path = write(tmp_path, "people.csv", "customer_identifier,traits\nu1\nu2,\n")
+    checked = validate_rows(IDENTIFY, read_rows(path))
+    assert [v.line for v in checked.valid] == [2, 3] and not checked.problems
+
+
 def test_bad_jsonl_lines_are_reported_with_their_line(tmp_path):
     path = write(tmp_path, "rows.jsonl",
                  '{"customer_identifier": "u1", "event_name": "e"}\n'

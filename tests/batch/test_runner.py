@@ -37,7 +37,7 @@ def make_run(tmp_path, batch_rows, **options):
 
 
 async def test_listeners_see_done_failed_and_live_failures(tmp_path):
-    run, app, client = make_run(tmp_path, rows(20, bad={3, 11}))
+    run, _app, client = make_run(tmp_path, rows(20, bad={3, 11}))
     seen = []
     unsubscribe = run.progress.subscribe(seen.append)
     async with client:

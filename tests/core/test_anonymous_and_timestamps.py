@@ -1,6 +1,6 @@
 """The per-environment anonymous id store, form prefill metadata, and ISO timestamps."""
 import json
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -85,4 +85,4 @@ def test_bad_timestamps_say_what_would_be_right(value, message):
 
 
 def test_iso_of_an_aware_datetime():
-    assert iso(datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone.utc)) == "2024-01-02T03:04:05Z"
+    assert iso(datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)) == "2024-01-02T03:04:05Z"

@@ -49,7 +49,7 @@ def test_207_is_not_ok_and_lists_each_failed_operation():
 
 
 def test_207_with_an_index_outside_the_request_is_still_shown():
-    ex, action = exchange("track-v2-batch", {"batch": OPS[:1]}, 207, {"errors": [
+    ex, _action = exchange("track-v2-batch", {"batch": OPS[:1]}, 207, {"errors": [
         {"batch_index": 5, "reason": "invalid", "field": "x", "message": "bad"}]})
     [failure] = item_failures(ex)
     assert failure.summary == "(no operation 5 in the request)"

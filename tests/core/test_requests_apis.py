@@ -60,9 +60,9 @@ CASES = [
 
 def _without_message_ids(body):
     """The body with every generated messageId checked (a uuid4) and taken out."""
-    calls = body["batch"] if "batch" in body else [body]
+    calls = body.get("batch", [body])
     out = {**body, "batch": [dict(c) for c in calls]} if "batch" in body else dict(body)
-    for call in out["batch"] if "batch" in out else [out]:
+    for call in out.get("batch", [out]):
         assert uuid.UUID(call.pop("messageId")).version == 4
     return out
 

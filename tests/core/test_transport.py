@@ -92,7 +92,7 @@ async def test_an_event_whose_connection_dropped_is_not_resent():
 
 async def test_idempotent_request_is_retried_after_a_timeout():
     script = Script(httpx.ReadTimeout("timed out"), 200)
-    ex, waits = await run(IDENTIFY, script)
+    ex, _waits = await run(IDENTIFY, script)
     assert ex.ok and script.calls == 2 and ex.attempts[0].failure == Failure.READ_TIMEOUT
 
 

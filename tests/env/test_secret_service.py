@@ -25,7 +25,7 @@ def secret_service_backend():
     from keyring.backends import SecretService
 
     try:
-        SecretService.Keyring.priority  # raises RuntimeError naming why it is not usable
+        SecretService.Keyring.priority  # noqa: B018 - reading it raises RuntimeError naming why it is not usable
     except Exception as exc:  # noqa: BLE001 - any reason means "not here"
         reason = f"no Secret Service in this session ({exc})"
         if REQUIRED:

@@ -169,7 +169,7 @@ def test_last_used(store):
 def test_corrupt_file_is_named(store):
     store.config_dir.mkdir(parents=True)
     store.path.write_text("[environments.Editor\nregion = 'us'")
-    with pytest.raises(ConfigFileError, match="environments.toml is not valid TOML"):
+    with pytest.raises(ConfigFileError, match=r"environments\.toml is not valid TOML"):
         store.list()
     store.path.write_text("[environments.Editor]\nregion = 'mars'\n")
     with pytest.raises(ConfigFileError, match="environment 'Editor': region must be one of us, eu"):
@@ -208,7 +208,7 @@ def test_a_locked_keyring_is_explained(store, memory_keyring, monkeypatch):
         raise KeyringLocked("Failed to unlock the collection!")
 
     monkeypatch.setattr(memory_keyring, "get_password", locked)
-    with pytest.raises(KeyringUnavailable, match="locked.*Unlock it"):
+    with pytest.raises(KeyringUnavailable, match=r"locked.*Unlock it"):
         store.key_status("Editor")
 
 

@@ -68,7 +68,7 @@ def test_examples_name_only_demo_people_recent_times_and_no_fixed_event_ids():
         # Two fills never carry the same event id: a second send would be de-duplicated away.
         again = _filled(action_id)
         for name, text in state.filled().items():
-            if "event_id" in name or name in ("messageId", "message_id", "id") and "ulid" in state.specs[name].meta.help.lower():
+            if "event_id" in name or (name in ("messageId", "message_id", "id") and "ulid" in state.specs[name].meta.help.lower()):
                 assert again.values[name] != text, (action_id, name)
         for name, text in state.filled().items():
             if state.specs[name].meta.kind.value in ("json-object", "json-array"):

@@ -121,7 +121,7 @@ async def test_bad_paging_is_a_400_naming_the_field(client, params, field):
 
 async def test_messages_paginate_and_filter_by_time(client, clock):
     ids = []
-    for i in range(5):
+    for _ in range(5):
         clock.advance(100)
         r = await client.post(f"{A}/send/email", headers=APP, json={
             "transactional_message_id": 2, "identifiers": {"id": "user_1002"}, "to": "grace.hopper@example.com"})

@@ -119,7 +119,7 @@ async def test_fault_admin_api(client):
     assert [f["id"] for f in (await client.get("/_sandbox/faults")).json()["faults"]] == [fault_id]
     assert (await client.delete(f"/_sandbox/faults/{fault_id}")).status_code == 200
     assert (await client.delete(f"/_sandbox/faults/{fault_id}")).status_code == 404
-    with pytest.raises(ValueError, match="^status: "):
+    with pytest.raises(ValueError, match=r"^status: "):
         client.sandbox.add_fault("/x", status=42)
 
 

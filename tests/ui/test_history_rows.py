@@ -22,7 +22,7 @@ async def test_rows_of_one_action_are_told_apart_by_recipient_and_target(sandbox
         table = app.screen.query_one(DataTable)
         rows = [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
         assert len(rows) == 3 and len(set(rows)) == 3, rows
-        for to, template in zip(reversed(recipients), ("992", "991", "990")):
+        for to, template in zip(reversed(recipients), ("992", "991", "990"), strict=True):
             row = next(r for r in rows if to in r)
             assert f"#{template} {to}" in row and "/v1/send/email" in row and row.count("POST") == 1 and "404" in row, row
         # The table fits 120 columns: every column's header is on screen.

@@ -1,7 +1,7 @@
 """The inspector and its error panel, driven through the workspace against the sandbox."""
 from __future__ import annotations
 
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 
 from screens.app import CioConsoleApp
 from screens.error_panel import ErrorPanel

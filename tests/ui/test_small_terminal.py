@@ -169,7 +169,7 @@ def _footer_cut(screen) -> list[str]:
 async def test_footers_show_whole_keys_only(sandbox, memory_keyring, size):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=size) as pilot:
-        for key, ready in (("f2", None), ("f4", None), ("f6", None), ("f3", None)):
+        for key, _ready in (("f2", None), ("f4", None), ("f6", None), ("f3", None)):
             await pilot.press(key)
             await pilot.pause(0.3)
             await idle(pilot)

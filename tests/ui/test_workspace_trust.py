@@ -401,8 +401,9 @@ async def test_property_the_opened_action_is_the_first_listed_and_typing_shows_w
                     first = first_listed(ws)
                     if isinstance(app.focused, Input) and app.focused.id == "action-filter" and first:
                         await pilot.press("enter")
-                        await until(pilot, lambda: ws.state.action_id == first and app.focused is not None
-                                    and ws._form() in app.focused.ancestors, f"{first} opened (seed {seed})")
+                        await until(pilot, lambda ws=ws, first=first, app=app: ws.state.action_id == first
+                                    and app.focused is not None and ws._form() in app.focused.ancestors,
+                                    f"{first} opened (seed {seed})")
                     continue
                 before = {id(w): value_of(w) for w in ws.query("Input, TextArea")}
                 typed = "".join(k for k in keys if len(k) == 1 and k in "qwz")

@@ -38,9 +38,7 @@ def fill(screen: WorkspaceScreen, **values) -> None:
             editor.value = value
         elif isinstance(editor, TextArea):
             editor.text = value
-        elif isinstance(editor, Select):
-            editor.value = value
-        elif isinstance(editor, Switch):
+        elif isinstance(editor, (Select, Switch)):
             editor.value = value
         else:  # pragma: no cover
             raise TypeError(type(editor))

@@ -171,7 +171,7 @@ def operation(api: str, method: str, path: str) -> Operation | None:
     for template, item in document(api)["paths"].items():
         parts = template.strip("/").split("/")
         if len(parts) == len(segments) and method.lower() in item and all(
-                p == s or (p.startswith("{") and p.endswith("}")) for p, s in zip(parts, segments)):
+                p == s or (p.startswith("{") and p.endswith("}")) for p, s in zip(parts, segments, strict=True)):
             return Operation(api, method.lower(), template)
     return None
 
