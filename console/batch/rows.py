@@ -142,7 +142,7 @@ def parse_jsonl_lines(lines: Iterable[bytes]) -> Iterator[Row]:
         try:
             data = loads_json(line, "the line")
         except TooDeep as exc:
-            rows.append(Row(number, None, problems=[RowProblem(number, exc.field, str(exc).removeprefix("the line: "))]))
+            yield Row(number, None, problems=[RowProblem(number, exc.field, str(exc).removeprefix("the line: "))])
             continue
         except json.JSONDecodeError as exc:
             yield Row(number, None, problems=[
