@@ -32,7 +32,7 @@ from typing import Awaitable, Callable
 
 import httpx
 
-from console import transport_counter
+from console import clock, transport_counter
 from console.exchange import Attempt, Exchange, Failure, Response
 from console.request import PreparedRequest
 from console.retry_after import parse_retry_after  # noqa: F401 - also imported from here (batch)
@@ -186,7 +186,7 @@ async def perform(
     repeat_safe: bool,
     policy: RetryPolicy = RetryPolicy(),
     on_event: EventHook | None = None,
-    sleep: Sleep = asyncio.sleep,
+    sleep: Sleep | None = None,
 ) -> Exchange:
     """Send `req` (retrying per the module rules) and return its Exchange."""
     exchange = Exchange(request=req, started_at=time.time())
@@ -256,7 +256,7 @@ async def perform(
         attempt.retry_reason = reason
         if on_event:
             on_event(TransportEvent("wait", n, wait, reason, attempt.status))
-        await sleep(wait)
+        await (sleep or clock.sleep)(wait)
         waited = wait
         waited_total += wait
     exchange.elapsed_ms = (time.perf_counter() - start) * 1000

@@ -23,6 +23,8 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Button, Static
 
+from console import clock
+
 if TYPE_CHECKING:
     from console.explain import Explanation
     from console.transport import TransportEvent
@@ -91,14 +93,14 @@ class ErrorPanel(VerticalScroll, can_focus=True):
     # -- the countdowns -----------------------------------------------------------------------
     def _start(self, mode: str, seconds: float) -> None:
         self._mode = mode
-        self._deadline = time.monotonic() + max(0.0, seconds)
+        self._deadline = clock.monotonic() + max(0.0, seconds)
         self._timer = self.set_interval(COUNTDOWN_TICK, self._tick)
         self._tick()
 
     def _left(self) -> int | None:
         if self._deadline is None:
             return None
-        return max(0, math.ceil(self._deadline - time.monotonic()))
+        return max(0, math.ceil(self._deadline - clock.monotonic()))
 
     def _tick(self) -> None:
         left = self._left()

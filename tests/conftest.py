@@ -115,3 +115,17 @@ def forget_registered_secrets():
     forget_secrets()
     yield
     forget_secrets()
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    """The console's waits (Retry-After between attempts, countdowns) on a fake clock that
+    moves on at once: `fake_clock.slept` lists them. Set `fake_clock.hold = True` to keep
+    each wait going until the test calls `fake_clock.advance(seconds)`."""
+    from console import clock
+    from tests.fake_clock import FakeClock
+
+    fake = FakeClock()
+    monkeypatch.setattr(clock, "monotonic", fake.monotonic)
+    monkeypatch.setattr(clock, "sleep", fake.sleep)
+    return fake

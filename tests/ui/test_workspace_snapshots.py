@@ -5,14 +5,13 @@ Deterministic: a fixed sandbox URL (nothing is sent), no clocks, no random ids s
 from __future__ import annotations
 
 from screens.confirm_screen import ConfirmScreen
-from tests.ui.workspace_helpers import fill, opened, sandbox_app, settle, until
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, settle, until
 
 FIXED_ROOT = "http://127.0.0.1:8765"
 
 
 async def _identify_filled(pilot) -> None:
-    await pilot.pause()
-    ws = pilot.app.screen
+    ws = await ready(pilot)  # the first form comes from a loader thread: fill it once it is there
     fill(ws, customer_identifier="user_123", traits='{\n  "first_name": "Ada",\n  "plan": "premium"\n}')
     await settle(pilot)
 

@@ -1,0 +1,13 @@
+"""The clock the console waits on: Retry-After waits between attempts (`console.transport`)
+and the countdowns that show them (`screens.error_panel`). Looked up at call time, so a
+test can put a fake clock here and check the waits without sitting through them."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+monotonic = time.monotonic
+
+
+async def sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
