@@ -129,3 +129,17 @@ def fake_clock(monkeypatch):
     monkeypatch.setattr(clock, "monotonic", fake.monotonic)
     monkeypatch.setattr(clock, "sleep", fake.sleep)
     return fake
+
+
+@pytest.fixture
+def short_tmp_path():
+    """A private directory with a short name, for a test that expects a path whole in a
+    message that cuts long values: under pytest-xdist `tmp_path` gains a worker level
+    (…/popen-gw1/…) and can pass the cut."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp(prefix="cio-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
