@@ -133,13 +133,15 @@ class Inspector(Vertical):
         """Whether there is an answer (or a retry countdown) to look at."""
         return self._tabs is not None and bool(self._tabs.display)
 
-    def focus_content(self) -> None:
+    def focus_content(self, at_once: bool = False) -> None:
         """Focus the shown tab's content (keys then scroll it)."""
         if self._tabs is None or not self._tabs.active:
             return
         pane = self._tabs.get_pane(self._tabs.active)
         target = next((w for w in pane.query("ErrorPanel, JsonView, VerticalScroll") if w.display), None)
-        if target is not None:
+        if target is not None and at_once:
+            self.screen.set_focus(target)
+        elif target is not None:
             target.focus()
 
     def action_next_tab(self, step: int) -> None:
@@ -150,7 +152,10 @@ class Inspector(Vertical):
         if tabs.active not in shown:
             return
         tabs.active = shown[(shown.index(tabs.active) + step) % len(shown)]
-        self.call_after_refresh(self.focus_content)
+        # Focus the new tab's content now, not after a refresh: the old tab's content is
+        # hidden by then, and a hidden widget that still has the focus hands it to the
+        # tab bar (Textual's blur on Hide), so a quick second key would land there.
+        self.focus_content(at_once=True)
 
     # -- zoom -------------------------------------------------------------------------------
     def action_zoom(self) -> None:
