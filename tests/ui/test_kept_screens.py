@@ -124,6 +124,15 @@ async def test_a_batch_keeps_running_while_its_screen_is_left(sandbox, tmp_path,
     monkeypatch.setattr(runner, "perform", gated_perform)
     async with batch_ui.app_for(sandbox).run_test(size=(120, 40)) as pilot:
         app = pilot.app
+        # Every notification raised, kept here: one lasts 10 s on screen, and a loaded
+        # machine can take longer than that to get from the run's end to the check.
+        notified, notify = [], app.notify
+
+        def record(message, *args, **kwargs):
+            notified.append((kwargs.get("title", ""), str(message)))
+            return notify(message, *args, **kwargs)
+
+        monkeypatch.setattr(app, "notify", record)
         screen = await batch_ui.open_batch(pilot, path, rate="40", v2="off")
         await pilot.press("ctrl+r")
         await until(pilot, lambda: sum(event_counts(sandbox).values()) >= 5, "five events sent")
@@ -135,7 +144,7 @@ async def test_a_batch_keeps_running_while_its_screen_is_left(sandbox, tmp_path,
         gate.set()
         await until(pilot, lambda: not screen.running, "the run to end", timeout=60)
         assert not screen.running and sum(event_counts(sandbox).values()) == 40
-        assert any(n.title == "Batch" and "events.jsonl" in str(n.message) for n in app._notifications)
+        assert any(title == "Batch" and "events.jsonl" in message for title, message in notified), notified
         await press(pilot, "f7")
         await until(pilot, lambda: app.screen is screen, "the batch screen again")
         assert app.screen is screen and isinstance(screen, BatchScreen)
