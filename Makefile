@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench clean
+.PHONY: demo lint test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,11 +27,15 @@ demo: $(VENV)/.installed
 # unlocked gnome-keyring (tests/with_secret_service.sh; its files under .venv).
 HAVE_SECRET_SERVICE := $(shell command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1 && echo yes)
 
+# The layering contracts in pyproject.toml ([tool.importlinter]); `test` runs them first.
+lint: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+
 # The suite runs on every core (pytest-xdist). PYTEST_ARGS go after it, so
 # `make test PYTEST_ARGS="-n 0 tests/ui"` runs one process; XDIST= drops it too.
 XDIST ?= -n auto
 
-test: $(VENV)/.installed-dev
+test: lint $(VENV)/.installed-dev
 ifeq ($(HAVE_SECRET_SERVICE),yes)
 	sh tests/with_secret_service.sh $(CURDIR)/$(VENV)/test-keyring $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 else

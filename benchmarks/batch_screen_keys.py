@@ -27,7 +27,7 @@ async def measure(path: Path) -> tuple[list[float], float]:
     from textual.widgets import Input, Select
 
     from console.sandbox import SandboxConfig, serve_in_thread
-    from console.session import Session
+    from console.session.session import Session
     from screens.app import CioConsoleApp, sandbox_credentials
 
     with serve_in_thread(SandboxConfig()) as running:  # idle: a check sends nothing

@@ -42,9 +42,9 @@ def _body(target: int) -> dict:
 
 
 async def _outcome(sb, body: dict):
-    from console.catalog import get_action
-    from console.credentials import from_env
-    from console.session import Session
+    from console.actions.catalog import get_action
+    from console.wire.credentials import from_env
+    from console.session.session import Session
 
     sb.fault(path="/api/v1/customers/*", status=200, body=body)
     session = Session(from_env(sb.env))
@@ -59,7 +59,7 @@ async def _measure(outcome, creds) -> tuple[float, float]:
     from textual import events
     from textual.widgets import Input
 
-    from console.session import Session
+    from console.session.session import Session
     from screens.app import CioConsoleApp
     from screens.inspector import Inspector
 
@@ -95,7 +95,7 @@ async def _measure(outcome, creds) -> tuple[float, float]:
 async def main_async() -> int:
     print("benchmark 5: the inspector with a 5 MB JSON body")
     print(f"  machine: {machine()}")
-    from console.credentials import from_env
+    from console.wire.credentials import from_env
 
     with sandbox() as sb:
         small = await _outcome(sb, _body(2_000))

@@ -28,10 +28,10 @@ async def run(sb, tmp: Path, linear: bool) -> float:
     from console.batch.pool import linear_transport
     from console.batch.rows import Row, ValidRow
     from console.batch.runner import BatchRun, Options
-    from console.catalog import get_action
-    from console.credentials import from_env
-    from console.transport import make_client
-    from console.validation import validate
+    from console.actions.catalog import get_action
+    from console.wire.credentials import from_env
+    from console.wire.transport import make_client
+    from console.actions.validation import validate
 
     action = get_action("identify-customer")
     rows = []

@@ -2,6 +2,8 @@
 
 Enter (or a click) on an action posts `ActionList.Chosen`; Enter in the filter chooses
 the first match, so "dest⏎" opens Destroy Customer without leaving the keyboard's home row.
+Every change of the filter moves the highlight to the first match, drawn as brightly as
+when the list has the focus: what Enter opens is always the row that stands out.
 """
 from __future__ import annotations
 
@@ -15,19 +17,40 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from console.catalog_index import INDEX  # plain data: no pydantic before the first frame
+from console.actions.catalog_index import INDEX  # plain data: no pydantic before the first frame
+from screens.focus import focus_now
 
 
 def matches(words: list[str], haystack: str) -> bool:
     return all(w in haystack for w in words)
 
 
+class ActionFilter(Input):
+    """The filter. Enter and Down are priority keys: the form opens (or the list takes the
+    focus) before the next key is delivered, so nothing typed right behind lands here."""
+
+    BINDINGS = [Binding("enter", "open_highlighted", "Open", id="actions-open", show=False, priority=True),
+                Binding("down", "into_list", "List", show=False, priority=True)]
+
+    def action_open_highlighted(self) -> None:
+        action_list = self.query_ancestor(ActionList)
+        action_list.refilter_now()
+        action_list.open_highlighted()
+
+    def action_into_list(self) -> None:
+        focus_now(self.query_ancestor(ActionList).query_one(ActionOptions))
+
+
 class ActionOptions(OptionList):
     BINDINGS = [Binding("slash", "filter", "Filter", id="actions-filter",
-                        tooltip="Type to narrow the actions")]
+                        tooltip="Type to narrow the actions"),
+                Binding("enter", "open_highlighted", "Open", id="actions-open-row", show=False, priority=True)]
 
     def action_filter(self) -> None:
-        self.screen.query_one("#action-filter", Input).focus()
+        focus_now(self.screen.query_one("#action-filter", Input))
+
+    def action_open_highlighted(self) -> None:
+        self.query_ancestor(ActionList).open_highlighted()
 
 
 class ActionList(Vertical):
@@ -50,7 +73,7 @@ class ActionList(Vertical):
         self._rebuild_pending = False
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="/ filter: title, id, API", id="action-filter", compact=True)
+        yield ActionFilter(placeholder="/ filter: title, id, API", id="action-filter", compact=True)
         yield ActionOptions(*self._options(""), id="action-options")
 
     def _options(self, query: str) -> list[Option]:
@@ -68,26 +91,29 @@ class ActionList(Vertical):
             options.append(Option(f"[dim]no action matches {escape(query)!r}[/dim]", disabled=True))
         return options
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, highlight: str | None = None) -> None:
+        """Rebuild the list for the filter; highlight `highlight` if shown, else the first match
+        (a highlight kept from an earlier filter would make Enter open a row that is not first)."""
         listing = self.query_one(ActionOptions)
         query = self.query_one("#action-filter", Input).value
-        highlighted = listing.highlighted_option.id if listing.highlighted_option else self.current
         listing.set_options(self._options(query))
-        self._highlight(highlighted)
+        self._highlight(highlight)
 
     def _highlight(self, action_id: str | None) -> None:
         listing = self.query_one(ActionOptions)
         try:
-            listing.highlighted = listing.get_option_index(action_id) if action_id else None
+            listing.highlighted = listing.get_option_index(action_id) if action_id else self.first_index()
         except Exception:  # noqa: BLE001 - filtered out: highlight the first action shown
-            first = next((i for i, o in enumerate(listing.options) if not o.disabled), None)
-            listing.highlighted = first
+            listing.highlighted = self.first_index()
+
+    def first_index(self) -> int | None:
+        listing = self.query_one(ActionOptions)
+        return next((i for i, o in enumerate(listing.options) if not o.disabled), None)
 
     def show_current(self, action_id: str) -> None:
         """Mark the action whose form is open (the palette and history open forms too)."""
         self.current = action_id
-        self._rebuild()
-        self._highlight(action_id)
+        self._rebuild(action_id)
 
     @on(Input.Changed, "#action-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -99,23 +125,24 @@ class ActionList(Vertical):
 
     def _filtered(self) -> None:
         self._rebuild_pending = False
-        self._rebuild()
+        self._rebuild()  # the first match, whatever was highlighted before
 
-    @on(Input.Submitted, "#action-filter")
-    def _first(self, event: Input.Submitted) -> None:
-        event.stop()
-        if self._rebuild_pending:  # Enter typed right behind the filter's text: match all of it
+    def refilter_now(self) -> None:
+        """Enter typed right behind the filter's text: match all of it."""
+        if self._rebuild_pending:
             self._filtered()
-        listing = self.query_one(ActionOptions)
-        option = listing.highlighted_option
-        if option is not None and option.id:
-            self.post_message(self.Chosen(option.id))
 
-    def on_key(self, event) -> None:
-        # Down from the filter moves into the list (the filter is one line).
-        if event.key == "down" and self.query_one("#action-filter", Input).has_focus:
-            event.stop()
-            self.query_one(ActionOptions).focus()
+    def open_highlighted(self) -> None:
+        """Open the highlighted action at once (the screen's `select_action`, when it has
+        one, so the focus is in the form before the next key is delivered)."""
+        option = self.query_one(ActionOptions).highlighted_option
+        if option is None or not option.id:
+            return
+        select = getattr(self.screen, "select_action", None)
+        if select is not None:
+            select(option.id)
+        else:
+            self.post_message(self.Chosen(option.id))
 
     @on(OptionList.OptionSelected, "#action-options")
     def _chosen(self, event: OptionList.OptionSelected) -> None:

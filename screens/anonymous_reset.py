@@ -1,6 +1,6 @@
 """The palette's "reset anonymous id": what a client library's reset() does at logout.
 
-The environment's anonymous id is forgotten and a new one started (console/anonymous.py,
+The environment's anonymous id is forgotten and a new one started (console/environments/anonymous.py,
 the same store `cio-console anon reset` uses); open forms still showing the old id take
 the new one.
 """
@@ -21,7 +21,7 @@ def reset_anonymous_id(app: "CioConsoleApp") -> None:
         return
 
     def work() -> None:
-        from console import anonymous
+        from console.environments import anonymous
 
         key = anonymous.key_for(session.creds, sandbox=session.sandbox)
         previous, new = anonymous.reset(key)

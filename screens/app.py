@@ -11,22 +11,25 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
+from screens.key_gate import GATED, KeyGate
 from screens.registry import SCREENS
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from console.session import Outcome, Session
-    from console.credentials import Credentials
-    from console.profiles import EnvironmentStore
+    from console.session.session import Outcome, Session
+    from console.wire.credentials import Credentials
+    from console.environments.store import EnvironmentStore
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SANDBOX_LABEL = "Sandbox"
 SANDBOX_PROTECTED_LABEL = "Sandbox (protected)"
+SANDBOX_NAMES = {SANDBOX_LABEL.casefold(), SANDBOX_PROTECTED_LABEL.casefold()}
 
 
 def use_stylesheet(app: App, name: str) -> None:
@@ -40,7 +43,7 @@ def use_stylesheet(app: App, name: str) -> None:
 
 
 def sandbox_credentials(root_url: str, *, protected: bool = False) -> Credentials:
-    from console.credentials import Credentials
+    from console.wire.credentials import Credentials
     from console.sandbox import DEMO_CREDENTIALS as demo
 
     return Credentials(site_id=demo.site_id, track_key=demo.track_key, app_key=demo.app_key,
@@ -67,6 +70,9 @@ class CioConsoleApp(App):
         # the palette list them, and they work everywhere.
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console", show=False),
         Binding("f1", "help", "Help", id="help", tooltip="What this screen does and every key it takes"),
+        # Priority, so the focus has moved before the next key is delivered (screens/focus.py).
+        Binding("tab", "move_focus(1)", "Next field", id="focus-next", show=False, priority=True),
+        Binding("shift+tab", "move_focus(-1)", "Previous field", id="focus-previous", show=False, priority=True),
         # priority: a TextArea (the JSON editors) takes F6/F7 for itself otherwise.
         *[Binding(e.key, f"open_screen('{e.id}')", e.footer or e.title, id=e.id, tooltip=e.help, show=e.in_footer,
                   priority=True) for e in SCREENS if e.key],
@@ -98,15 +104,31 @@ class CioConsoleApp(App):
         self.boot_error: str | None = None
         self.outcomes: list[Outcome] = []  # this run's sends, oldest first
         self.inspected: Outcome | None = None  # what an inspector shows last: F8/F9 copy it
-        self._history: Any = None  # console.history.History, made on first use
+        self._history: Any = None  # console.session.history.History, made on first use
         self.forms_loaded = threading.Event()  # set by the workspace once its forms' modules are in
+        self.key_gate = KeyGate(self)
         self.sub_title = "starting…"
+
+    async def on_event(self, event: events.Event) -> None:
+        # One key at a time (screens/key_gate.py): a key typed behind Tab goes where Tab took the focus.
+        if isinstance(event, GATED) and not event.is_forwarded:
+            if not self.key_gate.admit(event):
+                return
+            type_ahead = getattr(self.screen, "type_ahead", None)
+            if isinstance(event, events.Key) and type_ahead is not None and type_ahead(event):
+                self.key_gate.handled(event, None)  # kept for a field still mounting
+                return
+            target = self.focused or self.screen
+            await super().on_event(event)
+            self.key_gate.handled(event, target if event.is_forwarded else None)
+            return
+        await super().on_event(event)
 
     # -- environment ---------------------------------------------------------------------------
     @property
     def store(self) -> EnvironmentStore:
         if self._store is None:
-            from console.profiles import EnvironmentStore
+            from console.environments.store import EnvironmentStore
 
             self._store = EnvironmentStore()
         return self._store
@@ -132,18 +154,21 @@ class CioConsoleApp(App):
         # sandbox (or keyring) at the same time would only split the interpreter lock three
         # ways, and the keys typed into the action list would wait for both. Forms first.
         self.forms_loaded.wait(timeout=5)
-        from console.session import Session
+        from console.session.session import Session
 
         try:
-            session = self._sandbox_session() if self.sandbox else self._stored_session(self.env_name)
+            if self.sandbox and self.env_name is None:
+                session = self._sandbox_session()
+            else:
+                session = self._session_for(self.env_name) if self.env_name else self._stored_session(None)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
-            from console.credentials import from_env
+            from console.wire.credentials import from_env
 
             self.boot_error = str(exc)
             try:
                 fallback = from_env()
             except ValueError:  # a CIO_* key that cannot be sent (already named in the error)
-                from console.credentials import Credentials
+                from console.wire.credentials import Credentials
 
                 fallback = Credentials()
             session = Session(fallback, label="environment variables")
@@ -151,7 +176,7 @@ class CioConsoleApp(App):
         self.call_from_thread(setattr, self, "session", session)
 
     def _sandbox_session(self, protected: bool = False) -> Session:
-        from console.session import Session
+        from console.session.session import Session
 
         if self.sandbox_server is None:
             from console.sandbox import SandboxConfig, serve_in_thread
@@ -161,9 +186,9 @@ class CioConsoleApp(App):
         return Session(creds, client_factory=self.client_factory, sandbox=True)
 
     def _stored_session(self, name: str | None) -> Session:
-        from console.credentials import from_env
-        from console.profiles import credentials_for, env_overrides
-        from console.session import Session
+        from console.wire.credentials import from_env
+        from console.environments.store import credentials_for, env_overrides
+        from console.session.session import Session
 
         name = name or self.store.last_used
         if name is None:
@@ -174,27 +199,45 @@ class CioConsoleApp(App):
         return Session(creds, client_factory=self.client_factory)
 
     def environment_names(self) -> list[str]:
-        """What the palette and the picker offer ("env: …")."""
-        if self.sandbox:
-            return [SANDBOX_LABEL, SANDBOX_PROTECTED_LABEL]
+        """What the palette and the picker offer ("env: …"): under --sandbox the embedded
+        sandbox's two environments first, then the stored ones (which may point at it)."""
         try:
-            return self.store.names()
+            stored = self.store.names()
         except Exception:  # noqa: BLE001 - a broken file is reported by the environment screen
-            return []
+            stored = []
+        if self.sandbox:
+            return [SANDBOX_LABEL, SANDBOX_PROTECTED_LABEL,
+                    *[n for n in stored if n.casefold() not in SANDBOX_NAMES]]
+        return stored
+
+    def _session_for(self, name: str) -> Session:
+        """The session of environment `name`: one resolver for every path that switches
+        (start-up, the palette's "env: …", F2's ctrl+o), so the header, the request's target
+        and the guard all come from the same credentials. Under --sandbox only the two
+        sandbox names mean the embedded sandbox; any other name is that stored environment,
+        with its own URLs and its own protection."""
+        if self.sandbox and name.casefold() in SANDBOX_NAMES:
+            return self._sandbox_session(protected=name.casefold() == SANDBOX_PROTECTED_LABEL.casefold())
+        return self._stored_session(name)
 
     def switch_environment(self, name: str) -> None:
-        """Switch to environment `name` (a worker: the keyring is read off the loop)."""
+        """Switch to environment `name` (a worker: the keyring is read off the loop); the
+        toast says so only once the switch is made, naming where requests now go."""
 
         def work() -> None:
+            from console.wire.apis import API
+
             try:
-                if self.sandbox:
-                    session = self._sandbox_session(protected=(name == SANDBOX_PROTECTED_LABEL))
-                else:
-                    session = self._stored_session(name)
+                session = self._session_for(name)
             except Exception as exc:  # noqa: BLE001
-                self.call_from_thread(self.notify, str(exc), title="Environment", severity="error", timeout=10)
+                self.call_from_thread(self.notify, f"Not switched to {name}: {exc}", title="Environment",
+                                      severity="error", timeout=10)
                 return
             self.call_from_thread(setattr, self, "session", session)
+            guard = " It is protected: sends and deletes ask you to type the identifier." if session.protected else ""
+            self.call_from_thread(self.notify, f"Using {session.label} ({session.region}): requests go to "
+                                  f"{session.creds.base_url(API.TRACK)} and its other API hosts.{guard}",
+                                  title="Environment", timeout=5)
 
         self.run_worker(work, thread=True, exclusive=True, group="session")
 
@@ -231,10 +274,15 @@ class CioConsoleApp(App):
     @property
     def history(self) -> Any:
         if self._history is None:
-            from console.history import History
+            from console.session.history import History
 
             self._history = History()
         return self._history
+
+    def action_move_focus(self, step: int) -> None:
+        from screens.focus import move_focus
+
+        move_focus(self.screen, step)
 
     def action_copy_curl(self) -> None:
         from screens.copying import copy_curl

@@ -17,7 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from console.batch.limits import limit_for
 from console.batch.progress import FailureItem, Snapshot, State
-from console.catalog import all_actions, by_api
+from console.actions.catalog import all_actions, by_api
 from console.cli.batch_view import fmt_eta
 
 FIRST_ACTION = "identify-customer"
@@ -190,7 +190,7 @@ def dry_run_text(job: Any) -> str:
     import json
 
     from console.batch import v2
-    from console.request import build_request
+    from console.wire.request import build_request
 
     first, units, batches = None, 0, 0
     for unit in job.units():  # streamed: a million rows are counted, not held
@@ -240,7 +240,7 @@ def summary_text(job: Any, run: Any, result: Any) -> str:
 
 def prepare_job(settings: Settings, creds: Any, on_progress: Any = None) -> Any:
     from console.batch.job import prepare
-    from console.catalog import get_action
+    from console.actions.catalog import get_action
 
     return prepare(get_action(settings.action_id), settings.file, creds, rate=settings.rate,
                    concurrency=settings.concurrency, resume=settings.resume, restart=settings.restart,

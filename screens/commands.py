@@ -25,7 +25,7 @@ EXTRA: list[PaletteCommand] = []
 
 
 def _entries(app: "CioConsoleApp") -> Iterator[tuple[str, str, Callable[[], object]]]:
-    from console.catalog import all_actions
+    from console.actions.catalog import all_actions
     from screens.registry import SCREENS
 
     for action in all_actions().values():

@@ -1,6 +1,6 @@
 """The protected-environment guard's question: type the identifier (or recipient).
 
-Dismisses with what was typed (the caller checks it through `console.guard`, so the UI
+Dismisses with what was typed (the caller checks it through `console.actions.guard`, so the UI
 and the core agree), or None when the user backs out. Nothing is sent until then.
 """
 from __future__ import annotations

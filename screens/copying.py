@@ -1,24 +1,51 @@
 """Copy as curl (F8, keys masked; "reveal keys" only from the palette) and copy the body
-(F9), for the outcome the inspector shows last (`app.inspected`).
+(F9), for the exchange the inspector in front of the user shows (the last one any screen
+showed, `app.inspected`, only where no inspector is on screen: the workspace's inspector
+showing an identify must not copy an email sent from F6 since). The toast names it.
 
 Through `App.copy_to_clipboard`, which writes an OSC 52 sequence: it reaches the user's
 own clipboard over SSH too. A masked command references $CIO_*_API_KEY instead of the key
-(`console.curl`), so it still runs where the variables are set.
+(`console.wire.curl`), so it still runs where the variables are set.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from console.redact import MASK, redact_text
+from console.wire.redact import MASK, redact_text
 from screens.commands import PaletteCommand
 
 if TYPE_CHECKING:
-    from console.session import Outcome
+    from console.session.session import Outcome
     from screens.app import CioConsoleApp
 
 
+def shown_outcome(app: CioConsoleApp) -> Outcome | None:
+    """The exchange an inspector on the current screen shows, else the last one shown."""
+    from screens.inspector import Inspector
+
+    try:
+        inspectors = [i for i in app.screen.query(Inspector) if i.display and i.region.area]
+    except Exception:  # noqa: BLE001 - no screen yet
+        inspectors = []
+    if inspectors:
+        return inspectors[0].outcome
+    return getattr(app, "inspected", None)
+
+
+def describe(outcome: Outcome) -> str:
+    """Which exchange: `200 OK · Identify Customer at 12:03:04`."""
+    from screens.inspector import _action_title
+    from screens.inspector_parts import status_title
+
+    import time
+
+    at = getattr(outcome, "at", None)
+    when = f" at {time.strftime('%H:%M:%S', time.localtime(at))}" if at else ""
+    return f"{status_title(outcome)} · {_action_title(outcome.action_id)}{when}"
+
+
 def _inspected(app: CioConsoleApp) -> Outcome | None:
-    outcome = getattr(app, "inspected", None)
+    outcome = shown_outcome(app)
     if outcome is None:
         app.notify("Nothing to copy yet: send a request, or open one from the history (F3).",
                    title="Copy", severity="warning")
@@ -28,8 +55,8 @@ def _inspected(app: CioConsoleApp) -> Outcome | None:
 def curl_for(app: CioConsoleApp, outcome: Outcome, *, reveal: bool = False) -> str | None:
     """The curl command for an outcome's request; None when the keys cannot be revealed
     (a history entry never held them)."""
-    from console.curl import to_curl
-    from console.request import NOT_SET
+    from console.wire.curl import to_curl
+    from console.wire.request import NOT_SET
 
     req = outcome.exchange.request
     session = app.session
@@ -40,7 +67,7 @@ def curl_for(app: CioConsoleApp, outcome: Outcome, *, reveal: bool = False) -> s
     authorization = req.headers.get("Authorization", "")
     if MASK in authorization or authorization.startswith(NOT_SET):
         return None
-    from console.credentials import Credentials
+    from console.wire.credentials import Credentials
 
     # The Authorization header as it was sent: the creds only pick the header form.
     return to_curl(req, session.creds if session is not None else Credentials(), reveal=True)
@@ -57,10 +84,11 @@ def copy_curl(app: CioConsoleApp, *, reveal: bool = False) -> None:
         return
     app.copy_to_clipboard(text)
     if reveal:
-        app.notify("Copied as curl WITH THE KEYS: the clipboard now holds a secret.",
+        app.notify(f"Copied {describe(outcome)} as curl WITH THE KEYS: the clipboard now holds a secret.",
                    title="Copy", severity="warning")
     else:
-        app.notify("Copied as curl (keys masked: set CIO_* variables to run it).", title="Copy", timeout=3)
+        app.notify(f"Copied {describe(outcome)} as curl (keys masked: set CIO_* variables to run it).",
+                   title="Copy", timeout=4)
 
 
 def copy_body(app: CioConsoleApp) -> None:
@@ -76,7 +104,8 @@ def copy_body(app: CioConsoleApp) -> None:
     session = app.session
     text = redact_text(resp.text, session.secrets()) if session is not None else resp.text
     app.copy_to_clipboard(text)
-    app.notify(f"Copied the response body ({human_size(resp.size)}).", title="Copy", timeout=3)
+    app.notify(f"Copied the response body of {describe(outcome)} ({human_size(resp.size)}).", title="Copy",
+               timeout=4)
 
 
 COMMANDS = [

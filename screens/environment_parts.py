@@ -15,10 +15,10 @@ from dataclasses import replace
 
 from textual.widgets.option_list import Option
 
-from console.apis import Region
-from console.credentials import KEY_LABEL, Credentials, clean_key
-from console.env_file import Environment
-from console.keystore import KEY_KINDS
+from console.wire.apis import Region
+from console.wire.credentials import KEY_LABEL, Credentials, clean_key
+from console.environments.file import Environment
+from console.environments.keystore import KEY_KINDS
 
 CHECK_KEYS = ("track", "region", "app", "write")
 MARK = {"pass": ("✓ ", "bold $success"), "fail": ("✗ ", "bold $error"), "skip": ("– ", "$text-muted")}
@@ -77,7 +77,7 @@ class CheckRows(Vertical):
             row.remove_class("-pass", "-fail", "-skip")
 
     def pending(self) -> None:
-        from console.connection_test import NAMES
+        from console.diagnose.connection_test import NAMES
 
         self.clear()
         for key in CHECK_KEYS:
@@ -117,14 +117,22 @@ class KeyRow(Horizontal):
     def input(self) -> Input:
         return self.query_one(Input)
 
-    def show_status(self, stored: bool | None, *, unreadable: bool = False) -> None:
-        """stored: True/False once known, None while the keyring is being read."""
-        if unreadable:
-            text = "the keyring cannot be read: type the key to use it"
+    def show_status(self, stored: bool | None, *, unreadable: bool = False, in_memory: bool = False,
+                    env_var: str | None = None) -> None:
+        """Where the key really is. stored: True/False once known, None while the keyring is
+        being read; in_memory: the store keeps keys for this run only; env_var: the CIO_*
+        variable that is set and so supplies this key to every send."""
+        if env_var:
+            text = f"from {env_var} (sends use it)"
+        elif unreadable:
+            text = "not set (no keyring): type it"
         elif stored is None:
             text = "…"
+        elif stored:
+            text = ("in memory for this run only: type to replace" if in_memory
+                    else "in the OS keyring: type to replace")
         else:
-            text = "stored in the OS keyring: type to replace" if stored else "not set: paste the key here"
+            text = "not set: paste the key here"
         self.input.placeholder = text
         button = self.query_one(Button)
         button.disabled = not stored
@@ -154,7 +162,7 @@ def compose_form() -> ComposeResult:
     with Horizontal(classes="row"):
         yield Label("Site ID", classes="row-label")
         yield Input(id="env-site-id", compact=True,
-                    placeholder="Settings > Workspace Settings > API Credentials")
+                    placeholder="from Settings > API Credentials")
     for kind in KEY_KINDS:
         yield KeyRow(kind)
     with Horizontal(classes="row", id="env-toggles"):
@@ -184,6 +192,6 @@ def apply_values(store: Any, name: str, values: FormValues) -> list[str]:
 
 
 def default_client() -> Any:
-    from console.transport import make_client
+    from console.wire.transport import make_client
 
     return make_client(timeout=15.0)

@@ -23,14 +23,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Header, Input, OptionList, RadioButton, RadioSet, Static
 
-from console.apis import Region
-from console.credentials import KEY_LABEL, Credentials
-from console.keystore import KEY_KINDS, KeyringUnavailable
-from console.profiles import Environment, EnvironmentStore, UnknownEnvironment
+from console.wire.apis import Region
+from console.wire.credentials import KEY_LABEL, Credentials
+from console.environments.keystore import KEY_KINDS, KeyringUnavailable
+from console.environments.store import Environment, EnvironmentStore, UnknownEnvironment
 from screens.environment_parts import (CheckRows, FormValues, KeyRow, apply_values, compose_form, default_client,
                                        env_option, form_credentials)
+from screens.stable_footer import StableFooter
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ClientFactory = Callable[[Credentials], Any]
@@ -45,6 +46,9 @@ class EnvironmentScreen(Screen):
 
     CSS_PATH = ASSETS / "environment.tcss"
     TITLE = "Environments"
+    # Below 100 columns (80x24 laptops, SSH) the list narrows and the buttons drop their
+    # indent, so Save, Test connection and Use this environment all stay on screen.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("escape", "back", "Back", id="env-back", tooltip="Back to where you were"),
         Binding("ctrl+s", "save", "Save", id="env-save", tooltip="Save the settings, and the typed keys to the OS keyring"),
@@ -78,10 +82,10 @@ class EnvironmentScreen(Screen):
         with Horizontal(id="env-body"):
             with Vertical(id="env-side"):
                 yield OptionList(id="env-list")
-                yield Input(placeholder="New environment name, then Enter", id="env-new-name")
+                yield Input(placeholder="New name, Enter", id="env-new-name", compact=True)
             with VerticalScroll(id="env-form", can_focus=False):
                 yield from compose_form()
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#env-memory").display = False
@@ -199,8 +203,9 @@ class EnvironmentScreen(Screen):
         if protected:
             title.append(("  ·  PROTECTED", "bold $error"))
         self.query_one("#env-title", Static).update(Content.assemble(*title))
+        # The form's frame carries the highlighted environment's protection; the header stays
+        # the App's: it names the environment in use, which is not the one highlighted here.
         self.set_class(protected, "-protected")
-        self.sub_title = f"{self.current} · {values.region.value.upper()}" + (" · protected" if protected else "")
 
     async def _load_key_status(self, name: str) -> None:
         try:
@@ -218,9 +223,16 @@ class EnvironmentScreen(Screen):
             self._placeholders()
 
     def _placeholders(self, unknown: bool = False) -> None:
+        import os
+
+        from console.wire.credentials import ENV_KEYS
+
+        in_memory = not self.store.keys.persistent
         for row in self.query(KeyRow):
             stored = None if self.key_status is None else self.key_status.get(row.kind, False)
-            row.show_status(stored, unreadable=unknown)
+            var = ENV_KEYS[row.kind]
+            row.show_status(stored, unreadable=unknown, in_memory=in_memory,
+                            env_var=var if os.environ.get(var) else None)
 
     @on(Input.Changed)
     @on(Checkbox.Changed, "#env-protected")
@@ -334,7 +346,7 @@ class EnvironmentScreen(Screen):
         return form_credentials(stored, self._env(name), values)
 
     async def _test(self, name: str, values: FormValues) -> list:
-        from console.connection_test import run_connection_test
+        from console.diagnose.connection_test import run_connection_test
 
         try:
             creds = await self._credentials(name, values)
@@ -370,8 +382,8 @@ class EnvironmentScreen(Screen):
             self.store.set_last_used(self.current)
         except (OSError, ValueError) as exc:
             self._message(f"Could not remember the choice: {exc}", error=True)
+        # The App says "Using …" once the switch is made (or why it was not).
         self.post_message(self.Selected(self.current))
-        self.notify(f"Using {self.current}.", timeout=3)
 
     def action_new(self) -> None:
         self.query_one("#env-new-name", Input).focus()

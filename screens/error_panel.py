@@ -1,18 +1,17 @@
 """The error panel: why a request failed and what to do next, from the core's Explanation.
 
-Every sentence comes from `console.explain` (the CLI prints the same `Explanation`), so
+Every sentence comes from `console.diagnose.explain` (the CLI prints the same `Explanation`), so
 the console and the CLI never disagree; this panel only lays it out: the title, the
 cause, what Customer.io said, the field, the failed operations of a 207, the steps, a
 warning when a send may have been delivered (it is never re-sent), and two countdowns:
 while the transport waits to retry a 429/503, to the next attempt; after a final 429,
 from its Retry-After to when the user may send again (nothing is re-sent for them:
-`console.explain.send_again_text`, which the CLI prints too). When the likely
+`console.diagnose.explain.send_again_text`, which the CLI prints too). When the likely
 cause is the key or the region, the connection test runs from here, in a worker.
 """
 from __future__ import annotations
 
 import math
-import time
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -23,11 +22,11 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Button, Static
 
-from console import clock
+from console.wire import clock
 
 if TYPE_CHECKING:
-    from console.explain import Explanation
-    from console.transport import TransportEvent
+    from console.diagnose.explain import Explanation
+    from console.wire.transport import TransportEvent
 
 COUNTDOWN_TICK = 0.25  # s between countdown redraws: the whole second changes on time
 
@@ -63,12 +62,12 @@ class ErrorPanel(VerticalScroll, can_focus=True):
     def explain(self, explanation: Explanation | None, at: float | None = None) -> None:
         """Show an explanation (None: nothing went wrong); stops any retry countdown. A final
         429 with Retry-After counts down to when the user may send again; `at` is when its
-        answer came (time.time()), so one shown again later counts from then."""
+        answer came (clock.wall()), so one shown again later counts from then."""
         self.explanation = explanation
         self._stop_countdown()
         self._draw()
         if explanation is not None and explanation.retry_after is not None:
-            since = max(0.0, time.time() - at) if at is not None else 0.0
+            since = max(0.0, clock.wall() - at) if at is not None else 0.0
             self._start("again", explanation.retry_after - since)
 
     def waiting(self, event: TransportEvent) -> None:
@@ -107,7 +106,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
         if left is None or not self.is_mounted:
             return
         if self._mode == "again":
-            from console.explain import send_again_text
+            from console.diagnose.explain import send_again_text
 
             style = "bold $warning" if left > 0 else "bold $success"
             self._show("#why-wait", Content.styled(send_again_text(left), style))
@@ -166,7 +165,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
         self.run_worker(self._run_test(session), group="connection-test", exclusive=True)
 
     async def _run_test(self, session) -> None:
-        from console.connection_test import run_connection_test
+        from console.diagnose.connection_test import run_connection_test
 
         rows = self.query_one("#why-checks")
         rows.display = True
@@ -201,7 +200,7 @@ def _delivered_warning(why: Explanation) -> Content | None:
 
 def _body(why: Explanation) -> Content:
     """The explanation's parts under the labels `Explanation.text()` uses."""
-    from console.partial import ItemFailure
+    from console.wire.multi_status import ItemFailure
 
     parts: list = [("Why: ", "bold"), why.cause]
     if why.api_message and not why.items:

@@ -2,7 +2,7 @@
 
 A `FieldRow` shows the label (required fields marked), the editor for the kind, the help
 text and the field's current problem. Every editor reports what the user typed as text
-(the shape `console.form_state` keeps) through one message, `FieldRow.Edited`.
+(the shape `console.session.form_state` keeps) through one message, `FieldRow.Edited`.
 """
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
-from console.fields import Kind
-from console.form_state import JSON_KINDS
-from console.spec import SpecField
+from console.actions.fields import Kind
+from console.session.form_state import JSON_KINDS
+from console.actions.spec import SpecField
+from screens.focus import focus_now
 
 KIND_HINTS = {
     Kind.IDENTIFIER: "identifier",
@@ -45,11 +46,27 @@ def editor_mode(text: str) -> tuple[str | None, bool]:
     return ("json" if highlight else None), not long_line
 
 
+def _json_editor_bindings() -> list[Binding]:
+    """TextArea's keys, less F6/F7 (select line / all: here they open the App's screens) and
+    with ctrl+a selecting everything, as in most editors (TextArea moves to the line start,
+    which Home still does)."""
+    kept: list[Binding] = []
+    for b in TextArea.BINDINGS:
+        assert isinstance(b, Binding)
+        if b.key in ("f6", "f7"):
+            continue
+        if b.action == "cursor_line_start":
+            b = Binding("home", b.action, b.description, show=False)
+        kept.append(b)
+    kept.append(Binding("ctrl+a", "select_all", "Select all", id="editor-select-all",
+                        tooltip="Select the whole JSON (typing or a paste then replaces it)"))
+    return kept
+
+
 class JsonEditor(TextArea):
     """A JSON editor that stays responsive for documents of any size (see above)."""
 
-    # F6/F7 select a line / all in a TextArea; here they belong to the App's screens.
-    BINDINGS = [b for b in TextArea.BINDINGS if not (isinstance(b, Binding) and b.key in ("f6", "f7"))]
+    BINDINGS = _json_editor_bindings()
     inherit_bindings = False
 
     def __init__(self, text: str = "", **kwargs) -> None:
@@ -74,6 +91,35 @@ class JsonEditor(TextArea):
         if self.language is None or not self.soft_wrap or len(edit.text) > 1:
             self._adapt(self.document.text)
         return result
+
+
+class FieldInput(Input):
+    """A one-line field: Enter moves to the next field, as in most forms (ctrl+s sends).
+
+    A priority binding, so the focus moves while the App still holds the next key: a key
+    typed right behind Enter goes to the field the focus moved to, never the one left
+    (a Submitted message would move it only after that key had been delivered here)."""
+
+    BINDINGS = [Binding("enter", "next_field", "Next field", show=False, priority=True)]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.full_placeholder = self.placeholder
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    def on_resize(self) -> None:
+        # A one-line placeholder wider than the field would be cut mid-word with nothing to
+        # say so: end it with an ellipsis instead (the help below the field says the rest).
+        self.placeholder = fit_text(self.full_placeholder, self.content_size.width - 1)
+
+
+def fit_text(text: str, width: int) -> str:
+    """`text`, or as much of it as fits in `width` cells, ending in an ellipsis."""
+    if width <= 0 or len(text) <= width:
+        return text
+    return text[: max(width - 1, 0)].rstrip() + "…"
 
 
 class BoolSwitch(Switch):
@@ -142,8 +188,8 @@ class FieldRow(Vertical):
                             show_line_numbers=True, tab_behavior="focus", compact=True,
                             placeholder=f"e.g. {example}" if example else "")
             return area
-        return Input(text, placeholder=f"e.g. {example}" if example else "", id=wid,
-                     password=meta.kind == Kind.SECRET, classes="field-editor", compact=True)
+        return FieldInput(text, placeholder=f"e.g. {example}" if example else "", id=wid,
+                          password=meta.kind == Kind.SECRET, classes="field-editor", compact=True)
 
     @staticmethod
     def _bool_text(text: str) -> str:
@@ -154,12 +200,6 @@ class FieldRow(Vertical):
     def _input(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Edited(self.field_name, event.value))
-
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        # Enter in a one-line field moves on, as in most forms; Ctrl+S sends.
-        event.stop()
-        self.screen.focus_next()
 
     @on(TextArea.Changed)
     def _area(self, event: TextArea.Changed) -> None:
@@ -218,5 +258,13 @@ class FieldRow(Vertical):
         self.set_class(problem is not None, "-invalid")
         self.query_one(".field-note", Static).update(self._note(problem))
 
-    def focus_editor(self) -> None:
-        self.query_one(f"#{self.editor_id}").focus()  # focusing scrolls it into view
+    def editor(self) -> Widget:
+        return self.query_one(f"#{self.editor_id}")
+
+    def focus_editor(self, *, select: bool = False) -> None:
+        """Focus the editor (which scrolls it into view); `select`: select what it holds, so
+        what is typed next replaces it instead of being appended (after an API refusal)."""
+        editor = self.editor()
+        focus_now(editor)
+        if select and isinstance(editor, (Input, TextArea)):
+            editor.select_all()

@@ -6,17 +6,23 @@ in the state (so switching actions loses nothing) and asks the form to mark prob
 from __future__ import annotations
 
 from rich.markup import escape
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
-from console.form_state import FormState
+from console.session.form_state import FormState
 from screens.field_widgets import FieldRow
 
 
 class ActionForm(VerticalScroll):
+    """Not a focus stop of its own (a scroll container is, by default: Tab then landed on an
+    invisible stop that kept the keys typed into it)."""
+
+    can_focus = False
+
     class Changed(Message):
         """A value of this form's state changed (the workspace re-checks and re-previews)."""
 
@@ -28,8 +34,9 @@ class ActionForm(VerticalScroll):
     def __init__(self, state: FormState) -> None:
         super().__init__(id=f"form-{state.action_id}", classes="action-form")
         self.state = state
-        self.focus_when_mounted = False  # set by the workspace when it opens a new form
-        self._typed_ahead: list[str] = []  # keys typed while the rows were still mounting
+        self.typed_ahead: list[str] = []  # keys typed while the rows were still mounting
+        self.opening = False  # mounting, to take the focus into its first field
+        self.opened_from: Widget | None = None
         info = state.action.INFO
         self.border_title = f"{info.title}"
         self.border_subtitle = f"{info.api.title} · {info.id}"
@@ -43,10 +50,52 @@ class ActionForm(VerticalScroll):
         for spec in self.state.action.field_specs():
             yield FieldRow(spec, self.state.values.get(spec.name, ""))
 
+    def open_with_focus(self, focused: Widget | None) -> None:
+        """Once the rows are mounted, give the first field the focus and what was typed
+        meanwhile (`typed_ahead`, filled by the workspace: keys typed behind the Enter that
+        opened the form go to its first field, never to the filter). Call right after
+        mounting the form. The form never takes the focus itself: a focus change on it
+        would restyle its whole subtree, twice, while it mounts. `focused`: where the
+        focus is meanwhile (a focus the user moves elsewhere cancels the hand-over)."""
+        self.opening = True
+        self.opened_from = focused
+
     def on_mount(self) -> None:
-        if self.focus_when_mounted:
-            # The rows' own editors mount after this; focus once they are there.
-            self.call_after_refresh(self.focus_field)
+        if self.opening:
+            # The rows' own editors mount after this; hand over once they are there.
+            self.call_after_refresh(self._hand_over)
+
+    def cancel_opening(self) -> None:
+        """The user moved on (Escape, Tab, another action) before the rows were there:
+        what they typed for this form goes nowhere."""
+        self.opening = False
+        self.typed_ahead.clear()
+
+    def _hand_over(self) -> None:
+        typed, self.typed_ahead = "".join(self.typed_ahead), []
+        if not self.opening or not self.display:
+            return
+        self.opening = False
+        rows = list(self.rows().values())
+        if not rows:
+            return
+        editor = rows[0].editor()
+        select = isinstance(editor, Input) and editor.select_on_focus
+        if select:
+            # Its Focus event, handled after this, would select what was typed ahead, and
+            # the next key would replace it.
+            editor.select_on_focus = False
+        rows[0].focus_editor()
+        if select:
+            editor.call_later(setattr, editor, "select_on_focus", True)  # behind the Focus event
+        self._type_into(editor, typed)
+
+    @staticmethod
+    def _type_into(editor: Widget, typed: str) -> None:
+        if typed and isinstance(editor, Input):
+            editor.insert_text_at_cursor(typed)
+        elif typed and isinstance(editor, TextArea):
+            editor.insert(typed)
 
     def show_guard(self, env_label: str | None) -> None:
         """Say, for a guarded action in a protected environment, what Send will ask."""
@@ -80,26 +129,9 @@ class ActionForm(VerticalScroll):
         for name, row in self.rows().items():
             row.mark(problems.get(name))
 
-    def on_key(self, event: events.Key) -> None:
-        # The form itself holds the focus only while its rows mount (the workspace gives it
-        # the focus so keys typed ahead do not land in the action filter): keep what is typed
-        # then for the first field instead of dropping it.
-        if self.has_focus and event.is_printable and event.character:
-            self._typed_ahead.append(event.character)
-            event.stop()
-            event.prevent_default()
-
-    def focus_field(self, name: str | None = None) -> None:
+    def focus_field(self, name: str | None = None, *, select: bool = False) -> None:
         rows = self.rows()
         row = rows.get(name) if name else None
         row = row or next(iter(rows.values()), None)
         if row is not None:
-            row.focus_editor()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """A field took the focus: what was typed ahead goes into it."""
-        typed, self._typed_ahead = "".join(self._typed_ahead), []
-        if typed and isinstance(event.widget, Input):
-            event.widget.insert_text_at_cursor(typed)
-        elif typed and isinstance(event.widget, TextArea):
-            event.widget.insert(typed)
+            row.focus_editor(select=select)

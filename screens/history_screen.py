@@ -14,23 +14,48 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from screens.app import ASSETS
 from screens.inspector import Inspector
+from screens.stable_footer import StableFooter
 
 if TYPE_CHECKING:
-    from console.history import Entry
+    from console.session.history import Entry
 
 LIMIT = 500  # rows shown (the file keeps about as many)
 
 
 def when(at: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(at))
+    """Today's rows by their time alone; older ones with the day (narrow: the row must fit
+    the identifiers and the request at 120 columns)."""
+    stamp = time.localtime(at)
+    if time.strftime("%Y-%m-%d", stamp) == time.strftime("%Y-%m-%d"):
+        return time.strftime("%H:%M:%S", stamp)
+    return time.strftime("%d %b %H:%M", stamp)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _cut_left(target: str, width: int) -> str:
+    """A request cut from the left of its path: the end (the person, the operation) tells."""
+    if len(target) <= width:
+        return target
+    method, _, path = target.partition(" ")
+    return f"{method} …{path[len(path) - (width - len(method) - 2):]}"
+
+
+def _home(path: str) -> str:
+    from pathlib import Path
+
+    home = str(Path.home())
+    return "~" + path[len(home):] if path.startswith(home + "/") else path
 
 
 def _action_title(action_id: str) -> str:
-    from console.catalog import all_actions
+    from console.actions.catalog import all_actions
 
     action = all_actions().get(action_id)
     return action.INFO.title if action is not None else action_id
@@ -38,13 +63,19 @@ def _action_title(action_id: str) -> str:
 
 class HistoryScreen(Screen):
     HELP_TITLE = "History"
-    HELP = (
+    HELP_TEXT = (
         "Every request sent from this console (all sessions), newest first, with the keys "
         "masked: the file (history.jsonl in your user data directory) keeps the last 500. Move "
         "through the list to inspect an exchange below; L loads its values back into its "
         "action's form (masked values stay masked: type the key again if one was there). "
         "F8 copies it as curl, F9 copies its response body."
     )
+
+    @property
+    def HELP(self) -> str:  # noqa: N802 - the name the help screen reads
+        where = f" The file: {self.history_path}." if self.history_path else ""
+        return self.HELP_TEXT + where
+
     CSS_PATH = [ASSETS / "inspector.tcss", ASSETS / "history.tcss"]
     BINDINGS = [
         Binding("escape", "back", "Back", id="history-back", tooltip="Back to the workspace"),
@@ -58,6 +89,7 @@ class HistoryScreen(Screen):
         super().__init__()
         self.entries: list[Entry] = []
         self._sends_seen = 0  # the App's sends when the list was read (the screen is kept)
+        self.history_path = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -66,11 +98,12 @@ class HistoryScreen(Screen):
         yield table
         yield Static("Reading the history…", id="history-status")
         yield Inspector(id="inspector")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("When", "Environment", "Action", "Status")
+        # Who and where tell apart rows of one action (six "Send Transactional Email 404"s).
+        table.add_columns("When", "Environment", "Action", "About", "Request", "Status")
         table.focus()
         self.action_reload()
 
@@ -98,14 +131,15 @@ class HistoryScreen(Screen):
         for i, entry in enumerate(entries):
             status = entry.status_text()
             ok = entry.record.get("ok")
-            table.add_row(when(entry.at), entry.env, _action_title(entry.action_id),
-                          Text(status, style="green" if ok else ("yellow" if status.startswith("207") else "red")),
+            table.add_row(when(entry.at), _cut(entry.env, 16), _cut(_action_title(entry.action_id), 24),
+                          _cut(entry.subject(), 26), _cut_left(entry.target(), 26), Text(status, style="green" if ok else ("yellow" if status.startswith("207") else "red")),
                           key=str(i))
         count = f"{len(entries)} exchange{'s' if len(entries) != 1 else ''}" if entries else "No exchanges yet: send a request from the workspace"
         note = f" · {skipped} unreadable line{'s' if skipped != 1 else ''} skipped" if skipped else ""
         status = self.query_one("#history-status", Static)
-        status.update(f"{count}{note} · keys masked (the file: hover here, or see F1)")
-        status.tooltip = path
+        # Keyboard only: no "hover here"; the full path is in F1's help (HELP_PATH).
+        status.update(f"{count}{note} · keys masked · kept in history.jsonl (F1 says where)")
+        self.history_path = _home(path)
         table.border_subtitle = "L load into form · enter inspect"
         if entries:
             table.move_cursor(row=0)
@@ -135,7 +169,7 @@ class HistoryScreen(Screen):
         self.action_inspect()
 
     def action_load_into_form(self) -> None:
-        from console.redact import MASK
+        from console.wire.redact import MASK
         from screens.workspace import WorkspaceScreen
 
         entry = self.selected()

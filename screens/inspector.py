@@ -23,9 +23,9 @@ from textual.widgets import Static, TabbedContent, TabPane
 from screens.inspector_parts import (STATUS_CLASSES, attempts_content, headers_content, request_head,
                                      status_class, status_title, subtitle)
 
-if TYPE_CHECKING:  # annotations only: httpx (via console.transport) stays off the first frame's path
-    from console.session import Outcome
-    from console.transport import TransportEvent
+if TYPE_CHECKING:  # annotations only: httpx (via console.wire.transport) stays off the first frame's path
+    from console.session.session import Outcome
+    from console.wire.transport import TransportEvent
     from screens.error_panel import ErrorPanel
     from screens.json_view import JsonView
 
@@ -133,16 +133,16 @@ class Inspector(Vertical):
         """Whether there is an answer (or a retry countdown) to look at."""
         return self._tabs is not None and bool(self._tabs.display)
 
-    def focus_content(self, at_once: bool = False) -> None:
+    def focus_content(self) -> None:
         """Focus the shown tab's content (keys then scroll it)."""
         if self._tabs is None or not self._tabs.active:
             return
         pane = self._tabs.get_pane(self._tabs.active)
         target = next((w for w in pane.query("ErrorPanel, JsonView, VerticalScroll") if w.display), None)
-        if target is not None and at_once:
-            self.screen.set_focus(target)
-        elif target is not None:
-            target.focus()
+        if target is not None:
+            from screens.focus import focus_now
+
+            focus_now(target)
 
     def action_next_tab(self, step: int) -> None:
         tabs = self._tabs
@@ -155,7 +155,7 @@ class Inspector(Vertical):
         # Focus the new tab's content now, not after a refresh: the old tab's content is
         # hidden by then, and a hidden widget that still has the focus hands it to the
         # tab bar (Textual's blur on Hide), so a quick second key would land there.
-        self.focus_content(at_once=True)
+        self.focus_content()
 
     # -- zoom -------------------------------------------------------------------------------
     def action_zoom(self) -> None:
@@ -255,7 +255,7 @@ class Inspector(Vertical):
 
 def _action_title(action_id: str) -> str:
     try:
-        from console.catalog import get_action
+        from console.actions.catalog import get_action
 
         return get_action(action_id).INFO.title
     except KeyError:

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Iterable
 
 from textual.content import Content
 
-from console.redact import mask_headers, redact_text
+from console.wire.redact import mask_headers, redact_text
 
 if TYPE_CHECKING:
-    from console.exchange import Attempt, Exchange
-    from console.session import Outcome
+    from console.wire.exchange import Attempt, Exchange
+    from console.session.session import Outcome
 
 
 def status_class(ex: Exchange) -> str:

@@ -144,6 +144,11 @@ class JsonView(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self._lines):
             return Strip.blank(width, base)
+        if base != getattr(self, "_cache_base", None):
+            # The base style changes with the focus (its tint shows where the keys go):
+            # rows drawn with the old one would hide that.
+            self._cache.clear()
+            self._cache_base = base
         strip = self._cache.get(index)
         if strip is None:
             strip = self._cache[index] = self._row(index, base)

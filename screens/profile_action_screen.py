@@ -1,7 +1,7 @@
 """One profile action (add or delete a device, merge, suppress, unsuppress, destroy) before
 it is sent: the fields still to fill, and the exact request, keys masked.
 
-The input comes from `console.profile_actions` (prefilled from the profile) and is
+The input comes from `console.people.person_actions` (prefilled from the profile) and is
 checked by the action's own spec on every change; Ctrl+S dismisses with what the user
 filled in, and the profile screen sends it (asking the protected guard first).
 """
@@ -17,10 +17,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from console.credentials import Credentials
-from console.fields import Kind
-from console.profile_actions import ProfileAction
-from console.validation import InvalidInput
+from console.wire.credentials import Credentials
+from console.actions.fields import Kind
+from console.people.person_actions import ProfileAction
+from console.actions.validation import InvalidInput
 from screens.app import ASSETS
 from screens.request_preview import RequestPreview
 

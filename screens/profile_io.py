@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from console.credentials import MissingCredential
-from console.guard import ConfirmationRequired, needed_confirmation
-from console.validation import InvalidInput
+from console.wire.credentials import MissingCredential
+from console.actions.guard import ConfirmationRequired, needed_confirmation
+from console.actions.validation import InvalidInput
 
 if TYPE_CHECKING:
-    from console.profile_actions import ProfileAction
+    from console.people.person_actions import ProfileAction
     from screens.profile_screen import ProfileScreen
 
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
@@ -41,7 +41,7 @@ async def _confirm(screen: ProfileScreen, spec, what: str) -> tuple[bool, str | 
 
 
 async def look_up(screen: ProfileScreen, identifier: str, id_type: str) -> None:
-    from console.profile_lookup import lookup_profile
+    from console.people.lookup import lookup_profile
 
     session = screen.app.session
     screen.status(f"Looking up {id_type} {identifier!r} in {session.label}…", "busy")
@@ -55,8 +55,8 @@ async def look_up(screen: ProfileScreen, identifier: str, id_type: str) -> None:
 
 
 async def apply_changes(screen: ProfileScreen) -> None:
-    from console.profile_edit import apply_edit, identify_input
-    from console.session import Outcome
+    from console.people.edit import apply_edit, identify_input
+    from console.session.session import Outcome
 
     session, draft = screen.app.session, screen.draft
     try:
@@ -81,8 +81,8 @@ async def apply_changes(screen: ProfileScreen) -> None:
 
 
 async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[str, Any]) -> None:
-    from console.explain import explain
-    from console.session import Outcome
+    from console.diagnose.explain import explain
+    from console.session.session import Outcome
 
     session = screen.app.session
     try:
@@ -109,7 +109,7 @@ async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[s
 
 async def _reload_after(screen: ProfileScreen, action: ProfileAction) -> None:
     """Read the person back after an action, so the screen shows what it did."""
-    from console.profile_lookup import lookup_profile
+    from console.people.lookup import lookup_profile
 
     if screen.draft is None or action.action_id == "unsuppress-customer":
         return

@@ -2,22 +2,23 @@
 is pending, the devices table, and the text of the diff and of the read-back.
 
 Rendering only: what a change means (diff, request, verification) comes from the core
-(`console.profile_draft`, `console.profile_edit`).
+(`console.people.draft`, `console.people.edit`).
 """
 from __future__ import annotations
 
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
-from console.profile_draft import ProfileDraft, typed_text, when
-from console.profile_edit import SIGN, ChangeKind, Diff, EditOutcome
-from console.profile_actions import ProfileAction, not_found_actions, profile_actions
-from console.profile_lookup import Outcome
-from console.profile_model import MISSING, Profile
+from console.people.draft import ProfileDraft, typed_text, when
+from console.people.edit import SIGN, ChangeKind, Diff, EditOutcome
+from console.people.person_actions import ProfileAction, not_found_actions, profile_actions
+from console.people.lookup import Outcome
+from console.people.model import MISSING, Profile
 
 SHOWN_VALUE_CHARS = 28  # a long value is cut in the table; Enter loads all of it into the editor
 KIND_STYLE = {ChangeKind.ADD: "green", ChangeKind.CHANGE: "yellow", ChangeKind.REMOVE: "red"}
@@ -103,6 +104,51 @@ class AttributeTable(DataTable):
             super().__init__()
             self.verb = verb  # "edit", "remove" or "revert"
             self.name = name
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Enter-to-edit moves focus to the editor, but the keys typed right after Enter are
+        # already on their way to this table. They are held from Enter until the screen
+        # names the editor (hand_over), then delivered to it in order, after its Focus, as if
+        # typed there; none is dropped, none goes anywhere the user is not looking.
+        self._typed_ahead: list[tuple[str, str | None]] | None = None
+        self._hand_to: Input | None = None
+
+    def on_key(self, event: events.Key) -> None:
+        if self._hand_to is None and self._typed_ahead is None:
+            if event.key == "enter" and self.row_count:
+                # Hold from here, not from the binding's action: the Enter reaches its binding
+                # only after bubbling up to the App, behind the keys typed after it.
+                self._typed_ahead = []
+            return
+        # Every key meant for the editor (characters, Enter that submits it, ...).
+        if self._hand_to is not None:
+            self._deliver(event.key, event.character)
+        else:
+            self._typed_ahead.append((event.key, event.character))  # type: ignore[union-attr]
+        event.stop()
+        event.prevent_default()
+
+    def hand_over(self, editor: Input | None) -> None:
+        """The edit opened in `editor` (focused already), or was refused (None: the keys held
+        are dropped, as the table would have ignored them)."""
+        typed, self._typed_ahead = self._typed_ahead or [], None
+        self._hand_to = editor
+        for key, character in typed:
+            self._deliver(key, character)
+
+    def _deliver(self, key: str, character: str | None) -> None:
+        if self._hand_to is not None:
+            # Forwarded as the App forwards a terminal key to the focused widget, and sent by
+            # the App, so it bubbles all the way up: the editor's bindings (Enter submits)
+            # apply as if it had been typed there.
+            event = events.Key(key, character)
+            event.set_sender(self.app)
+            self._hand_to._forward_event(event)
+
+    def on_blur(self) -> None:
+        self._typed_ahead = None
+        self._hand_to = None
 
     def on_mount(self) -> None:
         self.cursor_type = "row"

@@ -22,22 +22,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Select, Static
+from textual.widgets import Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from console.explain import Explanation
-from console.profile_actions import ProfileAction, delete_device
-from console.profile_draft import ProfileDraft, after_apply, typed_text, undo_draft
-from console.profile_edit import EditOutcome
-from console.profile_lookup import LookupResult, Outcome
-from console.profile_model import ID_TYPES, MISSING
-from console.validation import InvalidInput
+from console.diagnose.explain import Explanation
+from console.people.person_actions import ProfileAction, delete_device
+from console.people.draft import ProfileDraft, after_apply, typed_text, undo_draft
+from console.people.edit import EditOutcome
+from console.people.lookup import LookupResult, Outcome
+from console.people.model import ID_TYPES, MISSING
+from console.actions.validation import InvalidInput
 from screens.app import ASSETS
 from screens.profile_parts import (AttributeTable, DeviceTable, action_label, applied_text, diff_text,
                                    environment_key, listed_actions, other_environment_text, refused_text,
                                    summary_text, switched_text)
 from screens.request_preview import RequestPreview
 from screens.status_line import StatusLine
+from screens.stable_footer import StableFooter
 
 IO_GROUP = "profile-io"
 AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
@@ -46,6 +47,10 @@ AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, el
 class ProfileScreen(Screen):
     HELP_TITLE = "Profile fixer"
     CSS_PATH = [ASSETS / "profile.tcss"]
+    # 80x24: a narrower right column and, below 30 rows, shorter boxes around the attributes,
+    # so the table keeps rows to move through (profile.tcss).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     HELP = (
         "Look a person up by id, email or cio_id (the type on the left; auto takes text with an @ "
         "as an email, anything else as an id; Enter looks up). "
@@ -85,24 +90,25 @@ class ProfileScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="lookup-bar"):
-            yield Select([(AUTO, AUTO), *[(t, t) for t in ID_TYPES]], value=AUTO, allow_blank=False, id="id-type")
-            yield Input(placeholder="user id, email or cio_id; Enter looks up", id="lookup-input")
+            yield Select([(AUTO, AUTO), *[(t, t) for t in ID_TYPES]], value=AUTO, allow_blank=False, id="id-type",
+                         compact=True)
+            yield Input(placeholder="user id, email or cio_id; Enter looks up", id="lookup-input", compact=True)
         yield StatusLine(id="profile-status")
         with Horizontal(id="profile-body"):
             with Vertical(id="profile-left"):
                 yield Static("Look a person up to see their profile.", id="profile-summary")
                 yield AttributeTable(id="attributes")
                 with Horizontal(id="edit-bar"):
-                    yield Input(placeholder="attribute", id="attr-name")
-                    yield Input(placeholder="new value (empty removes); Enter adds it to the changes",
-                                id="attr-value")
+                    yield Input(placeholder="attribute", id="attr-name", compact=True)
+                    yield Input(placeholder="value (empty removes), Enter",
+                                id="attr-value", compact=True)
                 yield DeviceTable(id="devices")
             with Vertical(id="profile-right"):
                 yield OptionList(id="matches")
                 yield Static("", id="changes")
                 yield RequestPreview(id="edit-request")
                 yield OptionList(id="profile-action-list")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#attributes").border_title = "Attributes"
@@ -223,14 +229,19 @@ class ProfileScreen(Screen):
     # -- editing ------------------------------------------------------------------------------
     @on(AttributeTable.Requested)
     def _table_request(self, event: AttributeTable.Requested) -> None:
+        table = self.query_one(AttributeTable)
         if self.draft is None or self._refuse_other_environment():
+            table.hand_over(None)
             return
         if event.verb == "edit":
             pending = self.draft.pending.get(event.name, MISSING)
             value = pending if event.name in self.draft.pending else self.draft.profile.current(event.name)
             self.query_one("#attr-name", Input).value = event.name
-            self.query_one("#attr-value", Input).value = typed_text(value)
-            self.query_one("#attr-value", Input).focus()
+            editor = self.query_one("#attr-value", Input)
+            editor.value = typed_text(value)
+            # Now, not after a refresh: keys still arriving must find the editor focused.
+            self.set_focus(editor)
+            table.hand_over(editor)
         elif event.verb == "remove":
             self.edit(event.name, "")
         elif event.verb == "revert" and self.draft.revert(event.name):
@@ -359,6 +370,12 @@ class ProfileScreen(Screen):
         summary.set_class(old is not None, "-other-environment")
         if draft is not None:
             summary.update(summary_text(draft.profile))
+        elif self.lookup is not None and self.lookup.outcome == Outcome.AMBIGUOUS:
+            # Nobody is picked yet: the person shown before must not look like one of them.
+            summary.update(Text(f"{len(self.lookup.matches)} people share {self.lookup.identifier}: pick one "
+                                "in the list on the right (Enter) to see their profile.", style="yellow"))
+        else:
+            summary.update("Look a person up to see their profile.")
         self.query_one(DeviceTable).show(draft.profile if draft else None)
         self._render_actions()
         self._render_edits()

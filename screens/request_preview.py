@@ -51,8 +51,7 @@ class RequestPreview(VerticalScroll):
         self.request, self.problem = preview, None
         self.remove_class("-invalid")
         head, body = http_text(preview)
-        if self.border_subtitle.endswith(DRY_RUN_SUBTITLE):  # a host screen's own subtitle stays
-            self.border_subtitle = f"body {human_bytes(size)} · {DRY_RUN_SUBTITLE}" if size else DRY_RUN_SUBTITLE
+        self._show_size(size)
         # Textual's own highlighter: colours from the app's theme, no token backgrounds.
         parts: list[Content] = [Content.styled(head, "bold")]
         cut = len(body) > SHOWN_BODY_CHARS
@@ -69,8 +68,15 @@ class RequestPreview(VerticalScroll):
             parts += [Content(""), Content.styled(f"note: {note}", "italic")]
         self.query_one("#preview-text", Static).update(Content("\n").join(parts))
 
+    def _show_size(self, size: int | None) -> None:
+        """The border names the body's size only while a request is shown: every show_* sets
+        it, so it never describes a request that is no longer there."""
+        if self.border_subtitle.endswith(DRY_RUN_SUBTITLE):  # a host screen's own subtitle stays
+            self.border_subtitle = f"body {human_bytes(size)} · {DRY_RUN_SUBTITLE}" if size else DRY_RUN_SUBTITLE
+
     def show_problems(self, text: str, title: str = "Not ready to send") -> None:
         self.request, self.problem = None, text
+        self._show_size(None)
         self.add_class("-invalid")
         body = Text(title + "\n", style="bold")
         for line in text.splitlines():
@@ -79,6 +85,7 @@ class RequestPreview(VerticalScroll):
 
     def show_waiting(self, text: str) -> None:
         self.request, self.problem = None, None
+        self._show_size(None)
         self.remove_class("-invalid")
         self.query_one("#preview-text", Static).update(Text(text, style="dim"))
 

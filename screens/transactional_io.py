@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from console.credentials import MissingCredential
-from console.guard import ConfirmationRequired, needed_confirmation
-from console.validation import InvalidInput
+from console.wire.credentials import MissingCredential
+from console.actions.guard import ConfirmationRequired, needed_confirmation
+from console.actions.validation import InvalidInput
 
 if TYPE_CHECKING:
     from screens.transactional_screen import TransactionalScreen
@@ -23,7 +23,7 @@ def _why(exc: Exception) -> str:
 
 
 async def load_templates(screen: TransactionalScreen) -> None:
-    from console.transactional import list_templates
+    from console.transactional.templates import list_templates
 
     session = screen.app.session
     screen.status(f"Reading the transactional messages of {session.label}…", "busy")
@@ -42,7 +42,7 @@ async def load_templates(screen: TransactionalScreen) -> None:
 
 
 async def load_variants(screen: TransactionalScreen, template_id: Any) -> None:
-    from console.transactional import list_variants
+    from console.transactional.templates import list_variants
 
     session = screen.app.session
     try:
@@ -57,7 +57,7 @@ async def load_variants(screen: TransactionalScreen, template_id: Any) -> None:
 
 
 async def render_preview(screen: TransactionalScreen, data: dict[str, Any], queue_draft: bool) -> None:
-    from console.transactional_preview import preview_email
+    from console.transactional.preview import preview_email
 
     session = screen.app.session
     try:
@@ -70,9 +70,9 @@ async def render_preview(screen: TransactionalScreen, data: dict[str, Any], queu
 
 
 async def send(screen: TransactionalScreen) -> None:
-    from console.explain import explain
-    from console.session import Outcome
-    from console.transactional_preview import send_preview
+    from console.diagnose.explain import explain
+    from console.session.session import Outcome
+    from console.transactional.preview import send_preview
     from screens.confirm_screen import ConfirmScreen
 
     app, session, preview = screen.app, screen.app.session, screen.preview

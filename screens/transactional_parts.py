@@ -1,12 +1,12 @@
 """What the transactional preview screen shows: the rendered email, the variables the data
 does not provide, the notes; rendering only (the render itself is the core's,
-`console.transactional_preview`)."""
+`console.transactional.preview`)."""
 from __future__ import annotations
 
 from rich.text import Text
 
-from console.transactional import Template, Variant
-from console.transactional_preview import EmailPreview, unapplied_line
+from console.transactional.templates import Template, Variant
+from console.transactional.preview import EmailPreview, unapplied_line
 
 # A huge body would make every refresh slow; the preview shows its start and says so.
 SHOWN_BODY_CHARS = 20_000

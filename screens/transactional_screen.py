@@ -20,17 +20,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static, Switch, TextArea
+from textual.widgets import Header, Input, Label, OptionList, Static, Switch, TextArea
 from textual.widgets.option_list import Option
 
-from console.session import drop_empty
-from console.transactional import Template, Variant
-from console.transactional_preview import EmailPreview
+from console.session.session import drop_empty
+from console.transactional.templates import Template, Variant
+from console.transactional.preview import EmailPreview
 from screens.app import ASSETS
 from screens.field_widgets import JsonEditor
 from screens.request_preview import RequestPreview
 from screens.transactional_parts import email_text, findings_text, template_label, variant_label
 from screens.status_line import StatusLine
+from screens.stable_footer import StableFooter
 
 PREVIEW_DELAY = 0.5  # s: each preview reads the template and the recipient; not per keystroke
 
@@ -38,6 +39,9 @@ PREVIEW_DELAY = 0.5  # s: each preview reads the template and the recipient; not
 class TransactionalScreen(Screen):
     HELP_TITLE = "Transactional preview"
     CSS_PATH = [ASSETS / "transactional.tcss"]
+    # Below 100 columns the form and its request share the second column with the rendered
+    # email (ctrl+e switches which one is shown): three columns of 26 would cut everything.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     HELP = (
         "Pick a transactional message on the left, then a content variant (its language). Fill "
         "the recipient (To), the identifiers of the person (JSON, e.g. {\"id\": \"user_1001\"}; "
@@ -56,6 +60,8 @@ class TransactionalScreen(Screen):
                 tooltip="Show the body as readable text or as the raw HTML"),
         Binding("ctrl+l", "focus_templates", "Messages", id="tx-messages",
                 tooltip="Jump to the list of transactional messages"),
+        Binding("ctrl+e", "toggle_email", "Email/Request", id="tx-toggle-email",
+                tooltip="Narrow terminals: show the rendered email, or the form and its request"),
         Binding("escape", "back", "Back", id="tx-back", tooltip="Back to where you were"),
     ]
 
@@ -82,26 +88,26 @@ class TransactionalScreen(Screen):
                 yield OptionList(id="tx-variants")
             with Vertical(id="tx-middle"):
                 with VerticalScroll(id="tx-form"):
+                    # Placeholders say "e.g.": a grey example must not pass for a filled value.
                     yield Label("To * (the recipient's address)")
-                    yield Input(placeholder="ada.lovelace@example.com", id="tx-to", compact=True)
+                    yield Input(placeholder="e.g. ada.lovelace@example.com", id="tx-to", compact=True)
                     yield Label("Identifiers (JSON; empty: the To address)")
-                    yield Input(placeholder='{"id": "user_1001"}', id="tx-identifiers", compact=True)
-                    yield Label("message_data (JSON: trigger.* in the template)")
-                    yield JsonEditor("", id="tx-data", compact=True)
+                    yield Input(placeholder='e.g. {"id": "user_1001"}', id="tx-identifiers", compact=True)
+                    yield Label("message_data (JSON; trigger.* in the template)")
+                    yield JsonEditor("", id="tx-data", compact=True, placeholder='e.g. {"order_id": "1234"}')
                     with Horizontal(id="tx-draft-row"):
                         yield Switch(False, id="tx-draft")
-                        yield Label("Queue as draft (not sent until approved in Customer.io)")
+                        yield Label("Queue as draft (sent once approved in Customer.io)", id="tx-draft-label")
                 yield StatusLine(id="tx-status")
                 yield RequestPreview(id="tx-request")
             with Vertical(id="tx-right"):
                 with VerticalScroll(id="tx-email"):
                     yield Static("", id="tx-rendered")
                 yield Static("", id="tx-findings")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#tx-templates").border_title = "Transactional messages"
-        self.query_one("#tx-variants").border_title = "Content variants"
+        self._list_titles()
         self.query_one("#tx-form").border_title = "Send form"
         request = self.query_one(RequestPreview)
         request.border_title, request.border_subtitle = "Request", "what Ctrl+S sends"
@@ -158,6 +164,8 @@ class TransactionalScreen(Screen):
 
         self.template, self.language, self.variants = template, "", []
         self.query_one("#tx-variants", OptionList).clear_options()
+        # The list's "Pick one (Enter)" is done: say what comes next.
+        self.status(f"Message {template.id} ({template.name}) picked: choose a content variant, or fill in To.")
         self.run_worker(load_variants(self, template.id), exclusive=True, group="tx-variants", exit_on_error=False)
         self.schedule_preview()
 
@@ -168,18 +176,45 @@ class TransactionalScreen(Screen):
         options = self.query_one("#tx-variants", OptionList)
         options.clear_options()
         options.add_options([Option(variant_label(v), id=str(i)) for i, v in enumerate(variants)])
-        options.border_title = f"Content variants ({len(variants)})"
+        self._list_titles()
         if variants:  # Enter on the list picks the highlighted one: start on the default language
             options.highlighted = next((i for i, v in enumerate(variants) if not v.language), 0)
 
     @on(OptionList.OptionSelected, "#tx-variants")
     def _variant_picked(self, event: OptionList.OptionSelected) -> None:
-        self.language = self.variants[int(event.option.id)].language
+        variant = self.variants[int(event.option.id)]
+        self.language = variant.language
+        if not self.query_one("#tx-to", Input).value:
+            self.status(f"Variant {variant.language_label} picked: fill in To to see the preview.")
         self.schedule_preview(now=True)
         self.query_one("#tx-to", Input).focus()
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_email":
+            return self.has_class("-narrow")  # both are on screen otherwise
+        return True
+
+    def on_resize(self) -> None:
+        self.refresh_bindings()
+        self._list_titles()
+
+    def _list_titles(self) -> None:
+        # Border titles are cut, never wrapped: short ones where the list is narrow.
+        narrow = self.has_class("-narrow")
+        self.query_one("#tx-templates").border_title = "Messages" if narrow else "Transactional messages"
+        count = f" ({len(self.variants)})" if self.variants else ""
+        self.query_one("#tx-variants").border_title = ("Variants" if narrow else "Content variants") + count
+
+    def action_toggle_email(self) -> None:
+        showing = not self.has_class("-email")
+        self.set_class(showing, "-email")
+        if showing and self.focused is not None and self.query_one("#tx-middle") in self.focused.ancestors:
+            self.set_focus(None)  # no focus left on a hidden field: keys would go there unseen
+        elif not showing:
+            self.query_one("#tx-to", Input).focus()
 
     def action_focus_templates(self) -> None:
         self.query_one("#tx-templates").focus()

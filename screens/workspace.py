@@ -17,17 +17,23 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
+from textual.widgets._select import SelectOverlay
 
 from screens.action_list import ActionList
+from screens.stable_footer import StableFooter
+from screens.focus import focus_now
 from screens.request_preview import RequestPreview
 from screens.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from console.form_state import Check, FormBook, FormState
+    from console.session.form_state import Check, FormBook, FormState
     from screens.form import ActionForm
 
 FIRST_ACTION = "identify-customer"
+# Below this width the three columns do not fit: the action list shows while you pick an
+# action (beside the form), the form and the request preview while you fill it in.
+NARROW_WIDTH = 100
 PREVIEW_DELAY = 0.12  # s: typing stays smooth; the preview follows within a blink
 
 
@@ -35,12 +41,12 @@ def load_form_modules() -> None:
     """Import what the forms and the inspector are made of: pydantic and the action specs,
     TextArea, httpx (~150 ms). The workspace does it in a thread after its first frame, so
     the action list is on screen and takes keys while this runs."""
-    import console.catalog
-    import console.form_state  # noqa: F401
+    import console.actions.catalog
+    import console.session.form_state  # noqa: F401
     import screens.form  # noqa: F401
     import screens.inspector  # noqa: F401
 
-    console.catalog.all_actions()
+    console.actions.catalog.all_actions()
 
 
 class WorkspaceScreen(Screen):
@@ -60,9 +66,10 @@ class WorkspaceScreen(Screen):
                 tooltip="Send this action's request to the current environment"),
         Binding("f5", "fill_examples", "Examples", id="fill-examples",
                 tooltip="Fill every empty field with its example"),
-        Binding("escape", "find_action", "Actions", id="find-action",
+        # Priority (escape, ctrl+r): the focus moves before the next key is delivered.
+        Binding("escape", "find_action", "Actions", id="find-action", priority=True,
                 tooltip="Back to the action filter and list (what you typed stays in the form)"),
-        Binding("ctrl+r", "focus_inspector", "Response", id="focus-inspector",
+        Binding("ctrl+r", "focus_inspector", "Response", id="focus-inspector", priority=True,
                 tooltip="Into the inspector: [ and ] switch its tabs, arrows and PgUp/PgDn scroll; Escape comes back"),
     ]
 
@@ -73,6 +80,7 @@ class WorkspaceScreen(Screen):
         self._timer: Timer | None = None
         self._forms: dict[str, ActionForm] = {}
         self._prefilled_for: dict[str, Any] = {}  # action id -> the session its prefill came from
+        self._status_from_check = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,18 +94,40 @@ class WorkspaceScreen(Screen):
                 # The inspector (tabs, JSON view; httpx underneath) is mounted just after
                 # the first frame: the list and the form are on screen sooner.
                 yield Static("", id="inspector-placeholder")
-        yield Footer(compact=True)  # the App's F-keys and ours fit in 100 columns
+        yield StableFooter(compact=True)  # a key is shown whole or not at all
 
     @property
     def book(self) -> FormBook:
         """What the user typed into each action's form this session."""
         if self._book is None:
-            from console.form_state import FormBook
+            from console.session.form_state import FormBook
 
             self._book = FormBook()
         return self._book
 
+    def on_resize(self, event) -> None:
+        narrow = event.size.width < NARROW_WIDTH
+        if self.has_class("-narrow") != narrow:
+            self.set_class(narrow, "-narrow")
+            self.watch_focused(self.focused)
+
+    def watch_focused(self, focused) -> None:
+        # The user put the focus somewhere (a click) while a form was still mounting: the
+        # form does not take it back, and what was typed for it goes nowhere.
+        for form in getattr(self, "_forms", {}).values():
+            if form.opening and focused is not None and focused is not form.opened_from \
+                    and form not in focused.ancestors:
+                form.cancel_opening()
+        # Synchronous with the focus change: the column the focus moves into is shown
+        # before the next key is delivered to it.
+        # Only where it changes the layout: a class on the screen restyles every widget in it.
+        picking = self.has_class("-narrow") and focused is not None \
+            and self.query_one(ActionList) in focused.ancestors_with_self
+        if self.has_class("-picking") != picking:
+            self.set_class(picking, "-picking")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self.watch(self.app, "session", self._session_changed, init=False)
         self.query_one("#action-filter", Input).focus()
         # The first frame is the action list, taking keys at once; the first form and the
@@ -133,7 +163,7 @@ class WorkspaceScreen(Screen):
     # -- which action -------------------------------------------------------------------------
     def select_action(self, action_id: str, *, focus: bool = True) -> None:
         """Open `action_id`'s form (the palette, the list and the history call this)."""
-        from console.catalog import get_action
+        from console.actions.catalog import get_action
         from screens.form import ActionForm
 
         try:
@@ -148,15 +178,15 @@ class WorkspaceScreen(Screen):
             # switching back keeps scroll position and the editors' undo history.
             for form in self._forms.values():
                 form.display = False
+                form.cancel_opening()
             form = self._forms.get(action_id)
             if form is None:
                 form = self._forms[action_id] = ActionForm(state)
-                form.focus_when_mounted = focus  # its fields exist only once it is mounted
                 self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
                 if focus:
-                    # Until then the form itself holds the focus, so keys typed ahead do
-                    # not land in the action filter.
-                    form.focus()
+                    # Its fields exist only once it is mounted: keys typed until then are
+                    # kept for its first field (type_ahead), not left to the action filter.
+                    form.open_with_focus(self.focused)
                 focus = False
             form.display = True
             self.query_one("#form-placeholder").display = False
@@ -168,9 +198,24 @@ class WorkspaceScreen(Screen):
         if focus:
             self._form().focus_field()
 
+    def type_ahead(self, event) -> bool:
+        """Called by the App for each key before it is delivered: while a form opened with
+        the focus is mounting, a printable key is kept for its first field; any other key
+        (Escape, Tab, Enter...) means the user moved on, and what was kept goes nowhere."""
+        opening = [f for f in self._forms.values() if f.opening]
+        if not opening:
+            return False
+        form = opening[-1]
+        if event.is_printable and event.character and form is self._forms.get(getattr(self.state, "action_id", "")):
+            form.typed_ahead.append(event.character)
+            return True
+        for form in opening:
+            form.cancel_opening()
+        return False
+
     def load_values(self, action_id: str, values: Mapping[str, Any]) -> None:
         """Open `action_id` with `values` in its form (history's "load into form")."""
-        from console.catalog import get_action
+        from console.actions.catalog import get_action
 
         try:
             state = self.book.form(get_action(action_id))
@@ -200,7 +245,7 @@ class WorkspaceScreen(Screen):
         session = self.app.session
         if session is None or self._prefilled_for.get(state.action_id) is session:
             return
-        from console.prefill import prefill_values
+        from console.actions.prefill import prefill_values
 
         self._prefilled_for[state.action_id] = session
         changed = state.apply_prefill(prefill_values(state.action, session.creds))
@@ -249,6 +294,7 @@ class WorkspaceScreen(Screen):
             return None
         check = state.check()
         self._form().mark(state.marked(check))
+        self._follow_check(state, check)
         preview = self.query_one(RequestPreview)
         session = self.app.session
         if not check.ok and not check.general and not state.marked(check):
@@ -269,6 +315,18 @@ class WorkspaceScreen(Screen):
                 preview.show_request(req.preview(), req.notes, len(content) if content else None)
         return check
 
+    def _follow_check(self, state: FormState, check: Check) -> None:
+        """A "Not sent: fix …" line follows the fields: it names what is still wrong, and
+        goes once nothing is."""
+        if not getattr(self, "_status_from_check", False):
+            return
+        if check.ok:
+            self._status("")
+            return
+        names = ", ".join(state.specs[n].meta.label for n in check.problems)
+        self._status(f"Not sent: fix {names}." if names else f"Not sent: {'; '.join(check.general)}.", "error",
+                     from_check=True)
+
     def action_fill_examples(self) -> None:
         if self.state is None:
             return
@@ -279,7 +337,13 @@ class WorkspaceScreen(Screen):
                      else "Every field already has a value.")
 
     def action_find_action(self) -> None:
-        self.query_one("#action-filter", Input).focus()
+        from textual.actions import SkipAction
+
+        if self.maximized is not None or isinstance(self.focused, SelectOverlay):
+            raise SkipAction()  # escape restores a zoomed inspector, closes an open Select first
+        if self.has_class("-narrow"):
+            self.add_class("-picking")  # displayed before it takes the focus
+        focus_now(self.query_one("#action-filter", Input))
 
     def action_focus_inspector(self) -> None:
         from screens.inspector import Inspector
@@ -297,7 +361,10 @@ class WorkspaceScreen(Screen):
 
         start_send(self)
 
-    def _status(self, text: str, severity: str = "") -> None:
+    def _status(self, text: str, severity: str = "", *, from_check: bool = False) -> None:
+        """`from_check`: the text describes the form's check (a send it blocked), so every
+        later check recomputes it (_follow_check) instead of leaving it stale."""
+        self._status_from_check = from_check
         status = self.query_one("#form-status", StatusLine)
         status.say(text, severity)
         status.display = bool(text)

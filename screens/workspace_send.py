@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from console.credentials import MissingCredential
-from console.guard import ConfirmationRequired
-from console.validation import InvalidInput, describe
+from console.wire.credentials import MissingCredential
+from console.actions.guard import ConfirmationRequired
+from console.actions.validation import InvalidInput, describe
 
 if TYPE_CHECKING:
-    from console.form_state import FormState
+    from console.session.form_state import FormState
     from screens.workspace import WorkspaceScreen
 
 
@@ -30,7 +30,7 @@ def start_send(screen: WorkspaceScreen) -> None:
         names = list(check.problems)
         fields = ", ".join(state.specs[n].meta.label for n in names)
         what = f"fix {fields}" if names else "; ".join(check.general)
-        screen._status(f"Not sent: {what}.", "error")
+        screen._status(f"Not sent: {what}.", "error", from_check=True)
         if names:
             screen._form().focus_field(names[0])
         return
@@ -82,7 +82,7 @@ async def send_form(screen: WorkspaceScreen, state: FormState) -> None:
         screen._refresh()
         label = describe_field_label(state, field)
         screen._status(f"{head}: the API refused {label} — {why.api_message or why.title}", "error")
-        screen._form().focus_field(field)
+        screen._form().focus_field(field, select=True)  # typing replaces the refused value
     elif outcome.ok:
         screen._status(f"{head}: {action.INFO.title} sent to {session.label}.", "success")
     else:
@@ -92,6 +92,6 @@ async def send_form(screen: WorkspaceScreen, state: FormState) -> None:
 
 
 def describe_field_label(state: FormState, field: str) -> str:
-    from console.spec import FieldProblem
+    from console.actions.spec import FieldProblem
 
     return describe(FieldProblem(field, ""), state.action).strip()

@@ -110,7 +110,7 @@ def memory_keyring(request, monkeypatch):
 def forget_registered_secrets():
     """Each test starts with no key known to redaction: keys one test registered must not
     mask another test's output (a process forgets them when it ends anyway)."""
-    from console.redact import forget_secrets
+    from console.wire.redact import forget_secrets
 
     forget_secrets()
     yield
@@ -122,11 +122,12 @@ def fake_clock(monkeypatch):
     """The console's waits (Retry-After between attempts, countdowns) on a fake clock that
     moves on at once: `fake_clock.slept` lists them. Set `fake_clock.hold = True` to keep
     each wait going until the test calls `fake_clock.advance(seconds)`."""
-    from console import clock
+    from console.wire import clock
     from tests.fake_clock import FakeClock
 
     fake = FakeClock()
     monkeypatch.setattr(clock, "monotonic", fake.monotonic)
+    monkeypatch.setattr(clock, "wall", fake.wall)
     monkeypatch.setattr(clock, "sleep", fake.sleep)
     return fake
 

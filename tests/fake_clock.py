@@ -1,6 +1,6 @@
 """A clock for tests that check waits without sitting through them.
 
-`console.clock` is what the transport's Retry-After waits sleep on and what the error
+`console.wire.clock` is what the transport's Retry-After waits sleep on and what the error
 panel's countdowns read; the `fake_clock` fixture (tests/conftest.py) puts one of these
 there. Each wait is recorded in `slept`, so a test still checks what was waited.
 
@@ -11,17 +11,23 @@ so a test can look at the screen while the console waits, then let it go on.
 from __future__ import annotations
 
 import asyncio
+import time
 
 
 class FakeClock:
     def __init__(self, *, hold: bool = False, start: float = 10_000.0) -> None:
-        self.now = start
+        self.now = self._start = start
+        self._wall_start = time.time()
         self.hold = hold
         self.slept: list[float] = []  # every sleep asked for, in order
         self.sleeping = 0  # sleeps under way (held ones wait for advance())
 
     def monotonic(self) -> float:
         return self.now
+
+    def wall(self) -> float:
+        """Wall-clock time (an answer's `at`), moving with `now` only."""
+        return self._wall_start + (self.now - self._start)
 
     def advance(self, seconds: float) -> None:
         self.now += seconds

@@ -1,7 +1,7 @@
 """The README's action table is generated from the specs and must not drift."""
 from pathlib import Path
 
-from console.docs import markdown_table
+from console.actions.docs import markdown_table
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

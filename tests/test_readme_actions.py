@@ -1,7 +1,7 @@
 """The README's action table names every action with its API and key (issue 6)."""
 from pathlib import Path
 
-from console.catalog import all_actions
+from console.actions.catalog import all_actions
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

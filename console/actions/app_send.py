@@ -10,10 +10,10 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from console.apis import API
-from console.fields import FieldMeta, Kind
-from console.numbers import canonical_int
-from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.wire.apis import API
+from console.actions.fields import FieldMeta, Kind
+from console.actions.numbers import canonical_int
+from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 
 IDENTIFIER_KEYS = ("id", "email", "cio_id")
 MAX_RECIPIENTS = 15  # reference §8.3, across to + cc + bcc
@@ -32,7 +32,7 @@ def identifiers_problems(value: dict[str, Any] | None, field: str = "identifiers
             FieldProblem(
                 field,
                 f"must have exactly one of id, email, cio_id (got {got}), "
-                'e.g. {"id": "user_123"} or {"email": "user@example.com"}',
+                'e.g. {"id": "user_1001"} or {"email": "user@example.com"}',
             )
         ]
     only = value[keys[0]]
@@ -73,7 +73,7 @@ IDENTIFIERS = _meta(
     "Identifiers",
     "The person this message is for: exactly one of id, email or cio_id",
     Kind.JSON_OBJECT,
-    {"id": "user_123"},
+    {"id": "user_1001"},
 )
 MESSAGE_DATA = _meta(
     "Message Data",
@@ -86,6 +86,7 @@ SEND_AT = _meta(
     "Schedule the send (Unix seconds, at most 90 days ahead); past times send now",
     Kind.TIMESTAMP,
     1700000000,
+    fill="",  # F5 sends now: an example should not schedule anything
 )
 LANGUAGE = _meta("Language", "Template language variant to use, e.g. \"es\"", example="es")
 QUEUE_DRAFT = _meta(
@@ -185,7 +186,7 @@ class SendTransactionalEmail(ActionSpec):
             "Attachments",
             "File name to base64 content; 2 MB in total",
             Kind.JSON_OBJECT,
-            {"invoice.pdf": "JVBERi0xLjQK..."},
+            {"hello.txt": "SGVsbG8gZnJvbSBjaW8tY29uc29sZQo="},
         ),
     ] = None
     headers: Annotated[
@@ -268,7 +269,11 @@ class SendPush(ActionSpec):
     )
     # Required: the App API document and the reference (§5.2) have no push without a
     # template (unlike email's "without template" form); title and message override it.
-    transactional_message_id: Annotated[str, _meta("Transactional Message ID", TEMPLATE_ID_HELP, example="3")]
+    transactional_message_id: Annotated[
+        str,
+        _meta("Transactional Message ID", TEMPLATE_ID_HELP,
+              example="3"),  # the demo workspace's push message (1 and 2 are emails)
+    ]
     identifiers: Annotated[
         dict[str, Any] | None,
         FieldMeta(
@@ -333,7 +338,7 @@ class SendPush(ActionSpec):
             problems.append(
                 FieldProblem(
                     "identifiers",
-                    'is required by the API: which person to notify, e.g. {"id": "user_123"}',
+                    'is required by the API: which person to notify, e.g. {"id": "user_1001"}',
                 )
             )
         for key, value in (self.custom_data or {}).items():

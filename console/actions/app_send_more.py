@@ -14,9 +14,9 @@ from console.actions.app_send import (
     DISABLE_RETENTION, IDENTIFIERS, LANGUAGE, MESSAGE_DATA, QUEUE_DRAFT, SEND_AT, SEND_TO_UNSUBSCRIBED,
     TEMPLATE_ID_HELP, _meta, identifiers_problems, template_id,
 )
-from console.apis import API
-from console.fields import FieldMeta, Kind
-from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.wire.apis import API
+from console.actions.fields import FieldMeta, Kind
+from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 

@@ -1,6 +1,6 @@
 """Data Pipelines calls (reference §6): identify, track, page, screen, group, alias, batch.
 
-Basic auth with the source's Write API key; `console/request.py` adds `X-Strict-Mode: 1`
+Basic auth with the source's Write API key; `console/wire/request.py` adds `X-Strict-Mode: 1`
 so that invalid calls fail visibly instead of being answered 200 and dropped.
 
 Every call carries a `messageId`. When the user gives none, one uuid4 is generated per
@@ -16,10 +16,10 @@ from console.actions.pipelines_batch import PipelinesBatch
 from console.actions.pipelines_common import (
     ID_BYTES, V1, AnonymousId, Context, Integrations, MessageId, PipelinesCall, Timestamp, UserId, object_meta,
 )
-from console.apis import API
-from console.fields import FieldMeta, Kind
-from console.numbers import ascii_digits
-from console.spec import ActionInfo, BuiltBody, FieldProblem
+from console.wire.apis import API
+from console.actions.fields import FieldMeta, Kind
+from console.actions.numbers import ascii_digits
+from console.actions.spec import ActionInfo, BuiltBody, FieldProblem
 
 
 class PipelinesIdentify(PipelinesCall):
@@ -186,7 +186,7 @@ class PipelinesAlias(PipelinesCall):
     ]
     user_id: Annotated[
         str,
-        FieldMeta(label="User ID", help="The user id to keep", kind=Kind.IDENTIFIER, example="user_123",
+        FieldMeta(label="User ID", help="The user id to keep", kind=Kind.IDENTIFIER, example="user_1001",
                   wire="userId", max_bytes=ID_BYTES),
     ]
     timestamp: Timestamp = None

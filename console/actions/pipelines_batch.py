@@ -14,10 +14,10 @@ from pydantic import PrivateAttr
 from console.actions.pipelines_common import (
     CALL_LIMIT, ID_BYTES, V1, Context, Integrations, compact_size,
 )
-from console.apis import API
-from console.fields import FieldMeta, Kind
-from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
-from console.timestamps import parse_when, to_iso
+from console.wire.apis import API
+from console.actions.fields import FieldMeta, Kind
+from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.actions.timestamps import parse_when, to_iso
 
 BATCH_LIMIT = 500 * 1024  # reference §8.3
 ITEM_TYPES = ("identify", "track", "page", "screen", "group")
@@ -30,7 +30,7 @@ def item_problems(index: int, item: Any) -> list[str]:
     """What is wrong with one call of a batch, as sentences starting with its index."""
     where = f"item {index}"
     if not isinstance(item, dict):
-        return [f'{where} must be a JSON object, e.g. {{"type": "track", "userId": "user_123", "event": "Signed Up"}}']
+        return [f'{where} must be a JSON object, e.g. {{"type": "track", "userId": "user_1001", "event": "Signed Up"}}']
     kind = item.get("type")
     if kind not in ITEM_TYPES:
         hint = "; alias cannot be batched, send it with pipelines-alias" if kind == "alias" else ""
@@ -45,7 +45,7 @@ def item_problems(index: int, item: Any) -> list[str]:
         elif key == "userId" and isinstance(value, str) and len(value.encode()) > ID_BYTES:
             problems.append(f"{where}: userId is {len(value.encode())} bytes; the limit is {ID_BYTES}")
     if not any(isinstance(v, str) and v.strip() for v in ids.values()):
-        problems.append(f'{where}: userId or anonymousId is required, e.g. "userId": "user_123"')
+        problems.append(f'{where}: userId or anonymousId is required, e.g. "userId": "user_1001"')
     if kind == "track" and not (isinstance(item.get("event"), str) and item["event"].strip()):
         problems.append(f'{where}: event is required, e.g. "event": "Order Completed"')
     if kind == "group" and not (isinstance(item.get("groupId"), str) and item["groupId"].strip()):
@@ -88,8 +88,8 @@ class PipelinesBatch(ActionSpec):
             "generated for calls without one; timestamps may be Unix seconds (sent as ISO-8601)",
             kind=Kind.JSON_ARRAY,
             example=[
-                {"type": "identify", "userId": "user_123", "traits": {"plan": "premium"}},
-                {"type": "track", "userId": "user_123", "event": "Order Completed", "properties": {"total": 29.99}},
+                {"type": "identify", "userId": "user_1001", "traits": {"plan": "premium"}},
+                {"type": "track", "userId": "user_1001", "event": "Order Completed", "properties": {"total": 29.99}},
             ],
         ),
     ]
@@ -105,7 +105,7 @@ class PipelinesBatch(ActionSpec):
     def cross_checks(self) -> list[FieldProblem]:
         if not self.batch:
             return [FieldProblem("batch", 'must hold at least one call, e.g. [{"type": "track", '
-                                 '"userId": "user_123", "event": "Signed Up"}]')]
+                                 '"userId": "user_1001", "event": "Signed Up"}]')]
         messages = [m for i, item in enumerate(self.batch) for m in item_problems(i, item)]
         if len(messages) > MAX_REPORTED:
             messages = messages[:MAX_REPORTED] + [f"... and {len(messages) - MAX_REPORTED} more problems"]

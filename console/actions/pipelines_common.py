@@ -10,10 +10,10 @@ from uuid import uuid4
 from pydantic import AfterValidator, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
-from console.fields import FieldMeta, Kind
-from console.spec import ActionSpec, BuiltBody, FieldProblem
-from console.timestamps import EXAMPLE as ISO_EXAMPLE
-from console.timestamps import check_when, to_iso
+from console.actions.fields import FieldMeta, Kind
+from console.actions.spec import ActionSpec, BuiltBody, FieldProblem
+from console.actions.timestamps import EXAMPLE as ISO_EXAMPLE
+from console.actions.timestamps import check_when, to_iso
 
 V1 = "/v1"
 CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
@@ -40,7 +40,7 @@ USER_ID_META = FieldMeta(
     help="Your stable id for the person (their Journeys id). Give a User ID, an Anonymous ID, or both "
     "(both links the anonymous activity to the person)",
     kind=Kind.IDENTIFIER,
-    example="user_123",
+    example="user_1001",
     wire="userId",
     max_bytes=ID_BYTES,
 )
@@ -59,6 +59,7 @@ TIMESTAMP_META = FieldMeta(
     "defaults to when Customer.io receives the call",
     kind=Kind.TEXT,
     example=ISO_EXAMPLE,
+    fill="now",
 )
 # The official libraries send a uuid4 messageId on every call (reference §6). PIPE-SPEC only
 # says it makes each call unique; whether Customer.io de-duplicates on it is UNCONFIRMED, so
@@ -69,6 +70,7 @@ MESSAGE_ID_META = FieldMeta(
     "uuid4 (shown in the preview)",
     kind=Kind.TEXT,
     example="022bb90c-bbac-11e4-8dfc-aa07a5b093db",
+    fill="",  # empty: a new uuid4 per request, never the same id twice
     wire="messageId",
     filled_when_empty="a new uuid4 for each request",
 )
@@ -150,7 +152,7 @@ class PipelinesCall(ActionSpec):
             problems.append(
                 FieldProblem(
                     "user_id",
-                    'or Anonymous ID (anonymous_id) is required: who is this about? e.g. "user_123"',
+                    'or Anonymous ID (anonymous_id) is required: who is this about? e.g. "user_1001"',
                 )
             )
         size = compact_size(self.build_body().body)

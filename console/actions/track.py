@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from console.apis import API
-from console.fields import FieldMeta, Kind, Where
-from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.wire.apis import API
+from console.actions.fields import FieldMeta, Kind, Where
+from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 
 V1 = "/api/v1"
 ID_BYTES = 150  # reference §8.3: person id values are limited to 150 bytes
@@ -28,7 +28,7 @@ def _customer(help: str) -> FieldMeta:
         + ". An id, an email address, or cio_<cio_id>; Customer.io tells them apart by shape.",
         kind=Kind.IDENTIFIER,
         where=Where.PATH,
-        example="user_123",
+        example="user_1001",
         max_bytes=ID_BYTES,
     )
 
@@ -47,6 +47,7 @@ TIMESTAMP = FieldMeta(
     "72 hours can trigger campaigns",
     kind=Kind.TIMESTAMP,
     example=1700000000,
+    fill="now",
 )
 
 
@@ -128,6 +129,7 @@ class TrackEvent(ActionSpec):
             label="Event ID",
             help="A ULID that lets Customer.io de-duplicate this event if it is sent twice",
             example="01HQ8Z8Y6Z2K9X4V7W3T5R1N0M",
+            fill="",  # a fixed id would de-duplicate a second F5-filled send away
             wire="id",
         ),
     ] = None
@@ -239,6 +241,7 @@ class AddDevice(ActionSpec):
             help="When the device was last used, in Unix seconds",
             kind=Kind.TIMESTAMP,
             example=1700000000,
+            fill="now",
             wire="device.last_used",
         ),
     ] = None
@@ -328,7 +331,7 @@ class MergeCustomers(ActionSpec):
             label="Primary Identifier",
             help="Identifier of the profile to keep (it must already exist)",
             kind=Kind.IDENTIFIER,
-            example="user_123",
+            example="user_1001",
             max_bytes=ID_BYTES,
         ),
     ]

@@ -3,7 +3,7 @@
 Same Basic auth as Track v1. The entity form has one field per operation key, so a form
 can be filled without writing JSON; both actions check the operation's shape for its
 type and action (`track_v2_ops.py`) before sending. A batch may be answered `207` with
-the operations that failed: `console/partial.py` lists them one by one.
+the operations that failed: `console/wire/multi_status.py` lists them one by one.
 """
 from __future__ import annotations
 
@@ -13,12 +13,15 @@ from console.actions.track_v2_ops import (
     ACTIONS as OP_ACTIONS, BATCH_LIMIT, PLATFORMS, TYPES, compact_size, is_destructive,
     operation_problems, summary,
 )
-from console.apis import API
-from console.fields import FieldMeta, Kind
-from console.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.wire.apis import API
+from console.actions.fields import FieldMeta, Kind
+from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 
 V2 = "/api/v2"
 MAX_REPORTED = 20
+# F5 fills the example operation, a person identify; fields only other operations take stay
+# empty (filled, they would make the form invalid).
+OTHER_OPERATIONS = ""
 
 
 def _meta(label: str, help: str, kind: Kind = Kind.TEXT, example: Any = None, **kw: Any) -> FieldMeta:
@@ -56,12 +59,12 @@ class TrackV2Entity(ActionSpec):
         dict[str, Any] | None,
         _meta("Identifiers", "person: one of id, email, cio_id, phone; object: object_type_id and object_id "
               "(or cio_object_id); delivery: {\"id\": <delivery id>}. Not used by merge",
-              Kind.JSON_OBJECT, {"id": "user_123"}),
+              Kind.JSON_OBJECT, {"id": "user_1001"}),
     ] = None
     name: Annotated[
         str | None,
         _meta("Name", "Event, screen or page name (required for those); a delivery event's metric: opened, "
-              "converted or delivered", example="purchased"),
+              "converted or delivered", example="purchased", fill=OTHER_OPERATIONS),
     ] = None
     attributes: Annotated[
         dict[str, Any] | None,
@@ -70,31 +73,31 @@ class TrackV2Entity(ActionSpec):
     ] = None
     timestamp: Annotated[
         int | None, _meta("Timestamp", "When it happened, in Unix seconds (person identify and events)",
-                          Kind.TIMESTAMP, 1700000000),
+                          Kind.TIMESTAMP, 1700000000, fill="now"),
     ] = None
     event_id: Annotated[
         str | None,
         _meta("Event ID", "A ULID that lets Customer.io de-duplicate the event", example="01HQ8Z8Y6Z2K9X4V7W3T5R1N0M",
-              wire="id"),
+              wire="id", fill=""),
     ] = None
     device_token: Annotated[
         str | None,
         _meta("Device Token", "add_device / delete_device: the push token (sent as device.token)",
-              Kind.IDENTIFIER, "device_token_abc", wire="device.token"),
+              Kind.IDENTIFIER, "device_token_abc", wire="device.token", fill=OTHER_OPERATIONS),
     ] = None
     device_platform: Annotated[
         str | None,
         FieldMeta(label="Device Platform", help="add_device: the device's platform", kind=Kind.ENUM,
-                  choices=PLATFORMS, example="ios", wire="device.platform"),
+                  choices=PLATFORMS, example="ios", wire="device.platform", fill=OTHER_OPERATIONS),
     ] = None
     device_last_used: Annotated[
         int | None, _meta("Device Last Used", "add_device: when the device was last used (Unix seconds)",
-                          Kind.TIMESTAMP, 1700000000, wire="device.last_used"),
+                          Kind.TIMESTAMP, 1700000000, wire="device.last_used", fill=OTHER_OPERATIONS),
     ] = None
     device_attributes: Annotated[
         dict[str, Any] | None,
         _meta("Device Attributes", "add_device: device_os, app_version, push_enabled (\"true\"/\"false\"), ...",
-              Kind.JSON_OBJECT, {"app_version": "1.0.0"}, wire="device.attributes"),
+              Kind.JSON_OBJECT, {"app_version": "1.0.0"}, wire="device.attributes", fill=OTHER_OPERATIONS),
     ] = None
     cio_relationships: Annotated[
         list[Any] | None,
@@ -104,12 +107,13 @@ class TrackV2Entity(ActionSpec):
     ] = None
     primary: Annotated[
         dict[str, Any] | None,
-        _meta("Primary", "merge: the person to keep, one of id, email, cio_id", Kind.JSON_OBJECT, {"id": "user_123"}),
+        _meta("Primary", "merge: the person to keep, one of id, email, cio_id", Kind.JSON_OBJECT, {"id": "user_1001"},
+              fill=OTHER_OPERATIONS),
     ] = None
     secondary: Annotated[
         dict[str, Any] | None,
         _meta("Secondary", "merge: the person merged into the primary and then deleted", Kind.JSON_OBJECT,
-              {"email": "old@example.com"}),
+              {"email": "old@example.com"}, fill=OTHER_OPERATIONS),
     ] = None
 
     def cross_checks(self) -> list[FieldProblem]:
@@ -148,9 +152,9 @@ class TrackV2Batch(ActionSpec):
             "the action's fields (devices use token, not id). At most 500 KB in all, 32 KB each",
             Kind.JSON_ARRAY,
             [
-                {"type": "person", "action": "identify", "identifiers": {"id": "user_123"},
+                {"type": "person", "action": "identify", "identifiers": {"id": "user_1001"},
                  "attributes": {"plan": "premium"}},
-                {"type": "person", "action": "event", "identifiers": {"id": "user_123"}, "name": "purchased"},
+                {"type": "person", "action": "event", "identifiers": {"id": "user_1001"}, "name": "purchased"},
             ],
         ),
     ]
@@ -161,7 +165,7 @@ class TrackV2Batch(ActionSpec):
     def cross_checks(self) -> list[FieldProblem]:
         if not self.batch:
             return [FieldProblem("batch", "must hold at least one operation, e.g. "
-                                 '[{"type": "person", "action": "identify", "identifiers": {"id": "user_123"}}]')]
+                                 '[{"type": "person", "action": "identify", "identifiers": {"id": "user_1001"}}]')]
         messages = []
         for index, op in enumerate(self.batch):
             for path, text in operation_problems(op):

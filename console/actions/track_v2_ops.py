@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from console.numbers import ascii_digits
+from console.actions.numbers import ascii_digits
 
 OP_LIMIT = 32 * 1024  # reference §8.3: /entity request and each /batch operation
 BATCH_LIMIT = 500 * 1024
@@ -85,7 +85,7 @@ def _text_value(value: Any) -> str | None:
 
 
 def _one_of(value: Any, path: str, keys: tuple[str, ...]) -> list[Problem]:
-    example = '{"id": "user_123"}'
+    example = '{"id": "user_1001"}'
     if not isinstance(value, dict):
         return [(path, f"must be a JSON object with one of {', '.join(keys)}, e.g. {example}")]
     if len(value) != 1 or next(iter(value)) not in keys:
@@ -189,7 +189,7 @@ def operation_problems(op: Any) -> list[Problem]:
     """Everything wrong with one operation object; [] when it has the right shape."""
     if not isinstance(op, dict):
         return [("", 'must be a JSON object, e.g. {"type": "person", "action": "identify", '
-                     '"identifiers": {"id": "user_123"}}')]
+                     '"identifiers": {"id": "user_1001"}}')]
     kind, action = op.get("type"), op.get("action")
     if kind not in TYPES:
         return [("type", f"must be one of {', '.join(TYPES)} (got {kind!r})")]

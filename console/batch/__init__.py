@@ -3,7 +3,7 @@
 The pieces, each usable on its own (the CLI and, later, a console screen are thin faces):
 
 - `rows`: stream a file's rows with their line numbers (a line that cannot be decoded is
-  that row's problem), validate each through `console.validation.validate`, and give
+  that row's problem), validate each through `console.actions.validation.validate`, and give
   each row a stable key for the checkpoint.
 - `keytable`: every row known by a 16-byte digest of its key, with its outcome, flags and
   line, in flat arrays (~40 bytes a row), so memory does not grow with the rows' size.

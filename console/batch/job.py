@@ -33,10 +33,10 @@ from console.batch.limits import choose_rate
 from console.batch.outcomes import FailedFile, Failures, default_path as failed_path, in_flight_record
 from console.batch.plan import Plan, Unit, iter_units, use_v2
 from console.batch.rows import Keyer, RowProblem, ValidRow, iter_rows, validate_row
-from console.credentials import Credentials
-from console.guard import needed_confirmation
-from console.request import build_request
-from console.spec import ActionSpec
+from console.wire.credentials import Credentials
+from console.actions.guard import needed_confirmation
+from console.wire.request import build_request
+from console.actions.spec import ActionSpec
 
 MAX_CONCURRENCY = 1000
 SHOWN_PROBLEMS = 500  # problems kept to show; every one is in FILE.invalid.jsonl

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from console.apis import API
-from console.spec import ActionSpec
+from console.wire.apis import API
+from console.actions.spec import ActionSpec
 
 UNLIMITED = "unlimited"
 

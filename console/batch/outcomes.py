@@ -1,7 +1,7 @@
 """From an Exchange to a row's outcome, and the failed-rows file (`FILE.failed.jsonl`).
 
 The failed file holds, per row that did not succeed, its line, its input, the outcome
-and the explanation (`console.explain`), masked of every key. It is appended to as
+and the explanation (`console.diagnose.explain`), masked of every key. It is appended to as
 failures happen (so a crash keeps them) and compacted at the end of a run: a row that
 a later `--resume` got through leaves it, and each row appears once.
 """
@@ -15,8 +15,8 @@ from typing import Any, Callable, Iterable, Iterator
 
 from console.batch.checkpoint import Outcome
 from console.batch.keytable import KeyTable
-from console.exchange import Exchange
-from console.redact import redact_data
+from console.wire.exchange import Exchange
+from console.wire.redact import redact_data
 
 MAX_BODY_CHARS = 2000
 Outcome_of = Callable[[str], "Outcome | None"]
@@ -72,7 +72,7 @@ def failure_record(
 
 def in_flight_record(*, key: str, line: int, data: dict[str, Any] | None, action_title: str) -> dict[str, Any]:
     """The failed-file record of a row whose run died with its request in flight."""
-    from console.explain import Explanation
+    from console.diagnose.explain import Explanation
 
     why = Explanation(
         "Unknown outcome: the run stopped while this row's request was in flight",

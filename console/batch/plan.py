@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 from console.batch import v2
 from console.batch.checkpoint import Loaded, Outcome
 from console.batch.rows import ValidRow
-from console.spec import ActionSpec
+from console.actions.spec import ActionSpec
 
 AUTO_V2_MIN_ROWS = 10  # below this one request per row is as quick and simpler to read
 

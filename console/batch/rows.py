@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from console.batch.keytable import SEEN, KeyTable
-from console.spec import ActionSpec
-from console.json_input import TooDeep, loads_json
-from console.validation import InvalidInput, describe, validate
+from console.actions.spec import ActionSpec
+from console.actions.json_input import TooDeep, loads_json
+from console.actions.validation import InvalidInput, describe, validate
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_SUFFIXES = (".csv", ".tsv")
@@ -142,7 +142,7 @@ def parse_jsonl_lines(lines: Iterable[bytes]) -> Iterator[Row]:
         try:
             data = loads_json(line, "the line")
         except TooDeep as exc:
-            yield Row(number, None, problems=[RowProblem(number, exc.field, str(exc).removeprefix("the line: "))])
+            yield Row(number, None, problems=[RowProblem(number, exc.field, str(exc).removeprefix("the line: "))], text=line)
             continue
         except json.JSONDecodeError as exc:
             yield Row(number, None, problems=[
@@ -317,7 +317,7 @@ def validate_row(action: type[ActionSpec], row: Row) -> ValidRow | None:
 
 
 def validate_rows(action: type[ActionSpec], rows: Iterable[Row]) -> Validated:
-    """Every row through `console.validation.validate`: the same rules as a single send."""
+    """Every row through `console.actions.validation.validate`: the same rules as a single send."""
     valid: list[ValidRow] = []
     invalid: list[Row] = []
     for row in rows:

@@ -2,7 +2,7 @@
 
 Workers take units (one row, or a v2 batch of rows) from a queue. Each request first
 takes a slot from the pacer, then a `sending` record goes to the checkpoint, then
-`console.transport.perform` sends it with the usual retry rules (a send or an event is
+`console.wire.transport.perform` sends it with the usual retry rules (a send or an event is
 never re-sent after its answer was lost). Retries wait for their Retry-After and then
 take a pacer slot too, so retries count against the rate. Every answer feeds the
 adaptive controller through the client's response hook.
@@ -29,12 +29,12 @@ from console.batch.plan import Unit, iter_units
 from console.batch.pool import linear_transport
 from console.batch.progress import FailureItem, Progress, State
 from console.batch.rows import ValidRow
-from console.credentials import Credentials
-from console.exchange import Exchange
-from console.explain import Explanation, explain
-from console.request import build_request
-from console.spec import ActionSpec
-from console.transport import RetryPolicy, TransportEvent, make_client, parse_retry_after, perform
+from console.wire.credentials import Credentials
+from console.wire.exchange import Exchange
+from console.diagnose.explain import Explanation, explain
+from console.wire.request import build_request
+from console.actions.spec import ActionSpec
+from console.wire.transport import RetryPolicy, TransportEvent, make_client, parse_retry_after, perform
 
 # After this many rows in a row fail before anything was sent (refused, DNS...), the
 # network is down: stop rather than run every remaining row into the same wall.

@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from console.apis import API
-from console.credentials import Credentials, MissingCredential
-from console.explain import Explanation
-from console.request import NOT_SET, USER_AGENT, PreparedRequest, auth_header, build_url
-from console.spec import ActionSpec
+from console.wire.apis import API
+from console.wire.credentials import Credentials, MissingCredential
+from console.diagnose.explain import Explanation
+from console.wire.request import NOT_SET, USER_AGENT, PreparedRequest, auth_header, build_url
+from console.actions.spec import ActionSpec
 
 PATH = "/api/v2/batch"
 MAX_REQUEST_BYTES = 500_000  # reference §8.3 "500 KB"; decimal, to stay under either reading

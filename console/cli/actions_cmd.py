@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import sys
 
-from console.catalog import all_actions, by_api, get_action
+from console.actions.catalog import all_actions, by_api, get_action
 from console.cli.common import print_json
 from console.cli.main import EXIT_INVALID, EXIT_OK
-from console.docs import action_as_dict, markdown_table
+from console.actions.docs import action_as_dict, markdown_table
 
 
 def add_arguments(parser) -> None:

@@ -1,5 +1,5 @@
 """`cio-console anon show|reset [--env NAME | --sandbox] [--json]`: the anonymous id the
-console keeps per environment (console/anonymous.py).
+console keeps per environment (console/environments/anonymous.py).
 
 `show` prints the current id (starting one on first use), `reset` forgets it and prints
 the new one, as a client library's reset() does at logout. stdout holds only the id, so
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from console import anonymous
+from console.environments import anonymous
 from console.cli.common import print_json
 from console.cli.main import EXIT_OK
 

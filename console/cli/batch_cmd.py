@@ -16,14 +16,14 @@ import sys
 
 from console.batch.limits import RateError
 from console.batch.rows import FileFormatError
-from console.catalog import get_action
+from console.actions.catalog import get_action
 from console.cli.batch_view import CheckView
 from console.cli.batch_report import EXIT_INTERRUPTED, exit_code, invalid_report, resume_report, summary
 from console.cli.common import ConfigError, add_env_argument
 from console.cli.main import EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command
-from console.credentials import MissingCredential
-from console.request import build_request
+from console.wire.credentials import MissingCredential
+from console.wire.request import build_request
 
 
 def add_arguments(parser) -> None:

@@ -5,7 +5,7 @@ import json
 import sys
 from typing import Any
 
-from console.credentials import Credentials, from_env
+from console.wire.credentials import Credentials, from_env
 
 
 class ConfigError(Exception):
@@ -40,7 +40,7 @@ def resolve_credentials(env_name: str | None) -> Credentials:
     """Credentials from a stored environment or from CIO_* variables."""
     try:
         if env_name:
-            from console.profiles import credentials_for, env_overrides  # stored environments
+            from console.environments.store import credentials_for, env_overrides  # stored environments
 
             creds = credentials_for(env_name)
             overrides = env_overrides()

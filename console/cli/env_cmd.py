@@ -9,12 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from console.apis import REGIONS, Region
+from console.wire.apis import REGIONS, Region
 from console.cli.common import print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
-from console.credentials import KEY_LABEL
-from console.keystore import KEY_KINDS, KeyringUnavailable
-from console.profiles import ConfigFileError, Environment, EnvironmentStore, UnknownEnvironment
+from console.wire.credentials import ENV_KEYS, KEY_LABEL
+from console.environments.keystore import KEY_KINDS, KeyringUnavailable
+from console.environments.store import ConfigFileError, Environment, EnvironmentStore, UnknownEnvironment
 
 PROG = "cio-console env"
 
@@ -154,7 +154,7 @@ def cmd_show(args, store: EnvironmentStore) -> int:
 
 
 def _apis():
-    from console.apis import API
+    from console.wire.apis import API
 
     return list(API)
 
@@ -272,14 +272,22 @@ def cmd_delete(args, store: EnvironmentStore) -> int:
 def cmd_test(args, store: EnvironmentStore) -> int:
     import asyncio
 
-    from console.profiles import credentials_for, env_overrides
+    from console.environments.store import credentials_for, env_overrides
 
-    creds = credentials_for(args.name, store=store, strict=True)
+    # Not strict, like `send --env`: without a keyring the keys the CIO_* variables supply are
+    # tested and the others are reported as not set (the checks skip them and say why).
+    creds = credentials_for(args.name, store=store)
     overrides = env_overrides()
     if overrides:
         print(f"note: {', '.join(overrides)} override{'s' if len(overrides) == 1 else ''} the stored settings "
               f"of {creds.name}", file=sys.stderr)
+    if creds.keyring_problem:
+        print(f"note: the OS keyring could not be read ({creds.keyring_problem.rstrip('.')}); only the keys in "
+              f"{', '.join(ENV_KEYS.values())} are tested", file=sys.stderr)
     if not (creds.track_key or creds.app_key or creds.write_key):
+        if creds.keyring_problem:
+            return _fail(f"{creds.name} has no keys to test: the OS keyring cannot be read, and none of "
+                         f"{', '.join(ENV_KEYS.values())} is set; set the keys to test in those variables")
         return _fail(f"{creds.name} has no keys to test; store one with "
                      f"`cio-console env set-key {_q(creds.name or '')} track|app|write`")
     checks = asyncio.run(_run_test(creds, args.timeout))
@@ -303,8 +311,8 @@ def cmd_test(args, store: EnvironmentStore) -> int:
 
 
 async def _run_test(creds, timeout):
-    from console.connection_test import run_connection_test
-    from console.transport import make_client
+    from console.diagnose.connection_test import run_connection_test
+    from console.wire.transport import make_client
 
     async with make_client(timeout=timeout) as client:
         return await run_connection_test(creds, client)

@@ -5,8 +5,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from console.json_input import shorten
-from console.validation import parse_json_object
+from console.actions.json_input import shorten
+from console.actions.validation import parse_json_object
 
 
 def add_input_arguments(parser) -> None:

@@ -70,7 +70,7 @@ def run_subcommand(args: list[str]) -> int:
     # demo keys on purpose), and no exception ever reaches the user as a traceback.
     streams = (sys.stdout, sys.stderr)
     if name != "sandbox":
-        from console.redact import RedactingStream
+        from console.wire.redact import RedactingStream
 
         sys.stdout, sys.stderr = RedactingStream(streams[0]), RedactingStream(streams[1])
     try:
@@ -86,7 +86,7 @@ def run_subcommand(args: list[str]) -> int:
 
 def _run_command(name: str, rest: list[str]) -> int:
     module_name, text = COMMANDS[name]
-    from console import transport_counter
+    from console.wire import transport_counter
 
     sent_before = transport_counter.attempts_started()
     try:

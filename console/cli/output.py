@@ -8,12 +8,12 @@ from datetime import datetime, timezone
 from typing import Any
 
 from console.cli.main import EXIT_API_ERROR, EXIT_NETWORK
-from console.credentials import Credentials
-from console.exchange import Exchange
-from console.explain import Explanation
+from console.wire.credentials import Credentials
+from console.wire.exchange import Exchange
+from console.diagnose.explain import Explanation
 from console.cli.inputs import read_text_source
-from console.json_input import loads_json
-from console.redact import redact_text
+from console.actions.json_input import loads_json
+from console.wire.redact import redact_text
 
 
 def secrets_of(creds: Credentials) -> list[str]:

@@ -16,9 +16,9 @@ import sys
 from console.cli.common import ConfigError, add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command, failure_code, print_explanation, read_object, secrets_of
-from console.credentials import MissingCredential
-from console.redact import redact_data
-from console.validation import InvalidInput
+from console.wire.credentials import MissingCredential
+from console.wire.redact import redact_data
+from console.actions.validation import InvalidInput
 
 
 def add_arguments(parser) -> None:
@@ -51,8 +51,8 @@ def run(args) -> int:
 
 
 async def _run(args, creds, data) -> int:
-    from console.transactional_preview import preview_email
-    from console.transport import make_client
+    from console.transactional.preview import preview_email
+    from console.wire.transport import make_client
 
     async with make_client(timeout=args.timeout) as client:
         preview = await preview_email(creds, client, data)
@@ -77,7 +77,7 @@ async def _run(args, creds, data) -> int:
 
 
 def _text(preview, *, html: bool) -> str:
-    from console.transactional_preview import unapplied_line
+    from console.transactional.preview import unapplied_line
 
     r = preview.rendered
     t, v = preview.template, preview.variant

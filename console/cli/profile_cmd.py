@@ -17,9 +17,9 @@ import sys
 from console.cli.common import ConfigError, add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command, failure_code, plain, print_explanation, read_object, when
-from console.credentials import MissingCredential
-from console.profile_model import ID_TYPES, Profile
-from console.validation import InvalidInput
+from console.wire.credentials import MissingCredential
+from console.people.model import ID_TYPES, Profile
+from console.actions.validation import InvalidInput
 
 
 def add_arguments(parser) -> None:
@@ -54,7 +54,7 @@ def _id_type(args) -> str:
 
 
 def run(args) -> int:
-    from console.validation import text_problem
+    from console.actions.validation import text_problem
 
     trouble = text_problem(args.identifier)
     if trouble:  # bytes a shell passed that are not UTF-8: nothing could be looked up
@@ -73,8 +73,8 @@ def run(args) -> int:
 
 
 async def _run(args, creds, desired) -> int:
-    from console.profile_lookup import Outcome, lookup_profile
-    from console.transport import make_client
+    from console.people.lookup import Outcome, lookup_profile
+    from console.wire.transport import make_client
 
     async with make_client(timeout=args.timeout) as client:
         found = await lookup_profile(creds, client, args.identifier, _id_type(args))
@@ -106,7 +106,7 @@ def _ambiguous(args, found) -> int:
 
 
 async def _set(args, creds, client, profile: Profile, desired) -> int:
-    from console.profile_edit import apply_edit, plan_edit
+    from console.people.edit import apply_edit, plan_edit
 
     plan = plan_edit(profile, desired, creds, preview=args.dry_run)
     print(f"Changes to {profile.label}:")

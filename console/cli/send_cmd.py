@@ -9,14 +9,14 @@ from __future__ import annotations
 import json
 import sys
 
-from console.catalog import get_action
+from console.actions.catalog import get_action
 from console.cli.common import ConfigError, add_env_argument, positive_seconds, print_json, resolve_credentials
 from console.cli.inputs import add_input_arguments, read_input
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
-from console.credentials import MissingCredential
-from console.redact import redact_data, redact_text
-from console.request import build_request
-from console.validation import InvalidInput, validate
+from console.wire.credentials import MissingCredential
+from console.wire.redact import redact_data, redact_text
+from console.wire.request import build_request
+from console.actions.validation import InvalidInput, validate
 
 
 def add_arguments(parser) -> None:
@@ -71,8 +71,8 @@ def non_negative_seconds(text: str) -> float:
 
 
 async def _send(req, action, creds, args) -> int:
-    from console.explain import explain
-    from console.transport import RetryPolicy, make_client, perform
+    from console.diagnose.explain import explain
+    from console.wire.transport import RetryPolicy, make_client, perform
 
     policy = RetryPolicy(max_wait=args.max_wait, max_total_wait=args.max_wait)
 
@@ -119,7 +119,7 @@ async def _send(req, action, creds, args) -> int:
 
 def _protected_guard(spec, creds, given: str | None) -> str | None:
     """Why a guarded action may not go out to a protected environment, or None."""
-    from console.guard import ConfirmationRequired, check_confirmation, needed_confirmation
+    from console.actions.guard import ConfirmationRequired, check_confirmation, needed_confirmation
 
     expected = needed_confirmation(spec, creds)
     if expected is None:

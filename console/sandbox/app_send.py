@@ -183,7 +183,8 @@ def _template(sb: Sandbox, channel: str, body: dict[str, Any]) -> tuple[Template
     # The demo has only email and push templates, so only those channels are checked.
     if channel in ("email", "push") and template.type != channel:
         return None, meta_error(
-            f"transactional_message_id: message {template.id} is a {template.type} message, not {channel}")
+            f"transactional_message_id: message {template.id} is {_article(template.type)} {template.type} "
+            f"message, not {channel}")
     return template, None
 
 
@@ -256,3 +257,7 @@ def _deliver(sb: Sandbox, channel: str, body: dict[str, Any], template: Template
 
 ROUTES = [route("POST", f"/v1/send/{channel}", send(channel))
           for channel in ("email", "push", "sms", "in_app", "inbox_message")]
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"

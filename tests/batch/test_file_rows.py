@@ -88,8 +88,8 @@ def test_a_file_changed_after_its_check_sends_nothing_unchecked(tmp_path):
     import pytest
 
     from console.batch.job import JobError, prepare
-    from console.catalog import get_action
-    from console.credentials import Credentials
+    from console.actions.catalog import get_action
+    from console.wire.credentials import Credentials
 
     action = get_action("identify-customer")
     creds = Credentials(site_id="site", track_key="key", urls={action.INFO.api: "http://127.0.0.1:9/track"})

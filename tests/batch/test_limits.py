@@ -2,7 +2,7 @@
 import pytest
 
 from console.batch.limits import RateError, choose_rate, limit_for
-from console.catalog import all_actions, get_action
+from console.actions.catalog import all_actions, get_action
 
 REAL = "https://track.customer.io"
 LOOP = "http://127.0.0.1:8765/track-us"

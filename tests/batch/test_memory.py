@@ -15,8 +15,8 @@ MEASURE = r"""
 import json, resource, sys
 from pathlib import Path
 from console.batch.job import prepare
-from console.catalog import get_action
-from console.credentials import Credentials
+from console.actions.catalog import get_action
+from console.wire.credentials import Credentials
 
 action = get_action("identify-customer")
 path, rows = Path(sys.argv[1]), int(sys.argv[2])

@@ -4,7 +4,7 @@ import json
 import pytest
 
 from console.batch.rows import FileFormatError, read_rows, validate_rows
-from console.catalog import get_action
+from console.actions.catalog import get_action
 
 IDENTIFY = get_action("identify-customer")
 EVENT = get_action("track-event")

@@ -7,12 +7,12 @@ from console.batch.pool import is_linear, linear_transport
 from console.batch.progress import State
 from console.batch.rows import Row, ValidRow
 from console.batch.runner import BatchRun, Options
-from console.catalog import get_action
-from console.credentials import Credentials
+from console.actions.catalog import get_action
+from console.wire.credentials import Credentials
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from console.sandbox import SandboxConfig, create_app
-from console.transport import RetryPolicy
-from console.validation import validate
+from console.wire.transport import RetryPolicy
+from console.actions.validation import validate
 
 IDENTIFY = get_action("identify-customer")
 

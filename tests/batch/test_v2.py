@@ -4,9 +4,9 @@ import json
 from console.batch import v2
 from console.batch.plan import make_units, use_v2
 from console.batch.rows import Row, ValidRow
-from console.catalog import get_action
-from console.credentials import Credentials
-from console.validation import validate
+from console.actions.catalog import get_action
+from console.wire.credentials import Credentials
+from console.actions.validation import validate
 
 IDENTIFY = get_action("identify-customer")
 EVENT = get_action("track-event")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 import uuid
 
-from console import anonymous
-from console.catalog import get_action
-from console.credentials import Credentials
-from console.prefill import prefill_values
+from console.environments import anonymous
+from console.actions.catalog import get_action
+from console.wire.credentials import Credentials
+from console.actions.prefill import prefill_values
 
 from .conftest import api_requests
 

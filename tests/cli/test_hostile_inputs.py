@@ -87,7 +87,7 @@ async def test_retry_after_waits_are_bounded_in_total():
     to send again."""
     from tests.core.test_transport import SEND, Script, run
 
-    from console.transport import RetryPolicy
+    from console.wire.transport import RetryPolicy
 
     script = Script((429, {"Retry-After": "60"}))
     ex, waits = await run(SEND, script, RetryPolicy(max_wait=60, max_total_wait=60))
@@ -101,10 +101,10 @@ async def test_the_deadline_covers_every_attempt_not_each_one():
 
     from tests.core.test_transport import IDENTIFY, CREDS
 
-    from console.catalog import get_action
-    from console.request import build_request
-    from console.transport import RetryPolicy, perform
-    from console.validation import validate
+    from console.actions.catalog import get_action
+    from console.wire.request import build_request
+    from console.wire.transport import RetryPolicy, perform
+    from console.actions.validation import validate
 
     calls = 0
 
@@ -122,23 +122,23 @@ async def test_the_deadline_covers_every_attempt_not_each_one():
 
 
 def test_an_unexpected_error_is_a_message_and_an_exit_code_never_a_traceback(cli, monkeypatch, sandbox):
-    import console.request
+    import console.wire.request
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(console.request.PreparedRequest, "preview", broken)
+    monkeypatch.setattr(console.wire.request.PreparedRequest, "preview", broken)
     result = cli("send", "identify-customer", "-f", "customer_identifier=u", "--dry-run")
     assert result.code == 2 and "unexpected error (RuntimeError: boom); nothing was sent" in result.err
     assert "Traceback" not in result.err
 
     async def after_sending(*args, **kwargs):
-        from console import transport_counter
+        from console.wire import transport_counter
 
         transport_counter.attempt_started()
         raise RuntimeError("lost")
 
-    monkeypatch.setattr("console.transport.perform", after_sending)
+    monkeypatch.setattr("console.wire.transport.perform", after_sending)
     result = cli("send", "track-event", "-f", "customer_identifier=u", "-f", "event_name=e", env=sandbox_env(sandbox))
     assert result.code == 3 and "unknown outcome" in result.err and "NOT re-sent" in result.err
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.catalog import all_actions
+from console.actions.catalog import all_actions
 from screens.launcher import main
 
 ACTIONS = sorted(all_actions())

@@ -4,12 +4,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from console import anonymous
-from console.catalog import all_actions, get_action
-from console.credentials import Credentials
-from console.docs import action_as_dict
-from console.prefill import prefill_values, prefilled_fields
-from console.timestamps import iso, parse_when, to_iso
+from console.environments import anonymous
+from console.actions.catalog import all_actions, get_action
+from console.wire.credentials import Credentials
+from console.actions.docs import action_as_dict
+from console.actions.prefill import prefill_values, prefilled_fields
+from console.actions.timestamps import iso, parse_when, to_iso
 
 
 def test_keys_for_named_environments_variables_and_the_sandbox():

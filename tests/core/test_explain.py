@@ -3,13 +3,13 @@ import json
 
 import httpx
 
-from console.catalog import get_action
-from console.credentials import Credentials
-from console.errors_body import api_errors
-from console.exchange import Exchange, Failure, Response
-from console.explain import explain
-from console.request import build_request
-from console.validation import validate
+from console.actions.catalog import get_action
+from console.wire.credentials import Credentials
+from console.wire.error_body import api_errors
+from console.wire.exchange import Exchange, Failure, Response
+from console.diagnose.explain import explain
+from console.wire.request import build_request
+from console.actions.validation import validate
 
 CREDS = Credentials(site_id="s", track_key="trackkey1", app_key="appkey1")
 
@@ -126,3 +126,23 @@ def test_error_body_shapes():
     assert api_errors('{"code":"invalid","message":"userId: required"}')[0].field == "userId"
     assert api_errors("<html>Bad Gateway</html>")[0].message == "<html>Bad Gateway</html>"
     assert api_errors("") == []
+
+
+def test_the_connection_test_hint_names_the_real_key():
+    ex, action = exchange(*IDENTIFY, status=401)
+    text = explain(ex, action, CREDS).text()
+    assert "ctrl+t on the environment screen" in text and "or T in" not in text
+
+
+def test_422_without_a_field_does_not_refer_to_a_named_value():
+    for body in ({"meta": {"error": "something is off"}}, ""):
+        ex, action = exchange(*SEND, status=422, body=body)
+        e = explain(ex, action, CREDS)
+        assert e.field is None
+        assert not any("Fix the value Customer.io named" in s for s in e.steps), e.steps
+        assert "named no field" in e.steps[0]
+    ex, action = exchange(*SEND, status=422, body="")
+    assert "cio-console actions send-transactional-email" in explain(ex, action, CREDS).steps[0]
+    body = {"errors": [{"detail": "not an email", "source": {"pointer": "/identifiers/email"}, "status": "422"}]}
+    ex, action = exchange(*SEND, status=422, body=body)
+    assert explain(ex, action, CREDS).steps[0].startswith("Fix identifiers")

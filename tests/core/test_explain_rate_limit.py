@@ -2,7 +2,7 @@
 import email.utils
 import time
 
-from console.explain import NOT_RESENT, explain, send_again_text
+from console.diagnose.explain import NOT_RESENT, explain, send_again_text
 from tests.core.test_explain import CREDS, SEND, exchange
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from console.catalog import get_action
-from console.form_state import FormBook, FormState
+from console.actions.catalog import get_action
+from console.session.form_state import FormBook, FormState
 
 
 def test_check_names_fields_through_the_core():

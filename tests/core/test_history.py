@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 
-from console.catalog import get_action
-from console.history import History, default_path
-from console.session import Session
+from console.actions.catalog import get_action
+from console.session.history import History, default_path
+from console.session.session import Session
 from screens.app import sandbox_credentials
 
 

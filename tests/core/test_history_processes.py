@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from console.catalog import get_action
-from console.history import Entry, History, HistoryLocked, to_record
-from console.session import Session
+from console.actions.catalog import get_action
+from console.session.history import Entry, History, HistoryLocked, to_record
+from console.session.session import Session
 from screens.app import sandbox_credentials
 
 # spawn, not fork: the parent runs the sandbox's server thread and an event loop.
@@ -101,7 +101,7 @@ async def test_a_held_lock_fails_the_append_cleanly_then_it_works_again(sandbox,
 
 
 async def test_the_console_reports_an_entry_not_saved_while_another_holds_the_lock(sandbox, isolated):
-    from console.history import default_path
+    from console.session.history import default_path
     from tests.ui.test_history_and_copy import _identify
     from tests.ui.workspace_helpers import sandbox_app
 

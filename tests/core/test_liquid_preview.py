@@ -1,9 +1,9 @@
 """Liquid rendering edge cases, missing variables, and the HTML body as text."""
-from console.html_text import html_to_text
-from console.liquid_render import render
-from console.profile_model import Profile
-from console.transactional import Template, Variant, pick_variant
-from console.transactional_preview import customer_data, liquid_context, render_email
+from console.transactional.html_text import html_to_text
+from console.transactional.liquid import render
+from console.people.model import Profile
+from console.transactional.templates import Template, Variant, pick_variant
+from console.transactional.preview import customer_data, liquid_context, render_email
 
 
 def missing(result):

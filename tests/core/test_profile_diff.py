@@ -1,10 +1,10 @@
 """The profile diff: what changes, what is sent, and how undo puts it back."""
 import pytest
 
-from console.credentials import Credentials
-from console.profile_edit import REMOVAL, ChangeKind, compute_diff, plan_edit, verify
-from console.profile_model import MISSING, Profile, profile_from_response, same_stored, stored_text
-from console.validation import InvalidInput
+from console.wire.credentials import Credentials
+from console.people.edit import REMOVAL, ChangeKind, compute_diff, plan_edit, verify
+from console.people.model import MISSING, Profile, profile_from_response, same_stored, stored_text
+from console.actions.validation import InvalidInput
 
 CREDS = Credentials(site_id="site1", track_key="trackkey1", app_key="appkey1")
 

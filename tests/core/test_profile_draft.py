@@ -1,11 +1,11 @@
 """Pending edits on a profile (what the profile screen collects before anything is sent)."""
 import pytest
 
-from console.credentials import Credentials
-from console.profile_draft import ProfileDraft, parse_typed, typed_text, undo_draft, when
-from console.profile_edit import ChangeKind, EditOutcome, EditPlan, compute_diff
-from console.profile_model import MISSING, Profile
-from console.validation import InvalidInput
+from console.wire.credentials import Credentials
+from console.people.draft import ProfileDraft, parse_typed, typed_text, undo_draft, when
+from console.people.edit import ChangeKind, EditOutcome, EditPlan, compute_diff
+from console.people.model import MISSING, Profile
+from console.actions.validation import InvalidInput
 
 CREDS = Credentials(site_id="site1", track_key="trackkey1", app_key="appkey1")
 
@@ -66,7 +66,7 @@ def test_undo_draft_puts_back_the_old_values_against_the_profile_read_back():
     plan = EditPlan(before, compute_diff(before, draft.pending))
     after = Profile(cio_id="a1", id="user_1", email="ada@example.com",
                     attributes={"plan": "enterprise", "seats": "250", "nickname": "Countess"})
-    from console.profile_lookup import LookupResult, Outcome
+    from console.people.lookup import LookupResult, Outcome
 
     outcome = EditOutcome(plan, readback=LookupResult(Outcome.FOUND, "a1", "cio_id", profile=after))
     undo = undo_draft(outcome)

@@ -3,11 +3,11 @@ import base64
 
 import pytest
 
-from console.apis import API, Region
-from console.catalog import all_actions, get_action
-from console.credentials import Credentials, MissingCredential
-from console.request import build_request
-from console.validation import validate
+from console.wire.apis import API, Region
+from console.actions.catalog import all_actions, get_action
+from console.wire.credentials import Credentials, MissingCredential
+from console.wire.request import build_request
+from console.actions.validation import validate
 
 CREDS = Credentials(site_id="site1", track_key="trackkey1", app_key="appkey1", write_key="writekey1")
 BASIC = "Basic " + base64.b64encode(b"site1:trackkey1").decode()

@@ -4,11 +4,11 @@ import uuid
 
 import pytest
 
-from console.apis import API
-from console.catalog import all_actions, get_action
-from console.credentials import Credentials
-from console.request import build_request
-from console.validation import validate
+from console.wire.apis import API
+from console.actions.catalog import all_actions, get_action
+from console.wire.credentials import Credentials
+from console.wire.request import build_request
+from console.actions.validation import validate
 
 from .test_requests import CASES as SEED_CASES
 

@@ -2,8 +2,8 @@
 import pytest
 
 from console.actions.track_v2_ops import OPERATIONS, is_destructive, operation_problems
-from console.catalog import get_action
-from console.validation import InvalidInput, validate
+from console.actions.catalog import get_action
+from console.actions.validation import InvalidInput, validate
 
 PERSON = {"id": "u1"}
 

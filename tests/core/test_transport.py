@@ -1,12 +1,12 @@
 """Retry rules: 429/503 honour Retry-After; sends and events are never re-sent blindly."""
 import httpx
 
-from console.catalog import get_action
-from console.credentials import Credentials
-from console.exchange import Exchange, Failure
-from console.request import build_request
-from console.transport import RetryPolicy, make_client, parse_retry_after, perform
-from console.validation import validate
+from console.actions.catalog import get_action
+from console.wire.credentials import Credentials
+from console.wire.exchange import Exchange, Failure
+from console.wire.request import build_request
+from console.wire.transport import RetryPolicy, make_client, parse_retry_after, perform
+from console.actions.validation import validate
 
 CREDS = Credentials(site_id="s", track_key="trackkey1", app_key="appkey1")
 IDENTIFY = ("identify-customer", {"customer_identifier": "u1"})

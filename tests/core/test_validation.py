@@ -1,8 +1,8 @@
 """Bad input is refused with the field named and what would be right."""
 import pytest
 
-from console.catalog import get_action
-from console.validation import InvalidInput, validate
+from console.actions.catalog import get_action
+from console.actions.validation import InvalidInput, validate
 
 
 def problems(action_id, data):
@@ -14,12 +14,12 @@ def problems(action_id, data):
 def test_missing_required_fields_are_named_with_an_example():
     by_field, text = problems("track-event", {})
     assert set(by_field) == {"customer_identifier", "event_name"}
-    assert "Customer Identifier (customer_identifier) is required, e.g. user_123" in text
+    assert "Customer Identifier (customer_identifier) is required, e.g. user_1001" in text
 
 
 def test_empty_text_counts_as_missing():
     by_field, _ = problems("identify-customer", {"customer_identifier": ""})
-    assert by_field == {"customer_identifier": "is required, e.g. user_123"}
+    assert by_field == {"customer_identifier": "is required, e.g. user_1001"}
 
 
 def test_blank_identifier_is_refused():

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from console.apis import Region
-from console.connection_test import Check, run_connection_test
-from console.credentials import Credentials
+from console.wire.apis import Region
+from console.diagnose.connection_test import Check, run_connection_test
+from console.wire.credentials import Credentials
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from console.sandbox import SandboxConfig, serve_in_thread
-from console.transport import RetryPolicy, make_client
+from console.wire.transport import RetryPolicy, make_client
 
 NO_RETRY = RetryPolicy(max_attempts=1)
 

@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from console.keystore import SERVICE
-from console.profiles import EnvironmentStore
+from console.environments.keystore import SERVICE
+from console.environments.store import EnvironmentStore
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 
 APP = "app-cli-secret-abcdef123456"
@@ -274,3 +274,42 @@ def test_send_to_a_protected_environment_needs_the_identifier_typed(cli, sandbox
     assert [(x["method"], x["path"]) for x in sent] == [("DELETE", "/api/v1/customers/user_1")]
     # A read-only or harmless action needs no confirmation.
     assert cli("send", "identify-customer", "--env", "Prod", "-f", "customer_identifier=user_1").code == 0
+
+
+# -- no keyring: test what the variables supply, like `send --env` -----------------------------
+def _no_keyring(monkeypatch) -> None:
+    import keyring.backends.fail
+    import keyring.core
+
+    monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.fail.Keyring())
+
+
+def test_env_test_without_a_keyring_tests_the_keys_the_variables_supply(cli, sandbox, monkeypatch):
+    cli("env", "add", "Sandbox", "--region", "us", "--site-id", DEMO["site_id"], "--sandbox-root", sandbox.root_url)
+    _no_keyring(monkeypatch)
+    only_track = {"CIO_TRACK_API_KEY": DEMO["track_key"]}
+    sent = cli("send", "identify-customer", "--env", "Sandbox", "-f", "customer_identifier=user_1001", env=only_track)
+    assert sent.code == 0, sent.err
+    r = cli("env", "test", "Sandbox", env=only_track)
+    assert r.code == 0, r.err
+    assert "PASS  Track API" in r.out and "PASS  Region" in r.out
+    assert "App API key not set (the OS keyring could not be read)" in r.out
+    assert "Write API key not set (the OS keyring could not be read)" in r.out
+    assert "only the keys in CIO_TRACK_API_KEY" in r.err
+    assert "Traceback" not in r.err
+    # Nothing at all to test: the way out named is the variables, not the keyring that failed.
+    r = cli("env", "test", "Sandbox")
+    assert r.code == 2 and "CIO_TRACK_API_KEY" in r.err and "set-key" not in r.err
+
+
+def test_without_a_keyring_no_fix_suggests_env_set_key(cli, sandbox, monkeypatch):
+    cli("env", "add", "Sandbox", "--region", "us", "--site-id", DEMO["site_id"], "--sandbox-root", sandbox.root_url)
+    _no_keyring(monkeypatch)
+    r = cli("send", "send-transactional-email", "--env", "Sandbox", "--input",
+            '{"transactional_message_id": "1", "to": "ada.lovelace@example.com"}')
+    assert r.code == 2, r.err
+    assert "CIO_APP_API_KEY" in r.err and "set-key" not in r.err
+    r = cli("env", "test", "Sandbox", "--json", env={"CIO_APP_API_KEY": DEMO["app_key"]})
+    checks = {c["key"]: c for c in r.json()["checks"]}
+    assert checks["app"]["status"] == "pass"
+    assert "CIO_TRACK_API_KEY" in checks["track"]["fix"] and "set-key" not in checks["track"]["fix"]

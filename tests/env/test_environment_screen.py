@@ -6,11 +6,11 @@ import pytest
 from textual.app import App
 from textual.widgets import Button, Input, Static
 
-from console.keystore import SERVICE, MemoryKeyStore
-from console.profiles import EnvironmentStore
+from console.environments.keystore import SERVICE, MemoryKeyStore
+from console.environments.store import EnvironmentStore
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from console.sandbox import SandboxConfig, create_app
-from console.transport import make_client
+from console.wire.transport import make_client
 from screens.environment_screen import EnvironmentScreen
 
 ROOT = "http://sandbox"  # the in-process sandbox answers whatever the host
@@ -107,7 +107,7 @@ async def test_fill_and_save(store, memory_keyring):
                                           (SERVICE, "Staging:app"): DEMO["app_key"]}
         # Saved keys leave the form; the inputs say they are stored.
         assert value(screen, "#key-track") == "" and value(screen, "#key-app") == ""
-        assert screen.query_one("#key-app", Input).placeholder.startswith("stored in the OS keyring")
+        assert screen.query_one("#key-app", Input).placeholder.startswith("in the OS keyring")
         assert screen.query_one("#key-write", Input).placeholder.startswith("not set")
         assert "Saved Staging" in str(screen.query_one("#env-message", Static).render())
         text = store.path.read_text()
@@ -181,7 +181,7 @@ async def test_switch_environment(store):
         screen = await open_env(pilot, "Production")
         assert screen.has_class("-protected")
         assert "PROTECTED" in str(screen.query_one("#env-title", Static).render())
-        assert screen.sub_title == "Production · US · protected"
+        assert not screen.sub_title  # the header is the App's: the environment in use, not this one
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert app.selected == ["Production"]
@@ -298,6 +298,22 @@ async def test_without_a_keyring_keys_can_be_kept_in_memory(store, monkeypatch):
         assert isinstance(store.keys, MemoryKeyStore)
         assert store.credentials("Staging").app_key == DEMO["app_key"]
         assert "memory (this run only)" in str(screen.query_one("#env-message", Static).render())
+        # Each row says where its key really is: the App key in memory, not "the OS keyring".
+        await settle(pilot)
+        placeholders = {k: screen.query_one(f"#key-{k}", Input).placeholder for k in ("track", "app", "write")}
+        assert placeholders["app"].startswith("in memory for this run only"), placeholders
+        assert not any("keyring: type to replace" in p for p in placeholders.values()), placeholders
+        assert placeholders["track"].startswith("not set")
+
+
+async def test_a_key_from_a_variable_is_named_as_such(store, memory_keyring, monkeypatch):
+    monkeypatch.setenv("CIO_TRACK_API_KEY", DEMO["track_key"])
+    app = Host(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_env(pilot, "Staging")
+        await settle(pilot)
+        assert screen.query_one("#key-track", Input).placeholder.startswith("from CIO_TRACK_API_KEY")
+        assert screen.query_one("#key-app", Input).placeholder.startswith("not set")
 
 
 def test_every_binding_has_an_id_and_a_description():

@@ -88,9 +88,9 @@ def test_set_key_from_stdin_refuses_a_non_ascii_key_without_echoing_it(cli):
 
 
 def test_the_environment_screen_checks_typed_keys_the_same_way():
-    from console.apis import Region
-    from console.credentials import InvalidKey
-    from console.env_file import Environment
+    from console.wire.apis import Region
+    from console.wire.credentials import InvalidKey
+    from console.environments.file import Environment
     from screens.environment_parts import FormValues, form_credentials
 
     env = Environment(name="Staging", region=Region.US, site_id="s1", protected=False)
@@ -167,8 +167,8 @@ def test_every_key_that_entered_is_masked_everywhere_without_being_passed():
     the CLI's streams even where a caller passes no secrets."""
     import io
 
-    from console.credentials import from_env
-    from console.redact import MASK, RedactingStream, redact_data, redact_text
+    from console.wire.credentials import from_env
+    from console.wire.redact import MASK, RedactingStream, redact_data, redact_text
 
     key = 'TRACK/KEY+1%"x\\y'
     from_env({"CIO_SITE_ID": SITE, "CIO_TRACK_API_KEY": key + "\r\n"})

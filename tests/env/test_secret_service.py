@@ -13,8 +13,8 @@ import uuid
 
 import pytest
 
-from console.keystore import SERVICE, KeyStore
-from console.profiles import EnvironmentStore
+from console.environments.keystore import SERVICE, KeyStore
+from console.environments.store import EnvironmentStore
 
 pytestmark = pytest.mark.secret_service
 

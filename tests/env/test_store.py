@@ -6,9 +6,9 @@ import types
 
 import pytest
 
-from console.apis import API, Region
-from console.keystore import SERVICE, KeyringUnavailable, KeyStore, MemoryKeyStore
-from console.profiles import (
+from console.wire.apis import API, Region
+from console.environments.keystore import SERVICE, KeyringUnavailable, KeyStore, MemoryKeyStore
+from console.environments.store import (
     ConfigFileError,
     EnvironmentStore,
     UnknownEnvironment,
@@ -241,15 +241,15 @@ def test_without_a_keyring_variables_still_work_and_missing_keys_say_why(store, 
     import keyring.backends.fail
     import keyring.core
 
-    from console.apis import API as Api
-    from console.credentials import MissingCredential
+    from console.wire.apis import API as Api
+    from console.wire.credentials import MissingCredential
 
     store.update("Staging", site_id="site-s")
     monkeypatch.setattr(keyring.core, "_keyring_backend", keyring.backends.fail.Keyring())
     creds = credentials_for("Staging", environ={"CIO_TRACK_API_KEY": TRACK})
     assert creds.track_key == TRACK and creds.app_key is None
     with pytest.raises(MissingCredential, match="could not be read: no keyring backend"):
-        from console.request import auth_header
+        from console.wire.request import auth_header
 
         auth_header(Api.APP, creds)
     with pytest.raises(KeyringUnavailable):

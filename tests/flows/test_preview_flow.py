@@ -3,12 +3,12 @@ import dataclasses
 
 import pytest
 
-from console.credentials import from_env
-from console.guard import ConfirmationRequired
-from console.transactional import list_templates, list_variants
-from console.transactional_preview import preview_email, send_preview
-from console.transport import make_client
-from console.validation import InvalidInput
+from console.wire.credentials import from_env
+from console.actions.guard import ConfirmationRequired
+from console.transactional.templates import list_templates, list_variants
+from console.transactional.preview import preview_email, send_preview
+from console.wire.transport import make_client
+from console.actions.validation import InvalidInput
 from tests.conftest import sandbox_env
 
 

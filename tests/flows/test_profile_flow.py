@@ -3,9 +3,9 @@ import dataclasses
 
 import pytest
 
-from console.credentials import from_env
-from console.guard import ConfirmationRequired
-from console.profile_actions import (
+from console.wire.credentials import from_env
+from console.actions.guard import ConfirmationRequired
+from console.people.person_actions import (
     add_device,
     delete_device,
     destroy,
@@ -15,10 +15,10 @@ from console.profile_actions import (
     suppress,
     unsuppress,
 )
-from console.profile_edit import apply_edit, plan_edit, plan_undo
-from console.profile_lookup import Outcome, lookup_profile
-from console.transport import make_client
-from console.validation import InvalidInput
+from console.people.edit import apply_edit, plan_edit, plan_undo
+from console.people.lookup import Outcome, lookup_profile
+from console.wire.transport import make_client
+from console.actions.validation import InvalidInput
 from tests.conftest import sandbox_env
 
 
@@ -122,7 +122,7 @@ async def test_identifier_change_goes_through_the_cio_path(sandbox, creds, clien
 
 
 async def test_profile_actions_are_catalog_actions_prefilled(sandbox, creds, client):
-    from console.transport import perform
+    from console.wire.transport import perform
 
     ada = (await lookup_profile(creds, client, "user_1001")).profile
     offered = [a.action_id for a in profile_actions(ada)]

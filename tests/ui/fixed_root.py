@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import httpx
 
-from console.session import Session
-from console.transport import make_client
+from console.session.session import Session
+from console.wire.transport import make_client
 from screens.app import CioConsoleApp, sandbox_credentials
 
 FIXED_ROOT = "http://127.0.0.1:8765"

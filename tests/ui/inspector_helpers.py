@@ -6,8 +6,8 @@ import dataclasses
 import re
 import socket
 
-from console.catalog import get_action
-from console.session import Outcome, Session
+from console.actions.catalog import get_action
+from console.session.session import Outcome, Session
 from screens.app import sandbox_credentials
 
 FIXED_ROOT = "http://127.0.0.1:8765"

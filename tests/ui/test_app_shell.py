@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from console.session import Session
+from console.session.session import Session
 from screens.app import CioConsoleApp, sandbox_credentials
 
 

@@ -7,7 +7,7 @@ import json
 
 from textual.widgets import Checkbox, DataTable, Input, Select
 
-from console.session import Session
+from console.session.session import Session
 from screens.app import CioConsoleApp, sandbox_credentials
 from screens.batch_screen import BatchScreen
 from tests.batch.conftest import event_counts, events, write_jsonl

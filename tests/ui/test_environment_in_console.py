@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from console.profiles import EnvironmentStore
+from console.environments.store import EnvironmentStore
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from screens.app import CioConsoleApp
 from screens.environment_screen import EnvironmentScreen

@@ -17,7 +17,8 @@ def footer_keys(app) -> list[FooterKey]:
     keys = list(footer.query(FooterKey))
     palette = [k for k in keys if k.has_class("-command-palette")]
     limit = palette[0].region.x if palette else footer.region.right
-    shown = [k for k in keys if not k.has_class("-command-palette")]
+    # (A key the footer hid, because it would not fit whole, is not shown.)
+    shown = [k for k in keys if not k.has_class("-command-palette") and k.display and k.parent.display]
     cut = [f"{k.key_display} {k.description}" for k in shown if k.region.right > limit or not k.region.width]
     assert not cut, f"cut off at {app.size.width} columns: {cut}"
     return shown

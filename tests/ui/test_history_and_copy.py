@@ -6,7 +6,7 @@ import json
 
 from textual.widgets import DataTable
 
-from console.history import default_path
+from console.session.history import default_path
 from screens.app import sandbox_credentials
 from screens.history_screen import HistoryScreen
 from screens.inspector import Inspector
@@ -45,7 +45,7 @@ async def test_history_persists_masked_and_reopens(sandbox):
         table = screen.query_one(DataTable)
         assert table.row_count == 1
         row = table.get_row_at(0)
-        assert row[1] == "Sandbox" and row[2] == "Identify Customer" and str(row[3]) == "200 OK"
+        assert row[1] == "Sandbox" and row[2] == "Identify Customer" and row[3] == "user_hist" and str(row[5]) == "200 OK"
         inspector = screen.query_one(Inspector)
         await pilot.pause()
         assert inspector.border_title.startswith("200 OK") and inspector.has_class("-ok")

@@ -11,11 +11,16 @@ import time
 
 import pytest
 
-from console.history import History
+from console.session.history import History
 from screens.app import sandbox_credentials
 from screens.inspector import Inspector
 from tests.ui.inspector_helpers import EMAIL, FIXED_AT, FIXED_ROOT, frozen, send, track_key_as_app_key
-from tests.ui.workspace_helpers import ready, sandbox_app
+from tests.ui.workspace_helpers import ready, sandbox_app, steady_cursor
+
+
+@pytest.fixture(autouse=True)
+def _steady_cursor(monkeypatch):
+    steady_cursor(monkeypatch)
 
 
 @pytest.fixture

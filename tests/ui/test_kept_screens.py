@@ -10,7 +10,7 @@ import threading
 
 from textual.widgets import Input, TextArea
 
-from console.session import Session
+from console.session.session import Session
 from screens.app import sandbox_credentials
 from screens.batch_screen import BatchScreen
 from screens.profile_screen import ProfileScreen

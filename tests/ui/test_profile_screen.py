@@ -244,7 +244,7 @@ async def test_merge_another_profile_into_this_one(sandbox):
 
 
 async def test_an_environment_change_marks_the_person_and_applies_nothing(sandbox):
-    from console.session import Session
+    from console.session.session import Session
     from screens.app import sandbox_credentials
 
     app = sandbox_app(sandbox.root_url)

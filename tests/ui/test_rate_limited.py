@@ -7,7 +7,7 @@ from screens.inspector import Inspector
 from tests.ui.workspace_helpers import fill, ready, sandbox_app, settle, until
 
 EVENTS = "/api/v1/customers/*"
-MAX_ATTEMPTS = 4  # console.transport.RetryPolicy's default
+MAX_ATTEMPTS = 4  # console.wire.transport.RetryPolicy's default
 
 
 def text_of(widget) -> str:
@@ -60,7 +60,7 @@ async def test_a_send_still_429_after_its_retries_counts_down_to_sending_again(s
     assert sandbox.sandbox.snapshot()["events"] == events_before  # not delivered
 
 
-async def test_a_429_shown_again_later_can_be_sent_again_now(sandbox):
+async def test_a_429_shown_again_later_can_be_sent_again_now(sandbox, fake_clock):
     """The countdown runs from when the answer came, not from when it is shown again."""
     import dataclasses
 

@@ -95,7 +95,7 @@ async def test_preview_equals_send_dry_run(sandbox, cli):
 
 
 async def test_prefill_anonymous_id_and_f5_examples(sandbox):
-    from console import anonymous
+    from console.environments import anonymous
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -159,8 +159,8 @@ async def test_f1_lists_the_workspace_keys(sandbox):
 async def test_switching_environment_recomputes_prefill_and_preview(sandbox):
     import dataclasses
 
-    from console import anonymous
-    from console.session import Session
+    from console.environments import anonymous
+    from console.session.session import Session
     from screens.app import sandbox_credentials
 
     app = sandbox_app(sandbox.root_url)
@@ -246,7 +246,7 @@ async def test_palette_action_entry_opens_its_form_over_another_screen(sandbox):
 
 
 async def test_palette_reset_anonymous_id_gives_the_form_a_new_visitor(sandbox):
-    from console import anonymous
+    from console.environments import anonymous
     from screens.anonymous_reset import reset_anonymous_id
 
     app = sandbox_app(sandbox.root_url)

@@ -4,10 +4,17 @@ Deterministic: a fixed sandbox URL (nothing is sent), no clocks, no random ids s
 """
 from __future__ import annotations
 
+import pytest
+
 from screens.confirm_screen import ConfirmScreen
-from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, settle, until
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, settle, steady_cursor, until
 
 FIXED_ROOT = "http://127.0.0.1:8765"
+
+
+@pytest.fixture(autouse=True)
+def _steady_cursor(monkeypatch):
+    steady_cursor(monkeypatch)
 
 
 async def _identify_filled(pilot) -> None:
@@ -46,6 +53,23 @@ def test_workspace_with_invalid_fields(snap_compare):
 
 def test_workspace_small_terminal(snap_compare):
     assert snap_compare(sandbox_app(FIXED_ROOT), run_before=_identify_filled, terminal_size=(100, 30))
+
+
+async def _identify_opened_at_80(pilot) -> None:
+    """80x24: open Identify Customer from the filter, as a user would; the form and the
+    exact request it makes are both on screen."""
+    await pilot.pause()
+    ws = pilot.app.screen
+    await pilot.press(*"identify", "enter")
+    await until(pilot, lambda: ws.state is not None and ws.state.action_id == "identify-customer"
+                and pilot.app.focused is not None and ws._form() in pilot.app.focused.ancestors)
+    fill(ws, customer_identifier="user_123", traits='{"plan": "premium"}')
+    await settle(pilot)
+    await pilot.press("end")
+
+
+def test_workspace_at_80x24_shows_the_form_and_the_request(snap_compare):
+    assert snap_compare(sandbox_app(FIXED_ROOT), run_before=_identify_opened_at_80, terminal_size=(80, 24))
 
 
 def test_help_screen(snap_compare):

@@ -6,7 +6,7 @@ import time
 
 from textual.widgets import Input, Select, Switch, TextArea
 
-from console.session import Session
+from console.session.session import Session
 from screens.app import CioConsoleApp, sandbox_credentials
 from screens.workspace import WorkspaceScreen
 
@@ -100,3 +100,9 @@ async def until(pilot, predicate, what: str = "the condition", timeout: float = 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.01)
+
+
+def steady_cursor(monkeypatch) -> None:
+    """Snapshots: an Input's cursor stays shown instead of blinking every 0.5 s, so a
+    picture does not depend on how long the test took to get there (under load it did)."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)

@@ -10,10 +10,10 @@ import json
 
 import pytest
 
-from console.catalog import get_action
-from console.credentials import Credentials
-from console.guard import ConfirmationRequired, check_confirmation
-from console.validation import InvalidInput, validate
+from console.actions.catalog import get_action
+from console.wire.credentials import Credentials
+from console.actions.guard import ConfirmationRequired, check_confirmation
+from console.actions.validation import InvalidInput, validate
 from tests.conftest import sandbox_env
 
 EMAIL = get_action("send-transactional-email")

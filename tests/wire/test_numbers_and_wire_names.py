@@ -12,12 +12,12 @@ import json
 import httpx
 import pytest
 
-from console.catalog import all_actions, get_action
-from console.credentials import Credentials
-from console.profile_model import profile_from_response
-from console.request import build_request
+from console.actions.catalog import all_actions, get_action
+from console.wire.credentials import Credentials
+from console.people.model import profile_from_response
+from console.wire.request import build_request
 from console.sandbox import SandboxConfig, create_app
-from console.validation import InvalidInput, validate
+from console.actions.validation import InvalidInput, validate
 from tests.sandbox.conftest import APP, TRACK
 
 CREDS = Credentials(site_id="s", track_key="t", app_key="a", write_key="w")

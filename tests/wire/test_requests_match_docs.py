@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from console.actions.pipelines_batch import ITEM_TYPES
-from console.catalog import all_actions, get_action
-from console.credentials import Credentials
-from console.request import build_request
-from console.validation import InvalidInput, validate
+from console.actions.catalog import all_actions, get_action
+from console.wire.credentials import Credentials
+from console.wire.request import build_request
+from console.actions.validation import InvalidInput, validate
 from tests.core.test_requests import CASES as TRACK_APP_CASES
 from tests.core.test_requests_apis import CASES as MORE_CASES
 
