@@ -36,12 +36,16 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy console
 
+# The suite runs on every core (pytest-xdist). PYTEST_ARGS go after it, so
+# `make test PYTEST_ARGS="-n 0 tests/ui"` runs one process; XDIST= drops it too.
+XDIST ?= -n auto
+
 test: lint $(VENV)/.installed-dev
 ifeq ($(HAVE_SECRET_SERVICE),yes)
-	sh tests/with_secret_service.sh $(CURDIR)/$(VENV)/test-keyring $(BIN)/python -m pytest $(PYTEST_ARGS)
+	sh tests/with_secret_service.sh $(CURDIR)/$(VENV)/test-keyring $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 else
 	@echo "note: dbus-run-session or gnome-keyring-daemon missing: the Secret Service test will be skipped"
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 endif
 
 bench: $(VENV)/.installed-dev

@@ -12,7 +12,6 @@ cause is the key or the region, the connection test runs from here, in a worker.
 from __future__ import annotations
 
 import math
-import time
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -22,6 +21,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Button, Static
+
+from console.wire import clock
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
@@ -61,12 +62,12 @@ class ErrorPanel(VerticalScroll, can_focus=True):
     def explain(self, explanation: Explanation | None, at: float | None = None) -> None:
         """Show an explanation (None: nothing went wrong); stops any retry countdown. A final
         429 with Retry-After counts down to when the user may send again; `at` is when its
-        answer came (time.time()), so one shown again later counts from then."""
+        answer came (clock.wall()), so one shown again later counts from then."""
         self.explanation = explanation
         self._stop_countdown()
         self._draw()
         if explanation is not None and explanation.retry_after is not None:
-            since = max(0.0, time.time() - at) if at is not None else 0.0
+            since = max(0.0, clock.wall() - at) if at is not None else 0.0
             self._start("again", explanation.retry_after - since)
 
     def waiting(self, event: TransportEvent) -> None:
@@ -91,14 +92,14 @@ class ErrorPanel(VerticalScroll, can_focus=True):
     # -- the countdowns -----------------------------------------------------------------------
     def _start(self, mode: str, seconds: float) -> None:
         self._mode = mode
-        self._deadline = time.monotonic() + max(0.0, seconds)
+        self._deadline = clock.monotonic() + max(0.0, seconds)
         self._timer = self.set_interval(COUNTDOWN_TICK, self._tick)
         self._tick()
 
     def _left(self) -> int | None:
         if self._deadline is None:
             return None
-        return max(0, math.ceil(self._deadline - time.monotonic()))
+        return max(0, math.ceil(self._deadline - clock.monotonic()))
 
     def _tick(self) -> None:
         left = self._left()

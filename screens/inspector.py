@@ -152,7 +152,10 @@ class Inspector(Vertical):
         if tabs.active not in shown:
             return
         tabs.active = shown[(shown.index(tabs.active) + step) % len(shown)]
-        self.call_after_refresh(self.focus_content)
+        # Focus the new tab's content now, not after a refresh: the old tab's content is
+        # hidden by then, and a hidden widget that still has the focus hands it to the
+        # tab bar (Textual's blur on Hide), so a quick second key would land there.
+        self.focus_content()
 
     # -- zoom -------------------------------------------------------------------------------
     def action_zoom(self) -> None:

@@ -115,3 +115,32 @@ def forget_registered_secrets():
     forget_secrets()
     yield
     forget_secrets()
+
+
+@pytest.fixture
+def fake_clock(monkeypatch):
+    """The console's waits (Retry-After between attempts, countdowns) on a fake clock that
+    moves on at once: `fake_clock.slept` lists them. Set `fake_clock.hold = True` to keep
+    each wait going until the test calls `fake_clock.advance(seconds)`."""
+    from console.wire import clock
+    from tests.fake_clock import FakeClock
+
+    fake = FakeClock()
+    monkeypatch.setattr(clock, "monotonic", fake.monotonic)
+    monkeypatch.setattr(clock, "wall", fake.wall)
+    monkeypatch.setattr(clock, "sleep", fake.sleep)
+    return fake
+
+
+@pytest.fixture
+def short_tmp_path():
+    """A private directory with a short name, for a test that expects a path whole in a
+    message that cuts long values: under pytest-xdist `tmp_path` gains a worker level
+    (…/popen-gw1/…) and can pass the cut."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    path = Path(tempfile.mkdtemp(prefix="cio-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)

@@ -8,11 +8,11 @@ the error panel and the history.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from collections.abc import Callable, Mapping
 
+from console.wire import clock
 from console.wire.credentials import Credentials
 from console.actions.guard import check_confirmation, needed_confirmation
 from console.wire.request import PreparedRequest, build_request
@@ -38,7 +38,7 @@ class Outcome:
     exchange: Exchange
     explanation: Explanation | None
     env_label: str
-    at: float = field(default_factory=time.time)
+    at: float = field(default_factory=lambda: clock.wall())
 
     @property
     def ok(self) -> bool:

@@ -33,7 +33,7 @@ from typing import Any
 
 import httpx
 
-from console.wire import transport_counter
+from console.wire import clock, transport_counter
 from console.wire.exchange import Attempt, Exchange, Failure, Response
 from console.wire.request import PreparedRequest
 from console.wire.retry_after import parse_retry_after
@@ -188,7 +188,7 @@ async def perform(
     repeat_safe: bool,
     policy: RetryPolicy = RetryPolicy(),
     on_event: EventHook | None = None,
-    sleep: Sleep = asyncio.sleep,
+    sleep: Sleep | None = None,
 ) -> Exchange:
     """Send `req` (retrying per the module rules) and return its Exchange."""
     exchange = Exchange(request=req, started_at=time.time())
@@ -258,7 +258,7 @@ async def perform(
         attempt.retry_reason = reason
         if on_event:
             on_event(TransportEvent("wait", n, wait, reason, attempt.status))
-        await sleep(wait)
+        await (sleep or clock.sleep)(wait)
         waited = wait
         waited_total += wait
     exchange.elapsed_ms = (time.perf_counter() - start) * 1000

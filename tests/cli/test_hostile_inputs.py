@@ -58,9 +58,9 @@ def test_undecodable_bytes_in_a_field_argument_are_refused_naming_the_field(cli,
     assert sandbox.sandbox.requests == []
 
 
-def test_invalid_utf8_in_an_input_file_names_the_file(cli, tmp_path):
+def test_invalid_utf8_in_an_input_file_names_the_file(cli, short_tmp_path):
     """Item 8. Before: "'utf-8' codec can't decode byte 0xff …" without the file."""
-    path = tmp_path / "email.json"
+    path = short_tmp_path / "email.json"
     path.write_bytes(b'{"customer_identifier": "u",\n "traits": {"a": "\xff"}}')
     result = cli("send", "identify-customer", "--input", f"@{path}", "--dry-run")
     assert result.code == 2

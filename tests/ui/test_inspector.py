@@ -8,7 +8,7 @@ from screens.error_panel import ErrorPanel
 from screens.inspector import Inspector
 from console.session.session import Session
 from tests.ui.inspector_helpers import EMAIL, closed_port_root, track_key_as_app_key
-from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle
+from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle, until
 
 
 def text_of(widget) -> str:
@@ -50,8 +50,9 @@ async def test_a_track_key_as_app_key_is_explained(sandbox):
         assert "✗" in app_row and "Track API key" in app_row
 
 
-async def test_a_429_is_retried_with_a_countdown(sandbox):
+async def test_a_429_is_retried_with_a_countdown(sandbox, fake_clock):
     sandbox.sandbox.add_fault("/api/v1/customers/*", status=429, retry_after=1, times=1)
+    fake_clock.hold = True  # the transport's 1 s wait lasts until the test moves the clock
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
@@ -59,16 +60,17 @@ async def test_a_429_is_retried_with_a_countdown(sandbox):
         await settle(pilot)
         await pilot.press("ctrl+s")
         inspector = ws.query_one(Inspector)
-        for _ in range(40):  # until the 429 came back and the transport waits its 1 s
-            await pilot.pause(0.05)
-            panels = inspector.query(ErrorPanel)
-            if panels and panels.first().seconds_left() is not None:
-                break
+        # until the 429 came back and the transport waits its 1 s
+        await until(pilot, lambda: fake_clock.sleeping and inspector.query(ErrorPanel)
+                    and inspector.query_one(ErrorPanel).seconds_left() is not None, "the retry wait")
         panel = inspector.query_one(ErrorPanel)
         left = panel.seconds_left()
+        await until(pilot, lambda: f"retrying in {left} s" in text_of(panel.query_one("#why-wait")), "the countdown")
         wait = text_of(panel.query_one("#why-wait"))
         assert panel.query_one("#why-wait").display and inspector.has_class("-busy")
         assert "429 Too Many Requests (Retry-After: 1)" in wait and f"retrying in {left} s" in wait and left == 1
+        assert fake_clock.slept == [1.0]
+        fake_clock.advance(1)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
         assert not panel.query_one("#why-wait").display and panel.seconds_left() is None

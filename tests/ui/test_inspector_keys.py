@@ -6,7 +6,7 @@ from textual.widgets import Input, TabbedContent
 from textual.widgets._footer import FooterKey
 
 from screens.inspector import Inspector
-from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle, status_text
+from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle, status_text, until
 
 LONG_BODY = {"people": [{"id": f"user_{n}", "email": f"user_{n}@example.com"} for n in range(200)]}
 
@@ -33,32 +33,32 @@ async def test_ctrl_r_focuses_the_inspector_whose_tabs_and_body_scroll_by_keys(s
         inspector = ws.query_one(Inspector)
         assert inspector.border_title.startswith("200 OK")
         await pilot.press("ctrl+r")
-        await pilot.pause()
         body = inspector.query_one("#inspector-body")
+        await until(pilot, lambda: app.focused is body, "the focus in the body")
         assert app.focused is body
         assert body.scroll_y == 0
         await pilot.press("pagedown", "down")
-        await pilot.pause()
+        await until(pilot, lambda: body.scroll_y > 1, "the body to scroll")
         assert body.scroll_y > 1  # the JSON body scrolled by keys
 
         tabs = inspector.query_one(TabbedContent)
         await pilot.press("right_square_bracket")
-        await pilot.pause()
+        await until(pilot, lambda: inside(app.focused, tabs.get_pane("tab-headers")), "the Headers tab")
         assert tabs.active == "tab-headers" and inside(app.focused, tabs.get_pane("tab-headers"))
         await pilot.press("right_square_bracket", "right_square_bracket")
-        await pilot.pause()
+        await until(pilot, lambda: inside(app.focused, tabs.get_pane("tab-attempts")), "the Attempts tab")
         assert tabs.active == "tab-attempts" and inside(app.focused, tabs.get_pane("tab-attempts"))
         await pilot.press("right_square_bracket")  # Why is hidden after a success: round to Body
-        await pilot.pause()
+        await until(pilot, lambda: app.focused is body, "the Body tab")
         assert tabs.active == "tab-body" and app.focused is body
         await pilot.press("left_square_bracket")
-        await pilot.pause()
+        await until(pilot, lambda: tabs.active == "tab-attempts", "the Attempts tab")
         assert tabs.active == "tab-attempts"
         # The tab keys show in the footer while the inspector has the focus.
         assert {"left_square_bracket", "right_square_bracket", "z"} <= {k.key for k in ws.query(FooterKey)}
 
         await pilot.press("escape")
-        await pilot.pause()
+        await until(pilot, lambda: app.focused is ws.query_one("#action-filter", Input), "the action filter")
         assert app.focused is ws.query_one("#action-filter", Input)
     assert len([r for r in sandbox.sandbox.requests if r["method"] == "PUT"]) == 1
 

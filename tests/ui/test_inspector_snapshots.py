@@ -15,7 +15,7 @@ from console.session.history import History
 from screens.app import sandbox_credentials
 from screens.inspector import Inspector
 from tests.ui.inspector_helpers import EMAIL, FIXED_AT, FIXED_ROOT, frozen, send, track_key_as_app_key
-from tests.ui.workspace_helpers import steady_cursor, sandbox_app
+from tests.ui.workspace_helpers import ready, sandbox_app, steady_cursor
 
 
 @pytest.fixture(autouse=True)
@@ -38,8 +38,8 @@ def _outcome(sandbox, creds, action_id, values):
 
 def _showing(outcome, *, zoom: bool = False):
     async def run_before(pilot) -> None:
-        await pilot.pause()
-        inspector = pilot.app.screen.query_one(Inspector)
+        # The inspector is mounted after the first form, from the workspace's loader thread.
+        inspector = (await ready(pilot)).query_one(Inspector)
         inspector.show(outcome)
         await pilot.pause()
         await pilot.pause()

@@ -4,7 +4,9 @@ form, a batch still running); a person looked up before an environment switch is
 the other environment's and nothing is applied to the new one without a new lookup."""
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
 
 from textual.widgets import Input, TextArea
 
@@ -19,7 +21,7 @@ from tests.ui import test_batch_screen as batch_ui
 from tests.ui import test_profile_screen as profile_ui
 from tests.ui import test_transactional_screen as tx_ui
 from tests.ui.test_history_and_copy import _identify
-from tests.ui.workspace_helpers import ready, sandbox_app
+from tests.ui.workspace_helpers import ready, sandbox_app, until
 
 
 async def press(pilot, key: str) -> None:
@@ -104,27 +106,47 @@ async def test_a_switch_while_the_profile_is_hidden_marks_the_person_as_the_othe
         assert str(screen.query_one("#profile-summary").border_title) == "Person"
 
 
-async def test_a_batch_keeps_running_while_its_screen_is_left(sandbox, tmp_path):
+async def test_a_batch_keeps_running_while_its_screen_is_left(sandbox, tmp_path, monkeypatch):
+    import console.batch.runner as runner
+
     sandbox.sandbox.add_fault("/api/v1/customers/*", delay=0.1, times=None)
     path = write_jsonl(tmp_path / "events.jsonl", events(40, "k"))
+    # The rows after the fifth wait at a gate until the screen has been left, so the run is
+    # still going then however slowly this (loaded) machine gets the test to that point.
+    gate, started, real_perform = threading.Event(), [0], runner.perform
+
+    async def gated_perform(*args, **kwargs):
+        started[0] += 1
+        while started[0] > 5 and not gate.is_set():
+            await asyncio.sleep(0.01)
+        return await real_perform(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "perform", gated_perform)
     async with batch_ui.app_for(sandbox).run_test(size=(120, 40)) as pilot:
         app = pilot.app
+        # Every notification raised, kept here: one lasts 10 s on screen, and a loaded
+        # machine can take longer than that to get from the run's end to the check.
+        notified, notify = [], app.notify
+
+        def record(message, *args, **kwargs):
+            notified.append((kwargs.get("title", ""), str(message)))
+            return notify(message, *args, **kwargs)
+
+        monkeypatch.setattr(app, "notify", record)
         screen = await batch_ui.open_batch(pilot, path, rate="40", v2="off")
         await pilot.press("ctrl+r")
-        for _ in range(500):
-            await pilot.pause(0.02)
-            if sum(event_counts(sandbox).values()) >= 5:
-                break
+        await until(pilot, lambda: sum(event_counts(sandbox).values()) >= 5, "five events sent")
         assert screen.running
         await press(pilot, "ctrl+b")  # leave while it runs
+        await until(pilot, lambda: app.screen is not screen, "the batch screen to be left")
         assert isinstance(app.screen, WorkspaceScreen)
-        for _ in range(1000):
-            await pilot.pause(0.02)
-            if not screen.running:
-                break
+        assert screen.running
+        gate.set()
+        await until(pilot, lambda: not screen.running, "the run to end", timeout=60)
         assert not screen.running and sum(event_counts(sandbox).values()) == 40
-        assert any(n.title == "Batch" and "events.jsonl" in str(n.message) for n in app._notifications)
+        assert any(title == "Batch" and "events.jsonl" in message for title, message in notified), notified
         await press(pilot, "f7")
+        await until(pilot, lambda: app.screen is screen, "the batch screen again")
         assert app.screen is screen and isinstance(screen, BatchScreen)
         assert "40" in str(screen.query_one("#batch-figures").render())
         assert screen.query_one("#batch-file", Input).value == str(path)

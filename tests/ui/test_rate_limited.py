@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens.error_panel import ErrorPanel
 from screens.inspector import Inspector
-from tests.ui.workspace_helpers import fill, ready, sandbox_app, settle
+from tests.ui.workspace_helpers import fill, ready, sandbox_app, settle, until
 
 EVENTS = "/api/v1/customers/*"
 MAX_ATTEMPTS = 4  # console.wire.transport.RetryPolicy's default
@@ -14,16 +14,7 @@ def text_of(widget) -> str:
     return str(widget.render())
 
 
-async def until(pilot, predicate, what: str, timeout: float = 3.0) -> None:
-    """Wait for `predicate()`; `timeout` only bounds a hung test (seconds of pauses)."""
-    for _ in range(int(timeout / 0.02)):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-async def test_a_send_still_429_after_its_retries_counts_down_to_sending_again(sandbox):
+async def test_a_send_still_429_after_its_retries_counts_down_to_sending_again(sandbox, fake_clock):
     # Every attempt is answered 429 with Retry-After: 1 s for the first three (the
     # transport waits and retries), 3 s for the last, whose wait the panel counts down.
     events_before = sandbox.sandbox.snapshot()["events"]
@@ -40,7 +31,8 @@ async def test_a_send_still_429_after_its_retries_counts_down_to_sending_again(s
         await until(pilot, lambda: bool(ws.query(ErrorPanel)), "the error panel")
         panel = ws.query_one(ErrorPanel)
         inspector = ws.query_one(Inspector)
-        await until(pilot, lambda: panel.send_again_in() is not None, "the final 429", timeout=10)  # after ~3 s of retries
+        await until(pilot, lambda: panel.send_again_in() is not None, "the final 429", timeout=30)
+        assert fake_clock.slept == [1.0] * (MAX_ATTEMPTS - 1)  # each retry waited its Retry-After
         wait = panel.query_one("#why-wait")
         first = panel.send_again_in()
         assert first is not None and 0 < first <= 3
@@ -53,12 +45,14 @@ async def test_a_send_still_429_after_its_retries_counts_down_to_sending_again(s
         assert "Customer.io asked to wait 3 s (Retry-After: 3)" in body
         assert "It was not delivered, and nothing is re-sent automatically" in body
         assert "Delivered: unknown" not in text_of(panel.query_one("#why-delivered"))
-        # What the panel shows counts down (waiting on it, never on the clock) ...
+        # What the panel shows counts down as the (fake) clock moves ...
         lower = [f"You can send again in {n} s:" for n in range(1, first)]
+        fake_clock.advance(1)
         await until(pilot, lambda: any(t in text_of(wait) for t in lower) or "now" in text_of(wait),
                     "the countdown to move")
         # ... to "now"; nothing is sent by itself meanwhile or after.
-        await until(pilot, lambda: "You can send again now:" in text_of(wait), "the countdown to end", timeout=5)
+        fake_clock.advance(first)
+        await until(pilot, lambda: "You can send again now:" in text_of(wait), "the countdown to end")
         assert panel.send_again_in() == 0
         await pilot.pause(0.3)
     sent = [r for r in sandbox.sandbox.requests if r["method"] == "POST"]
@@ -66,7 +60,7 @@ async def test_a_send_still_429_after_its_retries_counts_down_to_sending_again(s
     assert sandbox.sandbox.snapshot()["events"] == events_before  # not delivered
 
 
-async def test_a_429_shown_again_later_can_be_sent_again_now(sandbox):
+async def test_a_429_shown_again_later_can_be_sent_again_now(sandbox, fake_clock):
     """The countdown runs from when the answer came, not from when it is shown again."""
     import dataclasses
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from screens.confirm_screen import ConfirmScreen
-from tests.ui.workspace_helpers import steady_cursor, fill, opened, sandbox_app, settle, until
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, settle, steady_cursor, until
 
 FIXED_ROOT = "http://127.0.0.1:8765"
 
@@ -18,8 +18,7 @@ def _steady_cursor(monkeypatch):
 
 
 async def _identify_filled(pilot) -> None:
-    await pilot.pause()
-    ws = pilot.app.screen
+    ws = await ready(pilot)  # the first form comes from a loader thread: fill it once it is there
     fill(ws, customer_identifier="user_123", traits='{\n  "first_name": "Ada",\n  "plan": "premium"\n}')
     await settle(pilot)
 

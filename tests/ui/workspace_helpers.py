@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 
 from textual.widgets import Input, Select, Switch, TextArea
 
@@ -18,14 +19,20 @@ def sandbox_app(root_url: str, *, protected: bool = False, name: str | None = No
 
 
 async def ready(pilot) -> WorkspaceScreen:
-    """The workspace, once its inspector (mounted after the first frame) is there."""
+    """The workspace once it has loaded: the first form (built in a loader thread after
+    the first frame) mounted with its fields, and the inspector mounted after it."""
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, WorkspaceScreen)
-    for _ in range(100):
-        if screen.query("#inspector"):
-            break
-        await pilot.pause(0.01)
+
+    def loaded() -> bool:
+        if screen.state is None or not screen.query("#inspector"):
+            return False
+        form = screen._forms.get(screen.state.action_id)
+        return form is not None and form.is_mounted and all(
+            form.query(f"#field-{spec.name}") for spec in screen.state.action.field_specs())
+
+    await until(pilot, loaded, "the workspace's first form and inspector")
     await pilot.pause()
     return screen
 
@@ -82,13 +89,15 @@ async def opened(pilot, action_id: str) -> WorkspaceScreen:
     raise AssertionError(f"the {action_id} form never took focus")
 
 
-async def until(pilot, predicate, what: str = "the condition") -> None:
-    """Wait for `predicate()` (watchers and workers run when the loop gets to them)."""
-    for _ in range(200):
-        if predicate():
-            return
+async def until(pilot, predicate, what: str = "the condition", timeout: float = 30.0) -> None:
+    """Wait for `predicate()` (watchers and workers run when the loop gets to them).
+    `timeout` (real seconds) only bounds a hung test on a loaded machine: it is no
+    measurement, so it is generous."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
         await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def steady_cursor(monkeypatch) -> None:
