@@ -50,3 +50,20 @@ def test_settings_refusals_name_each_faces_control(kwargs, sandbox, tmp_path):
     core = str(caught.value)
     assert not any(word in core for word in FACE_WORDS), core
     assert "--" in CLI_WORDS.render(core) and "--" not in ui_words(core)
+
+
+def test_the_dry_run_is_one_text_for_both_faces(batch, sandbox, tmp_path):
+    import json
+
+    from screens.batch_parts import dry_run_text
+
+    path = write_jsonl(tmp_path / "people.jsonl", people(5))
+    cli = batch("identify-customer", path, "--v2-batch", "off", "--rate", "10", "--dry-run")
+    assert cli.code == 0, cli.err
+    job = prepare(get_action("identify-customer"), path, from_env(sandbox_env(sandbox)), rate="10",
+                  v2_mode="off", preview=True)
+    ui = dry_run_text(job)
+    said = [line for line in cli.err.splitlines() if line.startswith("dry run: ")]
+    assert said and ui.splitlines()[0] == "Dry run: " + said[0].removeprefix("dry run: ")
+    assert "5 rows as 5 requests, one per row; 10 requests/s" in ui
+    assert json.loads(ui.split("The first request:\n", 1)[1]) == json.loads(cli.out.splitlines()[0])
