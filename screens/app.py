@@ -16,6 +16,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
+# The environments (and the sandbox's names) are resolved in the core, for both faces.
+from console.environments.resolve import SANDBOX_LABEL, SANDBOX_NAMES, SANDBOX_PROTECTED_LABEL, sandbox_credentials
 from screens.key_gate import GATED, KeyGate
 from screens.registry import SCREENS
 
@@ -27,9 +29,7 @@ if TYPE_CHECKING:
     from console.environments.store import EnvironmentStore
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
-SANDBOX_LABEL = "Sandbox"
-SANDBOX_PROTECTED_LABEL = "Sandbox (protected)"
-SANDBOX_NAMES = {SANDBOX_LABEL.casefold(), SANDBOX_PROTECTED_LABEL.casefold()}
+NO_ENVIRONMENT = "no environment (F2 to set one up)"
 
 
 def use_stylesheet(app: App, name: str) -> None:
@@ -40,16 +40,6 @@ def use_stylesheet(app: App, name: str) -> None:
         app.stylesheet.read(path)
         app.stylesheet.reparse()
         app.stylesheet.update(app)
-
-
-def sandbox_credentials(root_url: str, *, protected: bool = False) -> Credentials:
-    from console.wire.credentials import Credentials
-    from console.sandbox import DEMO_CREDENTIALS as demo
-
-    return Credentials(site_id=demo.site_id, track_key=demo.track_key, app_key=demo.app_key,
-                       write_key=demo.write_key, sandbox_root=root_url,
-                       source="the embedded sandbox", protected=protected,
-                       name=SANDBOX_PROTECTED_LABEL if protected else SANDBOX_LABEL)
 
 
 def _console_commands():
@@ -157,10 +147,7 @@ class CioConsoleApp(App):
         from console.session.session import Session
 
         try:
-            if self.sandbox and self.env_name is None:
-                session = self._sandbox_session()
-            else:
-                session = self._session_for(self.env_name) if self.env_name else self._stored_session(None)
+            session = self._session_for(self.env_name)
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
             from console.wire.credentials import from_env
 
@@ -175,28 +162,13 @@ class CioConsoleApp(App):
             self.call_from_thread(self.notify, str(exc), title="Environment", severity="error", timeout=10)
         self.call_from_thread(setattr, self, "session", session)
 
-    def _sandbox_session(self, protected: bool = False) -> Session:
-        from console.session.session import Session
-
+    def _start_sandbox(self) -> str:
+        """The embedded sandbox's root URL, started on first use (a uvicorn thread)."""
         if self.sandbox_server is None:
             from console.sandbox import SandboxConfig, serve_in_thread
 
             self.sandbox_server = serve_in_thread(SandboxConfig())
-        creds = sandbox_credentials(self.sandbox_server.root_url, protected=protected)
-        return Session(creds, client_factory=self.client_factory, sandbox=True)
-
-    def _stored_session(self, name: str | None) -> Session:
-        from console.wire.credentials import from_env
-        from console.environments.store import credentials_for, env_overrides
-        from console.session.session import Session
-
-        name = name or self.store.last_used
-        if name is None:
-            label = "environment variables" if env_overrides() else "no environment (F2 to set one up)"
-            return Session(from_env(), label=label, client_factory=self.client_factory)
-        creds = credentials_for(name, store=self.store)
-        self.store.set_last_used(creds.name or name)
-        return Session(creds, client_factory=self.client_factory)
+        return self.sandbox_server.root_url
 
     def environment_names(self) -> list[str]:
         """What the palette and the picker offer ("env: …"): under --sandbox the embedded
@@ -210,15 +182,18 @@ class CioConsoleApp(App):
                     *[n for n in stored if n.casefold() not in SANDBOX_NAMES]]
         return stored
 
-    def _session_for(self, name: str) -> Session:
-        """The session of environment `name`: one resolver for every path that switches
-        (start-up, the palette's "env: …", F2's ctrl+o), so the header, the request's target
-        and the guard all come from the same credentials. Under --sandbox only the two
-        sandbox names mean the embedded sandbox; any other name is that stored environment,
-        with its own URLs and its own protection."""
-        if self.sandbox and name.casefold() in SANDBOX_NAMES:
-            return self._sandbox_session(protected=name.casefold() == SANDBOX_PROTECTED_LABEL.casefold())
-        return self._stored_session(name)
+    def _session_for(self, name: str | None) -> Session:
+        """The session of environment `name` (None: the one used last, or the sandbox under
+        --sandbox): the core's one resolver for every path that switches (start-up, the
+        palette's "env: …", F2's ctrl+o), the CLI's too, so the header, the request's
+        target and the guard all come from the same credentials."""
+        from console.environments.resolve import resolve
+        from console.session.session import Session
+
+        found = resolve(name, store=self.store, last_used=True,
+                        sandbox=self._start_sandbox if self.sandbox else None)
+        label = found.label if found.label or found.creds.name else NO_ENVIRONMENT
+        return Session(found.creds, label=label, client_factory=self.client_factory, sandbox=found.sandbox)
 
     def switch_environment(self, name: str) -> None:
         """Switch to environment `name` (a worker: the keyring is read off the loop); the

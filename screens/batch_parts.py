@@ -18,7 +18,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 from console.batch.limits import limit_for
 from console.batch.progress import FailureItem, Snapshot, State
 from console.actions.catalog import all_actions, by_api
-from console.cli.batch_view import fmt_eta
+from console.batch.report import fmt_eta
+from console.batch.words import Words
 
 FIRST_ACTION = "identify-customer"
 SHOWN_PROBLEMS = 500  # invalid rows listed on screen (the count says how many more)
@@ -133,11 +134,14 @@ def concurrency_for(rate_text: str) -> str | None:
     return str(default_concurrency(rate)) if rate > 0 else None
 
 
+UI_WORDS = Words(resume="Resume", restart="Start over", concurrency="Concurrency",
+                 pass_resume="tick Resume", run_again="tick Resume and run again")
+
+
 def ui_words(message: str) -> str:
-    """The core's errors name the CLI's flags; on this screen they are checkboxes."""
-    return (message.replace("Pass --resume", "Tick Resume").replace("pass --resume", "tick Resume")
-            .replace("--restart", "Start over").replace("--resume", "Resume").replace("--rate", "Rate")
-            .replace("--concurrency", "Concurrency"))
+    """A core text with the controls it names in this screen's words (its checkboxes)."""
+    # The rate's errors (console.batch.limits) still name the flag.
+    return UI_WORDS.render(message).replace("--rate", "Rate")
 
 
 def validation_text(job: Any) -> str:
@@ -152,7 +156,7 @@ def validation_text(job: Any) -> str:
     elif not checked.valid:
         lines.append("No valid rows: nothing can be sent. Fix the file and check it again.")
     if job.loaded is not None:
-        from console.cli.batch_report import resume_report
+        from console.batch.report import resume_report
 
         lines.append(ui_words(resume_report(todo, job.action, job.data_file)))
     lines += [ui_words(f"Note: {n}") for n in job.notes]
@@ -187,29 +191,15 @@ def problem_rows(job: Any, width: int | None = None) -> list[tuple[tuple[str, st
 
 def dry_run_text(job: Any) -> str:
     """What `batch --dry-run` says, and the first request as it would go out (keys masked)."""
-    import json
+    from console.batch.report import dry_run, request_json
 
-    from console.batch import v2
-    from console.wire.request import build_request
-
-    first, units, batches = None, 0, 0
-    for unit in job.units():  # streamed: a million rows are counted, not held
-        first = first or unit
-        units += 1
-        batches += unit.is_v2
-    if first is None:
+    done = dry_run(job)
+    if done.first is None:
         return "Dry run: nothing left to send."
-    how = (f"{batches:,} Track v2 batch requests and {units - batches:,} single requests"
-           if batches else f"{units:,} requests, one per row")
-    pace = "no rate limit" if job.rate is None else f"{job.rate:g} requests/s"
-    estimate = "" if job.rate is None else f", about {units / job.rate:,.1f} s at that rate"
-    req = (v2.build_batch_request(first.ops or [], job.creds, job.action.INFO.id, preview=True) if first.is_v2
-           else build_request(first.rows[0].spec, job.creds, preview=True))
-    body = json.dumps(req.preview(), ensure_ascii=False, indent=2)
+    body = request_json(done.first, indent=2)
     if len(body) > 4000:
         body = body[:4000] + "\n…"
-    return (f"Dry run: {job.plan.sending:,} rows as {how}; {pace}{estimate}. Nothing sent.\n"
-            f"The first request:\n{body}")
+    return f"Dry run: {done.text()}\nThe first request:\n{body}"
 
 
 def figures(s: Snapshot) -> str:
@@ -230,12 +220,9 @@ def failure_row(item: FailureItem) -> tuple[str, str, str, str, str]:
 
 def summary_text(job: Any, run: Any, result: Any) -> str:
     """Where every row of this run stands (the checkpoint's view), in the CLI's words."""
-    from console.cli.batch_report import summary
+    from console.batch.report import summary
 
-    text = summary(run, result.state, job.plan, job.data_file, result.failed_file, result.tally)
-    return text.replace("Run the same command with --resume to send them",
-                        "Tick Resume and run again to send them").replace(
-        "run the same command with --resume", "tick Resume and run again")
+    return ui_words(summary(run, result.state, job.plan, job.data_file, result.failed_file, result.tally))
 
 
 def prepare_job(settings: Settings, creds: Any, on_progress: Any = None) -> Any:

@@ -377,7 +377,7 @@ class BatchScreen(Screen):
         self.query_one("#batch-bar", ProgressBar).update(total=max(1, snap.total), progress=snap.completed)
         figures = parts.figures(snap)
         if snap.note:
-            figures += f"\n{snap.note}"
+            figures += f"\n{parts.ui_words(snap.note)}"
         self.query_one("#batch-figures", Static).update(Content(figures))
         self._failures_seen = parts.add_failures(self.query_one("#batch-failures", DataTable), snap,
                                                  self._failures_seen)

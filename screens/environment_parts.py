@@ -50,9 +50,9 @@ def form_credentials(stored: Credentials | None, env: Environment, values: FormV
     """The stored credentials (None: the keyring could not be read) with the form's
     values on top, so the connection test can run before saving."""
     if stored is None:
-        stored = Credentials(region=env.region, site_id=env.site_id, sandbox_root=env.sandbox_root,
-                             urls=dict(env.urls), source=f"environment {env.name}", name=env.name,
-                             protected=env.protected)
+        from console.environments.file import stored_credentials
+
+        stored = stored_credentials(env)
     # Typed keys follow the rules of every other way in (stripped; InvalidKey, naming the
     # key, for a control or non-ASCII character).
     typed = {f"{kind}_key": clean_key(value, f"the {KEY_LABEL[kind]} typed here")

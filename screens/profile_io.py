@@ -7,7 +7,6 @@ checks it again before anything is sent.
 """
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from console.wire.credentials import MissingCredential
@@ -56,7 +55,7 @@ async def look_up(screen: ProfileScreen, identifier: str, id_type: str) -> None:
 
 async def apply_changes(screen: ProfileScreen) -> None:
     from console.people.edit import apply_edit, identify_input
-    from console.session.session import Outcome
+    from console.session.history import record_of
 
     session, draft = screen.app.session, screen.draft
     try:
@@ -73,16 +72,14 @@ async def apply_changes(screen: ProfileScreen) -> None:
         screen.status(f"Not sent: {_why(exc)}", "error")
         return
     if outcome.exchange is not None:
-        values = identify_input(plan.profile, plan.diff)
-        screen.app.record(Outcome(plan.action.INFO.id, {**values, "traits": json.dumps(values["traits"])},
-                                  outcome.exchange, outcome.explanation if not outcome.applied else None,
-                                  session.label))
+        screen.app.record(record_of(plan.action, identify_input(plan.profile, plan.diff), outcome.exchange,
+                                    session.creds, session.label,
+                                    explanation=outcome.explanation if not outcome.applied else None))
     screen.show_applied(outcome)
 
 
 async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[str, Any]) -> None:
-    from console.diagnose.explain import explain
-    from console.session.session import Outcome
+    from console.session.history import record_of
 
     session = screen.app.session
     try:
@@ -95,9 +92,9 @@ async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[s
     except EXPECTED_FAILURES as exc:
         screen.status(f"Not sent: {_why(exc)}", "error")
         return
-    explanation = explain(exchange, action.action, session.creds)
-    values = {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in {**action.input, **extra}.items()}
-    screen.app.record(Outcome(action.action_id, values, exchange, explanation, session.label))
+    outcome = record_of(action.action, {**action.input, **extra}, exchange, session.creds, session.label)
+    explanation = outcome.explanation
+    screen.app.record(outcome)
     head = f"{exchange.response.status} {exchange.response.reason}" if exchange.response else "no answer"
     if explanation is not None:
         screen.status(f"{head}: {action.title} failed.", "error")

@@ -70,8 +70,7 @@ async def render_preview(screen: TransactionalScreen, data: dict[str, Any], queu
 
 
 async def send(screen: TransactionalScreen) -> None:
-    from console.diagnose.explain import explain
-    from console.session.session import Outcome
+    from console.session.history import record_of
     from console.transactional.preview import send_preview
     from screens.confirm_screen import ConfirmScreen
 
@@ -91,7 +90,8 @@ async def send(screen: TransactionalScreen) -> None:
     except EXPECTED_FAILURES as exc:
         screen.status(f"Not sent: {_why(exc)}", "error")
         return
-    explanation = explain(exchange, preview.spec.__class__, session.creds)
     values = {**(screen.previewed_data or {}), **({"queue_draft": True} if screen.previewed_draft else {})}
-    app.record(Outcome(preview.spec.INFO.id, values, exchange, explanation, session.label))
+    outcome = record_of(preview.spec.__class__, values, exchange, session.creds, session.label)
+    explanation = outcome.explanation
+    app.record(outcome)
     screen.show_sent(exchange, explanation)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from collections.abc import Callable, Iterator
 
 from console.batch import checkpoint as cp
+from console.batch import words
 from console.batch.keytable import CODES, IN_FILE, SEEN, TO_SEND, KeyTable
 from console.batch.limits import choose_rate
 from console.batch.outcomes import FailedFile, Failures, default_path as failed_path, in_flight_record
@@ -267,9 +268,9 @@ def prepare(action: type[ActionSpec], data_file: str | Path, creds: Credentials,
     `preview` (a dry run) tolerates missing keys and an earlier run's checkpoint.
     `on_progress(rows checked, invalid so far)` is called every PROGRESS_EVERY s."""
     if resume and restart:
-        raise JobError("--resume and --restart contradict each other; pick one")
+        raise JobError(f"{words.RESUME} and {words.RESTART} contradict each other; pick one")
     if concurrency is not None and not 1 <= concurrency <= MAX_CONCURRENCY:
-        raise JobError(f"--concurrency must be between 1 and {MAX_CONCURRENCY} (got {concurrency})")
+        raise JobError(f"{words.CONCURRENCY} must be between 1 and {MAX_CONCURRENCY} (got {concurrency})")
     data_file = Path(data_file)
     target = creds.base_url(action.INFO.api)
     chosen = choose_rate(action, rate, target)
@@ -390,20 +391,20 @@ def _earlier_run(path: Path, header: dict[str, Any], resume: bool, preview: bool
     try:
         loaded = cp.load(path, table)
     except cp.CheckpointError as exc:
-        raise JobError(f"{exc}; move it away or pass --restart") from None
+        raise JobError(f"{exc}; move it away or pass {words.RESTART}") from None
     if not loaded.header:
         return None  # killed while writing the header: nothing was sent
     if not resume:
         if preview:
-            notes.append(f"{path} records an earlier run; this preview sends every row, as --restart "
-                         f"would (--resume previews what is left)")
+            notes.append(f"{path} records an earlier run; this preview sends every row, as {words.RESTART} "
+                         f"would ({words.RESUME} previews what is left)")
             return None
         done = loaded.count(cp.Outcome.OK)
         raise JobError(
-            f"{path} records an earlier run of this file ({done:,} of its rows done). Pass --resume to "
-            f"send only the rows it did not complete, or --restart to discard it and send every row again")
+            f"{path} records an earlier run of this file ({done:,} of its rows done). {words.PASS_RESUME} to "
+            f"send only the rows it did not complete, or {words.RESTART} to discard it and send every row again")
     mismatch = [f"{k} {loaded.header.get(k)!r} (now {header[k]!r})"
                 for k in ("action", "target") if loaded.header.get(k) != header[k]]
     if mismatch:
-        raise JobError(f"{path} is for a different run: {', '.join(mismatch)}. Pass --restart to discard it")
+        raise JobError(f"{path} is for a different run: {', '.join(mismatch)}. Pass {words.RESTART} to discard it")
     return loaded

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 
 import httpx
 
-from console.batch import v2
+from console.batch import v2, words
 from console.batch.checkpoint import Checkpoint, Entry, Outcome
 from console.batch.outcomes import FailedFile, classify, failure_record, halt_reason
 from console.batch.pacing import AdaptiveRate, Pacer, RateChange
@@ -156,8 +156,8 @@ class BatchRun:
             return None
         except (OSError, ValueError) as exc:  # the file went away or changed under the run
             self._source = None
-            self._halt(f"reading the file failed: {getattr(exc, 'strerror', None) or exc}; run the same "
-                       f"command with --resume once it is back")
+            self._halt(f"reading the file failed: {getattr(exc, 'strerror', None) or exc}; "
+                       f"{words.run_again} once it is back")
             return None
         self._pulled += len(unit.rows)
         return unit
@@ -243,8 +243,8 @@ class BatchRun:
             self.disk_error = exc
             where = exc.filename or self.checkpoint.path
             self._halt(f"cannot write {where}: {exc.strerror or exc}. Every outcome recorded before "
-                       f"is kept; free some space (or fix the disk), then run the same command with "
-                       f"--resume to send the rest")
+                       f"is kept; free some space (or fix the disk), then "
+                       f"{words.run_again} to send the rest")
 
     async def _observe(self, response: httpx.Response) -> None:
         self.adaptive.observe(response.status_code, parse_retry_after(response.headers.get("retry-after")))
@@ -377,8 +377,8 @@ class BatchRun:
             return False
         retry_after = parse_retry_after(ex.response.headers.get("retry-after")) if ex.response else None
         if retry_after is not None and retry_after > self.options.policy.max_wait:
-            self._halt(f"Customer.io asked to wait {retry_after:.0f} s (429 Retry-After); run the same "
-                       f"command with --resume after that")
+            self._halt(f"Customer.io asked to wait {retry_after:.0f} s (429 Retry-After); "
+                       f"{words.run_again} after that")
             return False
         unit.requeues += 1
         # Recorded as not delivered while it waits, so a kill now does not leave it "in flight".
@@ -454,8 +454,8 @@ class BatchRun:
                 failure = ex.failure.value if ex.failure else "lost"
                 reason = (f"the answers to {self._lost_answers} requests in a row were lost ({failure}): "
                           f"those rows may have been applied and are listed as unknown outcome. Fix the "
-                          f"network or the server, check those rows, then run the same command with "
-                          f"--resume to send the rows never sent")
+                          f"network or the server, check those rows, then "
+                          f"{words.run_again} to send the rows never sent")
                 network = True
         elif ex.response is not None:
             self._lost_answers = 0

@@ -13,7 +13,6 @@ import argparse
 from typing import TYPE_CHECKING
 
 import asyncio
-import json
 import signal
 import sys
 
@@ -21,12 +20,12 @@ from console.batch.limits import RateError
 from console.batch.rows import FileFormatError
 from console.actions.catalog import get_action
 from console.cli.batch_view import CheckView
-from console.cli.batch_report import EXIT_INTERRUPTED, exit_code, invalid_report, resume_report, summary
+from console.batch.report import dry_run, invalid_report, request_json, resume_report, summary
+from console.cli.batch_report import EXIT_INTERRUPTED, exit_code, say
 from console.cli.common import ConfigError, add_env_argument
 from console.cli.main import EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command
 from console.wire.credentials import MissingCredential
-from console.wire.request import build_request
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -62,7 +61,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _fail(message: str) -> int:
-    print(f"cio-console batch: {message}", file=sys.stderr)
+    print(f"cio-console batch: {say(message)}", file=sys.stderr)
     return EXIT_INVALID
 
 
@@ -102,9 +101,9 @@ def run(args: argparse.Namespace) -> int:
         if answer.lower() not in ("y", "yes"):
             return _fail("nothing sent. Fix the rows, or pass --skip-invalid to send the valid ones")
     for note in job.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {say(note)}", file=sys.stderr)
     if job.loaded is not None:
-        print(resume_report(todo, action, data_file), file=sys.stderr)
+        print(say(resume_report(todo, action, data_file)), file=sys.stderr)
     if args.dry_run:
         return _dry_run(job)
     if not todo.sending:
@@ -136,27 +135,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _dry_run(job: Job) -> int:
-    from console.batch import v2
+    def write(req: PreparedRequest) -> None:
+        sys.stdout.write(request_json(req) + "\n")
 
-    units = batches = 0
     try:
-        for unit in job.units():  # streamed: one request's rows at a time
-            units += 1
-            if unit.is_v2:
-                batches += 1
-                req = v2.build_batch_request(unit.ops or [], job.creds, job.action.INFO.id, preview=True)
-            else:
-                req = build_request(unit.rows[0].spec, job.creds, preview=True)
-            sys.stdout.write(json.dumps(req.preview(), ensure_ascii=False, separators=(",", ":")) + "\n")
+        done = dry_run(job, write)
     except (OSError, ValueError) as exc:
         return _fail(f"{getattr(exc, 'strerror', None) or exc} (nothing sent)")
-    how = (f"{batches:,} Track v2 batch requests and {units - batches:,} single requests"
-           if batches else f"{units:,} requests, one per row")
-    rate = job.rate
-    pace = "no rate limit" if rate is None else f"{rate:g} requests/s"
-    estimate = "" if rate is None else f", about {units / rate:,.1f} s at that rate"
-    print(f"dry run: {job.plan.sending:,} rows as {how}; {pace}{estimate}. Nothing sent.",
-          file=sys.stderr)
+    print(f"dry run: {done.text()}", file=sys.stderr)
     return EXIT_OK
 
 
@@ -177,7 +163,7 @@ async def _run(job: Job, batch: BatchRun) -> int:
         print(f"cio-console batch: the run stopped on an unexpected error ({type(failure).__name__}: {failure}). "
               f"Every outcome recorded so far is in {job.checkpoint_path}; run the same command with --resume "
               f"to continue.", file=sys.stderr)
-    print(summary(batch, state, job.plan, job.data_file, result.failed_file, result.tally), file=sys.stderr)
+    print(say(summary(batch, state, job.plan, job.data_file, result.failed_file, result.tally)), file=sys.stderr)
     return EXIT_INTERRUPTED if state.value == "interrupted" else exit_code(batch, job.plan, result.failures)
 
 

@@ -10,6 +10,8 @@ import sys
 from typing import Any
 
 from console.batch.progress import Progress, Snapshot
+from console.batch.report import fmt_eta
+from console.cli.batch_report import CLI_WORDS
 
 SHOWN_FAILURES = 10
 REFRESH_S = 0.1
@@ -38,15 +40,6 @@ class CheckView:
         if self._drawn:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
-
-
-def fmt_eta(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    seconds = round(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
 
 
 def stats_line(s: Snapshot) -> str:
@@ -117,6 +110,6 @@ class ProgressView:
                     self._said_more = True
         stats = stats_line(snap)
         if snap.note:
-            stats += f"  [{snap.note}]"
+            stats += f"  [{CLI_WORDS.render(snap.note)}]"
         self._bar.update(self._id, completed=snap.completed, total=snap.total, stats=stats)
         self._bar.refresh()

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any, TextIO
 
-from console.wire.credentials import Credentials, from_env
+from console.wire.credentials import Credentials
 
 
 class ConfigError(Exception):
@@ -40,18 +40,16 @@ def positive_seconds(text: str) -> float:
 
 def resolve_credentials(env_name: str | None) -> Credentials:
     """Credentials from a stored environment or from CIO_* variables."""
-    try:
-        if env_name:
-            from console.environments.store import credentials_for, env_overrides  # stored environments
+    from console.environments.resolve import resolve  # the console's resolver too
 
-            creds = credentials_for(env_name)
-            overrides = env_overrides()
-            if overrides:  # field by field; say so, a stray export should not go unnoticed
-                print(f"note: {', '.join(overrides)} override the stored settings of {creds.name}", file=sys.stderr)
-            return creds
-        return from_env()
+    try:
+        found = resolve(env_name or None)
     except (ValueError, KeyError) as exc:
         raise ConfigError(str(exc).strip("'\"")) from None
+    if env_name and found.overrides:  # field by field; say so, a stray export should not go unnoticed
+        print(f"note: {', '.join(found.overrides)} override the stored settings of {found.creds.name}",
+              file=sys.stderr)
+    return found.creds
 
 
 def print_json(data: Any, stream: TextIO | None = None) -> None:

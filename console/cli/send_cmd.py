@@ -16,14 +16,15 @@ from console.actions.catalog import get_action
 from console.cli.common import ConfigError, add_env_argument, positive_seconds, print_json, resolve_credentials
 from console.cli.inputs import add_input_arguments, read_input
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
-from console.wire.credentials import Credentials, MissingCredential
-from console.wire.redact import redact_data, redact_text
-from console.wire.request import build_request
-from console.actions.validation import InvalidInput, validate
+from console.wire.credentials import MissingCredential
+from console.session.session import json_or_text
+from console.wire.redact import redact_text
+from console.actions.validation import InvalidInput
 
 if TYPE_CHECKING:
-    from console.actions.spec import ActionSpec
-    from console.wire.request import PreparedRequest
+    import httpx
+
+    from console.session.session import Planned, Session
     from console.wire.transport import TransportEvent
 
 
@@ -43,29 +44,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from console.session.session import Session
+
     try:
         action = get_action(args.action)
         data = read_input(args.input, args.field)
-        spec = validate(action, data)
         creds = resolve_credentials(args.env)
-        req = build_request(spec, creds, preview=args.dry_run)
+        session = Session(creds, client_factory=lambda _creds: _client(args.timeout))
+        # A JSON input is taken as written: an empty string is a value, not an empty field.
+        planned = session.plan(action, data, from_form=False, preview=args.dry_run)
     except KeyError as exc:
         return _fail(str(exc).strip("'\""))
     except InvalidInput as exc:
         return _fail(f"invalid input for {args.action} (nothing sent):\n" + _indent(exc.text()))
     except (ValueError, ConfigError, MissingCredential) as exc:
         return _fail(str(exc))
-    for note in req.notes:
+    for note in planned.request.notes:
         print(f"note: {note}", file=sys.stderr)
     if args.dry_run:
-        print_json(req.preview())
+        print_json(planned.request.preview())
         return EXIT_OK
-    refusal = _protected_guard(spec, creds, args.confirm)
-    if refusal:
-        return _fail(refusal)
+    confirm = _ask_confirmation(session, planned, args.confirm)
     import asyncio  # only a real send needs the event loop: --dry-run starts faster without it
 
-    return asyncio.run(_send(req, action, creds, args))
+    return asyncio.run(_send(session, planned, confirm, args))
 
 
 def non_negative_seconds(text: str) -> float:
@@ -78,9 +80,15 @@ def non_negative_seconds(text: str) -> float:
     return positive_seconds(text)
 
 
-async def _send(req: PreparedRequest, action: type[ActionSpec], creds: Credentials, args: argparse.Namespace) -> int:
-    from console.diagnose.explain import explain
-    from console.wire.transport import RetryPolicy, make_client, perform
+def _client(timeout: float) -> httpx.AsyncClient:
+    from console.wire.transport import make_client
+
+    return make_client(timeout=timeout)
+
+
+async def _send(session: Session, planned: Planned, confirm: str | None, args: argparse.Namespace) -> int:
+    from console.actions.guard import ConfirmationRequired
+    from console.wire.transport import RetryPolicy
 
     policy = RetryPolicy(max_wait=args.max_wait, max_total_wait=args.max_wait)
 
@@ -90,34 +98,27 @@ async def _send(req: PreparedRequest, action: type[ActionSpec], creds: Credentia
             print(f"retry: attempt {event.attempt} got {event.reason}; trying again in {event.wait_s:g} s "
                   f"(waits are bounded by --max-wait {args.max_wait:g} s in all)", file=sys.stderr, flush=True)
 
-    async with make_client(timeout=args.timeout) as client:
-        ex = await perform(req, client, repeat_safe=action.INFO.is_repeat_safe, policy=policy, on_event=on_event)
-    secrets = creds.redaction_secrets()
-    resp = ex.response
-    body_text = redact_text(resp.text, secrets) if resp else ""
+    try:
+        outcome = await session.send_planned(planned, confirm=confirm, on_event=on_event, policy=policy)
+    except ConfirmationRequired as exc:
+        import shlex
+
+        expected = session.confirmation_for(planned) or ""
+        return _fail(f"{exc} From a script, pass --confirm {shlex.quote(expected)}.")
+    finally:
+        await session.aclose()
+    secrets = session.secrets()
+    ex, resp, explanation = outcome.exchange, outcome.exchange.response, outcome.explanation
     if args.json:
-        explanation = explain(ex, action, creds)
-        print_json({
-            "ok": ex.ok,
-            "status": resp.status if resp else None,
-            "reason": resp.reason if resp else None,
-            "body": _json_or_text(body_text),
-            "attempts": len(ex.attempts),
-            "elapsed_ms": round(ex.elapsed_ms, 1),
-            # Time spent waiting between attempts (Retry-After, backoff), within --max-wait.
-            "waited_s": round(sum(a.waited_s for a in ex.attempts), 3),
-            "delivered": ex.delivered,
-            "failure": ex.failure.value if ex.failure else None,
-            "explanation": redact_data(explanation.to_dict(), secrets) if explanation else None,
-        })
+        print_json(outcome.to_dict(secrets))
     elif resp is not None:
         print(f"{resp.status} {resp.reason}")
+        body_text = redact_text(resp.text, secrets)
         if body_text:
-            parsed = _json_or_text(body_text)
+            parsed = json_or_text(body_text)
             print(json.dumps(parsed, indent=2, ensure_ascii=False) if not isinstance(parsed, str) else parsed)
     if ex.ok:
         return EXIT_OK
-    explanation = explain(ex, action, creds)
     if explanation is not None and not args.json:
         print(redact_text(explanation.text(), secrets), file=sys.stderr)
         if explanation.send_again() is not None:  # a final 429: when, never an automatic re-send
@@ -125,31 +126,16 @@ async def _send(req: PreparedRequest, action: type[ActionSpec], creds: Credentia
     return EXIT_API_ERROR if resp is not None else EXIT_NETWORK
 
 
-def _protected_guard(spec: ActionSpec, creds: Credentials, given: str | None) -> str | None:
-    """Why a guarded action may not go out to a protected environment, or None."""
-    from console.actions.guard import ConfirmationRequired, check_confirmation, needed_confirmation
-
-    expected = needed_confirmation(spec, creds)
-    if expected is None:
-        return None
-    typed = given
+def _ask_confirmation(session, planned, given: str | None) -> str | None:
+    """What the user typed to let a guarded action go out to a protected environment
+    (asked on a terminal when --confirm is absent); the core's guard judges it."""
+    expected = session.confirmation_for(planned)
+    if expected is None or given is not None:
+        return given
     stdin = sys.stdin
-    if typed is None and stdin is not None and stdin.isatty():
-        typed = input(f"{creds.name} is protected. Type {expected} to send {spec.INFO.title}: ")
-    try:
-        check_confirmation(spec, creds, typed)
-    except ConfirmationRequired as exc:
-        import shlex
-
-        return f"{exc} From a script, pass --confirm {shlex.quote(expected)}."
+    if stdin is not None and stdin.isatty():
+        return input(f"{session.creds.name} is protected. Type {expected} to send {planned.spec.INFO.title}: ")
     return None
-
-
-def _json_or_text(text: str) -> Any:
-    try:
-        return json.loads(text) if text else None
-    except ValueError:
-        return text
 
 
 def _indent(text: str) -> str:

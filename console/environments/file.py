@@ -188,3 +188,23 @@ def _write_private(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def stored_credentials(env: Environment, keys: Mapping[str, str | None] | None = None, *,
+                       source: str | None = None, keyring_problem: str | None = None) -> Credentials:
+    """A stored environment's settings with its keys (kind -> key; absent: not set): the one
+    place a stored environment becomes credentials (the store, the resolver, F2's form)."""
+    keys = keys or {}
+    return Credentials(
+        region=env.region,
+        site_id=env.site_id,
+        track_key=keys.get("track"),
+        app_key=keys.get("app"),
+        write_key=keys.get("write"),
+        sandbox_root=env.sandbox_root,
+        urls=dict(env.urls),
+        source=source or f"environment {env.name}",
+        name=env.name,
+        protected=env.protected,
+        keyring_problem=keyring_problem,
+    )

@@ -43,6 +43,7 @@ from console.environments.file import (
     clean_urls,
     default_config_dir,
     read_file,
+    stored_credentials,
     write_file,
 )
 from console.environments.keystore import KEY_KINDS, KeyringUnavailable, KeyStore, MemoryKeyStore, check_kind
@@ -220,18 +221,7 @@ class EnvironmentStore:
         env = self.get(name)
         keys = {kind: clean_key(self.keys.get(env.name, kind), f"the {KEY_LABEL[kind]} of {env.name} in the OS keyring")
                 for kind in KEY_KINDS}
-        return Credentials(
-            region=env.region,
-            site_id=env.site_id,
-            track_key=keys["track"],
-            app_key=keys["app"],
-            write_key=keys["write"],
-            sandbox_root=env.sandbox_root,
-            urls=dict(env.urls),
-            source=f"environment {env.name}",
-            name=env.name,
-            protected=env.protected,
-        )
+        return stored_credentials(env, keys)
 
     # -- last used -------------------------------------------------------------------
     @property
@@ -297,19 +287,10 @@ def credentials_for(
         source += f" (overridden by {', '.join(overrides)})"
     if keyring_problem:
         source += f" (its keys could not be read: {keyring_problem.rstrip('.')})"
-    return Credentials(
-        region=parse_region(region_text) if region_text else stored.region,
-        site_id=clean_site_id(env_vars.get(ENV_SITE_ID), ENV_SITE_ID) or stored.site_id,
-        track_key=keys["track"],
-        app_key=keys["app"],
-        write_key=keys["write"],
-        sandbox_root=stored.sandbox_root,
-        urls=urls,
-        source=source,
-        name=stored.name,
-        protected=stored.protected,
-        keyring_problem=keyring_problem,
-    )
+    return replace(stored_credentials(stored, keys, source=source, keyring_problem=keyring_problem),
+                   region=parse_region(region_text) if region_text else stored.region,
+                   site_id=clean_site_id(env_vars.get(ENV_SITE_ID), ENV_SITE_ID) or stored.site_id,
+                   urls=urls)
 
 
 def __getattr__(name: str) -> Any:

@@ -38,7 +38,11 @@ from collections.abc import Iterable, Iterator
 from console.wire.redact import MASK, mask_headers, redact_data, redact_text
 
 if TYPE_CHECKING:
+    from console.actions.spec import ActionSpec
+    from console.diagnose.explain import Explanation
     from console.session.session import Outcome
+    from console.wire.credentials import Credentials
+    from console.wire.exchange import Exchange
 
 FILE_NAME = "history.jsonl"
 VERSION = 1
@@ -53,6 +57,29 @@ LOCK_TIMEOUT = 2.0
 
 class HistoryLocked(TimeoutError):
     """The history file's lock was not obtained in time (an OSError: callers report it)."""
+
+
+_EXPLAIN: Any = object()  # `record_of`'s default: explain the exchange here
+
+
+def form_values(values: dict[str, Any]) -> dict[str, Any]:
+    """An input as the workspace form holds it (objects and lists as JSON text), so that a
+    history entry loads back into the form."""
+    return {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in values.items()}
+
+
+def record_of(action: type[ActionSpec], values: dict[str, Any], exchange: Exchange, creds: Credentials,
+              env_label: str, *, explanation: Explanation | None = _EXPLAIN) -> Outcome:
+    """A send made outside the workspace form (a profile's action or edit, a transactional
+    message) as the history and the inspector keep it: its input as the form would hold
+    it, and the explanation of a failure (the core's `explain` unless one is given)."""
+    from console.session.session import Outcome
+
+    if explanation is _EXPLAIN:
+        from console.diagnose.explain import explain
+
+        explanation = explain(exchange, action, creds)
+    return Outcome(action.INFO.id, form_values(values), exchange, explanation, env_label)
 
 
 def default_path() -> Path:

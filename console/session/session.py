@@ -44,6 +44,47 @@ class Outcome:
     def ok(self) -> bool:
         return self.exchange.ok
 
+    def to_dict(self, secrets: list[str]) -> dict[str, Any]:
+        """The outcome as one JSON object (what `send --json` prints), keys redacted."""
+        from console.wire.redact import redact_data, redact_text
+
+        ex, resp = self.exchange, self.exchange.response
+        body_text = redact_text(resp.text, secrets) if resp else ""
+        return {
+            "ok": ex.ok,
+            "status": resp.status if resp else None,
+            "reason": resp.reason if resp else None,
+            "body": json_or_text(body_text),
+            "attempts": len(ex.attempts),
+            "elapsed_ms": round(ex.elapsed_ms, 1),
+            # Time spent waiting between attempts (Retry-After, backoff), within the policy's bound.
+            "waited_s": round(sum(a.waited_s for a in ex.attempts), 3),
+            "delivered": ex.delivered,
+            "failure": ex.failure.value if ex.failure else None,
+            "explanation": redact_data(self.explanation.to_dict(), secrets) if self.explanation else None,
+        }
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An input validated and built into the exact request, not yet guarded or sent."""
+
+    action: type[ActionSpec]
+    values: dict[str, Any]
+    spec: ActionSpec
+    request: PreparedRequest
+    preview: bool = False  # keys masked or missing: shown, never sent
+
+
+def json_or_text(text: str) -> Any:
+    """A response body parsed as JSON where it is JSON, else the text (None when empty)."""
+    import json
+
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return text
+
 
 def drop_empty(values: Mapping[str, Any]) -> dict[str, Any]:
     """A form's values without the fields left empty (an empty optional field is absent)."""
@@ -81,9 +122,21 @@ class Session:
         return self.creds.redaction_secrets()
 
     # -- before sending -------------------------------------------------------------------
-    def validate(self, action: type[ActionSpec], values: Mapping[str, Any]) -> ActionSpec:
-        """The validated spec; raises InvalidInput naming each bad field."""
-        return validate(action, drop_empty(values))
+    def validate(self, action: type[ActionSpec], values: Mapping[str, Any], *, from_form: bool = True) -> ActionSpec:
+        """The validated spec; raises InvalidInput naming each bad field. A form's empty
+        fields are absent (`from_form`); a JSON input (the CLI's) is taken as written."""
+        return validate(action, drop_empty(values) if from_form else dict(values))
+
+    def plan(self, action: type[ActionSpec], values: Mapping[str, Any], *, from_form: bool = True,
+             preview: bool = False) -> Planned:
+        """Validate and build: the exact request that `send_planned` sends. Raises
+        InvalidInput, or MissingCredential unless `preview` (then keys are masked)."""
+        spec = self.validate(action, values, from_form=from_form)
+        return Planned(action, dict(values), spec, build_request(spec, self.creds, preview=preview), preview)
+
+    def confirmation_for(self, planned: Planned) -> str | None:
+        """What the user must type before this request goes out here (protected env), or None."""
+        return needed_confirmation(planned.spec, self.creds)
 
     def prepare(self, action: type[ActionSpec], values: Mapping[str, Any], *, preview: bool = False) -> PreparedRequest:
         """The exact request; raises InvalidInput, or MissingCredential unless `preview`."""
@@ -116,15 +169,29 @@ class Session:
         """Validate, guard, send once (with the transport's safe retries) and explain.
 
         Raises InvalidInput, MissingCredential or ConfirmationRequired before sending."""
+        return await self.send_planned(self.plan(action, values), confirm=confirm, on_event=on_event,
+                                       policy=policy)
+
+    async def send_planned(
+        self,
+        planned: Planned,
+        *,
+        confirm: str | None = None,
+        on_event: EventHook | None = None,
+        policy: RetryPolicy | None = None,
+    ) -> Outcome:
+        """The one send path (workspace, CLI): guard, perform, explain. Raises
+        ConfirmationRequired before sending."""
         from console.diagnose.explain import explain
         from console.wire.transport import RetryPolicy, perform
 
-        spec = self.validate(action, values)
-        check_confirmation(spec, self.creds, confirm)
-        req = build_request(spec, self.creds)
-        ex = await perform(req, self.client(), repeat_safe=action.INFO.is_repeat_safe,
+        if planned.preview:
+            raise ValueError("a preview (keys masked) is never sent")
+        check_confirmation(planned.spec, self.creds, confirm)
+        action = planned.action
+        ex = await perform(planned.request, self.client(), repeat_safe=action.INFO.is_repeat_safe,
                            policy=policy or RetryPolicy(), on_event=on_event)
-        return Outcome(action_id=action.INFO.id, values=dict(values), exchange=ex,
+        return Outcome(action_id=action.INFO.id, values=planned.values, exchange=ex,
                        explanation=explain(ex, action, self.creds), env_label=self.label)
 
     async def aclose(self) -> None:
