@@ -8,7 +8,6 @@ environment and region, and a protected environment colours every screen's heade
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -16,8 +15,9 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
-from screens.key_gate import GATED, KeyGate
+from screens.widgets.key_gate import GATED, KeyGate
 from screens.registry import SCREENS
+from screens.styles import ASSETS
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -26,20 +26,9 @@ if TYPE_CHECKING:
     from console.wire.credentials import Credentials
     from console.environments.store import EnvironmentStore
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 SANDBOX_LABEL = "Sandbox"
 SANDBOX_PROTECTED_LABEL = "Sandbox (protected)"
 SANDBOX_NAMES = {SANDBOX_LABEL.casefold(), SANDBOX_PROTECTED_LABEL.casefold()}
-
-
-def use_stylesheet(app: App, name: str) -> None:
-    """Add `assets/{name}` to the app's styles if it is not there yet: for widgets that are
-    not on the first frame (Textual's CSS parser costs ~1 ms per 20 lines, re-parsing all)."""
-    path = ASSETS / name
-    if not app.stylesheet.has_source(str(path), ""):
-        app.stylesheet.read(path)
-        app.stylesheet.reparse()
-        app.stylesheet.update(app)
 
 
 def sandbox_credentials(root_url: str, *, protected: bool = False) -> Credentials:
@@ -70,7 +59,7 @@ class CioConsoleApp(App):
         # the palette list them, and they work everywhere.
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console", show=False),
         Binding("f1", "help", "Help", id="help", tooltip="What this screen does and every key it takes"),
-        # Priority, so the focus has moved before the next key is delivered (screens/focus.py).
+        # Priority, so the focus has moved before the next key is delivered (screens/widgets/focus.py).
         Binding("tab", "move_focus(1)", "Next field", id="focus-next", show=False, priority=True),
         Binding("shift+tab", "move_focus(-1)", "Previous field", id="focus-previous", show=False, priority=True),
         # priority: a TextArea (the JSON editors) takes F6/F7 for itself otherwise.
@@ -110,7 +99,7 @@ class CioConsoleApp(App):
         self.sub_title = "starting…"
 
     async def on_event(self, event: events.Event) -> None:
-        # One key at a time (screens/key_gate.py): a key typed behind Tab goes where Tab took the focus.
+        # One key at a time (screens/widgets/key_gate.py): a key typed behind Tab goes where Tab took the focus.
         if isinstance(event, GATED) and not event.is_forwarded:
             if not self.key_gate.admit(event):
                 return
@@ -135,7 +124,7 @@ class CioConsoleApp(App):
 
     def get_default_screen(self) -> Screen:
         """The workspace is the bottom of the stack (no blank default screen to paint first)."""
-        from screens.workspace import WorkspaceScreen
+        from screens.workspace.screen import WorkspaceScreen
 
         return WorkspaceScreen()
 
@@ -280,24 +269,24 @@ class CioConsoleApp(App):
         return self._history
 
     def action_move_focus(self, step: int) -> None:
-        from screens.focus import move_focus
+        from screens.widgets.focus import move_focus
 
         move_focus(self.screen, step)
 
     def action_copy_curl(self) -> None:
-        from screens.copying import copy_curl
+        from screens.inspector.copying import copy_curl
 
         copy_curl(self)
 
     def action_copy_body(self) -> None:
-        from screens.copying import copy_body
+        from screens.inspector.copying import copy_body
 
         copy_body(self)
 
     # -- screens ------------------------------------------------------------------------------
     def open_action(self, action_id: str) -> None:
         """Show an action's form in the workspace (the palette's "action: …")."""
-        from screens.workspace import WorkspaceScreen
+        from screens.workspace.screen import WorkspaceScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, WorkspaceScreen):
             self.pop_screen()
@@ -305,7 +294,7 @@ class CioConsoleApp(App):
             self.screen.select_action(action_id)
 
     def action_help(self) -> None:
-        from screens.help_screen import HelpScreen
+        from screens.widgets.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

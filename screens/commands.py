@@ -55,7 +55,7 @@ class ConsoleCommands(Provider):
 
 def _feature_commands() -> list[PaletteCommand]:
     """Commands whose modules import this one (so they cannot register at import time)."""
-    from screens.anonymous_reset import COMMANDS as anonymous_commands
-    from screens.copying import COMMANDS as copy_commands
+    from screens.workspace.anonymous_reset import COMMANDS as anonymous_commands
+    from screens.inspector.copying import COMMANDS as copy_commands
 
     return [*copy_commands, *anonymous_commands]

@@ -28,31 +28,31 @@ class ScreenEntry:
 
 
 def _environments(app: "CioConsoleApp") -> "Screen":
-    from screens.environment_screen import EnvironmentScreen
+    from screens.environments.screen import EnvironmentScreen
 
     return EnvironmentScreen(app.store, client_factory=app.client_factory)
 
 
 def _history(app: "CioConsoleApp") -> "Screen":
-    from screens.history_screen import HistoryScreen
+    from screens.history.screen import HistoryScreen
 
     return HistoryScreen()
 
 
 def _profile(app: "CioConsoleApp") -> "Screen":
-    from screens.profile_screen import ProfileScreen
+    from screens.profile.screen import ProfileScreen
 
     return ProfileScreen()
 
 
 def _transactional(app: "CioConsoleApp") -> "Screen":
-    from screens.transactional_screen import TransactionalScreen
+    from screens.transactional.screen import TransactionalScreen
 
     return TransactionalScreen()
 
 
 def _batch(app: "CioConsoleApp") -> "Screen":
-    from screens.batch_screen import BatchScreen
+    from screens.batch.screen import BatchScreen
 
     return BatchScreen()
 

@@ -141,7 +141,7 @@ async def test_filter_narrows_the_action_list(sandbox):
 
 
 async def test_f1_lists_the_workspace_keys(sandbox):
-    from screens.help_screen import HelpScreen
+    from screens.widgets.help import HelpScreen
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -182,7 +182,7 @@ async def test_switching_environment_recomputes_prefill_and_preview(sandbox):
 
 
 async def test_a_large_body_previews_quickly_and_is_sent_whole(sandbox):
-    from screens.request_preview import SHOWN_BODY_CHARS
+    from screens.widgets.request_preview import SHOWN_BODY_CHARS
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -232,7 +232,7 @@ async def test_escape_goes_back_to_the_action_list_keeping_the_form(sandbox):
 
 
 async def test_palette_action_entry_opens_its_form_over_another_screen(sandbox):
-    from screens.help_screen import HelpScreen
+    from screens.widgets.help import HelpScreen
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -247,7 +247,7 @@ async def test_palette_action_entry_opens_its_form_over_another_screen(sandbox):
 
 async def test_palette_reset_anonymous_id_gives_the_form_a_new_visitor(sandbox):
     from console.environments import anonymous
-    from screens.anonymous_reset import reset_anonymous_id
+    from screens.workspace.anonymous_reset import reset_anonymous_id
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from screens.confirm_screen import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen
 from tests.ui.workspace_helpers import steady_cursor, fill, opened, sandbox_app, settle, until
 
 FIXED_ROOT = "http://127.0.0.1:8765"

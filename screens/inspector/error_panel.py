@@ -182,7 +182,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
 
 
 def _check_rows():
-    from screens.environment_parts import CheckRows
+    from screens.environments.form import CheckRows
 
     rows = CheckRows(id="why-checks", classes="why-checks")
     rows.display = False

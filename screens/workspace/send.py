@@ -15,7 +15,7 @@ from console.actions.validation import InvalidInput, describe
 
 if TYPE_CHECKING:
     from console.session.form_state import FormState
-    from screens.workspace import WorkspaceScreen
+    from screens.workspace.screen import WorkspaceScreen
 
 
 def start_send(screen: WorkspaceScreen) -> None:
@@ -44,8 +44,8 @@ def start_send(screen: WorkspaceScreen) -> None:
 
 
 async def send_form(screen: WorkspaceScreen, state: FormState) -> None:
-    from screens.confirm_screen import ConfirmScreen
-    from screens.inspector import Inspector
+    from screens.widgets.confirm import ConfirmScreen
+    from screens.inspector.inspector import Inspector
 
     app = screen.app
     session = app.session

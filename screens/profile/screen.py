@@ -32,13 +32,13 @@ from console.people.edit import EditOutcome
 from console.people.lookup import LookupResult, Outcome
 from console.people.model import ID_TYPES, MISSING
 from console.actions.validation import InvalidInput
-from screens.app import ASSETS
-from screens.profile_parts import (AttributeTable, DeviceTable, action_label, applied_text, diff_text,
+from screens.styles import ASSETS
+from screens.profile.views import (AttributeTable, DeviceTable, action_label, applied_text, diff_text,
                                    environment_key, listed_actions, other_environment_text, refused_text,
                                    summary_text, switched_text)
-from screens.request_preview import RequestPreview
-from screens.status_line import StatusLine
-from screens.stable_footer import StableFooter
+from screens.widgets.request_preview import RequestPreview
+from screens.widgets.status_line import StatusLine
+from screens.widgets.footer import StableFooter
 
 IO_GROUP = "profile-io"
 AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
@@ -179,7 +179,7 @@ class ProfileScreen(Screen):
         self.look_up(event.value, self.query_one("#id-type", Select).value)
 
     def look_up(self, identifier: str, id_type: str) -> None:
-        from screens.profile_io import look_up
+        from screens.profile.requests import look_up
 
         if id_type == AUTO:
             id_type = "email" if "@" in identifier else "id"
@@ -276,7 +276,7 @@ class ProfileScreen(Screen):
 
     # -- applying -----------------------------------------------------------------------------
     def action_apply(self) -> None:
-        from screens.profile_io import apply_changes
+        from screens.profile.requests import apply_changes
 
         if self._refuse_other_environment():
             return
@@ -346,13 +346,13 @@ class ProfileScreen(Screen):
         self.open_action(action)
 
     def open_action(self, action: ProfileAction) -> None:
-        from screens.profile_action_screen import ProfileActionScreen
+        from screens.profile.action_screen import ProfileActionScreen
 
         if self._refuse_other_environment() or self._busy():
             return
 
         def chosen(extra: dict[str, Any] | None) -> None:
-            from screens.profile_io import run_action
+            from screens.profile.requests import run_action
 
             if extra is None:
                 self.status("Backed out: nothing was sent.", "warning")

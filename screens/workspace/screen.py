@@ -20,15 +20,15 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 from textual.widgets._select import SelectOverlay
 
-from screens.action_list import ActionList
-from screens.stable_footer import StableFooter
-from screens.focus import focus_now
-from screens.request_preview import RequestPreview
-from screens.status_line import StatusLine
+from screens.workspace.action_list import ActionList
+from screens.widgets.footer import StableFooter
+from screens.widgets.focus import focus_now
+from screens.widgets.request_preview import RequestPreview
+from screens.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from console.session.form_state import Check, FormBook, FormState
-    from screens.form import ActionForm
+    from screens.workspace.form import ActionForm
 
 FIRST_ACTION = "identify-customer"
 # Below this width the three columns do not fit: the action list shows while you pick an
@@ -43,8 +43,8 @@ def load_form_modules() -> None:
     the action list is on screen and takes keys while this runs."""
     import console.actions.catalog
     import console.session.form_state  # noqa: F401
-    import screens.form  # noqa: F401
-    import screens.inspector  # noqa: F401
+    import screens.workspace.form  # noqa: F401
+    import screens.inspector.inspector  # noqa: F401
 
     console.actions.catalog.all_actions()
 
@@ -152,8 +152,8 @@ class WorkspaceScreen(Screen):
         await self._mount_inspector()
 
     async def _mount_inspector(self) -> None:
-        from screens.app import use_stylesheet
-        from screens.inspector import Inspector
+        from screens.styles import use_stylesheet
+        from screens.inspector.inspector import Inspector
 
         use_stylesheet(self.app, "inspector.tcss")
         placeholder = self.query_one("#inspector-placeholder")
@@ -164,7 +164,7 @@ class WorkspaceScreen(Screen):
     def select_action(self, action_id: str, *, focus: bool = True) -> None:
         """Open `action_id`'s form (the palette, the list and the history call this)."""
         from console.actions.catalog import get_action
-        from screens.form import ActionForm
+        from screens.workspace.form import ActionForm
 
         try:
             action = get_action(action_id)
@@ -346,7 +346,7 @@ class WorkspaceScreen(Screen):
         focus_now(self.query_one("#action-filter", Input))
 
     def action_focus_inspector(self) -> None:
-        from screens.inspector import Inspector
+        from screens.inspector.inspector import Inspector
 
         found = self.query(Inspector)
         if not found or not found.first().has_content:
@@ -357,7 +357,7 @@ class WorkspaceScreen(Screen):
 
     # -- sending ------------------------------------------------------------------------------
     def action_send(self) -> None:
-        from screens.workspace_send import start_send
+        from screens.workspace.send import start_send
 
         start_send(self)
 

@@ -20,14 +20,14 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
-from screens.inspector_parts import (STATUS_CLASSES, attempts_content, headers_content, request_head,
+from screens.inspector.texts import (STATUS_CLASSES, attempts_content, headers_content, request_head,
                                      status_class, status_title, subtitle)
 
 if TYPE_CHECKING:  # annotations only: httpx (via console.wire.transport) stays off the first frame's path
     from console.session.session import Outcome
     from console.wire.transport import TransportEvent
-    from screens.error_panel import ErrorPanel
-    from screens.json_view import JsonView
+    from screens.inspector.error_panel import ErrorPanel
+    from screens.widgets.json_view import JsonView
 
 SYNC_LIMIT = 64_000  # characters: smaller bodies are formatted at once (~10 ms)
 # Bigger bodies are formatted SLICE_S at a time with PAUSE_S between slices. A key crosses
@@ -140,7 +140,7 @@ class Inspector(Vertical):
         pane = self._tabs.get_pane(self._tabs.active)
         target = next((w for w in pane.query("ErrorPanel, JsonView, VerticalScroll") if w.display), None)
         if target is not None:
-            from screens.focus import focus_now
+            from screens.widgets.focus import focus_now
 
             focus_now(target)
 
@@ -175,8 +175,8 @@ class Inspector(Vertical):
         return True
 
     async def _mount_tabs(self) -> None:
-        from screens.error_panel import ErrorPanel
-        from screens.json_view import JsonView
+        from screens.inspector.error_panel import ErrorPanel
+        from screens.widgets.json_view import JsonView
 
         tabs = TabbedContent(id="inspector-tabs")
         await self.mount(tabs)
@@ -193,7 +193,7 @@ class Inspector(Vertical):
             getattr(self, kind)(arg)
 
     def _panel(self) -> ErrorPanel:
-        from screens.error_panel import ErrorPanel
+        from screens.inspector.error_panel import ErrorPanel
 
         return self.query_one("#inspector-why", ErrorPanel)
 
@@ -210,7 +210,7 @@ class Inspector(Vertical):
         return session.secrets() if session is not None else []
 
     def _format_into(self, view: JsonView, text: str, empty_note: str) -> None:
-        from screens.json_view import format_body
+        from screens.widgets.json_view import format_body
 
         if not text.strip():
             view.show_note(empty_note)
@@ -224,8 +224,8 @@ class Inspector(Vertical):
     async def _format_slices(self, generation: int, view: JsonView, text: str) -> None:
         """Pretty-print a big body on the event loop, SLICE_S at a time, yielding between
         slices: keys are answered within a slice, the first screen shows after one."""
-        from screens.json_format import PrettyJson
-        from screens.json_view import CUT_NOTE, raw_lines
+        from screens.widgets.json_format import PrettyJson
+        from screens.widgets.json_view import CUT_NOTE, raw_lines
 
         if text.lstrip()[:1] in ("{", "["):
             pretty = PrettyJson(text)

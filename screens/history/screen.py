@@ -16,9 +16,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from screens.app import ASSETS
-from screens.inspector import Inspector
-from screens.stable_footer import StableFooter
+from screens.styles import ASSETS
+from screens.inspector.inspector import Inspector
+from screens.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from console.session.history import Entry
@@ -170,7 +170,7 @@ class HistoryScreen(Screen):
 
     def action_load_into_form(self) -> None:
         from console.wire.redact import MASK
-        from screens.workspace import WorkspaceScreen
+        from screens.workspace.screen import WorkspaceScreen
 
         entry = self.selected()
         if entry is None:

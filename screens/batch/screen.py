@@ -26,9 +26,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, ProgressBar, Select, Static
 
-from screens import batch_parts as parts
-from screens.app import ASSETS
-from screens.status_line import StatusLine
+from screens.batch import view as parts
+from screens.styles import ASSETS
+from screens.widgets.status_line import StatusLine
 
 SNAPSHOT_EVERY = 0.1  # s, in the run's loop
 REDRAW_EVERY = 0.2  # s, in the UI: 5 redraws a second whatever the row rate
@@ -273,7 +273,7 @@ class BatchScreen(Screen):
         if needed is None:
             self._start_run(job, settings)
             return
-        from screens.confirm_screen import ConfirmScreen
+        from screens.widgets.confirm import ConfirmScreen
 
         expected, what = needed
         label = self.app.session.label if self.app.session else "This environment"

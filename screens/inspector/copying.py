@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def shown_outcome(app: CioConsoleApp) -> Outcome | None:
     """The exchange an inspector on the current screen shows, else the last one shown."""
-    from screens.inspector import Inspector
+    from screens.inspector.inspector import Inspector
 
     try:
         inspectors = [i for i in app.screen.query(Inspector) if i.display and i.region.area]
@@ -34,8 +34,8 @@ def shown_outcome(app: CioConsoleApp) -> Outcome | None:
 
 def describe(outcome: Outcome) -> str:
     """Which exchange: `200 OK · Identify Customer at 12:03:04`."""
-    from screens.inspector import _action_title
-    from screens.inspector_parts import status_title
+    from screens.inspector.inspector import _action_title
+    from screens.inspector.texts import status_title
 
     import time
 
@@ -92,7 +92,7 @@ def copy_curl(app: CioConsoleApp, *, reveal: bool = False) -> None:
 
 
 def copy_body(app: CioConsoleApp) -> None:
-    from screens.inspector_parts import human_size
+    from screens.inspector.texts import human_size
 
     outcome = _inspected(app)
     if outcome is None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
-from pathlib import Path
 from typing import Any, Callable
 
 from textual import on
@@ -29,11 +28,11 @@ from console.wire.apis import Region
 from console.wire.credentials import KEY_LABEL, Credentials
 from console.environments.keystore import KEY_KINDS, KeyringUnavailable
 from console.environments.store import Environment, EnvironmentStore, UnknownEnvironment
-from screens.environment_parts import (CheckRows, FormValues, KeyRow, apply_values, compose_form, default_client,
+from screens.environments.form import (CheckRows, FormValues, KeyRow, apply_values, compose_form, default_client,
                                        env_option, form_credentials)
-from screens.stable_footer import StableFooter
+from screens.styles import ASSETS
+from screens.widgets.footer import StableFooter
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ClientFactory = Callable[[Credentials], Any]
 
 

@@ -16,7 +16,7 @@ from console.actions.validation import InvalidInput
 
 if TYPE_CHECKING:
     from console.people.person_actions import ProfileAction
-    from screens.profile_screen import ProfileScreen
+    from screens.profile.screen import ProfileScreen
 
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
 
@@ -27,7 +27,7 @@ def _why(exc: Exception) -> str:
 
 async def _confirm(screen: ProfileScreen, spec, what: str) -> tuple[bool, str | None]:
     """(go on?, typed text): asks only in a protected environment."""
-    from screens.confirm_screen import ConfirmScreen
+    from screens.widgets.confirm import ConfirmScreen
 
     session = screen.app.session
     expected = needed_confirmation(spec, session.creds)

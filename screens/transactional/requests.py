@@ -13,7 +13,7 @@ from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
 
 if TYPE_CHECKING:
-    from screens.transactional_screen import TransactionalScreen
+    from screens.transactional.screen import TransactionalScreen
 
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
 
@@ -73,7 +73,7 @@ async def send(screen: TransactionalScreen) -> None:
     from console.diagnose.explain import explain
     from console.session.session import Outcome
     from console.transactional.preview import send_preview
-    from screens.confirm_screen import ConfirmScreen
+    from screens.widgets.confirm import ConfirmScreen
 
     app, session, preview = screen.app, screen.app.session, screen.preview
     expected = needed_confirmation(preview.spec, session.creds)

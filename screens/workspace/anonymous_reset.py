@@ -31,7 +31,7 @@ def reset_anonymous_id(app: "CioConsoleApp") -> None:
 
 
 def _done(app: "CioConsoleApp", key: str, previous: str | None, new: str) -> None:
-    from screens.workspace import WorkspaceScreen
+    from screens.workspace.screen import WorkspaceScreen
 
     forgot = f"Forgot {previous}; " if previous else ""
     app.notify(f"{forgot}new anonymous id {new}.", title=f"Anonymous id for {key}")
