@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from console.session.session import Outcome, Session
     from console.wire.credentials import Credentials
     from console.environments.store import EnvironmentStore
+    from screens.messages import AnonymousIdReset, LoadIntoForm, OutcomeRecorded, SwitchEnvironment
 
 SANDBOX_LABEL = "Sandbox"
 SANDBOX_PROTECTED_LABEL = "Sandbox (protected)"
@@ -241,10 +242,17 @@ class CioConsoleApp(App):
         self.sub_title = " · ".join(marks)
         self.set_class(new.protected, "-protected")
 
-    def on_environment_screen_selected(self, event: Any) -> None:
-        self.switch_environment(event.name)
+    def on_switch_environment(self, message: SwitchEnvironment) -> None:
+        self.switch_environment(message.name)
+
+    def on_environment_screen_selected(self, message: SwitchEnvironment) -> None:
+        """F2's choice (EnvironmentScreen.Selected, a SwitchEnvironment)."""
+        self.switch_environment(message.name)
 
     # -- outcomes -----------------------------------------------------------------------------
+    def on_outcome_recorded(self, message: OutcomeRecorded) -> None:
+        self.record(message.outcome)
+
     def record(self, outcome: Outcome) -> None:
         """Every finished send goes here (the history keeps it, keys masked)."""
         self.outcomes.append(outcome)
@@ -292,6 +300,33 @@ class CioConsoleApp(App):
             self.pop_screen()
         if isinstance(self.screen, WorkspaceScreen):
             self.screen.select_action(action_id)
+
+    def on_load_into_form(self, message: LoadIntoForm) -> None:
+        """The history's Enter: back to the workspace, the entry's values in its form."""
+        from console.wire.redact import MASK
+        from screens.workspace.screen import WorkspaceScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, WorkspaceScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, WorkspaceScreen):
+            self.notify("The workspace is not open.", severity="error")
+            return
+        values = message.values
+        self.screen.load_values(message.action_id, values)
+        masked = [k for k, v in values.items() if isinstance(v, str) and MASK in v]
+        if masked:
+            self.notify(f"Loaded; {', '.join(masked)} held a key, which the history masks: type it again.",
+                        title="History", severity="warning")
+        else:
+            self.notify(f"Loaded {message.title} with the values it was sent with.", title="History", timeout=3)
+
+    def on_anonymous_id_reset(self, message: AnonymousIdReset) -> None:
+        """Open forms showing the old anonymous id take the new one."""
+        from screens.workspace.screen import WorkspaceScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, WorkspaceScreen):
+                screen.refresh_prefill()
 
     def action_help(self) -> None:
         from screens.widgets.help import HelpScreen

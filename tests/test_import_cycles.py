@@ -139,9 +139,6 @@ def test_no_import_cycle_in_the_sandbox() -> None:
     assert _cycles_within("console") == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15: screens import screens.app (ASSETS, use_stylesheet, "
-                   "the App's type); the screens stage breaks the cycle with a styles leaf module, "
-                   "a ConsoleApp Protocol and Messages")
 def test_no_import_cycle_in_the_screens() -> None:
     assert _cycles_within("screens") == []
 

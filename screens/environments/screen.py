@@ -30,6 +30,7 @@ from console.environments.keystore import KEY_KINDS, KeyringUnavailable
 from console.environments.store import Environment, EnvironmentStore, UnknownEnvironment
 from screens.environments.form import (CheckRows, FormValues, KeyRow, apply_values, compose_form, default_client,
                                        env_option, form_credentials)
+from screens.messages import SwitchEnvironment
 from screens.styles import ASSETS
 from screens.widgets.footer import StableFooter
 
@@ -57,12 +58,8 @@ class EnvironmentScreen(Screen):
         Binding("ctrl+n", "new", "New", id="env-new", tooltip="Add an environment"),
     ]
 
-    class Selected(Message):
-        """The user switched the console to environment `name`."""
-
-        def __init__(self, name: str) -> None:
-            super().__init__()
-            self.name = name
+    class Selected(SwitchEnvironment):
+        """The user switched the console to environment `name` (the App makes the switch)."""
 
     def __init__(self, store: EnvironmentStore, *, client_factory: ClientFactory | None = None) -> None:
         super().__init__()

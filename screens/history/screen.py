@@ -169,27 +169,15 @@ class HistoryScreen(Screen):
         self.action_inspect()
 
     def action_load_into_form(self) -> None:
-        from console.wire.redact import MASK
-        from screens.workspace.screen import WorkspaceScreen
+        from screens.context import console_app
+        from screens.messages import LoadIntoForm
 
         entry = self.selected()
         if entry is None:
             return
-        app = self.app
-        while len(app.screen_stack) > 1 and not isinstance(app.screen, WorkspaceScreen):
-            app.pop_screen()
-        if not isinstance(app.screen, WorkspaceScreen):
-            app.notify("The workspace is not open.", severity="error")
-            return
-        values = entry.values
-        app.screen.load_values(entry.action_id, values)
-        masked = [k for k, v in values.items() if isinstance(v, str) and MASK in v]
-        if masked:
-            app.notify(f"Loaded; {', '.join(masked)} held a key, which the history masks: type it again.",
-                       title="History", severity="warning")
-        else:
-            app.notify(f"Loaded {_action_title(entry.action_id)} with the values it was sent with.",
-                       title="History", timeout=3)
+        # The App owns the stack: it goes back to the workspace and fills the form there.
+        console_app(self).post_message(LoadIntoForm(entry.action_id, entry.values,
+                                                    title=_action_title(entry.action_id)))
 
     def action_back(self) -> None:
         if self.maximized is not None:  # escape first restores a zoomed inspector

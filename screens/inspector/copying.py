@@ -12,14 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from console.wire.redact import MASK, redact_text
-from screens.commands import PaletteCommand
+from screens.registry import PaletteCommand
 
 if TYPE_CHECKING:
     from console.session.session import Outcome
-    from screens.app import CioConsoleApp
+    from screens.context import ConsoleApp
 
 
-def shown_outcome(app: CioConsoleApp) -> Outcome | None:
+def shown_outcome(app: ConsoleApp) -> Outcome | None:
     """The exchange an inspector on the current screen shows, else the last one shown."""
     from screens.inspector.inspector import Inspector
 
@@ -44,7 +44,7 @@ def describe(outcome: Outcome) -> str:
     return f"{status_title(outcome)} · {_action_title(outcome.action_id)}{when}"
 
 
-def _inspected(app: CioConsoleApp) -> Outcome | None:
+def _inspected(app: ConsoleApp) -> Outcome | None:
     outcome = shown_outcome(app)
     if outcome is None:
         app.notify("Nothing to copy yet: send a request, or open one from the history (F3).",
@@ -52,7 +52,7 @@ def _inspected(app: CioConsoleApp) -> Outcome | None:
     return outcome
 
 
-def curl_for(app: CioConsoleApp, outcome: Outcome, *, reveal: bool = False) -> str | None:
+def curl_for(app: ConsoleApp, outcome: Outcome, *, reveal: bool = False) -> str | None:
     """The curl command for an outcome's request; None when the keys cannot be revealed
     (a history entry never held them)."""
     from console.wire.curl import to_curl
@@ -73,7 +73,7 @@ def curl_for(app: CioConsoleApp, outcome: Outcome, *, reveal: bool = False) -> s
     return to_curl(req, session.creds if session is not None else Credentials(), reveal=True)
 
 
-def copy_curl(app: CioConsoleApp, *, reveal: bool = False) -> None:
+def copy_curl(app: ConsoleApp, *, reveal: bool = False) -> None:
     outcome = _inspected(app)
     if outcome is None:
         return
@@ -91,7 +91,7 @@ def copy_curl(app: CioConsoleApp, *, reveal: bool = False) -> None:
                    title="Copy", timeout=4)
 
 
-def copy_body(app: CioConsoleApp) -> None:
+def copy_body(app: ConsoleApp) -> None:
     from screens.inspector.texts import human_size
 
     outcome = _inspected(app)

@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 from textual.widgets._select import SelectOverlay
 
+from screens.context import console_app
 from screens.workspace.action_list import ActionList
 from screens.widgets.footer import StableFooter
 from screens.widgets.focus import focus_now
@@ -28,6 +29,7 @@ from screens.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from console.session.form_state import Check, FormBook, FormState
+    from console.session.session import Outcome
     from screens.workspace.form import ActionForm
 
 FIRST_ACTION = "identify-customer"
@@ -47,6 +49,14 @@ def load_form_modules() -> None:
     import screens.inspector.inspector  # noqa: F401
 
     console.actions.catalog.all_actions()
+
+
+def _field_label(state: FormState, field: str) -> str:
+    """How the form labels `field`, as the validation messages name it."""
+    from console.actions.spec import FieldProblem
+    from console.actions.validation import describe
+
+    return describe(FieldProblem(field, ""), state.action).strip()
 
 
 class WorkspaceScreen(Screen):
@@ -356,10 +366,92 @@ class WorkspaceScreen(Screen):
         found.first().focus_content()
 
     # -- sending ------------------------------------------------------------------------------
+    # Nothing here freezes the UI: the request runs in an async worker (exclusive per screen,
+    # so a second Ctrl+S while one is in flight replaces nothing that was sent — the core
+    # never re-sends a request whose answer was lost).
     def action_send(self) -> None:
-        from screens.workspace.send import start_send
+        """Block invalid input (naming the fields), then send in a worker."""
+        state = self.state
+        if state is None:
+            return
+        state.attempted = True
+        check = self._refresh()
+        if check is None:
+            return
+        if not check.ok:
+            names = list(check.problems)
+            fields = ", ".join(state.specs[n].meta.label for n in names)
+            what = f"fix {fields}" if names else "; ".join(check.general)
+            self._status(f"Not sent: {what}.", "error", from_check=True)
+            if names:
+                self._form().focus_field(names[0])
+            return
+        if console_app(self).session is None or not self.query("#inspector"):
+            self._status("Not sent: the environment is still loading.", "error")
+            return
+        if any(w.group == "send" and w.is_running for w in self.workers):
+            self._status("A send is already in flight; wait for its answer.", "warning")
+            return
+        self.run_worker(self._send_form(state), exclusive=True, group="send", exit_on_error=False)
 
-        start_send(self)
+    async def _send_form(self, state: FormState) -> None:
+        """Ask the protected guard, send with progress in the inspector, record the outcome,
+        then mark the field an API error names."""
+        from console.actions.guard import ConfirmationRequired
+        from console.actions.validation import InvalidInput
+        from console.wire.credentials import MissingCredential
+        from screens.inspector.inspector import Inspector
+        from screens.messages import OutcomeRecorded
+        from screens.widgets.confirm import ConfirmScreen
+
+        app = console_app(self)
+        session = app.session
+        assert session is not None  # action_send checked it
+        action, values = state.action, state.filled()
+        inspector = self.query_one(Inspector)
+        try:
+            expected = session.confirmation(action, values)
+            confirm = None
+            if expected is not None:
+                confirm = await app.push_screen_wait(
+                    ConfirmScreen(env_label=session.label, what=action.INFO.title, expected=expected))
+                if confirm is None:
+                    self._status("Backed out: nothing was sent.", "warning")
+                    return
+            self._status(f"Sending {action.INFO.title} to {session.label}…", "busy")
+            inspector.clear()
+            # An async worker runs on the event loop, so progress can go straight to the widget.
+            outcome = await session.send(action, values, confirm=confirm, on_event=inspector.progress)
+        except (InvalidInput, MissingCredential, ConfirmationRequired) as exc:
+            text = exc.text() if isinstance(exc, InvalidInput) else str(exc)
+            self._status(f"Not sent: {text}", "error")
+            return
+        except Exception as exc:  # noqa: BLE001 - an unexpected failure is shown, never a crash
+            self._status(f"Not sent: {type(exc).__name__}: {exc}", "error")
+            return
+        inspector.show(outcome)
+        app.post_message(OutcomeRecorded(outcome))
+        self._show_answer(state, outcome, session.label)
+
+    def _show_answer(self, state: FormState, outcome: Outcome, label: str) -> None:
+        """The status line names the answer; a field the API refused is marked and focused."""
+        action = state.action
+        resp = outcome.exchange.response
+        head = f"{resp.status} {resp.reason}" if resp is not None else "no answer"
+        why = outcome.explanation
+        field = why.field if why is not None else None
+        if why is not None and field and field in state.specs:
+            state.refused(field, why.api_message or why.title)
+            self._refresh()
+            self._status(f"{head}: the API refused {_field_label(state, field)} — {why.api_message or why.title}",
+                         "error")
+            self._form().focus_field(field, select=True)  # typing replaces the refused value
+        elif outcome.ok:
+            self._status(f"{head}: {action.INFO.title} sent to {label}.", "success")
+        else:
+            title = why.title if why else "the request failed"
+            # Most titles start with the status already ("429 Too Many Requests: …").
+            self._status(f"{title if title.startswith(head) else f'{head}: {title}'} (details below).", "error")
 
     def _status(self, text: str, severity: str = "", *, from_check: bool = False) -> None:
         """`from_check`: the text describes the form's check (a send it blocked), so every
