@@ -51,10 +51,3 @@ class SwitchEnvironment(Message):
         super().__init__()
         self.name = name
 
-
-class ShowScreen(Message):
-    """Open the registry screen `screen_id` (screens/registry.py), as its key would."""
-
-    def __init__(self, screen_id: str) -> None:
-        super().__init__()
-        self.screen_id = screen_id

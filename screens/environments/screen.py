@@ -28,10 +28,11 @@ from console.wire.apis import Region
 from console.wire.credentials import KEY_LABEL, Credentials
 from console.environments.keystore import KEY_KINDS, KeyringUnavailable
 from console.environments.store import Environment, EnvironmentStore, UnknownEnvironment
-from screens.environments.form import (CheckRows, FormValues, KeyRow, apply_values, compose_form, default_client,
+from screens.environments.form import (FormValues, KeyRow, apply_values, compose_form, default_client,
                                        env_option, form_credentials)
 from screens.messages import SwitchEnvironment
 from screens.styles import ASSETS
+from screens.widgets.check_rows import CheckRows
 from screens.widgets.footer import StableFooter
 
 ClientFactory = Callable[[Credentials], Any]

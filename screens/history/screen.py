@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from screens.context import console_app
 from screens.styles import ASSETS
 from screens.inspector.inspector import Inspector
 from screens.widgets.footer import StableFooter
@@ -111,12 +112,12 @@ class HistoryScreen(Screen):
     def on_screen_resume(self) -> None:
         # Shown again (F3 after a send): list what was sent meanwhile; otherwise keep the
         # cursor where it was. `r` reads the file again for another console's sends.
-        if len(self.app.outcomes) != self._sends_seen:  # type: ignore[attr-defined]
+        if len(console_app(self).outcomes) != self._sends_seen:
             self.action_reload()
 
     def action_reload(self) -> None:
-        history = self.app.history  # type: ignore[attr-defined]
-        self._sends_seen = len(self.app.outcomes)  # type: ignore[attr-defined]
+        history = console_app(self).history
+        self._sends_seen = len(console_app(self).outcomes)
 
         def load() -> None:
             entries = history.load(LIMIT)
@@ -169,7 +170,6 @@ class HistoryScreen(Screen):
         self.action_inspect()
 
     def action_load_into_form(self) -> None:
-        from screens.context import console_app
         from screens.messages import LoadIntoForm
 
         entry = self.selected()

@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
+from screens.context import console_app
 from screens.inspector.texts import (STATUS_CLASSES, attempts_content, headers_content, request_head,
                                      status_class, status_title, subtitle)
 
@@ -69,7 +70,7 @@ class Inspector(Vertical):
         """Show a finished exchange; the App's copy commands then act on it."""
         self.outcome = outcome
         self._generation += 1
-        self.app.inspected = outcome  # type: ignore[attr-defined]  # F8/F9 copy what is shown
+        console_app(self).inspected = outcome  # F8/F9 copy what is shown
         if self._defer("show", outcome):
             return
         ex = outcome.exchange

@@ -32,6 +32,7 @@ from screens.widgets.request_preview import RequestPreview
 from screens.transactional.views import email_text, findings_text, template_label, variant_label
 from screens.widgets.status_line import StatusLine
 from screens.widgets.footer import StableFooter
+from screens.context import console_app
 
 PREVIEW_DELAY = 0.5  # s: each preview reads the template and the recipient; not per keystroke
 
@@ -115,7 +116,7 @@ class TransactionalScreen(Screen):
         self.query_one("#tx-findings").border_title = "Data check"
         request.show_waiting("Pick a message and fill in To to see the request.")
         self.watch(self.app, "session", self._session_changed, init=False)
-        if self.app.session is not None:
+        if console_app(self).session is not None:
             self._load_templates()
         self.query_one("#tx-templates").focus()
 
@@ -260,7 +261,7 @@ class TransactionalScreen(Screen):
 
         self._timer = None
         data = self.form_values()
-        if self.app.session is None or self.template is None or not data.get("to"):
+        if console_app(self).session is None or self.template is None or not data.get("to"):
             return
         self.run_worker(render_preview(self, data, self.draft()), exclusive=True, group="tx-preview",
                         exit_on_error=False)

@@ -252,7 +252,7 @@ class WorkspaceScreen(Screen):
 
     # -- values -------------------------------------------------------------------------------
     def _prefill(self, state: FormState) -> None:
-        session = self.app.session
+        session = console_app(self).session
         if session is None or self._prefilled_for.get(state.action_id) is session:
             return
         from console.actions.prefill import prefill_values
@@ -271,7 +271,7 @@ class WorkspaceScreen(Screen):
             self._refresh()
 
     def _show_guard(self) -> None:
-        session = self.app.session
+        session = console_app(self).session
         if self.state is not None and self.state.action_id in self._forms:
             form = self._form()
             label = session.label if session is not None and session.protected else None
@@ -306,7 +306,7 @@ class WorkspaceScreen(Screen):
         self._form().mark(state.marked(check))
         self._follow_check(state, check)
         preview = self.query_one(RequestPreview)
-        session = self.app.session
+        session = console_app(self).session
         if not check.ok and not check.general and not state.marked(check):
             # Only empty required fields, untouched: a hint, not a wall of red.
             missing = ", ".join(state.specs[n].meta.label for n in check.problems)

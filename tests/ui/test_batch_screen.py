@@ -213,7 +213,7 @@ async def test_dry_run_shows_the_first_request_masked_and_sends_nothing(sandbox,
 
 
 def test_empty_rate_and_concurrency_say_the_defaults():
-    from screens.batch.view import concurrency_for, default_placeholders
+    from screens.batch.settings import concurrency_for, default_placeholders
 
     assert default_placeholders("identify-customer") == ("1000 req/s", "200")
     assert default_placeholders("send-transactional-email") == ("100 req/s", "24")
