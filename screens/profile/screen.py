@@ -188,7 +188,7 @@ class ProfileScreen(Screen):
             self._run(look_up(self, identifier, id_type))
 
     def show_lookup(self, result: LookupResult, *, keep_status: bool = False) -> None:
-        session = console_app(self).session  # the lookup's: profile_io shows only a current one
+        session = console_app(self).session  # the lookup's: the requests show only a current one
         here = (environment_key(session), session.label if session is not None else "")
         if self.looked_up_in is not None and self.looked_up_in[0] != here[0]:
             self.last = None  # an undo of another workspace's apply must not be offered here

@@ -292,3 +292,26 @@ async def test_enter_right_behind_the_filter_text_opens_the_first_match_of_all_o
             event.set_sender(app)
             app.post_message(event)
         await until(pilot, lambda: ws.state.action_id == "unsuppress-customer", "Unsuppress Customer opened")
+
+
+async def test_the_palettes_anonymous_id_reset_reaches_the_open_form(sandbox):
+    """The reset runs in the palette's command and the App (on its AnonymousIdReset message)
+    refreshes the workspace: the form and its preview show the new id, not the forgotten one."""
+    from console.environments import anonymous
+    from screens.workspace.anonymous_reset import reset_anonymous_id
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        await opened(pilot, "track-anonymous")
+        fill(ws, event_name="viewed")
+        await settle(pilot)
+        first = ws.editor("anonymous_id").value
+        key = anonymous.key_for(app.session.creds, sandbox=app.session.sandbox)
+        reset_anonymous_id(app)
+        await until(pilot, lambda: anonymous.current(key) != first, "the reset")
+        new = anonymous.current(key)
+        await until(pilot, lambda: ws.editor("anonymous_id").value == new, "the new anonymous id in the form")
+        await settle(pilot)
+        assert ws.query_one("#preview").request["body"]["anonymous_id"] == new
+        assert ws.editor("event_name").value == "viewed"  # what the user typed stays
