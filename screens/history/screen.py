@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Static
 from screens.context import console_app
 from screens.styles import ASSETS
 from screens.inspector.inspector import Inspector
+from screens.inspector.texts import action_title
 from screens.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
@@ -53,13 +54,6 @@ def _home(path: str) -> str:
 
     home = str(Path.home())
     return "~" + path[len(home):] if path.startswith(home + "/") else path
-
-
-def _action_title(action_id: str) -> str:
-    from console.actions.catalog import all_actions
-
-    action = all_actions().get(action_id)
-    return action.INFO.title if action is not None else action_id
 
 
 class HistoryScreen(Screen):
@@ -132,7 +126,7 @@ class HistoryScreen(Screen):
         for i, entry in enumerate(entries):
             status = entry.status_text()
             ok = entry.record.get("ok")
-            table.add_row(when(entry.at), _cut(entry.env, 16), _cut(_action_title(entry.action_id), 24),
+            table.add_row(when(entry.at), _cut(entry.env, 16), _cut(action_title(entry.action_id), 24),
                           _cut(entry.subject(), 26), _cut_left(entry.target(), 26), Text(status, style="green" if ok else ("yellow" if status.startswith("207") else "red")),
                           key=str(i))
         count = f"{len(entries)} exchange{'s' if len(entries) != 1 else ''}" if entries else "No exchanges yet: send a request from the workspace"
@@ -177,7 +171,7 @@ class HistoryScreen(Screen):
             return
         # The App owns the stack: it goes back to the workspace and fills the form there.
         console_app(self).post_message(LoadIntoForm(entry.action_id, entry.values,
-                                                    title=_action_title(entry.action_id)))
+                                                    title=action_title(entry.action_id)))
 
     def action_back(self) -> None:
         if self.maximized is not None:  # escape first restores a zoomed inspector

@@ -34,14 +34,13 @@ def shown_outcome(app: ConsoleApp) -> Outcome | None:
 
 def describe(outcome: Outcome) -> str:
     """Which exchange: `200 OK · Identify Customer at 12:03:04`."""
-    from screens.inspector.inspector import _action_title
-    from screens.inspector.texts import status_title
+    from screens.inspector.texts import action_title, status_title
 
     import time
 
     at = getattr(outcome, "at", None)
     when = f" at {time.strftime('%H:%M:%S', time.localtime(at))}" if at else ""
-    return f"{status_title(outcome)} · {_action_title(outcome.action_id)}{when}"
+    return f"{status_title(outcome)} · {action_title(outcome.action_id)}{when}"
 
 
 def _inspected(app: ConsoleApp) -> Outcome | None:

@@ -21,7 +21,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from screens.context import console_app
-from screens.inspector.texts import (STATUS_CLASSES, attempts_content, headers_content, request_head,
+from screens.inspector.texts import (STATUS_CLASSES, action_title, attempts_content, headers_content, request_head,
                                      status_class, status_title, subtitle)
 
 if TYPE_CHECKING:  # annotations only: httpx (via console.wire.transport) stays off the first frame's path
@@ -74,7 +74,7 @@ class Inspector(Vertical):
         if self._defer("show", outcome):
             return
         ex = outcome.exchange
-        self._set_status(status_class(ex), f"{status_title(outcome)} · {_action_title(outcome.action_id)}",
+        self._set_status(status_class(ex), f"{status_title(outcome)} · {action_title(outcome.action_id)}",
                          subtitle(outcome))
         secrets = self._secrets()
         why = outcome.explanation
@@ -250,11 +250,3 @@ class Inspector(Vertical):
                 return
         view.set_lines(raw_lines(text), is_json=False)
 
-
-def _action_title(action_id: str) -> str:
-    try:
-        from console.actions.catalog import get_action
-
-        return get_action(action_id).INFO.title
-    except KeyError:
-        return action_id
