@@ -61,7 +61,7 @@ async def _measure(outcome, creds) -> tuple[float, float]:
 
     from console.session.session import Session
     from screens.app import CioConsoleApp
-    from screens.inspector import Inspector
+    from screens.inspector.inspector import Inspector
 
     app = CioConsoleApp(session=Session(creds))
     async with app.run_test(size=(120, 40)) as pilot:

@@ -8,7 +8,6 @@ environment and region, and a protected environment colours every screen's heade
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -18,8 +17,9 @@ from textual.reactive import var
 
 # The environments (and the sandbox's names) are resolved in the core, for both faces.
 from console.environments.resolve import SANDBOX_LABEL, SANDBOX_NAMES, SANDBOX_PROTECTED_LABEL, sandbox_credentials
-from screens.key_gate import GATED, KeyGate
+from screens.widgets.key_gate import GATED, KeyGate
 from screens.registry import SCREENS
+from screens.styles import ASSETS
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -27,19 +27,9 @@ if TYPE_CHECKING:
     from console.session.session import Outcome, Session
     from console.wire.credentials import Credentials
     from console.environments.store import EnvironmentStore
+    from screens.messages import AnonymousIdReset, LoadIntoForm, OutcomeRecorded, SwitchEnvironment
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 NO_ENVIRONMENT = "no environment (F2 to set one up)"
-
-
-def use_stylesheet(app: App, name: str) -> None:
-    """Add `assets/{name}` to the app's styles if it is not there yet: for widgets that are
-    not on the first frame (Textual's CSS parser costs ~1 ms per 20 lines, re-parsing all)."""
-    path = ASSETS / name
-    if not app.stylesheet.has_source(str(path), ""):
-        app.stylesheet.read(path)
-        app.stylesheet.reparse()
-        app.stylesheet.update(app)
 
 
 def _console_commands():
@@ -60,7 +50,7 @@ class CioConsoleApp(App):
         # the palette list them, and they work everywhere.
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Quit cio-console", show=False),
         Binding("f1", "help", "Help", id="help", tooltip="What this screen does and every key it takes"),
-        # Priority, so the focus has moved before the next key is delivered (screens/focus.py).
+        # Priority, so the focus has moved before the next key is delivered (screens/widgets/focus.py).
         Binding("tab", "move_focus(1)", "Next field", id="focus-next", show=False, priority=True),
         Binding("shift+tab", "move_focus(-1)", "Previous field", id="focus-previous", show=False, priority=True),
         # priority: a TextArea (the JSON editors) takes F6/F7 for itself otherwise.
@@ -100,7 +90,7 @@ class CioConsoleApp(App):
         self.sub_title = "starting…"
 
     async def on_event(self, event: events.Event) -> None:
-        # One key at a time (screens/key_gate.py): a key typed behind Tab goes where Tab took the focus.
+        # One key at a time (screens/widgets/key_gate.py): a key typed behind Tab goes where Tab took the focus.
         if isinstance(event, GATED) and not event.is_forwarded:
             if not self.key_gate.admit(event):
                 return
@@ -125,7 +115,7 @@ class CioConsoleApp(App):
 
     def get_default_screen(self) -> Screen:
         """The workspace is the bottom of the stack (no blank default screen to paint first)."""
-        from screens.workspace import WorkspaceScreen
+        from screens.workspace.screen import WorkspaceScreen
 
         return WorkspaceScreen()
 
@@ -227,10 +217,17 @@ class CioConsoleApp(App):
         self.sub_title = " · ".join(marks)
         self.set_class(new.protected, "-protected")
 
-    def on_environment_screen_selected(self, event: Any) -> None:
-        self.switch_environment(event.name)
+    def on_switch_environment(self, message: SwitchEnvironment) -> None:
+        self.switch_environment(message.name)
+
+    def on_environment_screen_selected(self, message: SwitchEnvironment) -> None:
+        """F2's choice (EnvironmentScreen.Selected, a SwitchEnvironment)."""
+        self.switch_environment(message.name)
 
     # -- outcomes -----------------------------------------------------------------------------
+    def on_outcome_recorded(self, message: OutcomeRecorded) -> None:
+        self.record(message.outcome)
+
     def record(self, outcome: Outcome) -> None:
         """Every finished send goes here (the history keeps it, keys masked)."""
         self.outcomes.append(outcome)
@@ -255,32 +252,59 @@ class CioConsoleApp(App):
         return self._history
 
     def action_move_focus(self, step: int) -> None:
-        from screens.focus import move_focus
+        from screens.widgets.focus import move_focus
 
         move_focus(self.screen, step)
 
     def action_copy_curl(self) -> None:
-        from screens.copying import copy_curl
+        from screens.inspector.copying import copy_curl
 
         copy_curl(self)
 
     def action_copy_body(self) -> None:
-        from screens.copying import copy_body
+        from screens.inspector.copying import copy_body
 
         copy_body(self)
 
     # -- screens ------------------------------------------------------------------------------
     def open_action(self, action_id: str) -> None:
         """Show an action's form in the workspace (the palette's "action: …")."""
-        from screens.workspace import WorkspaceScreen
+        from screens.workspace.screen import WorkspaceScreen
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, WorkspaceScreen):
             self.pop_screen()
         if isinstance(self.screen, WorkspaceScreen):
             self.screen.select_action(action_id)
 
+    def on_load_into_form(self, message: LoadIntoForm) -> None:
+        """The history's Enter: back to the workspace, the entry's values in its form."""
+        from console.wire.redact import MASK
+        from screens.workspace.screen import WorkspaceScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, WorkspaceScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, WorkspaceScreen):
+            self.notify("The workspace is not open.", severity="error")
+            return
+        values = message.values
+        self.screen.load_values(message.action_id, values)
+        masked = [k for k, v in values.items() if isinstance(v, str) and MASK in v]
+        if masked:
+            self.notify(f"Loaded; {', '.join(masked)} held a key, which the history masks: type it again.",
+                        title="History", severity="warning")
+        else:
+            self.notify(f"Loaded {message.title} with the values it was sent with.", title="History", timeout=3)
+
+    def on_anonymous_id_reset(self, message: AnonymousIdReset) -> None:
+        """Open forms showing the old anonymous id take the new one."""
+        from screens.workspace.screen import WorkspaceScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, WorkspaceScreen):
+                screen.refresh_prefill()
+
     def action_help(self) -> None:
-        from screens.help_screen import HelpScreen
+        from screens.widgets.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

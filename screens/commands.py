@@ -1,33 +1,25 @@
 """The command palette: every action, every environment, every screen, and the
 commands features register in `EXTRA` (copy as curl, reset the anonymous id, …).
 
-A feature adds a `PaletteCommand`; its callback receives the App.
+A feature adds a `PaletteCommand` (screens/registry.py); its callback receives the App.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from screens.registry import SCREENS, PaletteCommand
+
 if TYPE_CHECKING:
-    from screens.app import CioConsoleApp
-
-
-@dataclass(frozen=True)
-class PaletteCommand:
-    text: str  # e.g. "copy as curl (keys masked)"
-    help: str
-    run: Callable[[CioConsoleApp], object]
+    from screens.context import ConsoleApp
 
 
 EXTRA: list[PaletteCommand] = []
 
 
-def _entries(app: CioConsoleApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
+def _entries(app: "ConsoleApp") -> Iterator[tuple[str, str, Callable[[], object]]]:
     from console.actions.catalog import all_actions
-    from screens.registry import SCREENS
 
     for action in all_actions().values():
         info = action.INFO
@@ -55,8 +47,8 @@ class ConsoleCommands(Provider):
 
 
 def _feature_commands() -> list[PaletteCommand]:
-    """Commands whose modules import this one (so they cannot register at import time)."""
-    from screens.anonymous_reset import COMMANDS as anonymous_commands
-    from screens.copying import COMMANDS as copy_commands
+    """The features' own commands, imported when the palette opens (start-up stays fast)."""
+    from screens.workspace.anonymous_reset import COMMANDS as anonymous_commands
+    from screens.inspector.copying import COMMANDS as copy_commands
 
     return [*copy_commands, *anonymous_commands]

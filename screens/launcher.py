@@ -5,6 +5,7 @@ import Textual; only a bare `cio-console [--sandbox]` opens the App.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 
 
@@ -14,9 +15,24 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if is_subcommand(args):
         return run_subcommand(args)
-    from screens.tui_args import run_tui
-
     return run_tui(args)
+
+
+def run_tui(args: list[str]) -> int:
+    """Arguments of the console itself: `cio-console [--sandbox] [--env NAME]`."""
+    parser = argparse.ArgumentParser(
+        prog="cio-console",
+        description="Open the console. Run `cio-console --help` for the commands.",
+    )
+    parser.add_argument("--sandbox", action="store_true",
+                        help="open against an embedded offline sandbox with demo data and keys")
+    parser.add_argument("--env", metavar="NAME", help="open on this stored environment")
+    ns = parser.parse_args(args)
+    from screens.app import CioConsoleApp
+
+    app = CioConsoleApp(sandbox=ns.sandbox, env_name=ns.env)
+    app.run()
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

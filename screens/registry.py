@@ -1,7 +1,9 @@
-"""The console's screens beyond the workspace, for the command palette and key bindings.
+"""What features register with the App: their screens (for the command palette and key
+bindings) and their palette commands.
 
 Each feature adds one `ScreenEntry`; the App lists them in the palette ("screen: …")
-and binds their keys, so no screen needs code in the App.
+and binds their keys, so no screen needs code in the App. A feature's palette commands
+are `PaletteCommand`s whose callback receives the App (screens/commands.py gathers them).
 """
 from __future__ import annotations
 
@@ -12,7 +14,14 @@ from collections.abc import Callable
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from screens.app import CioConsoleApp
+    from screens.context import ConsoleApp
+
+
+@dataclass(frozen=True)
+class PaletteCommand:
+    text: str  # e.g. "copy as curl (keys masked)"
+    help: str
+    run: Callable[["ConsoleApp"], object]
 
 
 @dataclass(frozen=True)
@@ -20,7 +29,7 @@ class ScreenEntry:
     id: str  # also the binding id
     title: str  # palette text: "screen: {title}"
     help: str
-    factory: Callable[[CioConsoleApp], Screen]
+    factory: Callable[["ConsoleApp"], "Screen"]
     key: str | None = None  # an App-level binding that opens it
     # The footer has ~108 cells at 120 columns and the workspace's own keys come first:
     # a short label there, or none (the key still works and F1 and the palette list it).
@@ -28,32 +37,32 @@ class ScreenEntry:
     in_footer: bool = True
 
 
-def _environments(app: CioConsoleApp) -> Screen:
-    from screens.environment_screen import EnvironmentScreen
+def _environments(app: "ConsoleApp") -> "Screen":
+    from screens.environments.screen import EnvironmentScreen
 
     return EnvironmentScreen(app.store, client_factory=app.client_factory)
 
 
-def _history(app: CioConsoleApp) -> Screen:
-    from screens.history_screen import HistoryScreen
+def _history(app: "ConsoleApp") -> "Screen":
+    from screens.history.screen import HistoryScreen
 
     return HistoryScreen()
 
 
-def _profile(app: CioConsoleApp) -> Screen:
-    from screens.profile_screen import ProfileScreen
+def _profile(app: "ConsoleApp") -> "Screen":
+    from screens.profile.screen import ProfileScreen
 
     return ProfileScreen()
 
 
-def _transactional(app: CioConsoleApp) -> Screen:
-    from screens.transactional_screen import TransactionalScreen
+def _transactional(app: "ConsoleApp") -> "Screen":
+    from screens.transactional.screen import TransactionalScreen
 
     return TransactionalScreen()
 
 
-def _batch(app: CioConsoleApp) -> Screen:
-    from screens.batch_screen import BatchScreen
+def _batch(app: "ConsoleApp") -> "Screen":
+    from screens.batch.screen import BatchScreen
 
     return BatchScreen()
 

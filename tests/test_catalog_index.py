@@ -25,9 +25,9 @@ def test_importing_the_index_does_not_import_pydantic_or_the_specs() -> None:
 
 def test_the_consoles_first_frame_needs_no_pydantic_and_no_action_specs() -> None:
     """What `cio-console` imports before its first frame: the specs come later, in a thread."""
-    code = ("import sys, screens.launcher, screens.tui_args, screens.app, screens.workspace; "
+    code = ("import sys, screens.launcher, screens.app, screens.workspace.screen; "
             "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'console.actions.spec', 'console.actions', "
-            "'httpx', 'screens.form', 'screens.inspector')) "
+            "'httpx', 'screens.workspace.form', 'screens.inspector')) "
             f"and m not in {_INDEX_ITSELF!r}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -139,9 +139,6 @@ def test_no_import_cycle_in_the_sandbox() -> None:
     assert _cycles_within("console") == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15: screens import screens.app (ASSETS, use_stylesheet, "
-                   "the App's type); the screens stage breaks the cycle with a styles leaf module, "
-                   "a ConsoleApp Protocol and Messages")
 def test_no_import_cycle_in_the_screens() -> None:
     assert _cycles_within("screens") == []
 
@@ -149,3 +146,19 @@ def test_no_import_cycle_in_the_screens() -> None:
 def test_no_import_cycle_between_the_core_and_the_screens() -> None:
     """The core never imports the UI, so no cycle can span both."""
     assert [c for c in _cycles(_graph()) if {m.split(".")[0] for m in c} == {"console", "screens"}] == []
+
+
+def test_no_screen_imports_the_app() -> None:
+    """Screens see the App through screens.context and ask it by Message (screens/messages.py);
+    only the launcher, which starts it, imports screens.app (also an import-linter contract)."""
+    graph = _graph()
+    assert sorted(m for m, targets in graph.items()
+                  if m.startswith("screens.") and m not in ("screens.app", "screens.launcher")
+                  and "screens.app" in targets) == []
+
+
+def test_the_screens_subpackages_have_empty_inits() -> None:
+    """Importing a feature's package loads nothing: start-up pays only for what it imports."""
+    inits = sorted((ROOT / "screens").glob("*/__init__.py"))
+    assert len(inits) >= 8
+    assert {p.parent.name: p.read_text(encoding="utf-8").strip() for p in inits if p.read_text().strip()} == {}

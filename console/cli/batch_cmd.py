@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from console.batch.job import Job
     from console.batch.runner import BatchRun
+    from console.wire.request import PreparedRequest
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

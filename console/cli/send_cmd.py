@@ -126,7 +126,7 @@ async def _send(session: Session, planned: Planned, confirm: str | None, args: a
     return EXIT_API_ERROR if resp is not None else EXIT_NETWORK
 
 
-def _ask_confirmation(session, planned, given: str | None) -> str | None:
+def _ask_confirmation(session: Session, planned: Planned, given: str | None) -> str | None:
     """What the user typed to let a guarded action go out to a protected environment
     (asked on a terminal when --confirm is absent); the core's guard judges it."""
     expected = session.confirmation_for(planned)

@@ -8,7 +8,7 @@ from console.actions.catalog import get_action
 from console.batch.job import JobError, prepare
 from console.cli.batch_report import CLI_WORDS
 from console.wire.credentials import from_env
-from screens.batch_parts import ui_words
+from screens.batch.view import ui_words
 from tests.batch.conftest import people, write_jsonl
 from tests.conftest import sandbox_env
 
@@ -55,7 +55,7 @@ def test_settings_refusals_name_each_faces_control(kwargs, sandbox, tmp_path):
 def test_the_dry_run_is_one_text_for_both_faces(batch, sandbox, tmp_path):
     import json
 
-    from screens.batch_parts import dry_run_text
+    from screens.batch.view import dry_run_text
 
     path = write_jsonl(tmp_path / "people.jsonl", people(5))
     cli = batch("identify-customer", path, "--v2-batch", "off", "--rate", "10", "--dry-run")

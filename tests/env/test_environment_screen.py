@@ -11,7 +11,7 @@ from console.environments.store import EnvironmentStore
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from console.sandbox import SandboxConfig, create_app
 from console.wire.transport import make_client
-from screens.environment_screen import EnvironmentScreen
+from screens.environments.screen import EnvironmentScreen
 
 ROOT = "http://sandbox"  # the in-process sandbox answers whatever the host
 

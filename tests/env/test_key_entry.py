@@ -91,7 +91,7 @@ def test_the_environment_screen_checks_typed_keys_the_same_way():
     from console.wire.apis import Region
     from console.wire.credentials import InvalidKey
     from console.environments.file import Environment
-    from screens.environment_parts import FormValues, form_credentials
+    from screens.environments.form import FormValues, form_credentials
 
     env = Environment(name="Staging", region=Region.US, site_id="s1", protected=False)
     values = FormValues(region=Region.US, site_id="s1", protected=False,

@@ -9,7 +9,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select
 
 from console.session.session import Session
 from screens.app import CioConsoleApp, sandbox_credentials
-from screens.batch_screen import BatchScreen
+from screens.batch.screen import BatchScreen
 from tests.batch.conftest import event_counts, events, write_jsonl
 
 BAD_CSV = (
@@ -151,7 +151,7 @@ async def test_failures_are_listed_live_with_line_and_explanation(sandbox, tmp_p
 
 
 async def test_protected_environment_asks_for_the_count_of_guarded_rows(sandbox, tmp_path):
-    from screens.confirm_screen import ConfirmScreen
+    from screens.widgets.confirm import ConfirmScreen
 
     path = write_jsonl(tmp_path / "gone.jsonl", [{"customer_identifier": f"g{i}"} for i in range(3)])
     async with app_for(sandbox, protected=True).run_test(size=(120, 40)) as pilot:
@@ -213,7 +213,7 @@ async def test_dry_run_shows_the_first_request_masked_and_sends_nothing(sandbox,
 
 
 def test_empty_rate_and_concurrency_say_the_defaults():
-    from screens.batch_parts import concurrency_for, default_placeholders
+    from screens.batch.settings import concurrency_for, default_placeholders
 
     assert default_placeholders("identify-customer") == ("1000 req/s", "200")
     assert default_placeholders("send-transactional-email") == ("100 req/s", "24")

@@ -7,7 +7,7 @@ from textual.widgets import Input
 from console.environments.store import EnvironmentStore
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from screens.app import CioConsoleApp
-from screens.environment_screen import EnvironmentScreen
+from screens.environments.screen import EnvironmentScreen
 from tests.ui.workspace_helpers import fill, opened, send_and_wait, sent, settle, until
 
 

@@ -8,7 +8,7 @@ from textual.widgets import Input, RadioButton
 from console.environments.store import EnvironmentStore
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from screens.app import SANDBOX_PROTECTED_LABEL, CioConsoleApp
-from screens.environment_screen import EnvironmentScreen
+from screens.environments.screen import EnvironmentScreen
 from tests.ui.workspace_helpers import fill, opened, ready, send_and_wait, settle, until
 
 

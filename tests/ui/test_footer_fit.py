@@ -7,7 +7,7 @@ import asyncio
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from screens.help_screen import HelpScreen
+from screens.widgets.help import HelpScreen
 from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle
 
 HIDDEN = {"quit", "copy-curl", "copy-body", "transactional", "batch"}  # F1 and the palette only
@@ -78,9 +78,9 @@ async def test_the_workspace_footer_fits_120_columns_and_f1_lists_the_rest(sandb
 
 async def test_f6_and_f7_open_their_screens_from_a_json_editor(sandbox):
     """A TextArea binds F6/F7 (select line/all): the console's keys come first."""
-    from screens.batch_screen import BatchScreen
-    from screens.field_widgets import JsonEditor
-    from screens.transactional_screen import TransactionalScreen
+    from screens.batch.screen import BatchScreen
+    from screens.widgets.fields import JsonEditor
+    from screens.transactional.screen import TransactionalScreen
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:

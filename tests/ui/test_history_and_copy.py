@@ -8,8 +8,8 @@ from textual.widgets import DataTable
 
 from console.session.history import default_path
 from screens.app import sandbox_credentials
-from screens.history_screen import HistoryScreen
-from screens.inspector import Inspector
+from screens.history.screen import HistoryScreen
+from screens.inspector.inspector import Inspector
 from tests.ui.inspector_helpers import secrets_of
 from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle
 
@@ -82,7 +82,7 @@ async def test_copy_as_curl_masks_keys_unless_revealed(sandbox):
         await pilot.press("f3")
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
-        from screens.copying import copy_curl
+        from screens.inspector.copying import copy_curl
 
         app.copy_to_clipboard("")
         copy_curl(app, reveal=True)

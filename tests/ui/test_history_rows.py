@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable
 
-from screens.history_screen import HistoryScreen
+from screens.history.screen import HistoryScreen
 from tests.ui.workspace_helpers import fill, opened, sandbox_app, send_and_wait, settle, until
 
 

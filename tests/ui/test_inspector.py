@@ -4,8 +4,8 @@ from __future__ import annotations
 from textual.widgets import Button, Input
 
 from screens.app import CioConsoleApp
-from screens.error_panel import ErrorPanel
-from screens.inspector import Inspector
+from screens.inspector.error_panel import ErrorPanel
+from screens.inspector.inspector import Inspector
 from console.session.session import Session
 from tests.ui.inspector_helpers import EMAIL, closed_port_root, track_key_as_app_key
 from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle, until

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input, TabbedContent
 from textual.widgets._footer import FooterKey
 
-from screens.inspector import Inspector
+from screens.inspector.inspector import Inspector
 from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle, status_text, until
 
 LONG_BODY = {"people": [{"id": f"user_{n}", "email": f"user_{n}@example.com"} for n in range(200)]}

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from screens.json_format import PrettyJson
-from screens.json_view import CUT_NOTE, MAX_LINE, format_body
+from screens.widgets.json_format import PrettyJson
+from screens.widgets.json_view import CUT_NOTE, MAX_LINE, format_body
 
 
 def _run(text: str, tokens: int = 3) -> PrettyJson:

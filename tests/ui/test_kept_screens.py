@@ -12,10 +12,10 @@ from textual.widgets import Input, TextArea
 
 from console.session.session import Session
 from screens.app import sandbox_credentials
-from screens.batch_screen import BatchScreen
-from screens.profile_screen import ProfileScreen
-from screens.transactional_screen import TransactionalScreen
-from screens.workspace import WorkspaceScreen
+from screens.batch.screen import BatchScreen
+from screens.profile.screen import ProfileScreen
+from screens.transactional.screen import TransactionalScreen
+from screens.workspace.screen import WorkspaceScreen
 from tests.batch.conftest import event_counts, events, write_jsonl
 from tests.ui import test_batch_screen as batch_ui
 from tests.ui import test_profile_screen as profile_ui

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList, Select
 
-from screens.confirm_screen import ConfirmScreen
-from screens.profile_action_screen import ProfileActionScreen
-from screens.profile_screen import ProfileScreen
+from screens.widgets.confirm import ConfirmScreen
+from screens.profile.action_screen import ProfileActionScreen
+from screens.profile.screen import ProfileScreen
 from tests.ui.workspace_helpers import sandbox_app
 
 

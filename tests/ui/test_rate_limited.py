@@ -2,8 +2,8 @@
 when the user may send again. Nothing is re-sent for them (a 429 was not delivered)."""
 from __future__ import annotations
 
-from screens.error_panel import ErrorPanel
-from screens.inspector import Inspector
+from screens.inspector.error_panel import ErrorPanel
+from screens.inspector.inspector import Inspector
 from tests.ui.workspace_helpers import fill, ready, sandbox_app, settle, until
 
 EVENTS = "/api/v1/customers/*"

@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from textual.widgets import Button, Input, Label
 
 from console.environments.store import EnvironmentStore
-from screens.environment_screen import EnvironmentScreen
+from screens.environments.screen import EnvironmentScreen
 from tests.ui.fixed_root import fixed_root_app
 from tests.ui.screen_text import screen_text
 from tests.ui.test_profile_screen import idle, look_up, open_profile

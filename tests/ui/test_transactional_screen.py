@@ -7,8 +7,8 @@ import json
 
 from textual.widgets import Input, OptionList, Switch, TextArea
 
-from screens.confirm_screen import ConfirmScreen
-from screens.transactional_screen import TransactionalScreen
+from screens.widgets.confirm import ConfirmScreen
+from screens.transactional.screen import TransactionalScreen
 from tests.ui.workspace_helpers import sandbox_app
 
 

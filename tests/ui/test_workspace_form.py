@@ -141,7 +141,7 @@ async def test_filter_narrows_the_action_list(sandbox):
 
 
 async def test_f1_lists_the_workspace_keys(sandbox):
-    from screens.help_screen import HelpScreen
+    from screens.widgets.help import HelpScreen
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -182,7 +182,7 @@ async def test_switching_environment_recomputes_prefill_and_preview(sandbox):
 
 
 async def test_a_large_body_previews_quickly_and_is_sent_whole(sandbox):
-    from screens.request_preview import SHOWN_BODY_CHARS
+    from screens.widgets.request_preview import SHOWN_BODY_CHARS
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -232,7 +232,7 @@ async def test_escape_goes_back_to_the_action_list_keeping_the_form(sandbox):
 
 
 async def test_palette_action_entry_opens_its_form_over_another_screen(sandbox):
-    from screens.help_screen import HelpScreen
+    from screens.widgets.help import HelpScreen
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -247,7 +247,7 @@ async def test_palette_action_entry_opens_its_form_over_another_screen(sandbox):
 
 async def test_palette_reset_anonymous_id_gives_the_form_a_new_visitor(sandbox):
     from console.environments import anonymous
-    from screens.anonymous_reset import reset_anonymous_id
+    from screens.workspace.anonymous_reset import reset_anonymous_id
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -292,3 +292,26 @@ async def test_enter_right_behind_the_filter_text_opens_the_first_match_of_all_o
             event.set_sender(app)
             app.post_message(event)
         await until(pilot, lambda: ws.state.action_id == "unsuppress-customer", "Unsuppress Customer opened")
+
+
+async def test_the_palettes_anonymous_id_reset_reaches_the_open_form(sandbox):
+    """The reset runs in the palette's command and the App (on its AnonymousIdReset message)
+    refreshes the workspace: the form and its preview show the new id, not the forgotten one."""
+    from console.environments import anonymous
+    from screens.workspace.anonymous_reset import reset_anonymous_id
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        ws = await ready(pilot)
+        await opened(pilot, "track-anonymous")
+        fill(ws, event_name="viewed")
+        await settle(pilot)
+        first = ws.editor("anonymous_id").value
+        key = anonymous.key_for(app.session.creds, sandbox=app.session.sandbox)
+        reset_anonymous_id(app)
+        await until(pilot, lambda: anonymous.current(key) != first, "the reset")
+        new = anonymous.current(key)
+        await until(pilot, lambda: ws.editor("anonymous_id").value == new, "the new anonymous id in the form")
+        await settle(pilot)
+        assert ws.query_one("#preview").request["body"]["anonymous_id"] == new
+        assert ws.editor("event_name").value == "viewed"  # what the user typed stays

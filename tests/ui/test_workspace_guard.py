@@ -1,7 +1,7 @@
 """Sending in a protected environment, and API errors that name a form field."""
 from __future__ import annotations
 
-from screens.confirm_screen import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen
 from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text, until
 
 
@@ -106,7 +106,7 @@ async def test_missing_key_is_reported_and_nothing_sent(sandbox):
 
 
 async def test_a_429_is_retried_with_progress_forwarded_to_the_inspector(sandbox, monkeypatch):
-    from screens.inspector import Inspector
+    from screens.inspector.inspector import Inspector
 
     events = []
     original = Inspector.progress

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from screens.confirm_screen import ConfirmScreen
+from screens.widgets.confirm import ConfirmScreen
 from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, settle, steady_cursor, until
 
 FIXED_ROOT = "http://127.0.0.1:8765"

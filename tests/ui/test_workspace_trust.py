@@ -8,8 +8,8 @@ from __future__ import annotations
 from textual import events
 from textual.widgets import Input, TextArea
 
-from screens.form import ActionForm
-from screens.inspector import Inspector
+from screens.workspace.form import ActionForm
+from screens.inspector.inspector import Inspector
 from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text, until
 
 

@@ -8,7 +8,7 @@ from textual.widgets import Input, Select, Switch, TextArea
 
 from console.session.session import Session
 from screens.app import CioConsoleApp, sandbox_credentials
-from screens.workspace import WorkspaceScreen
+from screens.workspace.screen import WorkspaceScreen
 
 
 def sandbox_app(root_url: str, *, protected: bool = False, name: str | None = None) -> CioConsoleApp:

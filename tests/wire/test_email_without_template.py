@@ -85,7 +85,7 @@ def test_the_guard_asks_for_the_recipient():
 
 
 async def test_the_workspace_previews_and_guards_it(sandbox):
-    from screens.confirm_screen import ConfirmScreen
+    from screens.widgets.confirm import ConfirmScreen
     from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, sent, settle, until
 
     app = sandbox_app(sandbox.root_url, protected=True, name="Production")

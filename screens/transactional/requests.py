@@ -6,14 +6,44 @@ UI never waits, and widgets are updated directly. Send goes out through
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
 
 if TYPE_CHECKING:
-    from screens.transactional_screen import TransactionalScreen
+    from console.diagnose.explain import Explanation
+    from console.transactional.preview import EmailPreview
+    from console.transactional.templates import Template, Variant
+    from console.wire.exchange import Exchange
+
+
+class TransactionalView(Protocol):
+    """What these requests need of the transactional screen (screens/transactional/screen.py):
+    its public face, so the screen and its requests do not import each other."""
+
+    preview: EmailPreview | None
+    previewed_data: dict[str, Any] | None
+    previewed_draft: bool
+
+    @property
+    def app(self) -> Any: ...  # the ConsoleApp (screens/context.py)
+
+    def status(self, text: str, severity: str = "") -> None: ...
+
+    def show_problem(self, text: str) -> None: ...
+
+    def show_templates(self, templates: list[Template]) -> None: ...
+
+    def show_variants(self, template_id: Any, variants: list[Variant]) -> None: ...
+
+    def show_invalid(self, text: str) -> None: ...
+
+    def show_preview(self, preview: EmailPreview, data: dict[str, Any], draft: bool) -> None: ...
+
+    def show_sent(self, exchange: Exchange, explanation: Explanation | None) -> None: ...
+
 
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
 
@@ -22,7 +52,7 @@ def _why(exc: Exception) -> str:
     return exc.text() if isinstance(exc, InvalidInput) else str(exc)
 
 
-async def load_templates(screen: TransactionalScreen) -> None:
+async def load_templates(screen: TransactionalView) -> None:
     from console.transactional.templates import list_templates
 
     session = screen.app.session
@@ -41,7 +71,7 @@ async def load_templates(screen: TransactionalScreen) -> None:
     screen.show_templates(listing.templates)
 
 
-async def load_variants(screen: TransactionalScreen, template_id: Any) -> None:
+async def load_variants(screen: TransactionalView, template_id: Any) -> None:
     from console.transactional.templates import list_variants
 
     session = screen.app.session
@@ -56,7 +86,7 @@ async def load_variants(screen: TransactionalScreen, template_id: Any) -> None:
     screen.show_variants(template_id, read.variants)
 
 
-async def render_preview(screen: TransactionalScreen, data: dict[str, Any], queue_draft: bool) -> None:
+async def render_preview(screen: TransactionalView, data: dict[str, Any], queue_draft: bool) -> None:
     from console.transactional.preview import preview_email
 
     session = screen.app.session
@@ -69,10 +99,11 @@ async def render_preview(screen: TransactionalScreen, data: dict[str, Any], queu
         screen.show_preview(preview, data, queue_draft)
 
 
-async def send(screen: TransactionalScreen) -> None:
+async def send(screen: TransactionalView) -> None:
     from console.session.history import record_of
     from console.transactional.preview import send_preview
-    from screens.confirm_screen import ConfirmScreen
+    from screens.messages import OutcomeRecorded
+    from screens.widgets.confirm import ConfirmScreen
 
     app, session, preview = screen.app, screen.app.session, screen.preview
     expected = needed_confirmation(preview.spec, session.creds)
@@ -93,5 +124,5 @@ async def send(screen: TransactionalScreen) -> None:
     values = {**(screen.previewed_data or {}), **({"queue_draft": True} if screen.previewed_draft else {})}
     outcome = record_of(preview.spec.__class__, values, exchange, session.creds, session.label)
     explanation = outcome.explanation
-    app.record(outcome)
+    app.post_message(OutcomeRecorded(outcome))
     screen.show_sent(exchange, explanation)

@@ -5,7 +5,7 @@ The App delivers each key to whatever has the focus when it takes the key off it
 not a priority one runs only once its key has bubbled up the widget tree, one message
 queue per hop: either way a key typed right behind (a fast typist, a paste, tmux
 send-keys) still reaches the widget being left, and is typed into a field the user has
-moved away from. The App's KeyGate (screens/key_gate.py) holds each key until the one
+moved away from. The App's KeyGate (screens/widgets/key_gate.py) holds each key until the one
 before is handled; on top of that, the keys that move the focus are priority bindings
 (run by the App itself, without the trip through the widget tree) and move it with
 `focus_now`, so the next key is not held for long.

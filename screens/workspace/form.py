@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static, TextArea
 
 from console.session.form_state import FormState
-from screens.field_widgets import FieldRow
+from screens.widgets.fields import FieldRow
 
 
 class ActionForm(VerticalScroll):

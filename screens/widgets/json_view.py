@@ -4,7 +4,7 @@ A 5 MB JSON answer pretty-prints to ~500,000 lines. A TextArea takes ~8 s to loa
 and a Rich renderable of it blocks the loop for as long, so this view keeps the text as a
 list of lines and renders only the rows on screen (the Line API), highlighting each row
 with a small JSON tokenizer when it is first drawn. A big body is pretty-printed a slice
-at a time (`screens.json_format`, driven by the `Inspector`) and the view grows as the
+at a time (`screens.widgets.json_format`, driven by the `Inspector`) and the view grows as the
 lines arrive (`grown`), so the top of the body shows at once.
 """
 from __future__ import annotations
@@ -54,7 +54,7 @@ CUT_NOTE = "… (the text ends here: it was cut short)"
 def format_body(text: str) -> tuple[list[str], bool]:
     """(rows to show, whether they are JSON), all at once: for small bodies. Big ones go
     through `PrettyJson.step` a slice at a time (see `Inspector`)."""
-    from screens.json_format import PrettyJson
+    from screens.widgets.json_format import PrettyJson
 
     if text.lstrip()[:1] in ("{", "["):
         pretty = PrettyJson(text)

@@ -7,15 +7,39 @@ checks it again before anything is sent.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import json
+from typing import TYPE_CHECKING, Any, Protocol
 
 from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
 
 if TYPE_CHECKING:
+    from console.diagnose.explain import Explanation
+    from console.people.draft import ProfileDraft
+    from console.people.edit import EditOutcome
+    from console.people.lookup import LookupResult
     from console.people.person_actions import ProfileAction
-    from screens.profile_screen import ProfileScreen
+
+
+
+class ProfileView(Protocol):
+    """What these requests need of the profile screen (screens/profile/screen.py): its
+    public face, so the screen and its requests do not import each other."""
+
+    @property
+    def app(self) -> Any: ...  # the ConsoleApp (screens/context.py)
+
+    draft: ProfileDraft | None
+
+    def status(self, text: str, severity: str = "") -> None: ...
+
+    def show_lookup(self, result: LookupResult, *, keep_status: bool = False) -> None: ...
+
+    def show_applied(self, outcome: EditOutcome) -> None: ...
+
+    def show_explanation(self, explanation: Explanation) -> None: ...
+
 
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
 
@@ -24,9 +48,9 @@ def _why(exc: Exception) -> str:
     return exc.text() if isinstance(exc, InvalidInput) else str(exc)
 
 
-async def _confirm(screen: ProfileScreen, spec, what: str) -> tuple[bool, str | None]:
+async def _confirm(screen: ProfileView, spec, what: str) -> tuple[bool, str | None]:
     """(go on?, typed text): asks only in a protected environment."""
-    from screens.confirm_screen import ConfirmScreen
+    from screens.widgets.confirm import ConfirmScreen
 
     session = screen.app.session
     expected = needed_confirmation(spec, session.creds)
@@ -39,7 +63,7 @@ async def _confirm(screen: ProfileScreen, spec, what: str) -> tuple[bool, str | 
     return True, typed
 
 
-async def look_up(screen: ProfileScreen, identifier: str, id_type: str) -> None:
+async def look_up(screen: ProfileView, identifier: str, id_type: str) -> None:
     from console.people.lookup import lookup_profile
 
     session = screen.app.session
@@ -53,9 +77,10 @@ async def look_up(screen: ProfileScreen, identifier: str, id_type: str) -> None:
         screen.show_lookup(result)
 
 
-async def apply_changes(screen: ProfileScreen) -> None:
+async def apply_changes(screen: ProfileView) -> None:
     from console.people.edit import apply_edit, identify_input
     from console.session.history import record_of
+    from screens.messages import OutcomeRecorded
 
     session, draft = screen.app.session, screen.draft
     try:
@@ -72,14 +97,15 @@ async def apply_changes(screen: ProfileScreen) -> None:
         screen.status(f"Not sent: {_why(exc)}", "error")
         return
     if outcome.exchange is not None:
-        screen.app.record(record_of(plan.action, identify_input(plan.profile, plan.diff), outcome.exchange,
-                                    session.creds, session.label,
-                                    explanation=outcome.explanation if not outcome.applied else None))
+        screen.app.post_message(OutcomeRecorded(record_of(
+            plan.action, identify_input(plan.profile, plan.diff), outcome.exchange, session.creds, session.label,
+            explanation=outcome.explanation if not outcome.applied else None)))
     screen.show_applied(outcome)
 
 
-async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[str, Any]) -> None:
+async def run_action(screen: ProfileView, action: ProfileAction, extra: dict[str, Any]) -> None:
     from console.session.history import record_of
+    from screens.messages import OutcomeRecorded
 
     session = screen.app.session
     try:
@@ -94,7 +120,7 @@ async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[s
         return
     outcome = record_of(action.action, {**action.input, **extra}, exchange, session.creds, session.label)
     explanation = outcome.explanation
-    screen.app.record(outcome)
+    screen.app.post_message(OutcomeRecorded(outcome))
     head = f"{exchange.response.status} {exchange.response.reason}" if exchange.response else "no answer"
     if explanation is not None:
         screen.status(f"{head}: {action.title} failed.", "error")
@@ -104,7 +130,7 @@ async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[s
     await _reload_after(screen, action)
 
 
-async def _reload_after(screen: ProfileScreen, action: ProfileAction) -> None:
+async def _reload_after(screen: ProfileView, action: ProfileAction) -> None:
     """Read the person back after an action, so the screen shows what it did."""
     from console.people.lookup import lookup_profile
 

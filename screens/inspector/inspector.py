@@ -20,14 +20,15 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
-from screens.inspector_parts import (STATUS_CLASSES, attempts_content, headers_content, request_head,
+from screens.context import console_app
+from screens.inspector.texts import (STATUS_CLASSES, action_title, attempts_content, headers_content, request_head,
                                      status_class, status_title, subtitle)
 
 if TYPE_CHECKING:  # annotations only: httpx (via console.wire.transport) stays off the first frame's path
     from console.session.session import Outcome
     from console.wire.transport import TransportEvent
-    from screens.error_panel import ErrorPanel
-    from screens.json_view import JsonView
+    from screens.inspector.error_panel import ErrorPanel
+    from screens.widgets.json_view import JsonView
 
 SYNC_LIMIT = 64_000  # characters: smaller bodies are formatted at once (~10 ms)
 # Bigger bodies are formatted SLICE_S at a time with PAUSE_S between slices. A key crosses
@@ -69,11 +70,11 @@ class Inspector(Vertical):
         """Show a finished exchange; the App's copy commands then act on it."""
         self.outcome = outcome
         self._generation += 1
-        self.app.inspected = outcome  # type: ignore[attr-defined]  # F8/F9 copy what is shown
+        console_app(self).inspected = outcome  # F8/F9 copy what is shown
         if self._defer("show", outcome):
             return
         ex = outcome.exchange
-        self._set_status(status_class(ex), f"{status_title(outcome)} · {_action_title(outcome.action_id)}",
+        self._set_status(status_class(ex), f"{status_title(outcome)} · {action_title(outcome.action_id)}",
                          subtitle(outcome))
         secrets = self._secrets()
         why = outcome.explanation
@@ -140,7 +141,7 @@ class Inspector(Vertical):
         pane = self._tabs.get_pane(self._tabs.active)
         target = next((w for w in pane.query("ErrorPanel, JsonView, VerticalScroll") if w.display), None)
         if target is not None:
-            from screens.focus import focus_now
+            from screens.widgets.focus import focus_now
 
             focus_now(target)
 
@@ -178,8 +179,8 @@ class Inspector(Vertical):
         return True
 
     async def _mount_tabs(self) -> None:
-        from screens.error_panel import ErrorPanel
-        from screens.json_view import JsonView
+        from screens.inspector.error_panel import ErrorPanel
+        from screens.widgets.json_view import JsonView
 
         tabs = TabbedContent(id="inspector-tabs")
         await self.mount(tabs)
@@ -196,7 +197,7 @@ class Inspector(Vertical):
             getattr(self, kind)(arg)
 
     def _panel(self) -> ErrorPanel:
-        from screens.error_panel import ErrorPanel
+        from screens.inspector.error_panel import ErrorPanel
 
         return self.query_one("#inspector-why", ErrorPanel)
 
@@ -213,7 +214,7 @@ class Inspector(Vertical):
         return session.secrets() if session is not None else []
 
     def _format_into(self, view: JsonView, text: str, empty_note: str) -> None:
-        from screens.json_view import format_body
+        from screens.widgets.json_view import format_body
 
         if not text.strip():
             view.show_note(empty_note)
@@ -227,8 +228,8 @@ class Inspector(Vertical):
     async def _format_slices(self, generation: int, view: JsonView, text: str) -> None:
         """Pretty-print a big body on the event loop, SLICE_S at a time, yielding between
         slices: keys are answered within a slice, the first screen shows after one."""
-        from screens.json_format import PrettyJson
-        from screens.json_view import CUT_NOTE, raw_lines
+        from screens.widgets.json_format import PrettyJson
+        from screens.widgets.json_view import CUT_NOTE, raw_lines
 
         if text.lstrip()[:1] in ("{", "["):
             pretty = PrettyJson(text)
@@ -252,11 +253,3 @@ class Inspector(Vertical):
                 return
         view.set_lines(raw_lines(text), is_json=False)
 
-
-def _action_title(action_id: str) -> str:
-    try:
-        from console.actions.catalog import get_action
-
-        return get_action(action_id).INFO.title
-    except KeyError:
-        return action_id

@@ -32,13 +32,14 @@ from console.people.edit import EditOutcome
 from console.people.lookup import LookupResult, Outcome
 from console.people.model import ID_TYPES, MISSING
 from console.actions.validation import InvalidInput
-from screens.app import ASSETS
-from screens.profile_parts import (AttributeTable, DeviceTable, action_label, applied_text, diff_text,
+from screens.styles import ASSETS
+from screens.profile.views import (AttributeTable, DeviceTable, action_label, applied_text, diff_text,
                                    environment_key, listed_actions, other_environment_text, refused_text,
                                    summary_text, switched_text)
-from screens.request_preview import RequestPreview
-from screens.status_line import StatusLine
-from screens.stable_footer import StableFooter
+from screens.widgets.request_preview import RequestPreview
+from screens.widgets.status_line import StatusLine
+from screens.widgets.footer import StableFooter
+from screens.context import console_app
 
 IO_GROUP = "profile-io"
 AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
@@ -132,13 +133,13 @@ class ProfileScreen(Screen):
         if self.looked_up_in is None or (self.lookup is None and self.draft is None):
             return None
         key, label = self.looked_up_in
-        return label if key != environment_key(self.app.session) else None
+        return label if key != environment_key(console_app(self).session) else None
 
     def _refuse_other_environment(self) -> bool:
         old = self.other_environment()
         if old is None:
             return False
-        now = self.app.session.label if self.app.session is not None else "the new environment"
+        now = console_app(self).session.label if console_app(self).session is not None else "the new environment"
         self.status(refused_text(old, now), "error")
         return True
 
@@ -146,7 +147,7 @@ class ProfileScreen(Screen):
         if any(w.group == IO_GROUP and w.is_running for w in self.workers):
             self.status("Wait for the request in flight to finish.", "warning")
             return True
-        if self.app.session is None:
+        if console_app(self).session is None:
             self.status("The environment is still loading.", "warning")
             return True
         return False
@@ -179,7 +180,7 @@ class ProfileScreen(Screen):
         self.look_up(event.value, self.query_one("#id-type", Select).value)
 
     def look_up(self, identifier: str, id_type: str) -> None:
-        from screens.profile_io import look_up
+        from screens.profile.requests import look_up
 
         if id_type == AUTO:
             id_type = "email" if "@" in identifier else "id"
@@ -187,7 +188,7 @@ class ProfileScreen(Screen):
             self._run(look_up(self, identifier, id_type))
 
     def show_lookup(self, result: LookupResult, *, keep_status: bool = False) -> None:
-        session = self.app.session  # the lookup's: profile_io shows only a current one
+        session = console_app(self).session  # the lookup's: the requests show only a current one
         here = (environment_key(session), session.label if session is not None else "")
         if self.looked_up_in is not None and self.looked_up_in[0] != here[0]:
             self.last = None  # an undo of another workspace's apply must not be offered here
@@ -276,7 +277,7 @@ class ProfileScreen(Screen):
 
     # -- applying -----------------------------------------------------------------------------
     def action_apply(self) -> None:
-        from screens.profile_io import apply_changes
+        from screens.profile.requests import apply_changes
 
         if self._refuse_other_environment():
             return
@@ -346,20 +347,20 @@ class ProfileScreen(Screen):
         self.open_action(action)
 
     def open_action(self, action: ProfileAction) -> None:
-        from screens.profile_action_screen import ProfileActionScreen
+        from screens.profile.action_screen import ProfileActionScreen
 
         if self._refuse_other_environment() or self._busy():
             return
 
         def chosen(extra: dict[str, Any] | None) -> None:
-            from screens.profile_io import run_action
+            from screens.profile.requests import run_action
 
             if extra is None:
                 self.status("Backed out: nothing was sent.", "warning")
             else:
                 self._run(run_action(self, action, extra))
 
-        self.app.push_screen(ProfileActionScreen(action, self.app.session.creds), chosen)
+        self.app.push_screen(ProfileActionScreen(action, console_app(self).session.creds), chosen)
 
     # -- rendering ----------------------------------------------------------------------------
     def _render_all(self) -> None:
@@ -392,7 +393,7 @@ class ProfileScreen(Screen):
         self.query_one(AttributeTable).show(draft)
         changes = self.query_one("#changes", Static)
         preview = self.query_one(RequestPreview)
-        session = self.app.session
+        session = console_app(self).session
         old = self.other_environment()
         if old is not None:
             changes.update(other_environment_text(draft, old, session.label if session else None))

@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from console.actions.catalog_index import INDEX  # plain data: no pydantic before the first frame
-from screens.focus import focus_now
+from screens.widgets.focus import focus_now
 
 
 def matches(words: list[str], haystack: str) -> bool:

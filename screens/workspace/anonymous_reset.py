@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from screens.commands import PaletteCommand
+from screens.registry import PaletteCommand
 
 if TYPE_CHECKING:
-    from screens.app import CioConsoleApp
+    from screens.context import ConsoleApp
 
 
-def reset_anonymous_id(app: CioConsoleApp) -> None:
+def reset_anonymous_id(app: "ConsoleApp") -> None:
     session = app.session
     if session is None:
         app.notify("The environment is still loading; try again in a moment.", title="Anonymous id")
@@ -30,14 +30,12 @@ def reset_anonymous_id(app: CioConsoleApp) -> None:
     app.run_worker(work, thread=True, group="anonymous-id")
 
 
-def _done(app: CioConsoleApp, key: str, previous: str | None, new: str) -> None:
-    from screens.workspace import WorkspaceScreen
+def _done(app: "ConsoleApp", key: str, previous: str | None, new: str) -> None:
+    from screens.messages import AnonymousIdReset
 
     forgot = f"Forgot {previous}; " if previous else ""
     app.notify(f"{forgot}new anonymous id {new}.", title=f"Anonymous id for {key}")
-    for screen in app.screen_stack:
-        if isinstance(screen, WorkspaceScreen):
-            screen.refresh_prefill()
+    app.post_message(AnonymousIdReset(key, previous, new))  # the App refreshes the open forms
 
 
 COMMANDS = [

@@ -21,8 +21,8 @@ from console.wire.credentials import Credentials
 from console.actions.fields import Kind
 from console.people.person_actions import ProfileAction
 from console.actions.validation import InvalidInput
-from screens.app import ASSETS
-from screens.request_preview import RequestPreview
+from screens.styles import ASSETS
+from screens.widgets.request_preview import RequestPreview
 
 
 class ProfileActionScreen(ModalScreen[dict[str, Any] | None]):

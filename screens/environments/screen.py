@@ -30,11 +30,13 @@ from console.wire.apis import Region
 from console.wire.credentials import KEY_LABEL, Credentials
 from console.environments.keystore import KEY_KINDS, KeyringUnavailable
 from console.environments.store import Environment, EnvironmentStore, UnknownEnvironment
-from screens.environment_parts import (CheckRows, FormValues, KeyRow, apply_values, compose_form, default_client,
+from screens.environments.form import (FormValues, KeyRow, apply_values, compose_form, default_client,
                                        env_option, form_credentials)
-from screens.stable_footer import StableFooter
+from screens.messages import SwitchEnvironment
+from screens.styles import ASSETS
+from screens.widgets.check_rows import CheckRows
+from screens.widgets.footer import StableFooter
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
 ClientFactory = Callable[[Credentials], Any]
 
 
@@ -59,12 +61,8 @@ class EnvironmentScreen(Screen):
         Binding("ctrl+n", "new", "New", id="env-new", tooltip="Add an environment"),
     ]
 
-    class Selected(Message):
-        """The user switched the console to environment `name`."""
-
-        def __init__(self, name: str) -> None:
-            super().__init__()
-            self.name = name
+    class Selected(SwitchEnvironment):
+        """The user switched the console to environment `name` (the App makes the switch)."""
 
     def __init__(self, store: EnvironmentStore, *, client_factory: ClientFactory | None = None) -> None:
         super().__init__()

@@ -18,7 +18,7 @@ from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 from console.actions.fields import Kind
 from console.session.form_state import JSON_KINDS
 from console.actions.spec import SpecField
-from screens.focus import focus_now
+from screens.widgets.focus import focus_now
 
 KIND_HINTS = {
     Kind.IDENTIFIER: "identifier",

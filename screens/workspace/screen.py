@@ -21,15 +21,17 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 from textual.widgets._select import SelectOverlay
 
-from screens.action_list import ActionList
-from screens.fit_footer import FitFooter
-from screens.focus import focus_now
-from screens.request_preview import RequestPreview
-from screens.status_line import StatusLine
+from screens.context import console_app
+from screens.workspace.action_list import ActionList
+from screens.widgets.fit_footer import FitFooter
+from screens.widgets.focus import focus_now
+from screens.widgets.request_preview import RequestPreview
+from screens.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from console.session.form_state import Check, FormBook, FormState
-    from screens.form import ActionForm
+    from console.session.session import Outcome
+    from screens.workspace.form import ActionForm
 
 FIRST_ACTION = "identify-customer"
 # Below this width the three columns do not fit: the action list shows while you pick an
@@ -43,11 +45,19 @@ def load_form_modules() -> None:
     TextArea, httpx (~150 ms). The workspace does it in a thread after its first frame, so
     the action list is on screen and takes keys while this runs."""
     import console.actions.catalog
-    import console.session.form_state
-    import screens.form
-    import screens.inspector  # noqa: F401
+    import console.session.form_state  # noqa: F401
+    import screens.workspace.form  # noqa: F401
+    import screens.inspector.inspector  # noqa: F401
 
     console.actions.catalog.all_actions()
+
+
+def _field_label(state: FormState, field: str) -> str:
+    """How the form labels `field`, as the validation messages name it."""
+    from console.actions.spec import FieldProblem
+    from console.actions.validation import describe
+
+    return describe(FieldProblem(field, ""), state.action).strip()
 
 
 class WorkspaceScreen(Screen):
@@ -153,8 +163,8 @@ class WorkspaceScreen(Screen):
         await self._mount_inspector()
 
     async def _mount_inspector(self) -> None:
-        from screens.app import use_stylesheet
-        from screens.inspector import Inspector
+        from screens.styles import use_stylesheet
+        from screens.inspector.inspector import Inspector
 
         use_stylesheet(self.app, "inspector.tcss")
         placeholder = self.query_one("#inspector-placeholder")
@@ -165,7 +175,7 @@ class WorkspaceScreen(Screen):
     def select_action(self, action_id: str, *, focus: bool = True) -> None:
         """Open `action_id`'s form (the palette, the list and the history call this)."""
         from console.actions.catalog import get_action
-        from screens.form import ActionForm
+        from screens.workspace.form import ActionForm
 
         try:
             action = get_action(action_id)
@@ -243,7 +253,7 @@ class WorkspaceScreen(Screen):
 
     # -- values -------------------------------------------------------------------------------
     def _prefill(self, state: FormState) -> None:
-        session = self.app.session
+        session = console_app(self).session
         if session is None or self._prefilled_for.get(state.action_id) is session:
             return
         from console.actions.prefill import prefill_values
@@ -262,7 +272,7 @@ class WorkspaceScreen(Screen):
             self._refresh()
 
     def _show_guard(self) -> None:
-        session = self.app.session
+        session = console_app(self).session
         if self.state is not None and self.state.action_id in self._forms:
             form = self._form()
             label = session.label if session is not None and session.protected else None
@@ -297,7 +307,7 @@ class WorkspaceScreen(Screen):
         self._form().mark(state.marked(check))
         self._follow_check(state, check)
         preview = self.query_one(RequestPreview)
-        session = self.app.session
+        session = console_app(self).session
         if not check.ok and not check.general and not state.marked(check):
             # Only empty required fields, untouched: a hint, not a wall of red.
             missing = ", ".join(state.specs[n].meta.label for n in check.problems)
@@ -347,7 +357,7 @@ class WorkspaceScreen(Screen):
         focus_now(self.query_one("#action-filter", Input))
 
     def action_focus_inspector(self) -> None:
-        from screens.inspector import Inspector
+        from screens.inspector.inspector import Inspector
 
         found = self.query(Inspector)
         if not found or not found.first().has_content:
@@ -357,10 +367,92 @@ class WorkspaceScreen(Screen):
         found.first().focus_content()
 
     # -- sending ------------------------------------------------------------------------------
+    # Nothing here freezes the UI: the request runs in an async worker (exclusive per screen,
+    # so a second Ctrl+S while one is in flight replaces nothing that was sent — the core
+    # never re-sends a request whose answer was lost).
     def action_send(self) -> None:
-        from screens.workspace_send import start_send
+        """Block invalid input (naming the fields), then send in a worker."""
+        state = self.state
+        if state is None:
+            return
+        state.attempted = True
+        check = self._refresh()
+        if check is None:
+            return
+        if not check.ok:
+            names = list(check.problems)
+            fields = ", ".join(state.specs[n].meta.label for n in names)
+            what = f"fix {fields}" if names else "; ".join(check.general)
+            self._status(f"Not sent: {what}.", "error", from_check=True)
+            if names:
+                self._form().focus_field(names[0])
+            return
+        if console_app(self).session is None or not self.query("#inspector"):
+            self._status("Not sent: the environment is still loading.", "error")
+            return
+        if any(w.group == "send" and w.is_running for w in self.workers):
+            self._status("A send is already in flight; wait for its answer.", "warning")
+            return
+        self.run_worker(self._send_form(state), exclusive=True, group="send", exit_on_error=False)
 
-        start_send(self)
+    async def _send_form(self, state: FormState) -> None:
+        """Ask the protected guard, send with progress in the inspector, record the outcome,
+        then mark the field an API error names."""
+        from console.actions.guard import ConfirmationRequired
+        from console.actions.validation import InvalidInput
+        from console.wire.credentials import MissingCredential
+        from screens.inspector.inspector import Inspector
+        from screens.messages import OutcomeRecorded
+        from screens.widgets.confirm import ConfirmScreen
+
+        app = console_app(self)
+        session = app.session
+        assert session is not None  # action_send checked it
+        action, values = state.action, state.filled()
+        inspector = self.query_one(Inspector)
+        try:
+            expected = session.confirmation(action, values)
+            confirm = None
+            if expected is not None:
+                confirm = await app.push_screen_wait(
+                    ConfirmScreen(env_label=session.label, what=action.INFO.title, expected=expected))
+                if confirm is None:
+                    self._status("Backed out: nothing was sent.", "warning")
+                    return
+            self._status(f"Sending {action.INFO.title} to {session.label}…", "busy")
+            inspector.clear()
+            # An async worker runs on the event loop, so progress can go straight to the widget.
+            outcome = await session.send(action, values, confirm=confirm, on_event=inspector.progress)
+        except (InvalidInput, MissingCredential, ConfirmationRequired) as exc:
+            text = exc.text() if isinstance(exc, InvalidInput) else str(exc)
+            self._status(f"Not sent: {text}", "error")
+            return
+        except Exception as exc:  # noqa: BLE001 - an unexpected failure is shown, never a crash
+            self._status(f"Not sent: {type(exc).__name__}: {exc}", "error")
+            return
+        inspector.show(outcome)
+        app.post_message(OutcomeRecorded(outcome))
+        self._show_answer(state, outcome, session.label)
+
+    def _show_answer(self, state: FormState, outcome: Outcome, label: str) -> None:
+        """The status line names the answer; a field the API refused is marked and focused."""
+        action = state.action
+        resp = outcome.exchange.response
+        head = f"{resp.status} {resp.reason}" if resp is not None else "no answer"
+        why = outcome.explanation
+        field = why.field if why is not None else None
+        if why is not None and field and field in state.specs:
+            state.refused(field, why.api_message or why.title)
+            self._refresh()
+            self._status(f"{head}: the API refused {_field_label(state, field)} — {why.api_message or why.title}",
+                         "error")
+            self._form().focus_field(field, select=True)  # typing replaces the refused value
+        elif outcome.ok:
+            self._status(f"{head}: {action.INFO.title} sent to {label}.", "success")
+        else:
+            title = why.title if why else "the request failed"
+            # Most titles start with the status already ("429 Too Many Requests: …").
+            self._status(f"{title if title.startswith(head) else f'{head}: {title}'} (details below).", "error")
 
     def _status(self, text: str, severity: str = "", *, from_check: bool = False) -> None:
         """`from_check`: the text describes the form's check (a send it blocked), so every

@@ -12,16 +12,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from console.wire.redact import MASK, redact_text
-from screens.commands import PaletteCommand
+from screens.registry import PaletteCommand
 
 if TYPE_CHECKING:
     from console.session.session import Outcome
-    from screens.app import CioConsoleApp
+    from screens.context import ConsoleApp
 
 
-def shown_outcome(app: CioConsoleApp) -> Outcome | None:
+def shown_outcome(app: ConsoleApp) -> Outcome | None:
     """The exchange an inspector on the current screen shows, else the last one shown."""
-    from screens.inspector import Inspector
+    from screens.inspector.inspector import Inspector
 
     try:
         inspectors = [i for i in app.screen.query(Inspector) if i.display and i.region.area]
@@ -34,17 +34,16 @@ def shown_outcome(app: CioConsoleApp) -> Outcome | None:
 
 def describe(outcome: Outcome) -> str:
     """Which exchange: `200 OK · Identify Customer at 12:03:04`."""
-    from screens.inspector import _action_title
-    from screens.inspector_parts import status_title
+    from screens.inspector.texts import action_title, status_title
 
     import time
 
     at = getattr(outcome, "at", None)
     when = f" at {time.strftime('%H:%M:%S', time.localtime(at))}" if at else ""
-    return f"{status_title(outcome)} · {_action_title(outcome.action_id)}{when}"
+    return f"{status_title(outcome)} · {action_title(outcome.action_id)}{when}"
 
 
-def _inspected(app: CioConsoleApp) -> Outcome | None:
+def _inspected(app: ConsoleApp) -> Outcome | None:
     outcome = shown_outcome(app)
     if outcome is None:
         app.notify("Nothing to copy yet: send a request, or open one from the history (F3).",
@@ -52,7 +51,7 @@ def _inspected(app: CioConsoleApp) -> Outcome | None:
     return outcome
 
 
-def curl_for(app: CioConsoleApp, outcome: Outcome, *, reveal: bool = False) -> str | None:
+def curl_for(app: ConsoleApp, outcome: Outcome, *, reveal: bool = False) -> str | None:
     """The curl command for an outcome's request; None when the keys cannot be revealed
     (a history entry never held them)."""
     from console.wire.curl import to_curl
@@ -73,7 +72,7 @@ def curl_for(app: CioConsoleApp, outcome: Outcome, *, reveal: bool = False) -> s
     return to_curl(req, session.creds if session is not None else Credentials(), reveal=True)
 
 
-def copy_curl(app: CioConsoleApp, *, reveal: bool = False) -> None:
+def copy_curl(app: ConsoleApp, *, reveal: bool = False) -> None:
     outcome = _inspected(app)
     if outcome is None:
         return
@@ -91,8 +90,8 @@ def copy_curl(app: CioConsoleApp, *, reveal: bool = False) -> None:
                    title="Copy", timeout=4)
 
 
-def copy_body(app: CioConsoleApp) -> None:
-    from screens.inspector_parts import human_size
+def copy_body(app: ConsoleApp) -> None:
+    from screens.inspector.texts import human_size
 
     outcome = _inspected(app)
     if outcome is None:

@@ -16,9 +16,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from screens.app import ASSETS
-from screens.inspector import Inspector
-from screens.stable_footer import StableFooter
+from screens.context import console_app
+from screens.styles import ASSETS
+from screens.inspector.inspector import Inspector
+from screens.inspector.texts import action_title
+from screens.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
     from console.session.history import Entry
@@ -52,13 +54,6 @@ def _home(path: str) -> str:
 
     home = str(Path.home())
     return "~" + path[len(home):] if path.startswith(home + "/") else path
-
-
-def _action_title(action_id: str) -> str:
-    from console.actions.catalog import all_actions
-
-    action = all_actions().get(action_id)
-    return action.INFO.title if action is not None else action_id
 
 
 class HistoryScreen(Screen):
@@ -111,12 +106,12 @@ class HistoryScreen(Screen):
     def on_screen_resume(self) -> None:
         # Shown again (F3 after a send): list what was sent meanwhile; otherwise keep the
         # cursor where it was. `r` reads the file again for another console's sends.
-        if len(self.app.outcomes) != self._sends_seen:  # type: ignore[attr-defined]
+        if len(console_app(self).outcomes) != self._sends_seen:
             self.action_reload()
 
     def action_reload(self) -> None:
-        history = self.app.history  # type: ignore[attr-defined]
-        self._sends_seen = len(self.app.outcomes)  # type: ignore[attr-defined]
+        history = console_app(self).history
+        self._sends_seen = len(console_app(self).outcomes)
 
         def load() -> None:
             entries = history.load(LIMIT)
@@ -131,7 +126,7 @@ class HistoryScreen(Screen):
         for i, entry in enumerate(entries):
             status = entry.status_text()
             ok = entry.record.get("ok")
-            table.add_row(when(entry.at), _cut(entry.env, 16), _cut(_action_title(entry.action_id), 24),
+            table.add_row(when(entry.at), _cut(entry.env, 16), _cut(action_title(entry.action_id), 24),
                           _cut(entry.subject(), 26), _cut_left(entry.target(), 26), Text(status, style="green" if ok else ("yellow" if status.startswith("207") else "red")),
                           key=str(i))
         count = f"{len(entries)} exchange{'s' if len(entries) != 1 else ''}" if entries else "No exchanges yet: send a request from the workspace"
@@ -169,27 +164,14 @@ class HistoryScreen(Screen):
         self.action_inspect()
 
     def action_load_into_form(self) -> None:
-        from console.wire.redact import MASK
-        from screens.workspace import WorkspaceScreen
+        from screens.messages import LoadIntoForm
 
         entry = self.selected()
         if entry is None:
             return
-        app = self.app
-        while len(app.screen_stack) > 1 and not isinstance(app.screen, WorkspaceScreen):
-            app.pop_screen()
-        if not isinstance(app.screen, WorkspaceScreen):
-            app.notify("The workspace is not open.", severity="error")
-            return
-        values = entry.values
-        app.screen.load_values(entry.action_id, values)
-        masked = [k for k, v in values.items() if isinstance(v, str) and MASK in v]
-        if masked:
-            app.notify(f"Loaded; {', '.join(masked)} held a key, which the history masks: type it again.",
-                       title="History", severity="warning")
-        else:
-            app.notify(f"Loaded {_action_title(entry.action_id)} with the values it was sent with.",
-                       title="History", timeout=3)
+        # The App owns the stack: it goes back to the workspace and fills the form there.
+        console_app(self).post_message(LoadIntoForm(entry.action_id, entry.values,
+                                                    title=action_title(entry.action_id)))
 
     def action_back(self) -> None:
         if self.maximized is not None:  # escape first restores a zoomed inspector

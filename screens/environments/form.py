@@ -1,4 +1,5 @@
-"""Pieces of the environment screen: what the form holds, a key row, the check results."""
+"""The environment screen's form: what it holds (`FormValues`), how it is laid out, a key
+row, and how the typed values become credentials or a stored environment."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,7 +7,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
@@ -19,9 +20,8 @@ from console.wire.apis import Region
 from console.wire.credentials import KEY_LABEL, Credentials, clean_key
 from console.environments.file import Environment
 from console.environments.keystore import KEY_KINDS
+from screens.widgets.check_rows import CheckRows
 
-CHECK_KEYS = ("track", "region", "app", "write")
-MARK = {"pass": ("✓ ", "bold $success"), "fail": ("✗ ", "bold $error"), "skip": ("– ", "$text-muted")}
 
 
 @dataclass
@@ -58,40 +58,6 @@ def form_credentials(stored: Credentials | None, env: Environment, values: FormV
     typed = {f"{kind}_key": clean_key(value, f"the {KEY_LABEL[kind]} typed here")
              for kind, value in values.keys.items() if value and value.strip()}
     return replace(stored, region=values.region, site_id=values.site_id or None, **typed)
-
-
-class CheckRows(Vertical):
-    """One row per connection-test check, filled in place as each check completes."""
-
-    def compose(self) -> ComposeResult:
-        for key in CHECK_KEYS:
-            yield Static(id=f"check-{key}", classes="check")
-
-    def _row(self, key: str) -> Static:
-        return self.query_one(f"#check-{key}", Static)
-
-    def clear(self) -> None:
-        for key in CHECK_KEYS:
-            row = self._row(key)
-            row.update("")
-            row.remove_class("-pass", "-fail", "-skip")
-
-    def pending(self) -> None:
-        from console.diagnose.connection_test import NAMES
-
-        self.clear()
-        for key in CHECK_KEYS:
-            self._row(key).update(Content.styled(f"… {NAMES[key]}", "$text-muted"))
-
-    def show(self, check: Any) -> None:
-        row = self._row(check.key)
-        mark, style = MARK[check.status]
-        parts: list = [(mark, style), (check.name, "bold"), "\n  ", check.detail]
-        if check.ok is False and check.fix:
-            parts += ["\n  ", ("Fix: ", "bold"), check.fix]
-        row.update(Content.assemble(*parts))
-        row.remove_class("-pass", "-fail", "-skip")
-        row.add_class(f"-{check.status}")
 
 
 class KeyRow(Horizontal):

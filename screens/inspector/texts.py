@@ -15,6 +15,15 @@ if TYPE_CHECKING:
     from console.session.session import Outcome
 
 
+def action_title(action_id: str) -> str:
+    """The action's title ("Identify Customer"); its id when the catalog has no such action
+    (a history entry written by another version)."""
+    from console.actions.catalog import all_actions
+
+    action = all_actions().get(action_id)
+    return action.INFO.title if action is not None else action_id
+
+
 def status_class(ex: Exchange) -> str:
     """The inspector's CSS class: the colour of the border and its title."""
     if ex.response is None:

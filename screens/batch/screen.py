@@ -26,9 +26,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, ProgressBar, Select, Static
 
-from screens import batch_parts as parts
-from screens.app import ASSETS
-from screens.status_line import StatusLine
+from screens.batch import settings as settings_form
+from screens.batch import view
+from screens.styles import ASSETS
+from screens.widgets.status_line import StatusLine
+from screens.context import console_app
 
 SNAPSHOT_EVERY = 0.1  # s, in the run's loop
 REDRAW_EVERY = 0.2  # s, in the UI: 5 redraws a second whatever the row rate
@@ -83,7 +85,7 @@ class BatchScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="batch-settings"):
-            yield from parts.compose_settings()
+            yield from settings_form.compose_settings()
             yield Static("", id="batch-limits")
         with VerticalScroll(id="batch-status-box"):
             yield StatusLine(id="batch-status")
@@ -139,7 +141,7 @@ class BatchScreen(Screen):
 
     def action_run_anyway(self) -> None:
         if self._has_invalid():
-            self._accepted = parts.invalid_key(self.job)
+            self._accepted = view.invalid_key(self.job)
             self._start_check(then_run=True, skip_invalid=True)
 
     def action_cancel(self) -> None:
@@ -148,7 +150,7 @@ class BatchScreen(Screen):
         self._cancel_requested = True  # read by the run's thread if its loop is not up yet
         loop, run = self._loop, self.batch_run
         if loop is not None and run is not None:
-            parts.stop_soon(loop, run, "cancelled: finishing the requests in flight")
+            view.stop_soon(loop, run, "cancelled: finishing the requests in flight")
         self._status("Cancelling: no new row is sent; requests in flight finish and are recorded…", "warning")
 
     @on(Button.Pressed, "#batch-check-button")
@@ -173,16 +175,16 @@ class BatchScreen(Screen):
 
     def _show_limits(self) -> None:
         action_id = str(self.query_one("#batch-action", Select).value)
-        self.query_one("#batch-limits", Static).update(parts.limit_hint(action_id))
-        rate, concurrency = parts.default_placeholders(action_id)
+        self.query_one("#batch-limits", Static).update(settings_form.limit_hint(action_id))
+        rate, concurrency = settings_form.default_placeholders(action_id)
         self.query_one("#batch-rate", Input).placeholder = rate
         # The empty concurrency follows the rate typed (enough requests in flight to hold it).
-        typed = parts.concurrency_for(self.query_one("#batch-rate", Input).value)
+        typed = settings_form.concurrency_for(self.query_one("#batch-rate", Input).value)
         self.query_one("#batch-concurrency", Input).placeholder = typed or concurrency
 
     # -- checking ---------------------------------------------------------------------------------
-    def settings(self) -> parts.Settings:
-        return parts.read_settings({
+    def settings(self) -> settings_form.Settings:
+        return settings_form.read_settings({
             "action_id": self.query_one("#batch-action", Select).value,
             "path": self.query_one("#batch-file", Input).value,
             "rate": self.query_one("#batch-rate", Input).value,
@@ -196,13 +198,13 @@ class BatchScreen(Screen):
     def _start_check(self, *, then_run: bool, skip_invalid: bool) -> None:
         if self.running:
             return
-        session = self.app.session
+        session = console_app(self).session
         if session is None:
             self._status("The environment is still loading; try again in a moment (nothing sent).", "error")
             return
         try:
             settings = self.settings()
-        except parts.SettingsError as exc:
+        except settings_form.SettingsError as exc:
             self._status(str(exc), "error")
             return
         self._clear_results()
@@ -217,11 +219,11 @@ class BatchScreen(Screen):
 
         def work() -> None:
             try:
-                job = parts.prepare_job(settings, creds, progress)
+                job = view.prepare_job(settings, creds, progress)
                 # Grouping 20,000 rows into requests takes a while: here, not on the UI's loop.
-                dry_run = parts.dry_run_text(job) if settings.dry_run and job.checked.valid else ""
+                dry_run = view.dry_run_text(job) if settings.dry_run and job.checked.valid else ""
             except Exception as exc:  # noqa: BLE001 - every refusal is shown, never a crash
-                self.app.call_from_thread(self._check_failed, parts.ui_words(f"{exc} (nothing sent)"))
+                self.app.call_from_thread(self._check_failed, view.ui_words(f"{exc} (nothing sent)"))
                 return
             self.app.call_from_thread(self._checked, job, settings, then_run, skip_invalid, dry_run)
 
@@ -229,7 +231,7 @@ class BatchScreen(Screen):
 
     def _show_check_progress(self) -> None:
         if self._check_progress is not None:
-            self._status(parts.check_progress_text(*self._check_progress))
+            self._status(view.check_progress_text(*self._check_progress))
 
     def _stop_check_timer(self) -> None:
         if self._check_timer is not None:
@@ -241,13 +243,13 @@ class BatchScreen(Screen):
         self._stop_check_timer()
         self._status(message, "error")
 
-    def _checked(self, job: Any, settings: parts.Settings, then_run: bool, skip_invalid: bool,
+    def _checked(self, job: Any, settings: settings_form.Settings, then_run: bool, skip_invalid: bool,
                  dry_run: str = "") -> None:
         self._stop_check_timer()
         previous = self.job
         self.job = job
         self._show_problems(job)
-        text = parts.validation_text(job)
+        text = view.validation_text(job)
         self.refresh_bindings()
         self.query_one("#batch-run-anyway-button").display = self._has_invalid()
         if not job.checked.valid:
@@ -259,7 +261,7 @@ class BatchScreen(Screen):
         if not then_run:
             self._status(text, "warning" if job.checked.invalid else "")
             return
-        if job.checked.invalid and (not skip_invalid or parts.invalid_key(job) != self._accepted):
+        if job.checked.invalid and (not skip_invalid or view.invalid_key(job) != self._accepted):
             # The file changed since the user agreed: they agree again to what is listed now.
             changed = skip_invalid and previous is not None
             self._status(("The invalid rows changed since you accepted them. " if changed else "") + text,
@@ -273,10 +275,10 @@ class BatchScreen(Screen):
         if needed is None:
             self._start_run(job, settings)
             return
-        from screens.confirm_screen import ConfirmScreen
+        from screens.widgets.confirm import ConfirmScreen
 
         expected, what = needed
-        label = self.app.session.label if self.app.session else "This environment"
+        label = console_app(self).session.label if console_app(self).session else "This environment"
 
         def answered(typed: str | None) -> None:
             if typed is None or not job.confirmed(expected, typed):
@@ -299,7 +301,7 @@ class BatchScreen(Screen):
     def _show_problems(self, job: Any) -> None:
         table = self.query_one("#batch-problems", DataTable)
         table.clear()
-        rows = parts.problem_rows(job, self.size.width)
+        rows = view.problem_rows(job, self.size.width)
         for cells, height in rows:
             table.add_row(*cells, height=height)
         more = job.checked.problem_count - len(rows)
@@ -314,7 +316,7 @@ class BatchScreen(Screen):
             self._show_problems(self.job)
 
     # -- running ----------------------------------------------------------------------------------
-    def _start_run(self, job: Any, settings: parts.Settings) -> None:
+    def _start_run(self, job: Any, settings: settings_form.Settings) -> None:
         key = str(job.checkpoint_path.resolve())
         if key in _RUNNING_FILES:
             self._status(f"{job.data_file} is being sent by another batch screen; wait for it (nothing sent).",
@@ -338,7 +340,7 @@ class BatchScreen(Screen):
         self.run_worker(lambda: self._run_in_thread(job, settings, key), thread=True, exclusive=True,
                         group="batch-run", exit_on_error=False)
 
-    def _run_in_thread(self, job: Any, settings: parts.Settings, key: str) -> None:
+    def _run_in_thread(self, job: Any, settings: settings_form.Settings, key: str) -> None:
         run = None
         try:
             run = job.open(restart=settings.restart)
@@ -375,11 +377,11 @@ class BatchScreen(Screen):
         if snap is None:
             return
         self.query_one("#batch-bar", ProgressBar).update(total=max(1, snap.total), progress=snap.completed)
-        figures = parts.figures(snap)
+        figures = view.figures(snap)
         if snap.note:
             figures += f"\n{parts.ui_words(snap.note)}"
         self.query_one("#batch-figures", Static).update(Content(figures))
-        self._failures_seen = parts.add_failures(self.query_one("#batch-failures", DataTable), snap,
+        self._failures_seen = view.add_failures(self.query_one("#batch-failures", DataTable), snap,
                                                  self._failures_seen)
 
     def _end_run(self, key: str) -> None:
@@ -394,7 +396,7 @@ class BatchScreen(Screen):
     def _finished(self, job: Any, run: Any, result: Any, key: str) -> None:
         self.result = result
         self._end_run(key)
-        text = parts.summary_text(job, run, result)
+        text = view.summary_text(job, run, result)
         if result.not_sent:
             # What a resume would send is the obvious next step; tick it for the user.
             self.query_one("#batch-resume", Checkbox).value = True
@@ -406,7 +408,7 @@ class BatchScreen(Screen):
 
     def _run_failed(self, message: str, key: str) -> None:
         self._end_run(key)
-        text = parts.ui_words(f"The run stopped: {message}")
+        text = view.ui_words(f"The run stopped: {message}")
         self._status(text, "error")
         self._announce(text, "error")
 
@@ -423,5 +425,5 @@ class BatchScreen(Screen):
         # Leaving with a run going (the app quits): stop sending and let it record what it did.
         loop, run = self._loop, self.batch_run
         if loop is not None and run is not None:
-            parts.stop_soon(loop, run, "the console closed")
+            view.stop_soon(loop, run, "the console closed")
 

@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Button, Static
 
 from console.wire import clock
+from screens.context import console_app
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
@@ -159,7 +160,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
 
     @on(Button.Pressed, "#why-test")
     def action_connection_test(self) -> None:
-        session = self.app.session  # type: ignore[attr-defined]
+        session = console_app(self).session
         if session is None or not (self.explanation and self.explanation.offer_connection_test):
             return
         self.run_worker(self._run_test(session), group="connection-test", exclusive=True)
@@ -183,7 +184,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
 
 
 def _check_rows():
-    from screens.environment_parts import CheckRows
+    from screens.widgets.check_rows import CheckRows
 
     rows = CheckRows(id="why-checks", classes="why-checks")
     rows.display = False

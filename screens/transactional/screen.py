@@ -26,12 +26,13 @@ from textual.widgets.option_list import Option
 from console.session.session import drop_empty
 from console.transactional.templates import Template, Variant
 from console.transactional.preview import EmailPreview
-from screens.app import ASSETS
-from screens.field_widgets import JsonEditor
-from screens.request_preview import RequestPreview
-from screens.transactional_parts import email_text, findings_text, template_label, variant_label
-from screens.status_line import StatusLine
-from screens.stable_footer import StableFooter
+from screens.styles import ASSETS
+from screens.widgets.fields import JsonEditor
+from screens.widgets.request_preview import RequestPreview
+from screens.transactional.views import email_text, findings_text, template_label, variant_label
+from screens.widgets.status_line import StatusLine
+from screens.widgets.footer import StableFooter
+from screens.context import console_app
 
 PREVIEW_DELAY = 0.5  # s: each preview reads the template and the recipient; not per keystroke
 
@@ -115,7 +116,7 @@ class TransactionalScreen(Screen):
         self.query_one("#tx-findings").border_title = "Data check"
         request.show_waiting("Pick a message and fill in To to see the request.")
         self.watch(self.app, "session", self._session_changed, init=False)
-        if self.app.session is not None:
+        if console_app(self).session is not None:
             self._load_templates()
         self.query_one("#tx-templates").focus()
 
@@ -140,7 +141,7 @@ class TransactionalScreen(Screen):
             self._load_templates()
 
     def _load_templates(self) -> None:
-        from screens.transactional_io import load_templates
+        from screens.transactional.requests import load_templates
 
         self.run_worker(load_templates(self), exclusive=True, group="tx-list", exit_on_error=False)
 
@@ -160,7 +161,7 @@ class TransactionalScreen(Screen):
         self.choose_template(self.templates[int(event.option.id)])
 
     def choose_template(self, template: Template) -> None:
-        from screens.transactional_io import load_variants
+        from screens.transactional.requests import load_variants
 
         self.template, self.language, self.variants = template, "", []
         self.query_one("#tx-variants", OptionList).clear_options()
@@ -256,11 +257,11 @@ class TransactionalScreen(Screen):
             self.action_preview()
 
     def action_preview(self) -> None:
-        from screens.transactional_io import render_preview
+        from screens.transactional.requests import render_preview
 
         self._timer = None
         data = self.form_values()
-        if self.app.session is None or self.template is None or not data.get("to"):
+        if console_app(self).session is None or self.template is None or not data.get("to"):
             return
         self.run_worker(render_preview(self, data, self.draft()), exclusive=True, group="tx-preview",
                         exit_on_error=False)
@@ -297,7 +298,7 @@ class TransactionalScreen(Screen):
 
     # -- sending ------------------------------------------------------------------------------
     def action_send(self) -> None:
-        from screens.transactional_io import send
+        from screens.transactional.requests import send
 
         if any(w.group == "tx-send" and w.is_running for w in self.workers):
             self.status("A send is already in flight; wait for its answer.", "warning")
