@@ -22,7 +22,7 @@ from screens.registry import SCREENS
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from console.session.session import Outcome, Session
+    from console.session.session import SendOutcome, Session
     from console.wire.credentials import Credentials
     from console.environments.store import EnvironmentStore
 
@@ -102,8 +102,8 @@ class CioConsoleApp(App):
         self.client_factory = client_factory
         self.sandbox_server: Any = None  # RunningSandbox for --sandbox
         self.boot_error: str | None = None
-        self.outcomes: list[Outcome] = []  # this run's sends, oldest first
-        self.inspected: Outcome | None = None  # what an inspector shows last: F8/F9 copy it
+        self.outcomes: list[SendOutcome] = []  # this run's sends, oldest first
+        self.inspected: SendOutcome | None = None  # what an inspector shows last: F8/F9 copy it
         self._history: Any = None  # console.session.history.History, made on first use
         self.forms_loaded = threading.Event()  # set by the workspace once its forms' modules are in
         self.key_gate = KeyGate(self)
@@ -256,7 +256,7 @@ class CioConsoleApp(App):
         self.switch_environment(event.name)
 
     # -- outcomes -----------------------------------------------------------------------------
-    def record(self, outcome: Outcome) -> None:
+    def record(self, outcome: SendOutcome) -> None:
         """Every finished send goes here (the history keeps it, keys masked)."""
         self.outcomes.append(outcome)
         self.inspected = outcome

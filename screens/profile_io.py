@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from console.errors import why
 from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
@@ -19,10 +20,6 @@ if TYPE_CHECKING:
     from screens.profile_screen import ProfileScreen
 
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
-
-
-def _why(exc: Exception) -> str:
-    return exc.text() if isinstance(exc, InvalidInput) else str(exc)
 
 
 async def _confirm(screen: ProfileScreen, spec, what: str) -> tuple[bool, str | None]:
@@ -48,7 +45,7 @@ async def look_up(screen: ProfileScreen, identifier: str, id_type: str) -> None:
     try:
         result = await lookup_profile(session.creds, session.client(), identifier, id_type)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not looked up: {_why(exc)}", "error")
+        screen.status(f"Not looked up: {why(exc)}", "error")
         return
     if session is screen.app.session:  # the environment did not change meanwhile
         screen.show_lookup(result)
@@ -56,7 +53,7 @@ async def look_up(screen: ProfileScreen, identifier: str, id_type: str) -> None:
 
 async def apply_changes(screen: ProfileScreen) -> None:
     from console.people.edit import apply_edit, identify_input
-    from console.session.session import Outcome
+    from console.session.session import SendOutcome
 
     session, draft = screen.app.session, screen.draft
     try:
@@ -70,11 +67,11 @@ async def apply_changes(screen: ProfileScreen) -> None:
         screen.status(f"Applying {len(plan.diff.changes)} change(s) to {session.label}…", "busy")
         outcome = await apply_edit(plan, session.creds, session.client(), confirmation=typed)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {_why(exc)}", "error")
+        screen.status(f"Not sent: {why(exc)}", "error")
         return
     if outcome.exchange is not None:
         values = identify_input(plan.profile, plan.diff)
-        screen.app.record(Outcome(plan.action.INFO.id, {**values, "traits": json.dumps(values["traits"])},
+        screen.app.record(SendOutcome(plan.action.INFO.id, {**values, "traits": json.dumps(values["traits"])},
                                   outcome.exchange, outcome.explanation if not outcome.applied else None,
                                   session.label))
     screen.show_applied(outcome)
@@ -82,7 +79,7 @@ async def apply_changes(screen: ProfileScreen) -> None:
 
 async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[str, Any]) -> None:
     from console.diagnose.explain import explain
-    from console.session.session import Outcome
+    from console.session.session import SendOutcome
 
     session = screen.app.session
     try:
@@ -93,11 +90,11 @@ async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[s
         screen.status(f"Sending {action.title} to {session.label}…", "busy")
         exchange = await action.run(session.creds, session.client(), extra, confirmation=typed)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {_why(exc)}", "error")
+        screen.status(f"Not sent: {why(exc)}", "error")
         return
     explanation = explain(exchange, action.action, session.creds)
     values = {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in {**action.input, **extra}.items()}
-    screen.app.record(Outcome(action.action_id, values, exchange, explanation, session.label))
+    screen.app.record(SendOutcome(action.action_id, values, exchange, explanation, session.label))
     head = f"{exchange.response.status} {exchange.response.reason}" if exchange.response else "no answer"
     if explanation is not None:
         screen.status(f"{head}: {action.title} failed.", "error")

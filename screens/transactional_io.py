@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from console.errors import why
 from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
@@ -18,10 +19,6 @@ if TYPE_CHECKING:
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
 
 
-def _why(exc: Exception) -> str:
-    return exc.text() if isinstance(exc, InvalidInput) else str(exc)
-
-
 async def load_templates(screen: TransactionalScreen) -> None:
     from console.transactional.templates import list_templates
 
@@ -30,7 +27,7 @@ async def load_templates(screen: TransactionalScreen) -> None:
     try:
         listing = await list_templates(session.creds, session.client())
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Cannot list messages: {_why(exc)}", "error")
+        screen.status(f"Cannot list messages: {why(exc)}", "error")
         return
     if session is not screen.app.session:
         return
@@ -48,7 +45,7 @@ async def load_variants(screen: TransactionalScreen, template_id: Any) -> None:
     try:
         read = await list_variants(session.creds, session.client(), template_id)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Cannot read the variants: {_why(exc)}", "error")
+        screen.status(f"Cannot read the variants: {why(exc)}", "error")
         return
     if read.explanation is not None:
         screen.status(read.explanation.title, "error")
@@ -63,7 +60,7 @@ async def render_preview(screen: TransactionalScreen, data: dict[str, Any], queu
     try:
         preview = await preview_email(session.creds, session.client(), data, queue_draft=queue_draft or None)
     except EXPECTED_FAILURES as exc:
-        screen.show_invalid(_why(exc))
+        screen.show_invalid(why(exc))
         return
     if session is screen.app.session:
         screen.show_preview(preview, data, queue_draft)
@@ -71,7 +68,7 @@ async def render_preview(screen: TransactionalScreen, data: dict[str, Any], queu
 
 async def send(screen: TransactionalScreen) -> None:
     from console.diagnose.explain import explain
-    from console.session.session import Outcome
+    from console.session.session import SendOutcome
     from console.transactional.preview import send_preview
     from screens.confirm_screen import ConfirmScreen
 
@@ -89,9 +86,9 @@ async def send(screen: TransactionalScreen) -> None:
     try:
         exchange = await send_preview(preview, session.creds, session.client(), confirmation=typed)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {_why(exc)}", "error")
+        screen.status(f"Not sent: {why(exc)}", "error")
         return
     explanation = explain(exchange, preview.spec.__class__, session.creds)
     values = {**(screen.previewed_data or {}), **({"queue_draft": True} if screen.previewed_draft else {})}
-    app.record(Outcome(preview.spec.INFO.id, values, exchange, explanation, session.label))
+    app.record(SendOutcome(preview.spec.INFO.id, values, exchange, explanation, session.label))
     screen.show_sent(exchange, explanation)

@@ -27,7 +27,7 @@ from screens.request_preview import RequestPreview
 from screens.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from console.session.form_state import Check, FormBook, FormState
+    from console.session.form_state import FormCheck, FormBook, FormState
     from screens.form import ActionForm
 
 FIRST_ACTION = "identify-customer"
@@ -286,7 +286,7 @@ class WorkspaceScreen(Screen):
             self._timer.stop()
         self._timer = self.set_timer(PREVIEW_DELAY, self._refresh)
 
-    def _refresh(self) -> Check | None:
+    def _refresh(self) -> FormCheck | None:
         """Check the form, mark its fields and rebuild the preview; the check."""
         self._timer = None
         state = self.state
@@ -315,7 +315,7 @@ class WorkspaceScreen(Screen):
                 preview.show_request(req.preview(), req.notes, len(content) if content else None)
         return check
 
-    def _follow_check(self, state: FormState, check: Check) -> None:
+    def _follow_check(self, state: FormState, check: FormCheck) -> None:
         """A "Not sent: fix …" line follows the fields: it names what is still wrong, and
         goes once nothing is."""
         if not getattr(self, "_status_from_check", False):

@@ -14,15 +14,13 @@ import json
 import signal
 import sys
 
-from console.batch.limits import RateError
-from console.batch.rows import FileFormatError
+from console.errors import ConsoleError
 from console.actions.catalog import get_action
 from console.cli.batch_view import CheckView
 from console.cli.batch_report import EXIT_INTERRUPTED, exit_code, invalid_report, resume_report, summary
-from console.cli.common import ConfigError, add_env_argument
+from console.cli.common import add_env_argument
 from console.cli.main import EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command
-from console.wire.credentials import MissingCredential
 from console.wire.request import build_request
 
 
@@ -78,7 +76,7 @@ def run(args) -> int:
                           timeout=args.timeout, preview=args.dry_run, on_progress=view.update)
     except KeyError as exc:
         return _fail(str(exc).strip("'\""))
-    except (FileFormatError, ConfigError, MissingCredential, RateError, JobError, ValueError) as exc:
+    except (ConsoleError, ValueError) as exc:  # console.errors: every product error, nothing sent yet
         return _fail(f"{exc} (nothing sent)")
     except OSError as exc:
         return _fail(f"cannot write {exc.filename or 'beside FILE'}: {exc.strerror or exc} (nothing sent)")

@@ -5,10 +5,11 @@ import json
 import sys
 from typing import Any
 
+from console.errors import ConfigurationError
 from console.wire.credentials import Credentials, from_env
 
 
-class ConfigError(Exception):
+class ConfigError(ConfigurationError):
     """Configuration that prevents sending (exit 2, nothing sent)."""
 
 

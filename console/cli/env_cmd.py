@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 
+from console.errors import ConsoleError
 from console.wire.apis import REGIONS, Region
 from console.cli.common import print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
 from console.wire.credentials import ENV_KEYS, KEY_LABEL
 from console.environments.keystore import KEY_KINDS, KeyringUnavailable
-from console.environments.store import ConfigFileError, Environment, EnvironmentStore, UnknownEnvironment
+from console.environments.store import Environment, EnvironmentStore
 
 PROG = "cio-console env"
 
@@ -79,9 +80,7 @@ def run(args, store: EnvironmentStore | None = None) -> int:
     handler = HANDLERS[args.env_command]
     try:
         return handler(args, store or EnvironmentStore())
-    except (UnknownEnvironment, ValueError, ConfigFileError) as exc:
-        return _fail(str(exc))
-    except KeyringUnavailable as exc:
+    except (ConsoleError, ValueError) as exc:  # console.errors: an environment, a setting, the keyring
         return _fail(str(exc))
 
 

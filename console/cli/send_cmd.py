@@ -10,10 +10,10 @@ import json
 import sys
 
 from console.actions.catalog import get_action
-from console.cli.common import ConfigError, add_env_argument, positive_seconds, print_json, resolve_credentials
+from console.errors import ConsoleError
+from console.cli.common import add_env_argument, positive_seconds, print_json, resolve_credentials
 from console.cli.inputs import add_input_arguments, read_input
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
-from console.wire.credentials import MissingCredential
 from console.wire.redact import redact_data, redact_text
 from console.wire.request import build_request
 from console.actions.validation import InvalidInput, validate
@@ -45,7 +45,7 @@ def run(args) -> int:
         return _fail(str(exc).strip("'\""))
     except InvalidInput as exc:
         return _fail(f"invalid input for {args.action} (nothing sent):\n" + _indent(exc.text()))
-    except (ValueError, ConfigError, MissingCredential) as exc:
+    except (ValueError, ConsoleError) as exc:  # console.errors; nothing was sent yet
         return _fail(str(exc))
     for note in req.notes:
         print(f"note: {note}", file=sys.stderr)

@@ -34,10 +34,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
+from console.errors import LocalStateError
 from console.wire.redact import MASK, mask_headers, redact_data, redact_text
 
 if TYPE_CHECKING:
-    from console.session.session import Outcome
+    from console.session.session import SendOutcome
 
 FILE_NAME = "history.jsonl"
 VERSION = 1
@@ -50,7 +51,7 @@ SLACK = 50
 LOCK_TIMEOUT = 2.0
 
 
-class HistoryLocked(TimeoutError):
+class HistoryLocked(LocalStateError, TimeoutError):
     """The history file's lock was not obtained in time (an OSError: callers report it)."""
 
 
@@ -78,7 +79,7 @@ def mask_values(action_id: str, values: dict[str, Any], secrets: Iterable[str]) 
     return {k: (MASK if k in hidden and v not in (None, "") else v) for k, v in masked.items()}
 
 
-def to_record(outcome: Outcome, secrets: Iterable[str], max_body: int = MAX_BODY) -> dict[str, Any]:
+def to_record(outcome: SendOutcome, secrets: Iterable[str], max_body: int = MAX_BODY) -> dict[str, Any]:
     """The JSON-able, masked record of one Outcome."""
     secrets = list(secrets)
     ex = outcome.exchange
@@ -116,7 +117,7 @@ SUBJECT_FIELDS = ("to", "customer_identifier", "identifiers", "user_id", "anonym
 
 
 @dataclass
-class Entry:
+class HistoryEntry:
     """One exchange from the history (newest first in `History.load`)."""
 
     record: dict[str, Any]
@@ -178,14 +179,14 @@ class Entry:
             return f"{resp.get('status')} {reason}".strip()
         return f"network: {ex.get('failure') or 'failed'}"
 
-    def outcome(self) -> Outcome:
+    def outcome(self) -> SendOutcome:
         """The Outcome again, for the inspector (its request headers stay masked)."""
         from console.wire.exchange import Exchange
         from console.diagnose.explain import Explanation
-        from console.session.session import Outcome
+        from console.session.session import SendOutcome
 
         explanation = self.record.get("explanation")
-        return Outcome(
+        return SendOutcome(
             action_id=self.action_id,
             values=self.values,
             exchange=Exchange.from_record(self.record["exchange"]),
@@ -238,7 +239,7 @@ class History:
             finally:
                 self._file_lock.release()
 
-    def append(self, outcome: Outcome, secrets: Iterable[str]) -> dict[str, Any]:
+    def append(self, outcome: SendOutcome, secrets: Iterable[str]) -> dict[str, Any]:
         """Mask and persist one outcome; returns the record written. Raises OSError (with
         `HistoryLocked` when another process holds the file too long): nothing was written."""
         record = to_record(outcome, secrets, self.max_body)
@@ -262,7 +263,7 @@ class History:
                 self._compact()
         return record
 
-    def load(self, limit: int | None = None) -> list[Entry]:
+    def load(self, limit: int | None = None) -> list[HistoryEntry]:
         """The entries, newest first (at most `limit`); unreadable lines are skipped."""
         try:
             # Under the lock no line is half written; without it (held too long elsewhere)
@@ -271,7 +272,7 @@ class History:
                 raw = self._read_lines()
         except HistoryLocked:
             raw = self._read_lines()
-        entries: list[Entry] = []
+        entries: list[HistoryEntry] = []
         skipped = 0
         for line in reversed(raw):
             if not line.strip():
@@ -284,7 +285,7 @@ class History:
             if not isinstance(record, dict) or not isinstance(record.get("exchange"), dict):
                 skipped += 1
                 continue
-            entries.append(Entry(record))
+            entries.append(HistoryEntry(record))
             if limit is not None and len(entries) >= limit:
                 break
         self.skipped = skipped
