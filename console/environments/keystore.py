@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from typing import Any, Iterator
+
 from console.errors import ConfigurationError
 
 SERVICE = "cio-console"

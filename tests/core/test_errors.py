@@ -43,6 +43,7 @@ def test_every_product_exception_derives_from_console_error():
     ("console.environments.file.ConfigFileError", ValueError),
     ("console.environments.file.InvalidSetting", ValueError),
     ("console.environments.store.UnknownEnvironment", KeyError),
+    ("console.actions.catalog.UnknownAction", KeyError),
     ("console.session.history.HistoryLocked", TimeoutError),
     ("console.batch.limits.RateError", ValueError),
     ("console.batch.rows.FileFormatError", ValueError),
