@@ -48,7 +48,7 @@ class LocalStateError(ConsoleError):
     """A file the console keeps (the history, a batch's checkpoint) is in the way."""
 
 
-def why(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
     """An error's text for a one-line status: every problem of an invalid input, one per
     line, or the message of any other error."""
     return exc.text() if isinstance(exc, ConsoleError) else str(exc)

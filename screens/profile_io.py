@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from console.errors import why
+from console.errors import error_text
 from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
@@ -45,7 +45,7 @@ async def look_up(screen: ProfileScreen, identifier: str, id_type: str) -> None:
     try:
         result = await lookup_profile(session.creds, session.client(), identifier, id_type)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not looked up: {why(exc)}", "error")
+        screen.status(f"Not looked up: {error_text(exc)}", "error")
         return
     if session is screen.app.session:  # the environment did not change meanwhile
         screen.show_lookup(result)
@@ -67,7 +67,7 @@ async def apply_changes(screen: ProfileScreen) -> None:
         screen.status(f"Applying {len(plan.diff.changes)} change(s) to {session.label}…", "busy")
         outcome = await apply_edit(plan, session.creds, session.client(), confirmation=typed)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {why(exc)}", "error")
+        screen.status(f"Not sent: {error_text(exc)}", "error")
         return
     if outcome.exchange is not None:
         values = identify_input(plan.profile, plan.diff)
@@ -90,7 +90,7 @@ async def run_action(screen: ProfileScreen, action: ProfileAction, extra: dict[s
         screen.status(f"Sending {action.title} to {session.label}…", "busy")
         exchange = await action.run(session.creds, session.client(), extra, confirmation=typed)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {why(exc)}", "error")
+        screen.status(f"Not sent: {error_text(exc)}", "error")
         return
     explanation = explain(exchange, action.action, session.creds)
     values = {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in {**action.input, **extra}.items()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from console.errors import why
+from console.errors import error_text
 from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
@@ -27,7 +27,7 @@ async def load_templates(screen: TransactionalScreen) -> None:
     try:
         listing = await list_templates(session.creds, session.client())
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Cannot list messages: {why(exc)}", "error")
+        screen.status(f"Cannot list messages: {error_text(exc)}", "error")
         return
     if session is not screen.app.session:
         return
@@ -45,7 +45,7 @@ async def load_variants(screen: TransactionalScreen, template_id: Any) -> None:
     try:
         read = await list_variants(session.creds, session.client(), template_id)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Cannot read the variants: {why(exc)}", "error")
+        screen.status(f"Cannot read the variants: {error_text(exc)}", "error")
         return
     if read.explanation is not None:
         screen.status(read.explanation.title, "error")
@@ -60,7 +60,7 @@ async def render_preview(screen: TransactionalScreen, data: dict[str, Any], queu
     try:
         preview = await preview_email(session.creds, session.client(), data, queue_draft=queue_draft or None)
     except EXPECTED_FAILURES as exc:
-        screen.show_invalid(why(exc))
+        screen.show_invalid(error_text(exc))
         return
     if session is screen.app.session:
         screen.show_preview(preview, data, queue_draft)
@@ -86,7 +86,7 @@ async def send(screen: TransactionalScreen) -> None:
     try:
         exchange = await send_preview(preview, session.creds, session.client(), confirmation=typed)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {why(exc)}", "error")
+        screen.status(f"Not sent: {error_text(exc)}", "error")
         return
     explanation = explain(exchange, preview.spec.__class__, session.creds)
     values = {**(screen.previewed_data or {}), **({"queue_draft": True} if screen.previewed_draft else {})}

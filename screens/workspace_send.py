@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from console.errors import why
+from console.errors import error_text
 from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired
 from console.actions.validation import InvalidInput, describe
@@ -66,7 +66,7 @@ async def send_form(screen: WorkspaceScreen, state: FormState) -> None:
         # An async worker runs on the event loop, so progress can go straight to the widget.
         outcome = await session.send(action, values, confirm=confirm, on_event=inspector.progress)
     except (InvalidInput, MissingCredential, ConfirmationRequired) as exc:
-        screen._status(f"Not sent: {why(exc)}", "error")
+        screen._status(f"Not sent: {error_text(exc)}", "error")
         return
     except Exception as exc:  # noqa: BLE001 - an unexpected failure is shown, never a crash
         screen._status(f"Not sent: {type(exc).__name__}: {exc}", "error")

@@ -10,7 +10,7 @@ import pytest
 
 import console
 import screens
-from console.errors import ConfigurationError, ConsoleError, InputError, LocalStateError, why
+from console.errors import ConfigurationError, ConsoleError, InputError, LocalStateError, error_text
 
 # Private control flow, never shown to a person: a retry wait told to stop.
 NOT_FOR_PEOPLE = {"console.batch.runner._Stopped"}
@@ -87,13 +87,13 @@ def test_the_field_is_an_attribute_and_the_text_is_unchanged():
         raise unknown
 
 
-def test_why_gives_every_problem_of_an_invalid_input_and_the_message_otherwise():
+def test_error_text_gives_every_problem_of_an_invalid_input_and_the_message_otherwise():
     from console.actions.catalog import get_action
     from console.actions.validation import InvalidInput, validate
 
     with pytest.raises(InvalidInput) as caught:
         validate(get_action("identify-customer"), {"traits": "{"})
-    text = why(caught.value)
+    text = error_text(caught.value)
     assert "Customer Identifier (customer_identifier) is required" in text and "\n" in text
     assert caught.value.field == "customer_identifier"
-    assert why(RuntimeError("plain")) == "plain"
+    assert error_text(RuntimeError("plain")) == "plain"
