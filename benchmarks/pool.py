@@ -26,7 +26,7 @@ async def run(sb, tmp: Path, linear: bool) -> float:
     from console.batch.checkpoint import Checkpoint
     from console.batch.outcomes import FailedFile
     from console.batch.pool import linear_transport
-    from console.batch.rows import Row, ValidRow
+    from console.batch.rows import BatchRow, ValidRow
     from console.batch.runner import BatchRun, Options
     from console.actions.catalog import get_action
     from console.wire.credentials import from_env
@@ -37,7 +37,7 @@ async def run(sb, tmp: Path, linear: bool) -> float:
     rows = []
     for i in range(ROWS):
         data = {"customer_identifier": f"pool{i}", "traits": {"n": i}}
-        rows.append(ValidRow(Row(i + 1, data, key=f"k{i}"), validate(action, data)))
+        rows.append(ValidRow(BatchRow(i + 1, data, key=f"k{i}"), validate(action, data)))
     limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
     transport = linear_transport(limits) if linear else httpx.AsyncHTTPTransport(limits=limits)
     name = "linear" if linear else "stock"

@@ -24,7 +24,7 @@ from screens.styles import ASSETS
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from console.session.session import Outcome, Session
+    from console.session.session import SendOutcome, Session
     from console.wire.credentials import Credentials
     from console.environments.store import EnvironmentStore
     from screens.messages import AnonymousIdReset, LoadIntoForm, OutcomeRecorded, SwitchEnvironment
@@ -82,8 +82,8 @@ class CioConsoleApp(App):
         self.client_factory = client_factory
         self.sandbox_server: Any = None  # RunningSandbox for --sandbox
         self.boot_error: str | None = None
-        self.outcomes: list[Outcome] = []  # this run's sends, oldest first
-        self.inspected: Outcome | None = None  # what an inspector shows last: F8/F9 copy it
+        self.outcomes: list[SendOutcome] = []  # this run's sends, oldest first
+        self.inspected: SendOutcome | None = None  # what an inspector shows last: F8/F9 copy it
         self._history: Any = None  # console.session.history.History, made on first use
         self.forms_loaded = threading.Event()  # set by the workspace once its forms' modules are in
         self.key_gate = KeyGate(self)
@@ -228,7 +228,7 @@ class CioConsoleApp(App):
     def on_outcome_recorded(self, message: OutcomeRecorded) -> None:
         self.record(message.outcome)
 
-    def record(self, outcome: Outcome) -> None:
+    def record(self, outcome: SendOutcome) -> None:
         """Every finished send goes here (the history keeps it, keys masked)."""
         self.outcomes.append(outcome)
         self.inspected = outcome

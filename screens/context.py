@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from textual.worker import Worker
 
     from console.environments.store import EnvironmentStore
-    from console.session.session import Outcome, Session
+    from console.session.session import SendOutcome, Session
 
 
 class ConsoleApp(Protocol):
@@ -26,8 +26,8 @@ class ConsoleApp(Protocol):
     session: Session | None  # the environment in use; None until the boot worker resolves it
     sandbox: bool
     client_factory: Any
-    outcomes: list[Outcome]  # this run's sends, oldest first
-    inspected: Outcome | None  # what an inspector showed last: F8/F9 copy it
+    outcomes: list[SendOutcome]  # this run's sends, oldest first
+    inspected: SendOutcome | None  # what an inspector showed last: F8/F9 copy it
     forms_loaded: threading.Event
 
     @property

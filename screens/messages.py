@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from console.session.session import Outcome
+    from console.session.session import SendOutcome
 
 
 class OutcomeRecorded(Message):
     """A send finished (any screen): the App keeps it for F8/F9 and the history."""
 
-    def __init__(self, outcome: Outcome) -> None:
+    def __init__(self, outcome: SendOutcome) -> None:
         super().__init__()
         self.outcome = outcome
 

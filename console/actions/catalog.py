@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from console.errors import InputError
 from console.wire.apis import API
 from console.actions.spec import ActionSpec
 
@@ -14,6 +15,13 @@ ACTION_MODULES = (
     "console.actions.track_v2",
     "console.actions.pipelines",
 )
+
+
+class UnknownAction(InputError, KeyError):
+    """No action by that id; the message suggests close ones. A KeyError, as before, so
+    its text prints quoted; the faces strip the quotes."""
+
+    field = "action"
 
 
 @cache
@@ -30,7 +38,7 @@ def all_actions() -> dict[str, type[ActionSpec]]:
 
 
 def get_action(action_id: str) -> type[ActionSpec]:
-    """The action with this id; KeyError with suggestions when there is none."""
+    """The action with this id; UnknownAction (a KeyError) with suggestions when there is none."""
     actions = all_actions()
     try:
         return actions[action_id]
@@ -39,8 +47,9 @@ def get_action(action_id: str) -> type[ActionSpec]:
 
         close = difflib.get_close_matches(action_id, actions, n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise KeyError(
-            f"no action {action_id!r}.{hint} Run `cio-console actions` to list them."
+        raise UnknownAction(
+            f"no action {action_id!r}.{hint} Run `cio-console actions` to list them.",
+            hint=f"{hint} Run `cio-console actions` to list them.".lstrip(),
         ) from None
 
 

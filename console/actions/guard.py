@@ -7,11 +7,12 @@ flows (a profile action, a previewed send) cannot skip the question.
 """
 from __future__ import annotations
 
+from console.errors import InputError
 from console.wire.credentials import Credentials
 from console.actions.spec import ActionSpec
 
 
-class ConfirmationRequired(Exception):
+class ConfirmationRequired(InputError):
     """A guarded input in a protected environment without the right confirmation."""
 
     def __init__(self, spec: ActionSpec, creds: Credentials, expected: str):
@@ -24,7 +25,8 @@ class ConfirmationRequired(Exception):
             what = self.field or "identifier"
         super().__init__(
             f"{spec.INFO.title} in {where} (protected) needs confirmation: type the "
-            f"{what} exactly: {expected}. Nothing was sent."
+            f"{what} exactly: {expected}. Nothing was sent.",
+            hint=f"type {expected}",
         )
 
 

@@ -10,6 +10,8 @@ import json
 import re
 from typing import Any
 
+from console.errors import InputError
+
 # How deeply objects and arrays may nest in one field. Customer.io documents no limit;
 # real payloads stay within a handful of levels, and Python's own JSON reader and writer
 # fail (RecursionError) near 1000, so refuse long before that, naming the field.
@@ -32,7 +34,7 @@ def echo(value: Any) -> str:
     return shorten(repr(value))
 
 
-class TooDeep(ValueError):
+class TooDeep(InputError, ValueError):
     """JSON nested deeper than MAX_DEPTH; `field` is the top-level field it is in."""
 
     def __init__(self, field: str | None, depth: int, what: str = "the input"):
@@ -43,7 +45,8 @@ class TooDeep(ValueError):
             where = f"{what}: field {shown}"
         else:
             where = what
-        super().__init__(f"{where} nests objects and arrays deeper than the limit of {MAX_DEPTH} levels")
+        super().__init__(f"{where} nests objects and arrays deeper than the limit of {MAX_DEPTH} levels",
+                         hint=f"at most {MAX_DEPTH} levels of objects and arrays")
 
 
 def json_too_deep(text: str, limit: int = MAX_DEPTH) -> tuple[str | None, int] | None:

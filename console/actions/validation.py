@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from console.errors import InputError
 from console.actions.fields import Kind
 from console.actions.json_input import MAX_DEPTH, echo, loads_json, shorten
 from console.actions.spec import ActionSpec, FieldProblem
@@ -82,13 +83,14 @@ def value_problems(data: dict[str, Any], aliases: dict[str, str] | None = None) 
     return problems
 
 
-class InvalidInput(Exception):
-    """Input that cannot be sent. `problems` name each field and what would be right."""
+class InvalidInput(InputError):
+    """Input that cannot be sent. `problems` name each field and what would be right;
+    `field` is the first field at fault (`fields` lists them all)."""
 
     def __init__(self, problems: list[FieldProblem], action: type[ActionSpec] | None = None):
         self.problems = problems
         self.action = action
-        super().__init__(self.text())
+        super().__init__(self.text(), field=next(iter(self.fields), None))
 
     def text(self) -> str:
         return "\n".join(describe(p, self.action) for p in self.problems)

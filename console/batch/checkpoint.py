@@ -32,13 +32,14 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Iterable
 
+from console.errors import LocalStateError
 from console.batch.keytable import CODES, NAMES, KeyTable
 
 VERSION = 1
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
-class Outcome(StrEnum):
+class RowOutcome(StrEnum):
     SENDING = "sending"
     OK = "ok"
     REJECTED = "rejected"
@@ -47,23 +48,23 @@ class Outcome(StrEnum):
 
 
 @dataclass
-class Entry:
+class CheckpointEntry:
     key: str
     line: int
-    outcome: Outcome
+    outcome: RowOutcome
     status: int | None = None
 
 
 @dataclass
 class Loaded:
     header: dict[str, Any]
-    entries: dict[str, Entry]  # the last record of each row (empty when loaded into a table)
+    entries: dict[str, CheckpointEntry]  # the last record of each row (empty when loaded into a table)
     torn_tail: bool = False  # the last line was half-written (the process died mid-write)
     bad_lines: int = 0  # unreadable lines other than the last (should not happen)
     valid_length: int = 0  # bytes up to the end of the last whole line
     table: KeyTable | None = None  # the last record of each row, compactly (see `load`)
 
-    def outcome(self, key: str) -> Outcome | None:
+    def outcome(self, key: str) -> RowOutcome | None:
         if self.table is not None:
             slot = self.table.find(key)
             return None if slot < 0 else outcome_of(self.table.outcome_code(slot))
@@ -71,25 +72,25 @@ class Loaded:
         if entry is None:
             return None
         # A request in flight when the process died may or may not have arrived.
-        return Outcome.UNKNOWN if entry.outcome == Outcome.SENDING else entry.outcome
+        return RowOutcome.UNKNOWN if entry.outcome == RowOutcome.SENDING else entry.outcome
 
-    def count(self, outcome: Outcome) -> int:
+    def count(self, outcome: RowOutcome) -> int:
         if self.table is not None:
             code = CODES[outcome.value]
             return sum(1 for i in self.table.slots() if self.table.outcome_code(i) == code)
         return sum(1 for k in self.entries if self.outcome(k) == outcome)
 
 
-def outcome_of(code: int) -> Outcome | None:
+def outcome_of(code: int) -> RowOutcome | None:
     """A table's outcome code as the run reads it: in flight at a crash is unknown."""
     if not code:
         return None
-    outcome = Outcome(NAMES[code])
-    return Outcome.UNKNOWN if outcome == Outcome.SENDING else outcome
+    outcome = RowOutcome(NAMES[code])
+    return RowOutcome.UNKNOWN if outcome == RowOutcome.SENDING else outcome
 
 
-class CheckpointError(ValueError):
-    pass
+class CheckpointError(LocalStateError, ValueError):
+    """A checkpoint file that cannot be used for this run; the message names it."""
 
 
 def default_path(data_file: str | Path) -> Path:
@@ -106,7 +107,7 @@ def load(path: str | Path, table: KeyTable | None = None) -> Loaded:
     except OSError as exc:
         raise CheckpointError(f"cannot read the checkpoint {path}: {exc.strerror or exc}") from None
     header: dict[str, Any] | None = None
-    entries: dict[str, Entry] = {}
+    entries: dict[str, CheckpointEntry] = {}
     bad = 0
     torn = False
     valid_length = 0
@@ -125,7 +126,7 @@ def load(path: str | Path, table: KeyTable | None = None) -> Loaded:
                         raise CheckpointError(f"{path} is not a cio-console batch checkpoint")
                     header = record
                     continue
-                key, number, code = record["key"], int(record["line"]), CODES[Outcome(record["outcome"]).value]
+                key, number, code = record["key"], int(record["line"]), CODES[RowOutcome(record["outcome"]).value]
                 if not isinstance(key, str):
                     raise TypeError
             except CheckpointError:
@@ -136,7 +137,7 @@ def load(path: str | Path, table: KeyTable | None = None) -> Loaded:
             if table is not None:
                 table.set_outcome(table.slot(key), code, number)
             else:
-                entries[key] = Entry(key, number, Outcome(record["outcome"]), record.get("status"))
+                entries[key] = CheckpointEntry(key, number, RowOutcome(record["outcome"]), record.get("status"))
     if header is None:
         if torn or bad:
             # Killed while writing the header: nothing was sent yet.
@@ -181,9 +182,9 @@ class Checkpoint:
 
     def record_sending(self, rows: Iterable[tuple[str, int]]) -> None:
         """Write-ahead: these rows' requests are about to go out."""
-        self.record(Entry(key, line, Outcome.SENDING) for key, line in rows)
+        self.record(CheckpointEntry(key, line, RowOutcome.SENDING) for key, line in rows)
 
-    def record(self, entries: Iterable[Entry]) -> None:
+    def record(self, entries: Iterable[CheckpointEntry]) -> None:
         entries = list(entries)
         self._write([
             {"key": e.key, "line": e.line, "outcome": e.outcome.value}
@@ -194,7 +195,7 @@ class Checkpoint:
         for e in entries:
             table.set_outcome(table.slot(e.key), CODES[e.outcome.value], e.line)
 
-    def outcome(self, key: str) -> Outcome | None:
+    def outcome(self, key: str) -> RowOutcome | None:
         """The row's last record, as a resume would read it."""
         slot = self.table.find(key)
         return None if slot < 0 else outcome_of(self.table.outcome_code(slot))

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from collections.abc import Callable, Iterator
 
+from console.errors import ConsoleError
 from console.batch import checkpoint as cp
 from console.batch import words
 from console.batch.keytable import CODES, IN_FILE, SEEN, TO_SEND, KeyTable
@@ -52,7 +53,7 @@ MAX_RAW_CHARS = 2000
 CheckProgress = Callable[[int, int], None]  # (rows checked, invalid so far)
 
 
-class JobError(ValueError):
+class JobError(ConsoleError, ValueError):
     """The job cannot start as asked; the message says why and what to do. Nothing sent."""
 
 
@@ -213,16 +214,16 @@ class Job:
         # The checkpoint's view, and this run's: what the disk refused to record is still
         # what happened (a refused write-ahead record means that request never went out).
         unrecorded = {table.find(k): CODES[e.outcome.value] for k, e in getattr(run, "unrecorded", {}).items()
-                      if e.outcome != cp.Outcome.SENDING}
+                      if e.outcome != cp.RowOutcome.SENDING}
         tally = Tally()
         unknown_lines: list[int] = []
         for slot in table.slots(TO_SEND):
             outcome = cp.outcome_of(unrecorded.get(slot) or table.outcome_code(slot))
-            if outcome == cp.Outcome.OK:
+            if outcome == cp.RowOutcome.OK:
                 tally.ok += 1
-            elif outcome == cp.Outcome.REJECTED:
+            elif outcome == cp.RowOutcome.REJECTED:
                 tally.rejected += 1
-            elif outcome == cp.Outcome.UNKNOWN:
+            elif outcome == cp.RowOutcome.UNKNOWN:
                 tally.unknown += 1
                 if len(unknown_lines) < 50 * MAX_LINES_KEPT:
                     unknown_lines.append(table.line(slot))
@@ -231,7 +232,7 @@ class Job:
         tally.unknown_lines = sorted(unknown_lines)[:MAX_LINES_KEPT]
         failed = FailedFile(self.failed_path)
 
-        def current(key: str) -> cp.Outcome | None:
+        def current(key: str) -> cp.RowOutcome | None:
             slot = table.find(key)
             return None if slot < 0 else cp.outcome_of(table.outcome_code(slot))
 
@@ -399,7 +400,7 @@ def _earlier_run(path: Path, header: dict[str, Any], resume: bool, preview: bool
             notes.append(f"{path} records an earlier run; this preview sends every row, as {words.RESTART} "
                          f"would ({words.RESUME} previews what is left)")
             return None
-        done = loaded.count(cp.Outcome.OK)
+        done = loaded.count(cp.RowOutcome.OK)
         raise JobError(
             f"{path} records an earlier run of this file ({done:,} of its rows done). {words.PASS_RESUME} to "
             f"send only the rows it did not complete, or {words.RESTART} to discard it and send every row again")

@@ -22,7 +22,7 @@ TO_SEND = 0x20  # this run sends it
 SEEN = 0x10  # met again by the pass that sends (to number repeats the same way)
 OUTCOME_MASK = 0x07
 
-# Outcome codes (console.batch.checkpoint.Outcome values <-> 1..5); 0 is "no record".
+# Outcome codes (console.batch.checkpoint.RowOutcome values <-> 1..5); 0 is "no record".
 CODES = {"ok": 1, "rejected": 2, "error": 3, "unknown": 4, "sending": 5}
 NAMES = {code: name for name, code in CODES.items()}
 

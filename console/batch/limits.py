@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from console.errors import InputError
 from console.wire.apis import API
 from console.actions.spec import ActionSpec
 
@@ -53,8 +54,10 @@ def limit_for(action: type[ActionSpec]) -> RateLimit:
     return APP_READS
 
 
-class RateError(ValueError):
+class RateError(InputError, ValueError):
     """A --rate the run refuses (nothing is sent)."""
+
+    field = "rate"
 
 
 def is_loopback(url: str) -> bool:

@@ -14,28 +14,28 @@ from dataclasses import dataclass, field
 from typing import Any
 from collections.abc import Callable, Iterable, Iterator
 
-from console.batch.checkpoint import Outcome
+from console.batch.checkpoint import RowOutcome
 from console.batch.keytable import KeyTable
 from console.wire.exchange import Exchange
 from console.wire.redact import redact_data
 
 MAX_BODY_CHARS = 2000
-Outcome_of = Callable[[str], "Outcome | None"]
+Outcome_of = Callable[[str], "RowOutcome | None"]
 Present = Callable[[str], bool]
 
 # The API refused the row itself: the same request would be refused again.
 _REJECTING = frozenset({400, 404, 405, 409, 410, 413, 415, 422})
 
 
-def classify(ex: Exchange) -> Outcome:
+def classify(ex: Exchange) -> RowOutcome:
     if ex.ok:
-        return Outcome.OK
+        return RowOutcome.OK
     if ex.delivered == "unknown":
-        return Outcome.UNKNOWN
+        return RowOutcome.UNKNOWN
     if ex.response is not None and ex.response.status in _REJECTING:
-        return Outcome.REJECTED
+        return RowOutcome.REJECTED
     # Nothing was applied and it may work later (network, 401/403 keys, 429, 5xx).
-    return Outcome.ERROR
+    return RowOutcome.ERROR
 
 
 def halt_reason(ex: Exchange) -> str | None:
@@ -53,7 +53,7 @@ def halt_reason(ex: Exchange) -> str | None:
 
 
 def failure_record(
-    *, key: str, line: int, data: dict[str, Any] | None, outcome: Outcome, ex: Exchange | None,
+    *, key: str, line: int, data: dict[str, Any] | None, outcome: RowOutcome, ex: Exchange | None,
     explanation: Any, secrets: list[str],
 ) -> dict[str, Any]:
     record: dict[str, Any] = {"line": line, "key": key, "outcome": outcome.value, "input": data}
@@ -84,7 +84,7 @@ def in_flight_record(*, key: str, line: int, data: dict[str, Any] | None, action
          "before sending this row again, so it is not applied twice."],
         delivered="unknown",
     )
-    return {"line": line, "key": key, "outcome": Outcome.UNKNOWN.value, "input": data,
+    return {"line": line, "key": key, "outcome": RowOutcome.UNKNOWN.value, "input": data,
             "delivered": "unknown", "explanation": why.to_dict()}
 
 
@@ -164,7 +164,7 @@ class FailedFile:
             key = _key(record)
             if last.line(last.find(key)) != index:
                 continue
-            if current(key) == Outcome.OK or (present is not None and not present(key)):
+            if current(key) == RowOutcome.OK or (present is not None and not present(key)):
                 continue
             failures.add(record)
             if out is not None:

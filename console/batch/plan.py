@@ -12,7 +12,7 @@ from typing import Any
 from collections.abc import Iterable, Iterator
 
 from console.batch import v2
-from console.batch.checkpoint import Loaded, Outcome
+from console.batch.checkpoint import Loaded, RowOutcome
 from console.batch.rows import ValidRow
 from console.actions.spec import ActionSpec
 
@@ -38,20 +38,20 @@ class Plan:
     def skipped(self) -> int:
         return self.done_before + self.rejected_before + self.unknown_count
 
-    def place(self, row: ValidRow, outcome: Outcome | None, repeat_safe: bool) -> bool:
+    def place(self, row: ValidRow, outcome: RowOutcome | None, repeat_safe: bool) -> bool:
         """Count one valid row by its earlier outcome; True if this run sends it."""
-        if outcome == Outcome.OK:
+        if outcome == RowOutcome.OK:
             self.done_before += 1
-        elif outcome == Outcome.REJECTED:
+        elif outcome == RowOutcome.REJECTED:
             self.rejected_before += 1
-        elif outcome == Outcome.UNKNOWN and not repeat_safe:
+        elif outcome == RowOutcome.UNKNOWN and not repeat_safe:
             self.unknown_count += 1
             if len(self.unknown_skipped) < MAX_UNKNOWN_KEPT:
                 self.unknown_skipped.append(row)
         else:
-            if outcome == Outcome.UNKNOWN:
+            if outcome == RowOutcome.UNKNOWN:
                 self.unknown_resent += 1
-            elif outcome == Outcome.ERROR:
+            elif outcome == RowOutcome.ERROR:
                 self.retried += 1
             self.sending += 1
             return True

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from console.batch import words
-from console.batch.checkpoint import Outcome
+from console.batch.checkpoint import RowOutcome
 from console.batch.plan import Plan
 
 SHOWN_PROBLEMS = 20
@@ -71,15 +71,15 @@ def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Pa
     """Where every row of this run stands, from the checkpoint's view (the four counts
     add up to the rows this run had to send)."""
     snap = batch.progress.snapshot()
-    count = {Outcome.OK: tally.ok, Outcome.REJECTED: tally.rejected, Outcome.UNKNOWN: tally.unknown}
+    count = {RowOutcome.OK: tally.ok, RowOutcome.REJECTED: tally.rejected, RowOutcome.UNKNOWN: tally.unknown}
     not_delivered = tally.not_delivered
     head = {"finished": "finished", "interrupted": "interrupted", "halted": "stopped"}.get(state.value, state.value)
     requests = f"{snap.requests:,} requests"
     if batch.v2_requests:
         requests += f" ({batch.v2_requests:,} Track v2 batches)"
     rate = snap.completed / snap.elapsed_s if snap.elapsed_s > 0 else 0.0
-    out = [f"{batch.action.INFO.id}: {head}. {count[Outcome.OK]:,} done, {count[Outcome.REJECTED]:,} failed, "
-           f"{count[Outcome.UNKNOWN]:,} unknown outcome, {not_delivered:,} not delivered, of {tally.rows:,} rows "
+    out = [f"{batch.action.INFO.id}: {head}. {count[RowOutcome.OK]:,} done, {count[RowOutcome.REJECTED]:,} failed, "
+           f"{count[RowOutcome.UNKNOWN]:,} unknown outcome, {not_delivered:,} not delivered, of {tally.rows:,} rows "
            f"in {snap.elapsed_s:,.1f} s ({rate:,.0f} rows/s, {requests})."]
     if todo.skipped:
         out.append(f"  {todo.skipped:,} rows were completed by an earlier run and not sent again.")
@@ -104,7 +104,7 @@ def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Pa
 
 def unrecorded_lines(batch: Any) -> list[int]:
     """Rows whose outcome the disk refused to record after their request went out."""
-    return [e.line for e in getattr(batch, "unrecorded", {}).values() if e.outcome != Outcome.SENDING]
+    return [e.line for e in getattr(batch, "unrecorded", {}).values() if e.outcome != RowOutcome.SENDING]
 
 
 def fmt_eta(seconds: float | None) -> str:

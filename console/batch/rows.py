@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Iterable, Iterator
 
+from console.errors import InputError
 from console.batch.keytable import SEEN, KeyTable
 from console.actions.spec import ActionSpec
 from console.actions.json_input import TooDeep, loads_json
@@ -26,7 +27,7 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_SUFFIXES = (".csv", ".tsv")
 
 
-class FileFormatError(ValueError):
+class FileFormatError(InputError, ValueError):
     """The file as a whole cannot be read (no header, unreadable, not CSV or JSONL)."""
 
 
@@ -41,7 +42,7 @@ class RowProblem:
 
 
 @dataclass
-class Row:
+class BatchRow:
     line: int  # 1-based line the row starts on
     data: dict[str, Any] | None  # None when the line itself could not be parsed
     key: str = ""  # stable identity for the checkpoint (see `assign_keys`)
@@ -51,7 +52,7 @@ class Row:
 
 @dataclass
 class ValidRow:
-    row: Row
+    row: BatchRow
     spec: ActionSpec
 
     @property
@@ -66,7 +67,7 @@ class ValidRow:
 @dataclass
 class Validated:
     valid: list[ValidRow]
-    invalid: list[Row]  # each with its problems
+    invalid: list[BatchRow]  # each with its problems
 
     @property
     def problems(self) -> list[RowProblem]:
@@ -83,7 +84,7 @@ def detect_format(path: Path, first_bytes: bytes = b"") -> str:
     return "jsonl" if first_bytes.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") else "csv"
 
 
-def iter_rows(path: str | Path) -> Iterator[Row]:
+def iter_rows(path: str | Path) -> Iterator[BatchRow]:
     """Every row of a CSV or JSONL file, read as it goes (memory does not grow with the
     file). Raises FileFormatError for whole-file problems (unreadable, a bad CSV header);
     problems of single rows, undecodable bytes included, are kept on the row so that the
@@ -105,7 +106,7 @@ def iter_rows(path: str | Path) -> Iterator[Row]:
             yield from parse_csv(text, delimiter="\t" if path.suffix.lower() == ".tsv" else ",")
 
 
-def read_rows(path: str | Path) -> list[Row]:
+def read_rows(path: str | Path) -> list[BatchRow]:
     """Every row of a file, keyed, in a list: for small files and tests (a run streams)."""
     rows = list(iter_rows(path))
     assign_keys(rows)
@@ -117,11 +118,11 @@ _SURROGATE_ESCAPE = re.compile(rb"\\[uU][dD][89a-fA-F]")
 _UNDECODED = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 
 
-def parse_jsonl(text: str) -> list[Row]:
+def parse_jsonl(text: str) -> list[BatchRow]:
     return list(parse_jsonl_lines(io.BytesIO(text.encode("utf-8", "surrogatepass"))))
 
 
-def parse_jsonl_lines(lines: Iterable[bytes]) -> Iterator[Row]:
+def parse_jsonl_lines(lines: Iterable[bytes]) -> Iterator[BatchRow]:
     """JSONL from its raw lines. A line ends at "\n" only (a "\r" before it is dropped):
     U+2028, U+0085 and other characters `str.splitlines` would split on are valid inside
     a JSON string. Each line is decoded on its own, so one undecodable line is that
@@ -136,30 +137,30 @@ def parse_jsonl_lines(lines: Iterable[bytes]) -> Iterator[Row]:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield Row(number, None, problems=[RowProblem(
+            yield BatchRow(number, None, problems=[RowProblem(
                 number, None, f"is not UTF-8 text (byte {exc.start + 1} of the line, {raw[exc.start:exc.start + 1]!r}); "
                 f"save the file as UTF-8")], text=raw.decode("utf-8", "backslashreplace"))
             continue
         try:
             data = loads_json(line, "the line")
         except TooDeep as exc:
-            yield Row(number, None, problems=[RowProblem(number, exc.field, str(exc).removeprefix("the line: "))], text=line)
+            yield BatchRow(number, None, problems=[RowProblem(number, exc.field, str(exc).removeprefix("the line: "))], text=line)
             continue
         except json.JSONDecodeError as exc:
-            yield Row(number, None, problems=[
+            yield BatchRow(number, None, problems=[
                 RowProblem(number, None, f"is not valid JSON: {exc.msg} at column {exc.colno}")], text=line)
             continue
         except RecursionError:
-            yield Row(number, None, problems=[RowProblem(number, None, "is nested too deeply to be read")])
+            yield BatchRow(number, None, problems=[RowProblem(number, None, "is nested too deeply to be read")])
             continue
         if not isinstance(data, dict):
-            yield Row(number, None, problems=[RowProblem(
+            yield BatchRow(number, None, problems=[RowProblem(
                 number, None, 'must be a JSON object of fields, like {"customer_identifier": "user_123"}')])
             continue
         if _SURROGATE_ESCAPE.search(raw) and not _encodable(data):
-            yield Row(number, None, problems=[RowProblem(number, None, _lone_surrogate(line))], text=line)
+            yield BatchRow(number, None, problems=[RowProblem(number, None, _lone_surrogate(line))], text=line)
             continue
-        yield Row(number, data)
+        yield BatchRow(number, data)
 
 
 def _encodable(data: Any) -> bool:
@@ -185,7 +186,7 @@ def _lone_surrogate(line: str) -> str:
             "write the whole character or remove it")
 
 
-def parse_csv(text: str | Iterable[str], delimiter: str = ",") -> Iterator[Row]:
+def parse_csv(text: str | Iterable[str], delimiter: str = ",") -> Iterator[BatchRow]:
     """CSV rows from text or a text stream (read as it goes). Bytes that were not UTF-8
     (decoded with surrogateescape) make their row's problem."""
     stream = io.StringIO(text, newline="") if isinstance(text, str) else text
@@ -205,7 +206,7 @@ def parse_csv(text: str | Iterable[str], delimiter: str = ",") -> Iterator[Row]:
     return _csv_rows(reader, names)
 
 
-def _csv_rows(reader: Any, names: list[str]) -> Iterator[Row]:
+def _csv_rows(reader: Any, names: list[str]) -> Iterator[BatchRow]:
     while True:
         start = reader.line_num + 1
         try:
@@ -213,27 +214,27 @@ def _csv_rows(reader: Any, names: list[str]) -> Iterator[Row]:
         except StopIteration:
             break
         except csv.Error as exc:
-            yield Row(start, None, problems=[RowProblem(start, None, f"is not valid CSV: {exc}")])
+            yield BatchRow(start, None, problems=[RowProblem(start, None, f"is not valid CSV: {exc}")])
             continue
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(names):
-            yield Row(start, None, problems=[RowProblem(
+            yield BatchRow(start, None, problems=[RowProblem(
                 start, None, f"has {len(cells)} cells but the header names {len(names)} columns")])
             continue
         bad = next((i for i, cell in enumerate(cells) if _UNDECODED.search(cell)), None)
         if bad is not None:
-            yield Row(start, None, problems=[RowProblem(
+            yield BatchRow(start, None, problems=[RowProblem(
                 start, names[bad], f"column {names[bad]!r} is not UTF-8 text; save the file as UTF-8")])
             continue
         lone = next((i for i, cell in enumerate(cells) if "\\" in cell and _lone_in_json_cell(cell)), None)
         if lone is not None:
-            yield Row(start, None, problems=[RowProblem(
+            yield BatchRow(start, None, problems=[RowProblem(
                 start, names[lone], f"column {names[lone]!r} {_lone_surrogate(cells[lone])}")])
             continue
         # Empty cells mean "not given", like an empty form field; so do the cells a short row leaves out.
         data = {name: cell for name, cell in zip(names, cells, strict=False) if cell != ""}
-        yield Row(start, data)
+        yield BatchRow(start, data)
 
 
 def _lone_in_json_cell(cell: str) -> bool:
@@ -295,14 +296,14 @@ class Keyer:
         return key, slot
 
 
-def assign_keys(rows: Iterable[Row]) -> None:
+def assign_keys(rows: Iterable[BatchRow]) -> None:
     keyer = Keyer(KeyTable(), SEEN)
     for row in rows:
         if row.data is not None:
             row.key, _ = keyer.key(row.data)
 
 
-def validate_row(action: type[ActionSpec], row: Row) -> ValidRow | None:
+def validate_row(action: type[ActionSpec], row: BatchRow) -> ValidRow | None:
     """The row as a ValidRow, or None with its problems set on it."""
     if row.data is None:
         return None
@@ -317,10 +318,10 @@ def validate_row(action: type[ActionSpec], row: Row) -> ValidRow | None:
     return ValidRow(row, spec)
 
 
-def validate_rows(action: type[ActionSpec], rows: Iterable[Row]) -> Validated:
+def validate_rows(action: type[ActionSpec], rows: Iterable[BatchRow]) -> Validated:
     """Every row through `console.actions.validation.validate`: the same rules as a single send."""
     valid: list[ValidRow] = []
-    invalid: list[Row] = []
+    invalid: list[BatchRow] = []
     for row in rows:
         checked = validate_row(action, row)
         if checked is None:

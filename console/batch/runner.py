@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator
 import httpx
 
 from console.batch import v2, words
-from console.batch.checkpoint import Checkpoint, Entry, Outcome
+from console.batch.checkpoint import Checkpoint, CheckpointEntry, RowOutcome
 from console.batch.outcomes import FailedFile, classify, failure_record, halt_reason
 from console.batch.pacing import AdaptiveRate, Pacer, RateChange
 from console.batch.plan import Unit, iter_units
@@ -108,7 +108,7 @@ class BatchRun:
         self.halt_network = False
         self.disk_error: OSError | None = None  # the checkpoint or failed file could not be written
         # Outcomes known here that the disk refused to record (key -> the outcome).
-        self.unrecorded: dict[str, Entry] = {}
+        self.unrecorded: dict[str, CheckpointEntry] = {}
         self._lost_answers = 0
         self.v2_requests = 0
         self._network_failures = 0
@@ -218,7 +218,7 @@ class BatchRun:
                 self._cannot_write(exc)
                 return
 
-    def _checkpoint(self, entries: list[Entry]) -> bool:
+    def _checkpoint(self, entries: list[CheckpointEntry]) -> bool:
         """Record `entries`; False when the disk refused (the run then halts). A refused
         write leaves no part of itself, so the checkpoint's last word on these rows is
         still the one before."""
@@ -301,7 +301,7 @@ class BatchRun:
         if not self._repeat_safe:
             # Write-ahead, so a kill now leaves these rows "unknown", never re-sent. A
             # row of a repeat-safe action (identify) is re-sent either way, so it skips it.
-            if not self._checkpoint([Entry(r.key, r.line, Outcome.SENDING) for r in rows]):
+            if not self._checkpoint([CheckpointEntry(r.key, r.line, RowOutcome.SENDING) for r in rows]):
                 self._queue.appendleft(unit)  # not sent, and not recorded as sent
                 return
         if unit.is_v2:
@@ -315,11 +315,11 @@ class BatchRun:
                                on_event=self._unit_events(unit), sleep=self._retry_sleep(unit))
         except _Stopped:
             # Stopped during a retry wait: every attempt so far was refused unapplied.
-            self._record([(r, Outcome.ERROR, None, None, None) for r in rows])
+            self._record([(r, RowOutcome.ERROR, None, None, None) for r in rows])
             return
         except asyncio.CancelledError:
             if unit.waiting_retry:
-                self._record([(r, Outcome.ERROR, None, None, None) for r in rows])
+                self._record([(r, RowOutcome.ERROR, None, None, None) for r in rows])
             raise
         finally:
             self.progress.in_flight -= len(rows)
@@ -350,7 +350,7 @@ class BatchRun:
             # Recorded so before the wait: a kill during it leaves these rows "not
             # delivered" (a resume sends them), not "unknown" (never re-sent).
             if not self._repeat_safe and not self._checkpoint(
-                    [Entry(r.key, r.line, Outcome.ERROR, unit.refused_status) for r in rows]):
+                    [CheckpointEntry(r.key, r.line, RowOutcome.ERROR, unit.refused_status) for r in rows]):
                 raise _Stopped
             unit.waiting_retry = True
             self.progress.retrying += len(unit.rows)
@@ -360,7 +360,7 @@ class BatchRun:
                     raise _Stopped
                 # Write-ahead again: the next attempt goes out as soon as this returns.
                 if not self._repeat_safe and not self._checkpoint(
-                        [Entry(r.key, r.line, Outcome.SENDING) for r in rows]):
+                        [CheckpointEntry(r.key, r.line, RowOutcome.SENDING) for r in rows]):
                     raise _Stopped
             except asyncio.CancelledError:
                 raise  # keeps waiting_retry set: the last attempt was refused, not lost
@@ -382,15 +382,15 @@ class BatchRun:
             return False
         unit.requeues += 1
         # Recorded as not delivered while it waits, so a kill now does not leave it "in flight".
-        self._checkpoint([Entry(r.key, r.line, Outcome.ERROR, 429) for r in unit.rows])
+        self._checkpoint([CheckpointEntry(r.key, r.line, RowOutcome.ERROR, 429) for r in unit.rows])
         self._queue.append(unit)
         return True
 
     def _v1_result(self, unit: Unit, ex: Exchange) -> None:
         outcome = classify(ex)
-        if outcome == Outcome.ERROR and self._requeue_if_limited(unit, ex):
+        if outcome == RowOutcome.ERROR and self._requeue_if_limited(unit, ex):
             return
-        explanation = explain(ex, self.action, self.creds) if outcome != Outcome.OK else None
+        explanation = explain(ex, self.action, self.creds) if outcome != RowOutcome.OK else None
         self._record([(unit.rows[0], outcome, ex.status, ex, explanation)])
 
     def _v2_result(self, unit: Unit, ex: Exchange) -> None:
@@ -399,11 +399,11 @@ class BatchRun:
             placed = v2.partial_failures(ex.response.json(), len(rows))
             if placed is None:
                 why = _unplaced_207(self._repeat_safe)
-                self._record([(r, Outcome.UNKNOWN, 207, ex, why) for r in rows])
+                self._record([(r, RowOutcome.UNKNOWN, 207, ex, why) for r in rows])
                 return
             self._record([
-                (r, Outcome.REJECTED, 207, ex, v2.row_explanation(self.action, placed[i], r.line))
-                if i in placed else (r, Outcome.OK, 207, ex, None)
+                (r, RowOutcome.REJECTED, 207, ex, v2.row_explanation(self.action, placed[i], r.line))
+                if i in placed else (r, RowOutcome.OK, 207, ex, None)
                 for i, r in enumerate(rows)
             ])
             return
@@ -413,21 +413,21 @@ class BatchRun:
             if status == 404:
                 self._v2_enabled = False
                 self.progress.note = "the Track v2 batch endpoint answered 404: sending rows one by one"
-            self._checkpoint([Entry(r.key, r.line, Outcome.ERROR, status) for r in rows])
+            self._checkpoint([CheckpointEntry(r.key, r.line, RowOutcome.ERROR, status) for r in rows])
             self._queue.extendleft(Unit([row]) for row in reversed(rows))
             return
         outcome = classify(ex)
-        if outcome == Outcome.ERROR and self._requeue_if_limited(unit, ex):
+        if outcome == RowOutcome.ERROR and self._requeue_if_limited(unit, ex):
             return
-        explanation = explain(ex, self.action, self.creds) if outcome != Outcome.OK else None
+        explanation = explain(ex, self.action, self.creds) if outcome != RowOutcome.OK else None
         self._record([(r, outcome, status, ex, explanation) for r in rows])
 
-    def _record(self, results: list[tuple[ValidRow, Outcome, int | None, Exchange | None, Any]]) -> None:
-        self._checkpoint([Entry(r.key, r.line, o, s) for r, o, s, _, _ in results])
-        ok = sum(1 for _, o, *_ in results if o == Outcome.OK)
-        unknown = sum(1 for _, o, *_ in results if o == Outcome.UNKNOWN)
+    def _record(self, results: list[tuple[ValidRow, RowOutcome, int | None, Exchange | None, Any]]) -> None:
+        self._checkpoint([CheckpointEntry(r.key, r.line, o, s) for r, o, s, _, _ in results])
+        ok = sum(1 for _, o, *_ in results if o == RowOutcome.OK)
+        unknown = sum(1 for _, o, *_ in results if o == RowOutcome.UNKNOWN)
         self.progress.completed(ok=ok, failed=len(results) - ok - unknown, unknown=unknown)
-        failures = [(r, o, s, ex, why) for r, o, s, ex, why in results if o != Outcome.OK]
+        failures = [(r, o, s, ex, why) for r, o, s, ex, why in results if o != RowOutcome.OK]
         if failures:
             try:
                 self.failed.append(
@@ -476,7 +476,7 @@ class BatchRun:
             self.stop(f"stopped: {reason}")
 
 
-def _plain(outcome: Outcome, status: int | None) -> str:
+def _plain(outcome: RowOutcome, status: int | None) -> str:
     return f"{outcome.value}" + (f" ({status})" if status else "")
 
 

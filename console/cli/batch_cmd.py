@@ -16,8 +16,7 @@ import asyncio
 import signal
 import sys
 
-from console.batch.limits import RateError
-from console.batch.rows import FileFormatError
+from console.errors import ConsoleError
 from console.actions.catalog import get_action
 from console.cli.batch_view import CheckView
 from console.batch.report import dry_run, invalid_report, request_json, resume_report, summary
@@ -86,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
                           timeout=args.timeout, preview=args.dry_run, on_progress=view.update)
     except KeyError as exc:
         return _fail(str(exc).strip("'\""))
-    except (FileFormatError, ConfigError, MissingCredential, RateError, JobError, ValueError) as exc:
+    except (ConsoleError, ValueError) as exc:  # console.errors: every product error, nothing sent yet
         return _fail(f"{exc} (nothing sent)")
     except OSError as exc:
         return _fail(f"cannot write {exc.filename or 'beside FILE'}: {exc.strerror or exc} (nothing sent)")

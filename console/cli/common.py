@@ -7,10 +7,11 @@ import json
 import sys
 from typing import Any, TextIO
 
-from console.wire.credentials import Credentials
+from console.errors import ConfigurationError
+from console.wire.credentials import Credentials, from_env
 
 
-class ConfigError(Exception):
+class ConfigError(ConfigurationError):
     """Configuration that prevents sending (exit 2, nothing sent)."""
 
 

@@ -10,15 +10,16 @@ import argparse
 from typing import TYPE_CHECKING, Any
 import sys
 
+from console.errors import ConsoleError
 from console.wire.apis import REGIONS, Region
 from console.cli.common import print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
 from console.wire.credentials import ENV_KEYS, KEY_LABEL, Credentials
 from console.environments.keystore import KEY_KINDS, KeyringUnavailable
-from console.environments.store import ConfigFileError, Environment, EnvironmentStore, UnknownEnvironment
+from console.environments.store import Environment, EnvironmentStore
 
 if TYPE_CHECKING:
-    from console.diagnose.connection_test import Check
+    from console.diagnose.connection_test import ConnectionCheck
     from console.wire.apis import API
 
 PROG = "cio-console env"
@@ -84,9 +85,7 @@ def run(args: argparse.Namespace, store: EnvironmentStore | None = None) -> int:
     handler = HANDLERS[args.env_command]
     try:
         return handler(args, store or EnvironmentStore())
-    except (UnknownEnvironment, ValueError, ConfigFileError) as exc:
-        return _fail(str(exc))
-    except KeyringUnavailable as exc:
+    except (ConsoleError, ValueError) as exc:  # console.errors: an environment, a setting, the keyring
         return _fail(str(exc))
 
 
@@ -245,7 +244,7 @@ def cmd_set_key(args: argparse.Namespace, store: EnvironmentStore) -> int:
         print(f"warning: this is the same value as the {KEY_LABEL[other]} of {env.name}; each key kind is a "
               "different key, so one of them is probably wrong. `cio-console env test` will tell which.",
               file=sys.stderr)
-    print(f"Check it with `cio-console env test {_q(env.name)}`.")
+    print(f"ConnectionCheck it with `cio-console env test {_q(env.name)}`.")
     return EXIT_OK
 
 
@@ -315,7 +314,7 @@ def cmd_test(args: argparse.Namespace, store: EnvironmentStore) -> int:
     return EXIT_OK
 
 
-async def _run_test(creds: Credentials, timeout: float | None) -> list[Check]:
+async def _run_test(creds: Credentials, timeout: float | None) -> list[ConnectionCheck]:
     from console.diagnose.connection_test import run_connection_test
     from console.wire.transport import make_client
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import asyncio
 import sys
 
-from console.cli.common import ConfigError, add_env_argument, print_json
+from console.errors import ConsoleError
+from console.cli.common import add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command, failure_code, print_explanation, read_object, secrets_of
 from console.wire.credentials import Credentials, MissingCredential
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         data = read_object(args.input)
         creds = credentials_for_command(args.env)
-    except (ValueError, ConfigError) as exc:
+    except (ValueError, ConsoleError) as exc:  # console.errors; nothing was sent yet
         return _fail(str(exc))
     try:
         return asyncio.run(_run(args, creds, data))

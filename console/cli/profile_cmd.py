@@ -17,7 +17,8 @@ import json
 import shlex
 import sys
 
-from console.cli.common import ConfigError, add_env_argument, print_json
+from console.errors import ConsoleError
+from console.cli.common import add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command, failure_code, plain, print_explanation, read_object, when
 from console.wire.credentials import Credentials, MissingCredential
@@ -70,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         desired = read_object(args.input) if args.subcommand == "set" else None
         creds = credentials_for_command(args.env)
-    except (ValueError, ConfigError) as exc:
+    except (ValueError, ConsoleError) as exc:  # console.errors; nothing was sent yet
         return _fail(args, str(exc))
     try:
         return asyncio.run(_run(args, creds, desired))
@@ -81,12 +82,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 async def _run(args: argparse.Namespace, creds: Credentials, desired: dict[str, Any] | None) -> int:
-    from console.people.lookup import Outcome, lookup_profile
+    from console.people.lookup import LookupOutcome, lookup_profile
     from console.wire.transport import make_client
 
     async with make_client(timeout=args.timeout) as client:
         found = await lookup_profile(creds, client, args.identifier, _id_type(args))
-        if found.outcome == Outcome.AMBIGUOUS:
+        if found.outcome == LookupOutcome.AMBIGUOUS:
             return _ambiguous(args, found)
         if found.profile is None:
             print_explanation(found.explanation, creds)

@@ -13,7 +13,8 @@ import json
 import sys
 
 from console.actions.catalog import get_action
-from console.cli.common import ConfigError, add_env_argument, positive_seconds, print_json, resolve_credentials
+from console.errors import ConsoleError
+from console.cli.common import add_env_argument, positive_seconds, print_json, resolve_credentials
 from console.cli.inputs import add_input_arguments, read_input
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
 from console.wire.credentials import MissingCredential
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         return _fail(str(exc).strip("'\""))
     except InvalidInput as exc:
         return _fail(f"invalid input for {args.action} (nothing sent):\n" + _indent(exc.text()))
-    except (ValueError, ConfigError, MissingCredential) as exc:
+    except (ValueError, ConsoleError) as exc:  # console.errors; nothing was sent yet
         return _fail(str(exc))
     for note in planned.request.notes:
         print(f"note: {note}", file=sys.stderr)

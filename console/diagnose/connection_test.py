@@ -46,7 +46,7 @@ NAMES = {
 
 
 @dataclass
-class Check:
+class ConnectionCheck:
     name: str
     ok: bool | None  # None: skipped (nothing to test)
     detail: str
@@ -76,15 +76,15 @@ async def run_connection_test(
     creds: Credentials,
     client: httpx.AsyncClient,
     *,
-    on_check: Callable[[Check], None] | None = None,
+    on_check: Callable[[ConnectionCheck], None] | None = None,
     policy: RetryPolicy = POLICY,
-) -> list[Check]:
+) -> list[ConnectionCheck]:
     """Run every check in order (Track, Region, App, Write); `on_check` sees each as it
     completes, so a screen can fill its rows in place."""
     ctx = _Context(creds, client, policy, secrets=creds.redaction_secrets())
-    checks: list[Check] = []
+    checks: list[ConnectionCheck] = []
 
-    def done(check: Check) -> None:
+    def done(check: ConnectionCheck) -> None:
         check.detail, check.fix = ctx.clean(check.detail), ctx.clean(check.fix)
         checks.append(check)
         if on_check:
@@ -156,13 +156,13 @@ def _in_other_region(creds: Credentials, api: API) -> Credentials | None:
     return replace(creds, region=_other(creds.region))
 
 
-def _failure(ctx: _Context, ex: Exchange, name: str, key: str) -> Check:
+def _failure(ctx: _Context, ex: Exchange, name: str, key: str) -> ConnectionCheck:
     """A failed call that no special case explains: the general explanation."""
     explanation = explain(ex, None, ctx.creds)
     title = explanation.title if explanation else f"HTTP {ex.status}"
     message = f" Customer.io said: {explanation.api_message}" if explanation and explanation.api_message else ""
     steps = " ".join(explanation.steps) if explanation else ""
-    return Check(name, False, title + "." + message, steps, key=key, network=ex.response is None)
+    return ConnectionCheck(name, False, title + "." + message, steps, key=key, network=ex.response is None)
 
 
 async def _accepted_as_track(ctx: _Context, value: str) -> bool:
@@ -195,19 +195,19 @@ async def _other_kind(ctx: _Context, value: str, own: str) -> str | None:
 
 
 # -- Track and region ------------------------------------------------------------------
-async def _track_checks(ctx: _Context) -> list[Check]:
+async def _track_checks(ctx: _Context) -> list[ConnectionCheck]:
     c = ctx.creds
     name, region_name = NAMES["track"], NAMES["region"]
     if not c.track_key:
         fix = f"Set it with {_how_set_key(c, 'track')}." if c.site_id else ""
-        return [Check(name, None, f"Track API key not set{_unread(c)}; skipped.", fix, key="track"),
-                Check(region_name, None, "Needs the Site ID and Track key; skipped.", key="region")]
+        return [ConnectionCheck(name, None, f"Track API key not set{_unread(c)}; skipped.", fix, key="track"),
+                ConnectionCheck(region_name, None, "Needs the Site ID and Track key; skipped.", key="region")]
     if not c.site_id:
-        return [Check(name, False, "The Track key is set but the Site ID is not; the Track API needs both.",
+        return [ConnectionCheck(name, False, "The Track key is set but the Site ID is not; the Track API needs both.",
                       f"Set the Site ID with {_how_set_site_id(c)}.", key="track"),
-                Check(region_name, None, "Needs the Site ID and Track key; skipped.", key="region")]
+                ConnectionCheck(region_name, None, "Needs the Site ID and Track key; skipped.", key="region")]
     ex = await _read(ctx, API.TRACK, REGION_PATH)
-    skipped_region = Check(region_name, None, "Needs accepted Track credentials; skipped.", key="region")
+    skipped_region = ConnectionCheck(region_name, None, "Needs accepted Track credentials; skipped.", key="region")
     if ex.status == 401:
         return [await _track_refused(ctx), skipped_region]
     if not ex.ok:
@@ -217,14 +217,14 @@ async def _track_checks(ctx: _Context) -> list[Check]:
     ctx.workspace_id = data.get("environment_id")
     ctx.workspace_region = str(data.get("region") or "").lower() or None
     workspace = f"workspace {ctx.workspace_id}" if ctx.workspace_id is not None else "the workspace"
-    track = Check(name, True, f"Accepted: they belong to {workspace}.", key="track")
+    track = ConnectionCheck(name, True, f"Accepted: they belong to {workspace}.", key="track")
     found = ctx.workspace_region
     if found not in ("us", "eu"):
-        return [track, Check(region_name, None, "Customer.io did not say which region the workspace is in.",
+        return [track, ConnectionCheck(region_name, None, "Customer.io did not say which region the workspace is in.",
                              key="region")]
     if found == c.region.value:
-        return [track, Check(region_name, True, f"{found.upper()}, as configured ({workspace}).", key="region")]
-    return [track, Check(
+        return [track, ConnectionCheck(region_name, True, f"{found.upper()}, as configured ({workspace}).", key="region")]
+    return [track, ConnectionCheck(
         region_name, False,
         f"These credentials belong to {workspace} in the {found.upper()} region, but "
         f"{'this environment' if c.name else 'CIO_REGION'} is set to {c.region.value.upper()}. "
@@ -235,19 +235,19 @@ async def _track_checks(ctx: _Context) -> list[Check]:
     )]
 
 
-async def _track_refused(ctx: _Context) -> Check:
+async def _track_refused(ctx: _Context) -> ConnectionCheck:
     c = ctx.creds
     name = NAMES["track"]
     other = await _other_kind(ctx, c.track_key or "", "track")
     if other:
-        return Check(
+        return ConnectionCheck(
             name, False,
             f"Refused (401): the key stored as the Track key is {other}, not a Track API key.",
             f"Store each key as its own kind: set this workspace's Track key (Settings > Workspace "
             f"Settings > API Credentials, Tracking API Keys) with {_how_set_key(c, 'track')}.",
             key="track",
         )
-    return Check(
+    return ConnectionCheck(
         name, False,
         f"Refused (401): Customer.io does not know this Site ID ({c.site_id}) with this Track key. "
         "One of them is wrong, or they come from different workspaces.",
@@ -258,22 +258,22 @@ async def _track_refused(ctx: _Context) -> Check:
 
 
 # -- App ---------------------------------------------------------------------------------
-async def _app_check(ctx: _Context) -> Check:
+async def _app_check(ctx: _Context) -> ConnectionCheck:
     c = ctx.creds
     name = NAMES["app"]
     if not c.app_key:
-        return Check(name, None, f"App API key not set{_unread(c)}; skipped.", key="app")
+        return ConnectionCheck(name, None, f"App API key not set{_unread(c)}; skipped.", key="app")
     ex = await _read(ctx, API.APP, WORKSPACES_PATH)
     if ex.ok:
         return _app_accepted(ctx, ex)
     if ex.status == 403:
-        return Check(name, True, "Accepted, but this key may not list workspaces (403): it is probably "
+        return ConnectionCheck(name, True, "Accepted, but this key may not list workspaces (403): it is probably "
                      "limited to sending.", key="app")
     if ex.status != 401:
         return _failure(ctx, ex, name, "app")
     other_kind = await _other_kind(ctx, c.app_key, "app")
     if other_kind:
-        return Check(
+        return ConnectionCheck(
             name, False,
             f"Refused (401): this is {other_kind}, not an App API key. The App API takes a Bearer "
             "App key; Track keys only work with the Site ID on the Track API.",
@@ -286,14 +286,14 @@ async def _app_check(ctx: _Context) -> Check:
         probe = await _read(ctx, API.APP, WORKSPACES_PATH, other)
         if probe.ok:
             there = other.region.value
-            return Check(
+            return ConnectionCheck(
                 name, False,
                 f"Refused in the {c.region.value.upper()} region (401), but accepted in the "
                 f"{there.upper()} region: the workspace lives in {there.upper()}.",
                 f"Switch the region to {there.upper()}: {_how_switch_region(c, there)}.",
                 key="app",
             )
-    return Check(
+    return ConnectionCheck(
         name, False,
         "Refused (401): Customer.io does not know this App API key"
         + (f" in the {c.region.value.upper()} region" if other is not None else "") + ".",
@@ -303,7 +303,7 @@ async def _app_check(ctx: _Context) -> Check:
     )
 
 
-def _app_accepted(ctx: _Context, ex: Exchange) -> Check:
+def _app_accepted(ctx: _Context, ex: Exchange) -> ConnectionCheck:
     name = NAMES["app"]
     data = ex.response.json() if ex.response else None
     items = data.get("workspaces") if isinstance(data, dict) else None
@@ -312,37 +312,37 @@ def _app_accepted(ctx: _Context, ex: Exchange) -> Check:
     detail = f"Accepted; the key sees workspace{'s' if len(items) != 1 else ''} {listed}." if items else "Accepted."
     ids = {w.get("id") for w in items}
     if ctx.workspace_id is not None and items and ctx.workspace_id not in ids:
-        return Check(
+        return ConnectionCheck(
             name, False,
             f"Accepted, but it belongs to another account: it sees {listed}, not workspace "
             f"{ctx.workspace_id} of the Site ID and Track key.",
             f"Store the App key of workspace {ctx.workspace_id}'s account with {_how_set_key(ctx.creds, 'app')}.",
             key="app",
         )
-    return Check(name, True, detail, key="app")
+    return ConnectionCheck(name, True, detail, key="app")
 
 
 # -- Write (Pipelines) -------------------------------------------------------------------
-async def _write_check(ctx: _Context) -> Check:
+async def _write_check(ctx: _Context) -> ConnectionCheck:
     c = ctx.creds
     name = NAMES["write"]
     if not c.write_key:
-        return Check(name, None, f"Write API key not set{_unread(c)}; skipped.", key="write")
+        return ConnectionCheck(name, None, f"Write API key not set{_unread(c)}; skipped.", key="write")
     ex = await _write_call(ctx)
     if ex.ok:
-        return Check(name, True, "Accepted (strict mode; an empty batch, so no data changed).", key="write")
+        return ConnectionCheck(name, True, "Accepted (strict mode; an empty batch, so no data changed).", key="write")
     if ex.status == 400:
         # UNCONFIRMED (reference §11.5): whether Pipelines checks the key before the body in
         # strict mode. Every Customer.io API answers 401 before looking at a body, so a 400
         # is read as "key accepted", and the server's own message is shown with it.
         message = "; ".join(e.message for e in api_errors(ex.response.text if ex.response else ""))
-        return Check(name, True, "Accepted (the empty test batch was refused as invalid, which needs an "
+        return ConnectionCheck(name, True, "Accepted (the empty test batch was refused as invalid, which needs an "
                      f"accepted key{': ' + message if message else ''}).", key="write")
     if ex.status != 401:
         return _failure(ctx, ex, name, "write")
     other_kind = await _other_kind(ctx, c.write_key, "write")
     if other_kind:
-        return Check(
+        return ConnectionCheck(
             name, False,
             f"Refused (401): this is {other_kind}, not a Pipelines Write key.",
             "Copy the Write key of your HTTP API source (Data & Integrations > Sources > the source > "
@@ -354,14 +354,14 @@ async def _write_check(ctx: _Context) -> Check:
         probe = await _write_call(ctx, other)
         if probe.ok or probe.status == 400:
             there = other.region.value
-            return Check(
+            return ConnectionCheck(
                 name, False,
                 f"Refused in the {c.region.value.upper()} region (401), but accepted in the "
                 f"{there.upper()} region: the workspace lives in {there.upper()}.",
                 f"Switch the region to {there.upper()}: {_how_switch_region(c, there)}.",
                 key="write",
             )
-    return Check(
+    return ConnectionCheck(
         name, False,
         "Refused (401): Customer.io does not know this Write key.",
         "Copy the Write key of your HTTP API source (Data & Integrations > Sources > the source > "

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Mapping
 
+from console.errors import ConfigurationError, InputError
 from console.wire.apis import API, Region, parse_region
 from console.wire.credentials import KEY_LABEL, Credentials
 
@@ -74,11 +75,16 @@ class Environment:
                 urls=urls,
             )
         except ValueError as exc:
-            raise ConfigFileError(f"{where}: environment {name!r}: {exc}") from None
+            raise ConfigFileError(f"{where}: environment {name!r}: {exc}", field=getattr(exc, "field", None)) from None
 
 
-class ConfigFileError(ValueError):
+class ConfigFileError(ConfigurationError, ValueError):
     """The environments file cannot be read; the message names the file and the problem."""
+
+
+class InvalidSetting(InputError, ValueError):
+    """A setting of an environment that cannot be stored. `field` names it: "name",
+    "site_id", "urls", or the kind of a key ("track", "app", "write")."""
 
 
 def default_config_dir() -> Path:
@@ -93,7 +99,7 @@ def defaults() -> list[Environment]:
 
 def check_name(name: str) -> str:
     if not isinstance(name, str) or not NAME_RE.match(name):
-        raise ValueError(f"environment name {name!r} is not valid: use {NAME_RULE}")
+        raise InvalidSetting(f"environment name {name!r} is not valid: use {NAME_RULE}", field="name")
     return name
 
 
@@ -104,15 +110,16 @@ def check_site_id(value: Any) -> str | None:
     if not text:
         return None
     if any(c.isspace() for c in text) or ":" in text or not text.isprintable():
-        raise ValueError(f"Site ID {text!r} is not valid: it has no spaces or ':' "
-                         "(copy it from Settings > Workspace Settings > API Credentials)")
+        raise InvalidSetting(f"Site ID {text!r} is not valid: it has no spaces or ':' "
+                             "(copy it from Settings > Workspace Settings > API Credentials)", field="site_id")
     return text
 
 
 def check_url(value: str, what: str) -> str:
     text = value.strip().rstrip("/")
     if not re.match(r"^https?://[^\s/]+(/\S*)?$", text):
-        raise ValueError(f"{what} {value!r} is not a URL: use http(s)://host[:port][/path]")
+        raise InvalidSetting(f"{what} {value!r} is not a URL: use http(s)://host[:port][/path]",
+                             field="sandbox_root" if what == "sandbox_root" else "urls")
     return text
 
 
@@ -124,9 +131,9 @@ def check_key(kind: str, value: str) -> str:
     try:
         text = clean_key(value or "", f"the {KEY_LABEL[kind]}")
     except InvalidKey as exc:
-        raise InvalidKey(f"{exc} (nothing was stored)") from None
+        raise InvalidKey(f"{exc} (nothing was stored)", field=kind) from None
     if not text:
-        raise ValueError(f"the {KEY_LABEL[kind]} is empty; nothing was stored")
+        raise InvalidSetting(f"the {KEY_LABEL[kind]} is empty; nothing was stored", field=kind)
     return text
 
 
@@ -136,7 +143,8 @@ def clean_urls(urls: Mapping[API | str, str]) -> dict[API, str]:
         try:
             key = api if isinstance(api, API) else API(str(api).strip().lower())
         except ValueError:
-            raise ValueError(f"unknown API {api!r} for a base URL: use track, app or pipelines") from None
+            raise InvalidSetting(f"unknown API {api!r} for a base URL: use track, app or pipelines",
+                                 field="urls") from None
         if url:
             out[key] = check_url(url, f"the {key.value} base URL")
     return out

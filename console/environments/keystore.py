@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from typing import Any
 from collections.abc import Iterator
 
+from console.errors import ConfigurationError
+
 SERVICE = "cio-console"
 KEY_KINDS = ("track", "app", "write")
 
@@ -24,12 +26,12 @@ WAYS_OUT = (
 )
 
 
-class KeyringUnavailable(Exception):
+class KeyringUnavailable(ConfigurationError):
     """No usable OS keyring. The message names the cause and the ways out."""
 
     def __init__(self, cause: str):
         self.cause = cause
-        super().__init__(f"The OS keyring is not usable: {cause}\n{WAYS_OUT}")
+        super().__init__(f"The OS keyring is not usable: {cause}\n{WAYS_OUT}", hint=WAYS_OUT)
 
 
 def check_kind(kind: str) -> str:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Mapping
 
+from console.errors import ConfigurationError
 from console.wire.apis import API, Region, parse_region
 from console.wire.credentials import (
     ENV_KEYS,
@@ -64,16 +65,16 @@ __all__ = [
 ]
 
 
-class UnknownEnvironment(KeyError):
+class UnknownEnvironment(ConfigurationError, KeyError):
     """No environment by that name; the message lists the known ones."""
 
     def __init__(self, name: str, known: list[str]):
         self.name = name
         self.known = known
         listed = ", ".join(known) if known else "none"
-        self.message = (f"no environment named {name!r}. Known environments: {listed}. "
-                        f"Add one with `cio-console env add NAME --region us|eu`.")
-        super().__init__(self.message)
+        hint = "Add one with `cio-console env add NAME --region us|eu`."
+        self.message = f"no environment named {name!r}. Known environments: {listed}. {hint}"
+        super().__init__(self.message, field="environment", hint=hint)
 
     def __str__(self) -> str:
         return self.message
@@ -297,7 +298,7 @@ def __getattr__(name: str) -> Any:
     # The connection test lives in its own module (it imports httpx); re-exported here
     # lazily so `from console.environments.store import run_connection_test` works without making
     # every `send --env` pay for that import.
-    if name in ("run_connection_test", "Check"):
+    if name in ("run_connection_test", "ConnectionCheck"):
         from console.diagnose import connection_test
 
         return getattr(connection_test, name)

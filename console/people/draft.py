@@ -51,7 +51,7 @@ def when(ts: int | None) -> str:
 
 
 @dataclass(frozen=True)
-class Row:
+class AttributeRow:
     """One line of the attribute table: the stored value and what is pending for it."""
 
     name: str
@@ -99,17 +99,17 @@ class ProfileDraft:
         MissingCredential unless `preview`)."""
         return plan_edit(self.profile, self.pending, creds, preview=preview)
 
-    def rows(self) -> list[Row]:
+    def rows(self) -> list[AttributeRow]:
         """Every stored attribute, then the ones being added, with what is pending."""
         changes = {c.name: c for c in compute_diff(self.profile, self.pending).changes} if self.pending else {}
         out = []
         for attr in self.profile.attribute_rows():
             change = changes.get(attr.name)
-            out.append(Row(attr.name, attr.value, attr.set_at,
+            out.append(AttributeRow(attr.name, attr.value, attr.set_at,
                            change.kind if change else None, change.new if change else MISSING))
         for name, change in changes.items():
             if name not in self.profile.attributes:  # added, or an identifier changed
-                out.append(Row(name, change.old, self.profile.timestamps.get(name), change.kind, change.new))
+                out.append(AttributeRow(name, change.old, self.profile.timestamps.get(name), change.kind, change.new))
         return out
 
 

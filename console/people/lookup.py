@@ -28,7 +28,7 @@ from console.wire.transport import RetryPolicy
 from console.actions.validation import InvalidInput
 
 
-class Outcome(StrEnum):
+class LookupOutcome(StrEnum):
     FOUND = "found"
     AMBIGUOUS = "ambiguous"  # several people share the email: pick one by cio_id
     NOT_FOUND = "not_found"
@@ -37,7 +37,7 @@ class Outcome(StrEnum):
 
 @dataclass
 class LookupResult:
-    outcome: Outcome
+    outcome: LookupOutcome
     identifier: str
     id_type: str
     profile: Profile | None = None
@@ -47,7 +47,7 @@ class LookupResult:
 
     @property
     def found(self) -> bool:
-        return self.outcome == Outcome.FOUND
+        return self.outcome == LookupOutcome.FOUND
 
 
 def normalise(identifier: str, id_type: str) -> tuple[str, str]:
@@ -95,7 +95,7 @@ async def lookup_profile(
     """Find one person and read their profile. Raises InvalidInput for bad arguments and
     MissingCredential without an App API key; API and network failures are explained."""
     value, id_type = normalise(identifier, id_type)
-    result = LookupResult(Outcome.FAILED, value, id_type)
+    result = LookupResult(LookupOutcome.FAILED, value, id_type)
     if id_type == "email":
         search = await read_json(creds, client, "/v1/customers", {"email": value}, policy=policy)
         result.exchanges.append(search.exchange)
@@ -104,10 +104,10 @@ async def lookup_profile(
             return result
         matches = matches_from_response(search.data)
         if not matches:
-            result.outcome, result.explanation = Outcome.NOT_FOUND, _not_found(None, value, id_type)
+            result.outcome, result.explanation = LookupOutcome.NOT_FOUND, _not_found(None, value, id_type)
             return result
         if len(matches) > 1:
-            result.outcome, result.matches = Outcome.AMBIGUOUS, matches
+            result.outcome, result.matches = LookupOutcome.AMBIGUOUS, matches
             return result
         value, id_type = matches[0].cio_id, "cio_id"
         result.matches = matches
@@ -116,7 +116,7 @@ async def lookup_profile(
     )
     result.exchanges.append(attrs.exchange)
     if attrs.status == 404:
-        result.outcome, result.explanation = Outcome.NOT_FOUND, _not_found(attrs, value, id_type)
+        result.outcome, result.explanation = LookupOutcome.NOT_FOUND, _not_found(attrs, value, id_type)
         return result
     if not attrs.ok:
         result.explanation = attrs.explanation
@@ -132,7 +132,7 @@ async def lookup_profile(
         return result
     if with_segments:
         await _add_segments(creds, client, profile, result, policy)
-    result.outcome, result.profile = Outcome.FOUND, profile
+    result.outcome, result.profile = LookupOutcome.FOUND, profile
     return result
 
 

@@ -8,6 +8,8 @@ from starlette.applications import Starlette
 from . import admin
 from .asgi import Scope, api_prefix, handle_api, raw_path_of
 from .config import SandboxConfig
+from .deliveries import advance
+from .demo import load_demo
 from .sandbox import Sandbox
 
 
@@ -28,8 +30,13 @@ class SandboxApp(Starlette):
         await super().__call__(scope, receive, send)
 
 
+def new_sandbox(config: SandboxConfig | None = None) -> Sandbox:
+    """A Sandbox wired with the demo data and the deliveries' clock."""
+    return Sandbox(config, seed=load_demo, settle=advance)
+
+
 def create_app(config: SandboxConfig | Sandbox | None = None) -> SandboxApp:
-    sandbox = config if isinstance(config, Sandbox) else Sandbox(config)
+    sandbox = config if isinstance(config, Sandbox) else new_sandbox(config)
     app = SandboxApp(routes=admin.ROUTES)
     app.state.sandbox = sandbox
     return app

@@ -1,12 +1,17 @@
-"""The live sandbox: configuration, workspace state, request log, faults."""
+"""The live sandbox: configuration, workspace state, request log, faults.
+
+Every handler takes the `Sandbox`, so this module imports none of them: what it needs
+of the demo data and of the deliveries (filling a fresh workspace, settling what is due
+before a snapshot) is passed in by `create_app`, which wires the whole emulator. That
+keeps the sandbox's modules free of import cycles (tests/test_import_cycles.py).
+"""
 from __future__ import annotations
 
 import random
 import threading
-from typing import Any
+from typing import Any, Callable
 
 from .config import SandboxConfig
-from .demo import load_demo
 from .faults import Fault, fault_from_json
 from .ratelimit import RateLimiter
 from .requestlog import RequestLog
@@ -14,8 +19,14 @@ from .state import Workspace
 
 
 class Sandbox:
-    def __init__(self, config: SandboxConfig | None = None) -> None:
+    def __init__(self, config: SandboxConfig | None = None, *,
+                 seed: Callable[[Workspace], None] | None = None,
+                 settle: Callable[[Sandbox], None] | None = None) -> None:
+        """`seed` fills a fresh workspace with the demo data (when the config asks for it);
+        `settle` moves every delivery whose next state is due (before a snapshot)."""
         self.config = config or SandboxConfig()
+        self._seed = seed
+        self._settle = settle
         # Handlers run on the server's event loop thread while tests read state from theirs.
         self.lock = threading.RLock()
         self.log = RequestLog()
@@ -28,11 +39,10 @@ class Sandbox:
         self.interrupt = threading.Event()
         self.state = self._fresh_state(self.config.demo_data)
 
-    @staticmethod
-    def _fresh_state(demo_data: bool) -> Workspace:
+    def _fresh_state(self, demo_data: bool) -> Workspace:
         ws = Workspace()
-        if demo_data:
-            load_demo(ws)
+        if demo_data and self._seed is not None:
+            self._seed(ws)
         return ws
 
     def now(self) -> int:
@@ -77,8 +87,7 @@ class Sandbox:
             return self.log.entries()
 
     def snapshot(self) -> dict[str, Any]:
-        from .deliveries import advance
-
         with self.lock:
-            advance(self)
+            if self._settle is not None:
+                self._settle(self)
             return self.state.snapshot()

@@ -44,7 +44,7 @@ def example_text(spec: SpecField) -> str:
 
 
 @dataclass
-class Check:
+class FormCheck:
     """The result of checking a form: problems by field, and problems of no one field."""
 
     problems: dict[str, str] = field(default_factory=dict)  # field -> message ("is required")
@@ -128,9 +128,9 @@ class FormState:
         """The values to send: fields left empty are absent."""
         return {k: v for k, v in self.values.items() if v.strip()}
 
-    def check(self) -> Check:
+    def check(self) -> FormCheck:
         """Validate the whole form through the core; problems keyed by field."""
-        result = Check()
+        result = FormCheck()
         lines = []
         try:
             validate(self.action, self.filled())
@@ -145,7 +145,7 @@ class FormState:
         result.summary = "\n".join(lines)
         return result
 
-    def marked(self, check: Check) -> dict[str, str]:
+    def marked(self, check: FormCheck) -> dict[str, str]:
         """The problems to mark on the form now: empty required fields only after an attempt."""
         marks = {name: msg for name, msg in check.problems.items()
                  if self.attempted or self.values.get(name, "").strip()}

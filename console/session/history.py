@@ -35,12 +35,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from collections.abc import Iterable, Iterator
 
+from console.errors import LocalStateError
 from console.wire.redact import MASK, mask_headers, redact_data, redact_text
 
 if TYPE_CHECKING:
     from console.actions.spec import ActionSpec
     from console.diagnose.explain import Explanation
-    from console.session.session import Outcome
+    from console.session.session import SendOutcome
     from console.wire.credentials import Credentials
     from console.wire.exchange import Exchange
 
@@ -55,7 +56,7 @@ SLACK = 50
 LOCK_TIMEOUT = 2.0
 
 
-class HistoryLocked(TimeoutError):
+class HistoryLocked(LocalStateError, TimeoutError):
     """The history file's lock was not obtained in time (an OSError: callers report it)."""
 
 
@@ -69,17 +70,17 @@ def form_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def record_of(action: type[ActionSpec], values: dict[str, Any], exchange: Exchange, creds: Credentials,
-              env_label: str, *, explanation: Explanation | None = _EXPLAIN) -> Outcome:
+              env_label: str, *, explanation: Explanation | None = _EXPLAIN) -> SendOutcome:
     """A send made outside the workspace form (a profile's action or edit, a transactional
     message) as the history and the inspector keep it: its input as the form would hold
     it, and the explanation of a failure (the core's `explain` unless one is given)."""
-    from console.session.session import Outcome
+    from console.session.session import SendOutcome
 
     if explanation is _EXPLAIN:
         from console.diagnose.explain import explain
 
         explanation = explain(exchange, action, creds)
-    return Outcome(action.INFO.id, form_values(values), exchange, explanation, env_label)
+    return SendOutcome(action.INFO.id, form_values(values), exchange, explanation, env_label)
 
 
 def default_path() -> Path:
@@ -106,8 +107,8 @@ def mask_values(action_id: str, values: dict[str, Any], secrets: Iterable[str]) 
     return {k: (MASK if k in hidden and v not in (None, "") else v) for k, v in masked.items()}
 
 
-def to_record(outcome: Outcome, secrets: Iterable[str], max_body: int = MAX_BODY) -> dict[str, Any]:
-    """The JSON-able, masked record of one Outcome."""
+def to_record(outcome: SendOutcome, secrets: Iterable[str], max_body: int = MAX_BODY) -> dict[str, Any]:
+    """The JSON-able, masked record of one SendOutcome."""
     secrets = list(secrets)
     ex = outcome.exchange
     exchange = ex.to_record()  # request headers already masked (PreparedRequest.preview)
@@ -138,13 +139,13 @@ def to_record(outcome: Outcome, secrets: Iterable[str], max_body: int = MAX_BODY
     }
 
 
-# The fields that say whom an exchange was about, most telling first (Entry.subject).
+# The fields that say whom an exchange was about, most telling first (HistoryEntry.subject).
 SUBJECT_FIELDS = ("to", "customer_identifier", "identifiers", "user_id", "anonymous_id", "primary", "device_id",
                   "email", "id")
 
 
 @dataclass
-class Entry:
+class HistoryEntry:
     """One exchange from the history (newest first in `History.load`)."""
 
     record: dict[str, Any]
@@ -206,14 +207,14 @@ class Entry:
             return f"{resp.get('status')} {reason}".strip()
         return f"network: {ex.get('failure') or 'failed'}"
 
-    def outcome(self) -> Outcome:
-        """The Outcome again, for the inspector (its request headers stay masked)."""
+    def outcome(self) -> SendOutcome:
+        """The SendOutcome again, for the inspector (its request headers stay masked)."""
         from console.wire.exchange import Exchange
         from console.diagnose.explain import Explanation
-        from console.session.session import Outcome
+        from console.session.session import SendOutcome
 
         explanation = self.record.get("explanation")
-        return Outcome(
+        return SendOutcome(
             action_id=self.action_id,
             values=self.values,
             exchange=Exchange.from_record(self.record["exchange"]),
@@ -266,7 +267,7 @@ class History:
             finally:
                 self._file_lock.release()
 
-    def append(self, outcome: Outcome, secrets: Iterable[str]) -> dict[str, Any]:
+    def append(self, outcome: SendOutcome, secrets: Iterable[str]) -> dict[str, Any]:
         """Mask and persist one outcome; returns the record written. Raises OSError (with
         `HistoryLocked` when another process holds the file too long): nothing was written."""
         record = to_record(outcome, secrets, self.max_body)
@@ -291,7 +292,7 @@ class History:
                 self._compact()
         return record
 
-    def load(self, limit: int | None = None) -> list[Entry]:
+    def load(self, limit: int | None = None) -> list[HistoryEntry]:
         """The entries, newest first (at most `limit`); unreadable lines are skipped."""
         try:
             # Under the lock no line is half written; without it (held too long elsewhere)
@@ -300,7 +301,7 @@ class History:
                 raw = self._read_lines()
         except HistoryLocked:
             raw = self._read_lines()
-        entries: list[Entry] = []
+        entries: list[HistoryEntry] = []
         skipped = 0
         for line in reversed(raw):
             if not line.strip():
@@ -313,7 +314,7 @@ class History:
             if not isinstance(record, dict) or not isinstance(record.get("exchange"), dict):
                 skipped += 1
                 continue
-            entries.append(Entry(record))
+            entries.append(HistoryEntry(record))
             if limit is not None and len(entries) >= limit:
                 break
         self.skipped = skipped

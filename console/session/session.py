@@ -3,7 +3,7 @@
 The faces (the Textual UI, tests) hold a Session; it never imports Textual. A Session
 owns one pooled httpx client for its credentials (`console.wire.transport`) and closes it
 when the environment changes. `prepare` raises before anything is sent; `send` returns
-an `Outcome` (the Exchange, its explanation and what the user typed) for the inspector,
+a `SendOutcome` (the Exchange, its explanation and what the user typed) for the inspector,
 the error panel and the history.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ ClientFactory = Callable[[Credentials], "httpx.AsyncClient"]
 
 
 @dataclass
-class Outcome:
+class SendOutcome:
     """A finished send: what was typed, what went out, what came back and why it failed."""
 
     action_id: str
@@ -165,7 +165,7 @@ class Session:
         confirm: str | None = None,
         on_event: EventHook | None = None,
         policy: RetryPolicy | None = None,
-    ) -> Outcome:
+    ) -> SendOutcome:
         """Validate, guard, send once (with the transport's safe retries) and explain.
 
         Raises InvalidInput, MissingCredential or ConfirmationRequired before sending."""
@@ -179,7 +179,7 @@ class Session:
         confirm: str | None = None,
         on_event: EventHook | None = None,
         policy: RetryPolicy | None = None,
-    ) -> Outcome:
+    ) -> SendOutcome:
         """The one send path (workspace, CLI): guard, perform, explain. Raises
         ConfirmationRequired before sending."""
         from console.diagnose.explain import explain
@@ -191,7 +191,7 @@ class Session:
         action = planned.action
         ex = await perform(planned.request, self.client(), repeat_safe=action.INFO.is_repeat_safe,
                            policy=policy or RetryPolicy(), on_event=on_event)
-        return Outcome(action_id=action.INFO.id, values=planned.values, exchange=ex,
+        return SendOutcome(action_id=action.INFO.id, values=planned.values, exchange=ex,
                        explanation=explain(ex, action, self.creds), env_label=self.label)
 
     async def aclose(self) -> None:

@@ -25,7 +25,7 @@ from console.diagnose.explain import Explanation
 from console.actions.guard import check_confirmation
 from console.transactional.html_text import html_to_text
 from console.transactional.liquid import MissingVariable, Rendered, render
-from console.people.lookup import LookupResult, Outcome, lookup_profile
+from console.people.lookup import LookupResult, LookupOutcome, lookup_profile
 from console.people.model import Profile
 from console.wire.request import PreparedRequest, build_request
 from console.actions.spec import ActionSpec
@@ -170,13 +170,13 @@ async def _recipient(creds: Credentials, client: httpx.AsyncClient, identifiers:
     (kind, value), = identifiers.items()
     result = await lookup_profile(creds, client, str(value), kind, with_segments=False, policy=policy)
     preview.recipient = result
-    if result.outcome == Outcome.NOT_FOUND:
+    if result.outcome == LookupOutcome.NOT_FOUND:
         preview.notes.append(f"no profile with {kind} {value!r} yet: Customer.io creates the person on "
                              f"send, so customer.* holds only the {kind}")
-    elif result.outcome == Outcome.AMBIGUOUS:
+    elif result.outcome == LookupOutcome.AMBIGUOUS:
         preview.notes.append(f"{len(result.matches)} people share the email {value!r}: customer.* is left "
                              "empty; send with identifiers {\"cio_id\": ...} to preview one of them")
-    elif result.outcome == Outcome.FAILED:
+    elif result.outcome == LookupOutcome.FAILED:
         title = result.explanation.title if result.explanation else "the read failed"
         preview.notes.append(f"could not read the recipient's profile ({title}); customer.* is left empty")
     elif result.profile is not None and result.profile.unsubscribed:

@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, field
 from collections.abc import Mapping
 
+from console.errors import ConfigurationError, InputError
 from console.wire.apis import API, Region, base_url, parse_region
 
 ENV_SITE_ID = "CIO_SITE_ID"
@@ -21,9 +22,10 @@ KEY_KIND = {API.TRACK: "track", API.APP: "app", API.PIPELINES: "write"}
 KEY_LABEL = {"track": "Track API key", "app": "App API key", "write": "Write API key"}
 
 
-class InvalidKey(ValueError):
+class InvalidKey(InputError, ValueError):
     """A key (or Site ID) that cannot be sent: its message names where it came from,
-    never its value. Nothing was sent or stored."""
+    never its value. Nothing was sent or stored. `field` is the key kind ("track", "app",
+    "write") or "site_id" where the raiser knows it."""
 
 
 def clean_key(value: str | None, where: str) -> str | None:
@@ -64,7 +66,8 @@ def clean_site_id(value: str | None, where: str) -> str | None:
         return None
     if any(ch.isspace() or not (0x20 < ord(ch) < 0x7F) for ch in text) or ":" in text:
         raise InvalidKey(f"{where} is not a valid Site ID: it is ASCII letters and digits, with no "
-                         "spaces, control characters or ':' (Settings > Workspace Settings > API Credentials)")
+                         "spaces, control characters or ':' (Settings > Workspace Settings > API Credentials)",
+                         field="site_id")
     return text
 
 
@@ -80,7 +83,7 @@ def clean_url(value: str, where: str) -> str:
     return text
 
 
-class MissingCredential(Exception):
+class MissingCredential(ConfigurationError):
     """The action's API needs a credential that is not set. Nothing was sent."""
 
     def __init__(self, api: API, missing: list[str], source: str, keyring_problem: str | None = None):
@@ -97,7 +100,8 @@ class MissingCredential(Exception):
                       f", or store it with `cio-console env set-key NAME {KEY_KIND[api]}` and use `--env NAME`")
         super().__init__(
             f"The {api.title} needs the {names}, which {'is' if len(missing) == 1 else 'are'} "
-            f"not set in {source}. Set {env_hint}{store_hint}."
+            f"not set in {source}. Set {env_hint}{store_hint}.",
+            hint=f"Set {env_hint}{store_hint}.",
         )
 
 

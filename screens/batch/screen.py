@@ -379,7 +379,7 @@ class BatchScreen(Screen):
         self.query_one("#batch-bar", ProgressBar).update(total=max(1, snap.total), progress=snap.completed)
         figures = view.figures(snap)
         if snap.note:
-            figures += f"\n{parts.ui_words(snap.note)}"
+            figures += f"\n{view.ui_words(snap.note)}"
         self.query_one("#batch-figures", Static).update(Content(figures))
         self._failures_seen = view.add_failures(self.query_one("#batch-failures", DataTable), snap,
                                                  self._failures_seen)

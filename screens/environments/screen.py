@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, OptionList, RadioButton, RadioSet, Static
 
+from console.errors import ConsoleError
 from console.wire.apis import Region
 from console.wire.credentials import KEY_LABEL, Credentials
 from console.environments.keystore import KEY_KINDS, KeyringUnavailable
@@ -287,13 +288,13 @@ class EnvironmentScreen(Screen):
             self._after_save(name, keys_saved=False)
             return False
         except (ValueError, UnknownEnvironment) as exc:
-            text = str(exc)
-            if "Site ID" in text:
+            # The error names its field (console.errors); its text is for the person.
+            field = exc.field if isinstance(exc, ConsoleError) else None
+            if field == "site_id":
                 self.query_one("#env-site-id", Input).add_class("-invalid")
-            for kind in KEY_KINDS:
-                if KEY_LABEL[kind] in text:
-                    self.query_one(f"#key-{kind}", Input).add_class("-invalid")
-            self._message(f"Not saved: {text}", error=True)
+            elif field in KEY_KINDS:
+                self.query_one(f"#key-{field}", Input).add_class("-invalid")
+            self._message(f"Not saved: {exc}", error=True)
             return False
         self._after_save(name, keys_saved=True)
         where = "memory (this run only)" if not self.store.keys.persistent else "the OS keyring"

@@ -23,7 +23,7 @@ from screens.inspector.texts import action_title
 from screens.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
-    from console.session.history import Entry
+    from console.session.history import HistoryEntry
 
 LIMIT = 500  # rows shown (the file keeps about as many)
 
@@ -82,7 +82,7 @@ class HistoryScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.entries: list[Entry] = []
+        self.entries: list[HistoryEntry] = []
         self._sends_seen = 0  # the App's sends when the list was read (the screen is kept)
         self.history_path = ""
 
@@ -119,7 +119,7 @@ class HistoryScreen(Screen):
 
         self.run_worker(load, thread=True, exclusive=True, group="history-load", exit_on_error=False)
 
-    def _loaded(self, entries: list[Entry], skipped: int, path: str) -> None:
+    def _loaded(self, entries: list[HistoryEntry], skipped: int, path: str) -> None:
         self.entries = entries
         table = self.query_one(DataTable)
         table.clear()
@@ -150,7 +150,7 @@ class HistoryScreen(Screen):
         if 0 <= index < len(self.entries):
             self.query_one(Inspector).show(self.entries[index].outcome())
 
-    def selected(self) -> Entry | None:
+    def selected(self) -> HistoryEntry | None:
         table = self.query_one(DataTable)
         if not self.entries or table.cursor_row is None or not 0 <= table.cursor_row < len(self.entries):
             return None

@@ -15,11 +15,11 @@ from console.wire.redact import MASK, redact_text
 from screens.registry import PaletteCommand
 
 if TYPE_CHECKING:
-    from console.session.session import Outcome
+    from console.session.session import SendOutcome
     from screens.context import ConsoleApp
 
 
-def shown_outcome(app: ConsoleApp) -> Outcome | None:
+def shown_outcome(app: ConsoleApp) -> SendOutcome | None:
     """The exchange an inspector on the current screen shows, else the last one shown."""
     from screens.inspector.inspector import Inspector
 
@@ -32,7 +32,7 @@ def shown_outcome(app: ConsoleApp) -> Outcome | None:
     return getattr(app, "inspected", None)
 
 
-def describe(outcome: Outcome) -> str:
+def describe(outcome: SendOutcome) -> str:
     """Which exchange: `200 OK · Identify Customer at 12:03:04`."""
     from screens.inspector.texts import action_title, status_title
 
@@ -43,7 +43,7 @@ def describe(outcome: Outcome) -> str:
     return f"{status_title(outcome)} · {action_title(outcome.action_id)}{when}"
 
 
-def _inspected(app: ConsoleApp) -> Outcome | None:
+def _inspected(app: ConsoleApp) -> SendOutcome | None:
     outcome = shown_outcome(app)
     if outcome is None:
         app.notify("Nothing to copy yet: send a request, or open one from the history (F3).",
@@ -51,7 +51,7 @@ def _inspected(app: ConsoleApp) -> Outcome | None:
     return outcome
 
 
-def curl_for(app: ConsoleApp, outcome: Outcome, *, reveal: bool = False) -> str | None:
+def curl_for(app: ConsoleApp, outcome: SendOutcome, *, reveal: bool = False) -> str | None:
     """The curl command for an outcome's request; None when the keys cannot be revealed
     (a history entry never held them)."""
     from console.wire.curl import to_curl
@@ -91,7 +91,7 @@ def copy_curl(app: ConsoleApp, *, reveal: bool = False) -> None:
 
 
 def copy_body(app: ConsoleApp) -> None:
-    from screens.inspector.texts import human_size
+    from console.wire.sizes import human_bytes
 
     outcome = _inspected(app)
     if outcome is None:
@@ -103,7 +103,7 @@ def copy_body(app: ConsoleApp) -> None:
     session = app.session
     text = redact_text(resp.text, session.secrets()) if session is not None else resp.text
     app.copy_to_clipboard(text)
-    app.notify(f"Copied the response body of {describe(outcome)} ({human_size(resp.size)}).", title="Copy",
+    app.notify(f"Copied the response body of {describe(outcome)} ({human_bytes(resp.size)}).", title="Copy",
                timeout=4)
 
 

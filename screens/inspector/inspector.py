@@ -25,7 +25,7 @@ from screens.inspector.texts import (STATUS_CLASSES, action_title, attempts_cont
                                      status_class, status_title, subtitle)
 
 if TYPE_CHECKING:  # annotations only: httpx (via console.wire.transport) stays off the first frame's path
-    from console.session.session import Outcome
+    from console.session.session import SendOutcome
     from console.wire.transport import TransportEvent
     from screens.inspector.error_panel import ErrorPanel
     from screens.widgets.json_view import JsonView
@@ -55,7 +55,7 @@ class Inspector(Vertical):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self.outcome: Outcome | None = None
+        self.outcome: SendOutcome | None = None
         self._tabs: TabbedContent | None = None
         self._mounting = False
         self._pending: list[tuple[str, object]] = []  # calls made before the tabs existed
@@ -66,7 +66,7 @@ class Inspector(Vertical):
         yield Static(EMPTY_HINT, id="inspector-empty", classes="inspector-empty")
 
     # -- the interface --------------------------------------------------------------------
-    def show(self, outcome: Outcome) -> None:
+    def show(self, outcome: SendOutcome) -> None:
         """Show a finished exchange; the App's copy commands then act on it."""
         self.outcome = outcome
         self._generation += 1

@@ -1,6 +1,6 @@
 """What the inspector shows, as text: the status line, size and time, headers, the
 request as sent (masked) and the attempts with why each retry happened. Pure functions
-of an Outcome, so the inspector, the history and the tests agree on the wording."""
+of a SendOutcome, so the inspector, the history and the tests agree on the wording."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from textual.content import Content
 
 from console.wire.redact import mask_headers, redact_text
+from console.wire.sizes import human_bytes
 
 if TYPE_CHECKING:
     from console.wire.exchange import Attempt, Exchange
-    from console.session.session import Outcome
+    from console.session.session import SendOutcome
 
 
 def action_title(action_id: str) -> str:
@@ -39,31 +40,23 @@ def status_class(ex: Exchange) -> str:
 STATUS_CLASSES = ("-ok", "-partial", "-client", "-server", "-network", "-busy")
 
 
-def status_title(outcome: Outcome) -> str:
+def status_title(outcome: SendOutcome) -> str:
     ex = outcome.exchange
     if ex.response is None:
         return f"no answer: {ex.failure.value if ex.failure else 'failed'}"
     return f"{ex.response.status} {ex.response.reason}".strip()
 
 
-def human_size(n: int) -> str:
-    if n < 1000:
-        return f"{n} B"
-    if n < 1_000_000:
-        return f"{n / 1000:.1f} kB"
-    return f"{n / 1_000_000:.1f} MB"
-
-
 def human_ms(ms: float) -> str:
     return f"{ms:.0f} ms" if ms < 1000 else f"{ms / 1000:.2f} s"
 
 
-def subtitle(outcome: Outcome) -> str:
+def subtitle(outcome: SendOutcome) -> str:
     """Size and time (and the attempts when there were several), for the border."""
     ex = outcome.exchange
     parts = []
     if ex.response is not None:
-        parts.append(human_size(ex.response.size))
+        parts.append(human_bytes(ex.response.size))
     parts.append(human_ms(ex.elapsed_ms))
     if len(ex.attempts) > 1:
         parts.append(f"{len(ex.attempts)} attempts")
@@ -80,7 +73,7 @@ def headers_content(headers: dict[str, str], secrets: Iterable[str]) -> Content:
     return Content.assemble(*parts[:-1])
 
 
-def request_head(outcome: Outcome, secrets: Iterable[str]) -> Content:
+def request_head(outcome: SendOutcome, secrets: Iterable[str]) -> Content:
     """The request line, masked headers and notes (the body goes to a JsonView)."""
     secrets = list(secrets)
     req = outcome.exchange.request

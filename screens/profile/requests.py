@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Protocol
 
+from console.errors import error_text
 from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
@@ -71,7 +72,7 @@ async def look_up(screen: ProfileView, identifier: str, id_type: str) -> None:
     try:
         result = await lookup_profile(session.creds, session.client(), identifier, id_type)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not looked up: {_why(exc)}", "error")
+        screen.status(f"Not looked up: {error_text(exc)}", "error")
         return
     if session is screen.app.session:  # the environment did not change meanwhile
         screen.show_lookup(result)
@@ -94,7 +95,7 @@ async def apply_changes(screen: ProfileView) -> None:
         screen.status(f"Applying {len(plan.diff.changes)} change(s) to {session.label}…", "busy")
         outcome = await apply_edit(plan, session.creds, session.client(), confirmation=typed)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {_why(exc)}", "error")
+        screen.status(f"Not sent: {error_text(exc)}", "error")
         return
     if outcome.exchange is not None:
         screen.app.post_message(OutcomeRecorded(record_of(
@@ -116,7 +117,7 @@ async def run_action(screen: ProfileView, action: ProfileAction, extra: dict[str
         screen.status(f"Sending {action.title} to {session.label}…", "busy")
         exchange = await action.run(session.creds, session.client(), extra, confirmation=typed)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {_why(exc)}", "error")
+        screen.status(f"Not sent: {error_text(exc)}", "error")
         return
     outcome = record_of(action.action, {**action.input, **extra}, exchange, session.creds, session.label)
     explanation = outcome.explanation

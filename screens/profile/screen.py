@@ -29,7 +29,7 @@ from console.diagnose.explain import Explanation
 from console.people.person_actions import ProfileAction, delete_device
 from console.people.draft import ProfileDraft, after_apply, typed_text, undo_draft
 from console.people.edit import EditOutcome
-from console.people.lookup import LookupResult, Outcome
+from console.people.lookup import LookupResult, LookupOutcome
 from console.people.model import ID_TYPES, MISSING
 from console.actions.validation import InvalidInput
 from screens.styles import ASSETS
@@ -194,8 +194,8 @@ class ProfileScreen(Screen):
             self.last = None  # an undo of another workspace's apply must not be offered here
         self.lookup, self.looked_up_in, self._said_other = result, here, False
         matches = self.query_one("#matches", OptionList)
-        matches.display = result.outcome == Outcome.AMBIGUOUS
-        if result.outcome == Outcome.AMBIGUOUS:
+        matches.display = result.outcome == LookupOutcome.AMBIGUOUS
+        if result.outcome == LookupOutcome.AMBIGUOUS:
             matches.clear_options()
             matches.add_options([Option(m.label, id=m.cio_id) for m in result.matches])
             matches.highlighted = 0  # Enter picks the highlighted person
@@ -215,7 +215,7 @@ class ProfileScreen(Screen):
             if not keep_status:
                 self.status(result.explanation.title if result.explanation else "Not found.", "error")
         self._render_all()
-        if result.profile is None and result.outcome != Outcome.AMBIGUOUS and result.explanation:
+        if result.profile is None and result.outcome != LookupOutcome.AMBIGUOUS and result.explanation:
             self.show_explanation(result.explanation)
 
     @on(OptionList.OptionSelected, "#matches")
@@ -371,7 +371,7 @@ class ProfileScreen(Screen):
         summary.set_class(old is not None, "-other-environment")
         if draft is not None:
             summary.update(summary_text(draft.profile))
-        elif self.lookup is not None and self.lookup.outcome == Outcome.AMBIGUOUS:
+        elif self.lookup is not None and self.lookup.outcome == LookupOutcome.AMBIGUOUS:
             # Nobody is picked yet: the person shown before must not look like one of them.
             summary.update(Text(f"{len(self.lookup.matches)} people share {self.lookup.identifier}: pick one "
                                 "in the list on the right (Enter) to see their profile.", style="yellow"))

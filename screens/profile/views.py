@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Input
 from console.people.draft import ProfileDraft, typed_text, when
 from console.people.edit import SIGN, ChangeKind, Diff, EditOutcome
 from console.people.person_actions import ProfileAction, not_found_actions, profile_actions
-from console.people.lookup import Outcome
+from console.people.lookup import LookupOutcome
 from console.people.model import MISSING, Profile
 
 SHOWN_VALUE_CHARS = 28  # a long value is cut in the table; Enter loads all of it into the editor
@@ -237,7 +237,7 @@ def listed_actions(draft: ProfileDraft | None, lookup: Any) -> list[ProfileActio
         if deletes:
             actions.insert(1, deletes[0])
         return actions
-    if lookup is not None and lookup.outcome == Outcome.NOT_FOUND:
+    if lookup is not None and lookup.outcome == LookupOutcome.NOT_FOUND:
         return not_found_actions(lookup.identifier, lookup.id_type)
     return []
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from console.errors import error_text
 from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
@@ -60,7 +61,7 @@ async def load_templates(screen: TransactionalView) -> None:
     try:
         listing = await list_templates(session.creds, session.client())
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Cannot list messages: {_why(exc)}", "error")
+        screen.status(f"Cannot list messages: {error_text(exc)}", "error")
         return
     if session is not screen.app.session:
         return
@@ -78,7 +79,7 @@ async def load_variants(screen: TransactionalView, template_id: Any) -> None:
     try:
         read = await list_variants(session.creds, session.client(), template_id)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Cannot read the variants: {_why(exc)}", "error")
+        screen.status(f"Cannot read the variants: {error_text(exc)}", "error")
         return
     if read.explanation is not None:
         screen.status(read.explanation.title, "error")
@@ -93,7 +94,7 @@ async def render_preview(screen: TransactionalView, data: dict[str, Any], queue_
     try:
         preview = await preview_email(session.creds, session.client(), data, queue_draft=queue_draft or None)
     except EXPECTED_FAILURES as exc:
-        screen.show_invalid(_why(exc))
+        screen.show_invalid(error_text(exc))
         return
     if session is screen.app.session:
         screen.show_preview(preview, data, queue_draft)
@@ -119,7 +120,7 @@ async def send(screen: TransactionalView) -> None:
     try:
         exchange = await send_preview(preview, session.creds, session.client(), confirmation=typed)
     except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {_why(exc)}", "error")
+        screen.status(f"Not sent: {error_text(exc)}", "error")
         return
     values = {**(screen.previewed_data or {}), **({"queue_draft": True} if screen.previewed_draft else {})}
     outcome = record_of(preview.spec.__class__, values, exchange, session.creds, session.label)

@@ -14,16 +14,12 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from console.wire.sizes import human_bytes
+
 # Highlighting a multi-megabyte body on every keystroke would freeze the UI; past this
 # many characters the preview shows the start of the body and says how much is left out.
 SHOWN_BODY_CHARS = 20_000
 DRY_RUN_SUBTITLE = "same as send --dry-run"
-
-
-def human_bytes(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    return f"{size / 1024:.1f} kB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 def http_text(preview: dict[str, Any]) -> tuple[str, str]:

@@ -29,8 +29,8 @@ from screens.widgets.request_preview import RequestPreview
 from screens.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
-    from console.session.form_state import Check, FormBook, FormState
-    from console.session.session import Outcome
+    from console.session.form_state import FormCheck, FormBook, FormState
+    from console.session.session import SendOutcome
     from screens.workspace.form import ActionForm
 
 FIRST_ACTION = "identify-customer"
@@ -297,8 +297,8 @@ class WorkspaceScreen(Screen):
             self._timer.stop()
         self._timer = self.set_timer(PREVIEW_DELAY, self._refresh)
 
-    def _refresh(self) -> Check | None:
-        """Check the form, mark its fields and rebuild the preview; the check."""
+    def _refresh(self) -> FormCheck | None:
+        """FormCheck the form, mark its fields and rebuild the preview; the check."""
         self._timer = None
         state = self.state
         if state is None or state.action_id not in self._forms:
@@ -326,7 +326,7 @@ class WorkspaceScreen(Screen):
                 preview.show_request(req.preview(), req.notes, len(content) if content else None)
         return check
 
-    def _follow_check(self, state: FormState, check: Check) -> None:
+    def _follow_check(self, state: FormState, check: FormCheck) -> None:
         """A "Not sent: fix …" line follows the fields: it names what is still wrong, and
         goes once nothing is."""
         if not getattr(self, "_status_from_check", False):
@@ -434,7 +434,7 @@ class WorkspaceScreen(Screen):
         app.post_message(OutcomeRecorded(outcome))
         self._show_answer(state, outcome, session.label)
 
-    def _show_answer(self, state: FormState, outcome: Outcome, label: str) -> None:
+    def _show_answer(self, state: FormState, outcome: SendOutcome, label: str) -> None:
         """The status line names the answer; a field the API refused is marked and focused."""
         action = state.action
         resp = outcome.exchange.response

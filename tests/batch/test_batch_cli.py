@@ -2,7 +2,7 @@
 applied exactly once, whatever the server answers."""
 import json
 
-from console.batch.checkpoint import Outcome, load
+from console.batch.checkpoint import RowOutcome, load
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from tests.batch.conftest import applied_paths, event_counts, events, people, wait_for, write_jsonl
 from tests.conftest import sandbox_env
@@ -72,7 +72,7 @@ def test_429_storm_every_row_applied_once(batch, sandbox, tmp_path):
     assert refused  # the storm happened
     assert "120 done, 0 failed, 0 unknown outcome, 0 not delivered" in result.err
     loaded = load(f"{path}.checkpoint.jsonl")
-    assert {loaded.outcome(k) for k in loaded.entries} == {Outcome.OK}
+    assert {loaded.outcome(k) for k in loaded.entries} == {RowOutcome.OK}
 
 
 def test_random_429s_on_events_lose_and_double_nothing(batch, sandbox, tmp_path):

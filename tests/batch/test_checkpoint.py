@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from console.batch.checkpoint import Checkpoint, CheckpointError, Entry, Outcome, load
+from console.batch.checkpoint import Checkpoint, CheckpointError, CheckpointEntry, RowOutcome, load
 from console.batch.outcomes import FailedFile
 
 HEADER = {"action": "track-event", "target": "http://127.0.0.1:1/track-us"}
@@ -13,16 +13,16 @@ def test_last_record_of_a_row_wins_and_sending_means_unknown(tmp_path):
     path = tmp_path / "rows.jsonl.checkpoint.jsonl"
     cp = Checkpoint.create(path, HEADER)
     cp.record_sending([("a", 1), ("b", 2), ("c", 3)])
-    cp.record([Entry("a", 1, Outcome.ERROR, 429)])
+    cp.record([CheckpointEntry("a", 1, RowOutcome.ERROR, 429)])
     cp.record_sending([("a", 1)])
-    cp.record([Entry("a", 1, Outcome.OK, 200), Entry("b", 2, Outcome.REJECTED, 400)])
+    cp.record([CheckpointEntry("a", 1, RowOutcome.OK, 200), CheckpointEntry("b", 2, RowOutcome.REJECTED, 400)])
     cp.close()
     loaded = load(path)
     assert loaded.header["action"] == "track-event"
-    assert loaded.outcome("a") == Outcome.OK
-    assert loaded.outcome("b") == Outcome.REJECTED
+    assert loaded.outcome("a") == RowOutcome.OK
+    assert loaded.outcome("b") == RowOutcome.REJECTED
     # c was in flight when the run ended: it may or may not have arrived.
-    assert loaded.outcome("c") == Outcome.UNKNOWN
+    assert loaded.outcome("c") == RowOutcome.UNKNOWN
     assert loaded.outcome("d") is None
     assert not loaded.torn_tail
 
@@ -30,20 +30,20 @@ def test_last_record_of_a_row_wins_and_sending_means_unknown(tmp_path):
 def test_a_torn_last_line_is_ignored_and_cut_off_before_appending(tmp_path):
     path = tmp_path / "cp.jsonl"
     cp = Checkpoint.create(path, HEADER)
-    cp.record([Entry("a", 1, Outcome.OK, 200)])
+    cp.record([CheckpointEntry("a", 1, RowOutcome.OK, 200)])
     cp.close()
     with open(path, "ab") as fh:  # what a kill in the middle of a write() leaves behind
         fh.write(b'{"key":"b","line":2,"outco')
     loaded = load(path)
-    assert loaded.torn_tail and loaded.outcome("a") == Outcome.OK and loaded.outcome("b") is None
+    assert loaded.torn_tail and loaded.outcome("a") == RowOutcome.OK and loaded.outcome("b") is None
     again = Checkpoint.append_to(path, loaded.valid_length)
-    again.record([Entry("b", 2, Outcome.OK, 200)])
+    again.record([CheckpointEntry("b", 2, RowOutcome.OK, 200)])
     again.close()
     lines = path.read_text().splitlines()
     assert all(json.loads(line) for line in lines)  # no half line left in the middle
     reloaded = load(path)
     assert not reloaded.torn_tail and reloaded.bad_lines == 0
-    assert reloaded.outcome("b") == Outcome.OK
+    assert reloaded.outcome("b") == RowOutcome.OK
 
 
 def test_a_header_torn_in_half_means_nothing_was_sent(tmp_path):
@@ -64,8 +64,8 @@ def test_records_are_written_through_at_once(tmp_path):
     # Nothing waits in a Python buffer: a SIGKILL right after record() keeps the line.
     path = tmp_path / "cp.jsonl"
     cp = Checkpoint.create(path, HEADER)
-    cp.record([Entry("a", 1, Outcome.OK, 200)])
-    assert load(path).outcome("a") == Outcome.OK
+    cp.record([CheckpointEntry("a", 1, RowOutcome.OK, 200)])
+    assert load(path).outcome("a") == RowOutcome.OK
     cp.close()
 
 
@@ -76,7 +76,7 @@ def test_failed_file_keeps_the_latest_failure_of_rows_still_failing(tmp_path):
     failed.append([{"key": "a", "line": 1, "outcome": "error", "status": 429}])
     with open(failed.path, "a") as fh:
         fh.write('{"key": "c", "li')  # torn by a kill
-    kept = failed.compact({"a": Outcome.ERROR, "b": Outcome.OK}.get)
+    kept = failed.compact({"a": RowOutcome.ERROR, "b": RowOutcome.OK}.get)
     assert [(r["key"], r["status"]) for r in kept.first] == [("a", 429)] and kept.count == 1
     assert failed.path.read_text().count("\n") == 1
-    assert failed.compact({"a": Outcome.OK}.get).count == 0 and not failed.path.exists()
+    assert failed.compact({"a": RowOutcome.OK}.get).count == 0 and not failed.path.exists()

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from console.batch.checkpoint import Outcome, load
+from console.batch.checkpoint import RowOutcome, load
 from tests.batch.conftest import applied_paths, event_counts, events, people, wait_for, write_jsonl
 from tests.conftest import sandbox_env
 
@@ -60,7 +60,7 @@ def test_ctrl_c_half_way_then_resume_sends_every_row_exactly_once(batch, sandbox
 
     loaded = load(path.with_name("people.jsonl.checkpoint.jsonl"))
     # Ctrl-C lets requests in flight finish and be recorded: none is left unknown.
-    assert Outcome.UNKNOWN not in {loaded.outcome(k) for k in loaded.entries}
+    assert RowOutcome.UNKNOWN not in {loaded.outcome(k) for k in loaded.entries}
 
     sandbox.sandbox.clear_faults()
     resumed = batch("identify-customer", path, "--resume", "--rate", "unlimited", "--v2-batch", "off")
@@ -82,7 +82,7 @@ def test_sigkill_half_way_then_resume_doubles_no_event(batch, sandbox, tmp_path)
 
     # Requests in flight at the kill are still applied by the server after their delay.
     loaded = load(path.with_name("events.jsonl.checkpoint.jsonl"))
-    in_flight = {e.line for e in loaded.entries.values() if e.outcome == Outcome.SENDING}
+    in_flight = {e.line for e in loaded.entries.values() if e.outcome == RowOutcome.SENDING}
     assert in_flight, "no request was in flight at the kill; the test proves nothing"
     sandbox.sandbox.clear_faults()
 

@@ -1,11 +1,11 @@
 """BatchRun through its Python API: the figures a console screen would subscribe to."""
 import httpx
 
-from console.batch.checkpoint import Checkpoint, Outcome, load
+from console.batch.checkpoint import Checkpoint, RowOutcome, load
 from console.batch.outcomes import FailedFile
 from console.batch.pool import is_linear, linear_transport
 from console.batch.progress import State
-from console.batch.rows import Row, ValidRow
+from console.batch.rows import BatchRow, ValidRow
 from console.batch.runner import BatchRun, Options
 from console.actions.catalog import get_action
 from console.wire.credentials import Credentials
@@ -21,7 +21,7 @@ def rows(n, bad=()):
     out = []
     for i in range(n):
         data = {"customer_identifier": f"p{i}", "traits": {"_timestamp": "yesterday"} if i in bad else {"n": i}}
-        out.append(ValidRow(Row(i + 2, data, key=f"key{i}"), validate(IDENTIFY, data)))
+        out.append(ValidRow(BatchRow(i + 2, data, key=f"key{i}"), validate(IDENTIFY, data)))
     return out
 
 
@@ -51,7 +51,7 @@ async def test_listeners_see_done_failed_and_live_failures(tmp_path):
     assert [s.done for s in seen] == sorted(s.done for s in seen)  # figures only grow
     assert run.checkpoint.path.exists()
     loaded = load(tmp_path / "cp.jsonl")
-    assert sum(1 for k in loaded.entries if loaded.outcome(k) == Outcome.OK) == 18
+    assert sum(1 for k in loaded.entries if loaded.outcome(k) == RowOutcome.OK) == 18
 
 
 async def test_v2_through_the_api_counts_rows_not_requests(tmp_path):
@@ -79,7 +79,7 @@ async def test_the_network_going_down_stops_the_run(tmp_path):
     snap = run.progress.snapshot()
     assert snap.failed < 20 and run.unsent > 80  # it did not run every row into the wall
     loaded = load(tmp_path / "cp.jsonl")
-    assert {loaded.outcome(k) for k in loaded.entries} == {Outcome.ERROR}  # all re-sent by --resume
+    assert {loaded.outcome(k) for k in loaded.entries} == {RowOutcome.ERROR}  # all re-sent by --resume
 
 
 def test_the_linear_pool_is_in_use_on_the_installed_httpcore():

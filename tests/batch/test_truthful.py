@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from console.batch.checkpoint import Outcome, load
+from console.batch.checkpoint import RowOutcome, load
 from tests.batch.conftest import event_counts, events, wait_for, write_jsonl
 from tests.conftest import sandbox_env
 
@@ -59,7 +59,7 @@ def refused(sandbox) -> int:
     return sum(1 for e in sandbox.sandbox.requests if e["status"] == 429)
 
 
-def last_records(path) -> dict[int, Outcome]:
+def last_records(path) -> dict[int, RowOutcome]:
     loaded = load(f"{path}.checkpoint.jsonl")
     return {e.line: e.outcome for e in loaded.entries.values()}
 
@@ -89,8 +89,8 @@ def test_kill_while_rows_wait_out_429s_then_resume_sends_each_once(batch, sandbo
 
     # No answer was in flight at the kill: no row may be left "sending" (unknown).
     outcomes = last_records(path)
-    assert Outcome.SENDING not in outcomes.values(), sorted(n for n, o in outcomes.items() if o == Outcome.SENDING)
-    assert Outcome.ERROR in outcomes.values()  # the refused rows, recorded as not delivered
+    assert RowOutcome.SENDING not in outcomes.values(), sorted(n for n, o in outcomes.items() if o == RowOutcome.SENDING)
+    assert RowOutcome.ERROR in outcomes.values()  # the refused rows, recorded as not delivered
 
     resumed = batch("track-event", path, "--resume", "--rate", "unlimited", "--v2-batch", v2)
     assert resumed.code == 0, resumed.err
@@ -112,7 +112,7 @@ def test_a_server_that_loses_every_answer_halts_the_run_after_a_short_streak(bat
     # the halt costs a handful of unknown rows, not a connection pool's worth.
     assert sent <= 12, f"{sent} requests went to a server that lost every answer"
     outcomes = last_records(path)
-    unknown = sum(1 for o in outcomes.values() if o in (Outcome.UNKNOWN, Outcome.SENDING))
+    unknown = sum(1 for o in outcomes.values() if o in (RowOutcome.UNKNOWN, RowOutcome.SENDING))
     assert unknown == sent  # each lost answer is an unknown row; the rest were never sent
     assert len(outcomes) == sent
 
@@ -132,11 +132,11 @@ def test_a_full_disk_stops_with_one_message_and_resume_continues(batch, sandbox,
     loaded = load(f"{path}.checkpoint.jsonl")
     assert not loaded.torn_tail and not loaded.bad_lines  # the half-written record was cut back
     recorded = {e.line: e.outcome for e in loaded.entries.values()}
-    done_before = sum(1 for o in recorded.values() if o == Outcome.OK)
+    done_before = sum(1 for o in recorded.values() if o == RowOutcome.OK)
     assert done_before >= 20
     # Every answer came; the rows the checkpoint still shows in flight are exactly those
     # whose outcome the summary says could not be recorded (a resume lists them as unknown).
-    in_flight = {n for n, o in recorded.items() if o == Outcome.SENDING}
+    in_flight = {n for n, o in recorded.items() if o == RowOutcome.SENDING}
     match = re.search(r"The outcomes of ([\d,]+) rows could not be recorded \(lines ([\d, ]+)", err)
     assert int(match.group(1).replace(",", "")) == len(in_flight) if match else not in_flight, err
     if match:

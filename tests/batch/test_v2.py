@@ -3,7 +3,7 @@ import json
 
 from console.batch import v2
 from console.batch.plan import make_units, use_v2
-from console.batch.rows import Row, ValidRow
+from console.batch.rows import BatchRow, ValidRow
 from console.actions.catalog import get_action
 from console.wire.credentials import Credentials
 from console.actions.validation import validate
@@ -13,7 +13,7 @@ EVENT = get_action("track-event")
 
 
 def row(action, line, data):
-    return ValidRow(Row(line, data, key=f"k{line}"), validate(action, data))
+    return ValidRow(BatchRow(line, data, key=f"k{line}"), validate(action, data))
 
 
 def test_identifier_shapes_follow_v1():

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from console.actions.catalog import get_action
-from console.session.history import Entry, History, HistoryLocked, to_record
+from console.session.history import HistoryEntry, History, HistoryLocked, to_record
 from console.session.session import Session
 from screens.app import sandbox_credentials
 
@@ -37,7 +37,7 @@ async def _real_record(sandbox) -> dict:
 
 def _writer(path: str, record: dict, proc: int, start) -> None:
     history = History(Path(path), max_entries=MAX_ENTRIES, slack=SLACK)
-    outcome = Entry(record).outcome()
+    outcome = HistoryEntry(record).outcome()
     start.wait(60)  # all together, once every process has started
     for i in range(PER_PROCESS):
         history.append(dataclasses.replace(outcome, values={"customer_identifier": f"p{proc}-{i:04d}"}), [])
@@ -79,7 +79,7 @@ async def test_concurrent_appends_across_compactions_lose_nothing(sandbox, tmp_p
 
 async def test_a_held_lock_fails_the_append_cleanly_then_it_works_again(sandbox, tmp_path):
     record = await _real_record(sandbox)
-    outcome = Entry(record).outcome()
+    outcome = HistoryEntry(record).outcome()
     history = History(tmp_path / "history.jsonl", lock_timeout=0.3)
     history.append(outcome, [])
     before = history.path.read_bytes()

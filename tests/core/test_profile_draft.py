@@ -66,9 +66,9 @@ def test_undo_draft_puts_back_the_old_values_against_the_profile_read_back():
     plan = EditPlan(before, compute_diff(before, draft.pending))
     after = Profile(cio_id="a1", id="user_1", email="ada@example.com",
                     attributes={"plan": "enterprise", "seats": "250", "nickname": "Countess"})
-    from console.people.lookup import LookupResult, Outcome
+    from console.people.lookup import LookupResult, LookupOutcome
 
-    outcome = EditOutcome(plan, readback=LookupResult(Outcome.FOUND, "a1", "cio_id", profile=after))
+    outcome = EditOutcome(plan, readback=LookupResult(LookupOutcome.FOUND, "a1", "cio_id", profile=after))
     undo = undo_draft(outcome)
     assert undo.profile is after
     assert undo.plan(CREDS).request.body == {"plan": "pro", "nickname": "", "city": "London"}

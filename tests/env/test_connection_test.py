@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from console.wire.apis import Region
-from console.diagnose.connection_test import Check, run_connection_test
+from console.diagnose.connection_test import ConnectionCheck, run_connection_test
 from console.wire.credentials import Credentials
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from console.sandbox import SandboxConfig, serve_in_thread
@@ -28,7 +28,7 @@ def creds_for(running, region: str = "us", **changes) -> Credentials:
     return Credentials(**values)
 
 
-async def run(creds: Credentials, **options) -> dict[str, Check]:
+async def run(creds: Credentials, **options) -> dict[str, ConnectionCheck]:
     seen: list[str] = []
     async with make_client(timeout=10) as client:
         checks = await run_connection_test(creds, client, on_check=lambda c: seen.append(c.key), **options)

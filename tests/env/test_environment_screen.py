@@ -127,6 +127,27 @@ async def test_bad_site_id_is_named_and_the_typed_keys_are_kept(store, memory_ke
         assert memory_keyring.entries == {}
 
 
+async def test_the_field_marked_is_the_one_the_error_names_not_a_label_in_its_text(store, memory_keyring):
+    """Issue 15: the screen searched the error text for "Site ID" and each key's label, so
+    a Site ID typed as "Track API key" marked the Track key too. The error's `field` says."""
+    app = Host(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_env(pilot, "Staging")
+        fill(screen, env_site_id="Track API key")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.query_one("#env-site-id", Input).has_class("-invalid")
+        assert not screen.query_one("#key-track", Input).has_class("-invalid")
+        fill(screen, env_site_id="site-ok", key_app="abc\x01def")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "App API key contains spaces or control characters" in str(
+            screen.query_one("#env-message", Static).render())
+        assert screen.query_one("#key-app", Input).has_class("-invalid")
+        assert not screen.query_one("#key-track", Input).has_class("-invalid")
+        assert memory_keyring.entries == {}
+
+
 async def test_connection_test_shows_each_check_in_place(store):
     store.update("Staging", site_id=DEMO["site_id"])
     for kind in ("track", "app", "write"):

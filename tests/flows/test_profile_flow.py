@@ -16,7 +16,7 @@ from console.people.person_actions import (
     unsuppress,
 )
 from console.people.edit import apply_edit, plan_edit, plan_undo
-from console.people.lookup import Outcome, lookup_profile
+from console.people.lookup import LookupOutcome, lookup_profile
 from console.wire.transport import make_client
 from console.actions.validation import InvalidInput
 from tests.conftest import sandbox_env
@@ -39,7 +39,7 @@ def sent(sandbox, method, path_part):
 
 async def test_look_up_edit_two_remove_one_read_back_and_undo(sandbox, creds, client):
     found = await lookup_profile(creds, client, "user_1001")
-    assert found.outcome == Outcome.FOUND
+    assert found.outcome == LookupOutcome.FOUND
     before = found.profile
     assert before.attributes["plan"] == "pro" and before.attributes["city"] == "London"
     assert [s.name for s in before.segments] == ["Paying customers", "Beta testers", "Mobile app users"]
@@ -65,7 +65,7 @@ async def test_look_up_edit_two_remove_one_read_back_and_undo(sandbox, creds, cl
 
 async def test_ambiguous_email_lists_everyone_then_a_cio_id_picks_one(sandbox, creds, client):
     found = await lookup_profile(creds, client, "team@example.com", "email")
-    assert found.outcome == Outcome.AMBIGUOUS and found.profile is None
+    assert found.outcome == LookupOutcome.AMBIGUOUS and found.profile is None
     assert [(m.cio_id, m.id) for m in found.matches] == [("sb000004", "user_1004"), ("sb000005", "user_1005")]
     picked = await lookup_profile(creds, client, "cio_sb000005", "cio_id")
     assert picked.found and picked.profile.attributes["first_name"] == "Lucía"
@@ -83,14 +83,14 @@ async def test_a_unique_email_reads_the_profile_by_cio_id(sandbox, creds, client
 
 async def test_person_not_found_is_explained(sandbox, creds, client):
     found = await lookup_profile(creds, client, "no such/person", "id")
-    assert found.outcome == Outcome.NOT_FOUND
+    assert found.outcome == LookupOutcome.NOT_FOUND
     # The path segment is percent-encoded, `/` included.
     assert found.exchanges[-1].request.url.endswith("/v1/customers/no%20such%2Fperson/attributes?id_type=id")
     text = found.explanation.text()
     assert found.explanation.title == "404 Not Found: no person with id 'no such/person'"
     assert "identifier type" in text and "unsuppress" in text
     nobody = await lookup_profile(creds, client, "nobody@example.com", "email")
-    assert nobody.outcome == Outcome.NOT_FOUND and "nobody@example.com" in nobody.explanation.title
+    assert nobody.outcome == LookupOutcome.NOT_FOUND and "nobody@example.com" in nobody.explanation.title
 
 
 async def test_bad_lookup_arguments_send_nothing(sandbox, creds, client):
@@ -144,7 +144,7 @@ async def test_profile_actions_are_catalog_actions_prefilled(sandbox, creds, cli
     spec, req = merge_into(ada, linus).prepare(creds)
     assert req.body == {"primary": {"cio_id": "sb000001"}, "secondary": {"cio_id": "sb000007"}}
     assert (await perform(req, client, repeat_safe=False)).ok
-    assert (await lookup_profile(creds, client, "user_1007")).outcome == Outcome.NOT_FOUND
+    assert (await lookup_profile(creds, client, "user_1007")).outcome == LookupOutcome.NOT_FOUND
 
     spec, req = destroy(ada).prepare(creds)
     assert req.url.endswith("/api/v1/customers/cio_sb000001")
@@ -156,7 +156,7 @@ async def test_profile_actions_are_catalog_actions_prefilled(sandbox, creds, cli
                 and r["method"] == "DELETE"]
     assert destroys == []
     assert (await destroy(ada).run(production, client, confirmation="cio_sb000001")).ok
-    assert (await lookup_profile(creds, client, "user_1001")).outcome == Outcome.NOT_FOUND
+    assert (await lookup_profile(creds, client, "user_1001")).outcome == LookupOutcome.NOT_FOUND
     assert unsuppress("user_1001").input == {"customer_identifier": "user_1001"}
 
 
@@ -165,7 +165,7 @@ async def test_a_suppressed_person_is_not_found_and_unsuppress_is_offered(sandbo
     assert alan.unsubscribed
     assert (await suppress(alan).run(creds, client)).ok
     gone = await lookup_profile(creds, client, "alan.turing@example.com", "email")
-    assert gone.outcome == Outcome.NOT_FOUND and "suppressed" in gone.explanation.text()
+    assert gone.outcome == LookupOutcome.NOT_FOUND and "suppressed" in gone.explanation.text()
     (offer,) = not_found_actions(gone.identifier, gone.id_type)
     assert offer.action_id == "unsuppress-customer" and offer.input == {"customer_identifier": "alan.turing@example.com"}
     assert (await offer.run(creds, client)).ok

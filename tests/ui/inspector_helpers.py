@@ -7,7 +7,7 @@ import re
 import socket
 
 from console.actions.catalog import get_action
-from console.session.session import Outcome, Session
+from console.session.session import SendOutcome, Session
 from screens.app import sandbox_credentials
 
 FIXED_ROOT = "http://127.0.0.1:8765"
@@ -34,7 +34,7 @@ def closed_port_root() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-async def send(creds, action_id: str, values: dict) -> Outcome:
+async def send(creds, action_id: str, values: dict) -> SendOutcome:
     session = Session(creds)
     try:
         return await session.send(get_action(action_id), values)
@@ -42,7 +42,7 @@ async def send(creds, action_id: str, values: dict) -> Outcome:
         await session.aclose()
 
 
-def frozen(outcome: Outcome, root_url: str) -> Outcome:
+def frozen(outcome: SendOutcome, root_url: str) -> SendOutcome:
     """The same outcome with the parts that change per run fixed (port, times, dates)."""
     ex = outcome.exchange
     ex.request.url = ex.request.url.replace(root_url, FIXED_ROOT)
