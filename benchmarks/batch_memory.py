@@ -10,6 +10,7 @@ batch process (ru_maxrss); rows/s is the file's rows over the process's wall tim
 
     python benchmarks/batch_memory.py [ROWS]     # default 1,000,000
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,15 @@ GOAL_MB = 200.0
 def write_rows(path: Path, n: int) -> int:
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
-            fh.write(json.dumps({"customer_identifier": f"person{i}",
-                                 "traits": {"plan": "pro", "row": i, "email": f"person{i}@example.com"}}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "customer_identifier": f"person{i}",
+                        "traits": {"plan": "pro", "row": i, "email": f"person{i}@example.com"},
+                    }
+                )
+                + "\n"
+            )
     return path.stat().st_size
 
 
@@ -60,8 +68,10 @@ def main() -> int:
         size = write_rows(path, rows)
         print(f"  file: {size / 1e6:,.0f} MB")
         figures = {}
-        elapsed, rss, code, tail = measured([CIO, "batch", "identify-customer", str(path), "--dry-run"],
-                                            {"CIO_SITE_ID": "bench", "CIO_TRACK_API_KEY": "bench-key"})
+        elapsed, rss, code, tail = measured(
+            [CIO, "batch", "identify-customer", str(path), "--dry-run"],
+            {"CIO_SITE_ID": "bench", "CIO_TRACK_API_KEY": "bench-key"},
+        )
         if code != 0:
             print(f"  dry run failed (exit {code}): {tail}")
             return 1
@@ -70,19 +80,23 @@ def main() -> int:
         with sandbox() as sb:
             sb.reset()
             elapsed, rss, code, tail = measured(
-                [CIO, "batch", "identify-customer", str(path), "--rate", "unlimited", "--yes", "--restart"], sb.env)
+                [CIO, "batch", "identify-customer", str(path), "--rate", "unlimited", "--yes", "--restart"], sb.env
+            )
             people = len(sb.state()["people"]) if code == 0 else 0
         if code != 0 or people != rows:
             print(f"  real run failed (exit {code}, {people:,} people in the sandbox): {tail}")
             return 1
         figures["real run"] = (elapsed, rss)
-        print(f"  real run, sandbox: {elapsed:7.1f} s  {rows / elapsed:9,.0f} rows/s  peak RSS {rss:6.1f} MB "
-              f"({people:,} people in the sandbox)")
+        print(
+            f"  real run, sandbox: {elapsed:7.1f} s  {rows / elapsed:9,.0f} rows/s  peak RSS {rss:6.1f} MB "
+            f"({people:,} people in the sandbox)"
+        )
     worst = max(rss for _, rss in figures.values())
     ok = worst <= GOAL_MB
     detail = ", ".join(f"{name} {rss:.0f} MB at {rows / s:,.0f} rows/s" for name, (s, rss) in figures.items())
-    print(f"RATIO batch of {rows:,} rows, peak RSS: {worst / GOAL_MB:.2f}x of {GOAL_MB:.0f} MB ({detail}; "
-          f"goal ≤ 1.00x)")
+    print(
+        f"RATIO batch of {rows:,} rows, peak RSS: {worst / GOAL_MB:.2f}x of {GOAL_MB:.0f} MB ({detail}; goal ≤ 1.00x)"
+    )
     return 0 if ok else 1
 
 

@@ -7,6 +7,7 @@ changing, as a user would see it answered. Run headless (Pilot) at 120x40.
 
     python benchmarks/batch_screen_keys.py [ROWS]     # default 300,000
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -68,10 +69,14 @@ def main() -> int:
         latencies, checked_s = asyncio.run(measure(path))
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95)]
-    print(f"  check took {checked_s:.1f} s; {len(latencies)} keys typed meanwhile: median "
-          f"{statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms, max {latencies[-1]:.1f} ms")
-    print(f"RATIO keys answered on F7 during a {rows:,}-row check: p95 {p95:.0f} ms "
-          f"({p95 / 100:.2f}x of 100 ms; max {latencies[-1]:.0f} ms; informational)")
+    print(
+        f"  check took {checked_s:.1f} s; {len(latencies)} keys typed meanwhile: median "
+        f"{statistics.median(latencies):.1f} ms, p95 {p95:.1f} ms, max {latencies[-1]:.1f} ms"
+    )
+    print(
+        f"RATIO keys answered on F7 during a {rows:,}-row check: p95 {p95:.0f} ms "
+        f"({p95 / 100:.2f}x of 100 ms; max {latencies[-1]:.0f} ms; informational)"
+    )
     return 0
 
 

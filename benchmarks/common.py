@@ -4,6 +4,7 @@
 The sandbox runs in a separate process so that it never competes with the client being
 measured for the same interpreter lock.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,9 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -47,8 +48,10 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}")
+    return (
+        f"{platform.system()} {platform.release()}, {cpu}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+    )
 
 
 def ratio_line(name: str, ratio: float, goal: str, detail: str) -> str:
@@ -61,9 +64,26 @@ def self_signed_cert(directory: Path) -> tuple[str, str]:
         raise SystemExit("this benchmark needs the openssl command to make a test certificate")
     cert, key = directory / "sandbox.pem", directory / "sandbox.key"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     return str(cert), str(key)
 
@@ -83,8 +103,9 @@ class Sandbox:
         import ssl
 
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.root_url + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.root_url + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
         context = ssl.create_default_context(cafile=self.cafile) if self.cafile else None
         with urllib.request.urlopen(req, context=context, timeout=60) as resp:
             return json.loads(resp.read() or b"null")
@@ -118,7 +139,7 @@ def sandbox(tls: bool = False) -> Iterator[Sandbox]:
             for line in proc.stdout:  # the banner ends with "Press Ctrl-C to stop."
                 line = line.strip()
                 if line.startswith("export "):
-                    name, _, value = line[len("export "):].partition("=")
+                    name, _, value = line[len("export ") :].partition("=")
                     env[name] = value
                 if line.startswith("Press Ctrl-C"):
                     break
@@ -142,8 +163,9 @@ def write_identify_rows(path: Path, n: int, prefix: str = "bench") -> list[dict]
     return rows
 
 
-def run_timed(args: list[str], env: dict[str, str] | None = None,
-              unset: tuple[str, ...] = ()) -> tuple[float, subprocess.CompletedProcess]:
+def run_timed(
+    args: list[str], env: dict[str, str] | None = None, unset: tuple[str, ...] = ()
+) -> tuple[float, subprocess.CompletedProcess]:
     full = {k: v for k, v in os.environ.items() if k not in unset}
     full.update(env or {})
     start = time.perf_counter()

@@ -10,6 +10,7 @@ and the median is reported, slowest first.
 
     .venv/bin/python benchmarks/key_latency.py [--runs 7] [--size 120x40]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,8 @@ import asyncio
 import statistics
 import sys
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -26,8 +27,18 @@ from textual import events
 from textual.widgets import Input
 
 FIXED_ROOT = "http://127.0.0.1:9"  # nothing is sent: a closed port
-NEW_FORMS = ["track-event", "destroy-customer", "add-device", "merge-customers", "suppress-customer",
-             "pipelines-track", "send-push", "send-sms", "pipelines-identify", "delete-device"]
+NEW_FORMS = [
+    "track-event",
+    "destroy-customer",
+    "add-device",
+    "merge-customers",
+    "suppress-customer",
+    "pipelines-track",
+    "send-push",
+    "send-sms",
+    "pipelines-identify",
+    "delete-device",
+]
 
 
 class Frames:
@@ -40,8 +51,13 @@ class Frames:
         original = app._display
 
         def display(screen, renderable) -> None:
-            if renderable is not None and not app._batch_count and self.done is not None \
-                    and self.answered is None and self.done():
+            if (
+                renderable is not None
+                and not app._batch_count
+                and self.done is not None
+                and self.answered is None
+                and self.done()
+            ):
                 self.answered = time.perf_counter()
             original(screen, renderable)
 
@@ -96,16 +112,24 @@ async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
             target = NEW_FORMS[i % len(NEW_FORMS)]
             for n, ch in enumerate(target):
                 expect = target[: n + 1]
-                ms = await press(app, frames, ch, lambda e=expect: filt.value == e
-                                 and not ws.query_one("#action-list")._rebuild_pending)
+                ms = await press(
+                    app,
+                    frames,
+                    ch,
+                    lambda e=expect: filt.value == e and not ws.query_one("#action-list")._rebuild_pending,
+                )
                 note("type in the action filter (list narrows)", ms)
             await pilot.pause(0.2)
-            note("backspace in the action filter", await press(
-                app, frames, "backspace", lambda t=target: filt.value == t[:-1]))
+            note(
+                "backspace in the action filter",
+                await press(app, frames, "backspace", lambda t=target: filt.value == t[:-1]),
+            )
             await press(app, frames, target[-1], lambda t=target: filt.value == t)
             await pilot.pause(0.2)
-            note("Enter: open a form not built yet", await press(
-                app, frames, "enter", lambda t=target: ws.state.action_id == t and focused_field()))
+            note(
+                "Enter: open a form not built yet",
+                await press(app, frames, "enter", lambda t=target: ws.state.action_id == t and focused_field()),
+            )
             await pilot.pause(0.3)
             if isinstance(app.focused, Input):
                 note("type in a field", await press(app, frames, "x", lambda: "x" in app.focused.value))
@@ -122,8 +146,12 @@ async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
             for ch in "ident":
                 await press(app, frames, ch, lambda: True)
             await pilot.pause(0.2)
-            note("Enter: open a form built before", await press(
-                app, frames, "enter", lambda: ws.state.action_id == "identify-customer" and focused_field()))
+            note(
+                "Enter: open a form built before",
+                await press(
+                    app, frames, "enter", lambda: ws.state.action_id == "identify-customer" and focused_field()
+                ),
+            )
             await pilot.pause(0.3)
             ws.editor("traits").focus()
             await pilot.pause(0.2)
@@ -132,16 +160,20 @@ async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
             note("type in a JSON editor", await press(app, frames, "{", lambda ed=editor, k=n: len(ed.text) == k + 1))
             await pilot.pause(0.3)
             try:  # (a build without select-all in the JSON editors: not measured)
-                note("ctrl+a in a JSON editor", await press(app, frames, "ctrl+a",
-                                                            lambda ed=editor: ed.selected_text == ed.text, 0.5))
+                note(
+                    "ctrl+a in a JSON editor",
+                    await press(app, frames, "ctrl+a", lambda ed=editor: ed.selected_text == ed.text, 0.5),
+                )
             except TimeoutError:
                 pass
             await pilot.pause(0.3)
             editor.text = ""
             ws.editor("customer_identifier").value = ""
             await pilot.pause(0.3)
-            note("F5: fill the examples", await press(app, frames, "f5",
-                                                      lambda: ws.editor("customer_identifier").value != ""))
+            note(
+                "F5: fill the examples",
+                await press(app, frames, "f5", lambda: ws.editor("customer_identifier").value != ""),
+            )
             await pilot.pause(0.3)
     return results
 

@@ -6,6 +6,7 @@ request (see console/batch/pool.py); the batch's pool does the same bookkeeping 
 pass. 2,000 identify rows, one request per row, --rate 1000, 120 connections, against
 the sandbox (its own process) holding every answer 50 ms.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,15 +24,15 @@ ROWS, RATE, CONNECTIONS, LATENCY = 2_000, 1000.0, 120, 0.05
 async def run(sb, tmp: Path, linear: bool) -> float:
     import httpx
 
+    from console.actions.catalog import get_action
+    from console.actions.validation import validate
     from console.batch.checkpoint import Checkpoint
     from console.batch.outcomes import FailedFile
     from console.batch.pool import linear_transport
     from console.batch.rows import BatchRow, ValidRow
     from console.batch.runner import BatchRun, Options
-    from console.actions.catalog import get_action
     from console.wire.credentials import from_env
     from console.wire.transport import make_client
-    from console.actions.validation import validate
 
     action = get_action("identify-customer")
     rows = []
@@ -41,9 +42,15 @@ async def run(sb, tmp: Path, linear: bool) -> float:
     limits = httpx.Limits(max_connections=CONNECTIONS, max_keepalive_connections=CONNECTIONS)
     transport = linear_transport(limits) if linear else httpx.AsyncHTTPTransport(limits=limits)
     name = "linear" if linear else "stock"
-    batch = BatchRun(action, from_env(sb.env), rows, checkpoint=Checkpoint.create(tmp / f"{name}.cp", {}),
-                     failed=FailedFile(tmp / f"{name}.failed"), client=make_client(transport=transport),
-                     options=Options(rate=RATE, concurrency=CONNECTIONS))
+    batch = BatchRun(
+        action,
+        from_env(sb.env),
+        rows,
+        checkpoint=Checkpoint.create(tmp / f"{name}.cp", {}),
+        failed=FailedFile(tmp / f"{name}.failed"),
+        client=make_client(transport=transport),
+        options=Options(rate=RATE, concurrency=CONNECTIONS),
+    )
     start = time.perf_counter()
     await batch.run()
     elapsed = time.perf_counter() - start
@@ -53,8 +60,10 @@ async def run(sb, tmp: Path, linear: bool) -> float:
 
 
 def main() -> int:
-    print(f"benchmark: connection pool, {ROWS:,} rows at --rate {RATE:g}, {CONNECTIONS} connections, "
-          f"{LATENCY * 1000:.0f} ms answers")
+    print(
+        f"benchmark: connection pool, {ROWS:,} rows at --rate {RATE:g}, {CONNECTIONS} connections, "
+        f"{LATENCY * 1000:.0f} ms answers"
+    )
     print(f"  machine: {machine()}")
     compile_project()
     with tempfile.TemporaryDirectory() as tmp, sandbox() as sb:
@@ -66,8 +75,14 @@ def main() -> int:
         linear = asyncio.run(run(sb, Path(tmp), linear=True))
     print(f"  httpx's stock pool: {stock:5.2f} s  {ROWS / stock:6,.0f} req/s")
     print(f"  the batch's pool:   {linear:5.2f} s  {ROWS / linear:6,.0f} req/s")
-    print(ratio_line("batch pool vs stock pool at 120 connections", stock / linear, "informational",
-                     f"{stock:.2f} s / {linear:.2f} s"))
+    print(
+        ratio_line(
+            "batch pool vs stock pool at 120 connections",
+            stock / linear,
+            "informational",
+            f"{stock:.2f} s / {linear:.2f} s",
+        )
+    )
     return 0
 
 

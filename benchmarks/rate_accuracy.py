@@ -7,6 +7,7 @@ last row's first attempt (after that only retries of the last refused rows remai
 spaced by their Retry-After, which is not pacing), the whole-run figures, and each
 row's applied count, which must be exactly one.
 """
+
 from __future__ import annotations
 
 import sys
@@ -15,7 +16,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import compile_project, CIO, machine, ratio_line, run_timed, sandbox, write_identify_rows
+from common import CIO, compile_project, machine, ratio_line, run_timed, sandbox, write_identify_rows
 
 ROWS = 3_000
 TARGET = 200.0
@@ -30,8 +31,9 @@ def main() -> int:
         rows = write_identify_rows(rows_file, ROWS, "rate")
         sb.reset()
         sb.fault(path="/api/v1/customers/*", status=429, retry_after=1, probability=0.1, times=None)
-        elapsed, done = run_timed([CIO, "batch", "identify-customer", str(rows_file), "--rate", f"{TARGET:g}",
-                                   "--v2-batch", "off"], sb.env)
+        elapsed, done = run_timed(
+            [CIO, "batch", "identify-customer", str(rows_file), "--rate", f"{TARGET:g}", "--v2-batch", "off"], sb.env
+        )
         log = [e for e in sb.requests() if e["api"] == "track"]
         people = {p["id"] for p in sb.state()["people"]}
     if done.returncode != 0:
@@ -52,13 +54,23 @@ def main() -> int:
     lost = len(expected - set(applied)) + len(expected - {f"/api/v1/customers/{p}" for p in people})
     doubled = sum(1 for path, n in applied.items() if n > 1)
     error = (steady_rate - TARGET) / TARGET
-    print(f"  requests: {len(times):,} ({refused:,} answered 429, {refused / len(times):.1%}); "
-          f"process time {elapsed:.1f} s")
-    print(f"  request rate while rows were queued: {steady_rate:.1f}/s ({error:+.1%} of {TARGET:g}); "
-          f"whole run incl. the last retries' Retry-After: {whole_rate:.1f}/s")
+    print(
+        f"  requests: {len(times):,} ({refused:,} answered 429, {refused / len(times):.1%}); "
+        f"process time {elapsed:.1f} s"
+    )
+    print(
+        f"  request rate while rows were queued: {steady_rate:.1f}/s ({error:+.1%} of {TARGET:g}); "
+        f"whole run incl. the last retries' Retry-After: {whole_rate:.1f}/s"
+    )
     print(f"  rows lost: {lost}, rows applied twice: {doubled}")
-    print(ratio_line("achieved rate / target under 10% 429s", steady_rate / TARGET, "1.00 ± 0.05, 0 lost, 0 doubled",
-                     f"{steady_rate:.1f}/{TARGET:g} req/s, {lost} lost, {doubled} doubled"))
+    print(
+        ratio_line(
+            "achieved rate / target under 10% 429s",
+            steady_rate / TARGET,
+            "1.00 ± 0.05, 0 lost, 0 doubled",
+            f"{steady_rate:.1f}/{TARGET:g} req/s, {lost} lost, {doubled} doubled",
+        )
+    )
     return 0 if abs(error) <= 0.05 and not lost and not doubled else 1
 
 

@@ -4,6 +4,7 @@ Each benchmark is its own script, run in its own process, printing a `RATIO ...`
 Benchmark 4 (launch to first frame) lives in `startup.py`, written with the console UI,
 and runs when present; benchmark 5 (the inspector with a 5 MB body) belongs to the UI.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -34,19 +35,20 @@ def main() -> int:
     for number, script, title in BENCHMARKS:
         path = HERE / script
         if not path.exists():
-            note = ("left to the console UI's branch" if number in ("4", "5") else "missing")
+            note = "left to the console UI's branch" if number in ("4", "5") else "missing"
             line = f"RATIO {number}. {title}: not run ({script} {note})"
             print(line + "\n")
             ratios.append(line)
             continue
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, str(path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, cwd=HERE.parent)
+        proc = subprocess.Popen(
+            [sys.executable, str(path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=HERE.parent
+        )
         assert proc.stdout is not None
         for line in proc.stdout:
             print(line, end="", flush=True)
             if line.startswith("RATIO "):
-                ratios.append(f"RATIO {number}. " + line[len("RATIO "):].rstrip())
+                ratios.append(f"RATIO {number}. " + line[len("RATIO ") :].rstrip())
         code = proc.wait()
         print(f"  ({script}: exit {code}, {time.perf_counter() - start:.0f} s)\n")
         if code != 0:

@@ -7,6 +7,7 @@ is now bounded in bytes too (console/sandbox/requestlog.py).
 
     .venv/bin/python benchmarks/sandbox_memory.py [--requests 700]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,10 @@ def main() -> None:
             after = rss_mb(sb.pid)
         kept = len(sb.requests())
     print(machine())
-    print(f"{args.requests} PUTs of 1 MB in {elapsed:.1f} s; sandbox RSS {before:.0f} MB -> {after:.0f} MB; "
-          f"request log keeps {kept} entries")
+    print(
+        f"{args.requests} PUTs of 1 MB in {elapsed:.1f} s; sandbox RSS {before:.0f} MB -> {after:.0f} MB; "
+        f"request log keeps {kept} entries"
+    )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ Each screen is shown once first (the first showing builds it; it is kept afterwa
 every key is measured RUNS times; the median and the slowest run are printed. The goal:
 every key within 100 ms.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -78,14 +79,20 @@ async def measure() -> dict[str, list[float]]:
             frames = Frames(app)
             workspace = app.screen_stack[0]
             for _ in range(RUNS):
-                for key, screen_id in (("f2", "environments"), ("f3", "history"), ("f4", "profile"),
-                                       ("f6", "transactional")):
+                for key, screen_id in (
+                    ("f2", "environments"),
+                    ("f3", "history"),
+                    ("f4", "profile"),
+                    ("f6", "transactional"),
+                ):
                     shown = app.get_screen(f"registry:{screen_id}")
                     times.setdefault(f"{key} (open)", []).append(
-                        await _key(pilot, frames, key, lambda s=shown: app.screen is s))
+                        await _key(pilot, frames, key, lambda s=shown: app.screen is s)
+                    )
                     await pilot.pause(0.1)
                     times.setdefault(f"escape from {key}", []).append(
-                        await _key(pilot, frames, "escape", lambda: app.screen is workspace))
+                        await _key(pilot, frames, "escape", lambda: app.screen is workspace)
+                    )
                     await pilot.pause(0.1)
     return times
 
@@ -99,8 +106,14 @@ def main() -> int:
         print(f"  {name:<16} median {median:6.1f} ms   slowest {max(runs):6.1f} ms   ({len(runs)} runs)")
         if median > worst:
             worst_name, worst = name, median
-    print(ratio_line("screen keys", worst / GOAL_MS, "<= 1.00x",
-                     f"slowest median {worst:.0f} ms ({worst_name}) against {GOAL_MS:.0f} ms"))
+    print(
+        ratio_line(
+            "screen keys",
+            worst / GOAL_MS,
+            "<= 1.00x",
+            f"slowest median {worst:.0f} ms ({worst_name}) against {GOAL_MS:.0f} ms",
+        )
+    )
     return 0
 
 

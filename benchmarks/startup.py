@@ -19,6 +19,7 @@ frame (--sandbox starts the embedded sandbox's server thread); when the header s
 the first interactive frame, with the embedded sandbox (uvicorn in a thread) running
 in it, against the bare app's.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,8 @@ import sys
 import tempfile
 import textwrap
 import time
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import CIO, PYTHON, compile_project, machine, ratio_line
@@ -41,7 +42,7 @@ TIMEOUT_S = 30.0
 IDLE_S = float(os.environ.get("BENCH_IDLE", "2"))  # s after the answer before reading RSS
 SIZE = ("120", "40")
 
-BARE_APP = textwrap.dedent('''
+BARE_APP = textwrap.dedent("""
     from textual.app import App
     from textual.widgets import Label
 
@@ -53,7 +54,7 @@ BARE_APP = textwrap.dedent('''
             self.query_one(Label).update(f"pressed {event.key}")
 
     Bare().run()
-''')
+""")
 
 
 class Run:
@@ -85,14 +86,38 @@ def _rss_kb(pid: int) -> int | None:
     return None
 
 
-def one_run(command: str, painted: Callable[[str], bool], keys: str, answered: Callable[[str], bool],
-            ready: Callable[[str], bool] | None, env: dict[str, str]) -> Run:
+def one_run(
+    command: str,
+    painted: Callable[[str], bool],
+    keys: str,
+    answered: Callable[[str], bool],
+    ready: Callable[[str], bool] | None,
+    env: dict[str, str],
+) -> Run:
     server = f"cio-bench-{os.getpid()}-{time.monotonic_ns()}"
     env_args = [arg for k, v in env.items() for arg in ("-e", f"{k}={v}")]
     try:
         start = time.perf_counter()
-        subprocess.run(["tmux", "-L", server, "-f", "/dev/null", "new-session", "-d", "-s", "bench",
-                        "-x", SIZE[0], "-y", SIZE[1], *env_args, f"exec {command}"], check=True)
+        subprocess.run(
+            [
+                "tmux",
+                "-L",
+                server,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "bench",
+                "-x",
+                SIZE[0],
+                "-y",
+                SIZE[1],
+                *env_args,
+                f"exec {command}",
+            ],
+            check=True,
+        )
         t_paint = _wait(server, painted, start)
         _tmux(server, "send-keys", "-t", "bench", "-l", keys)
         t_answer = _wait(server, answered, start)
@@ -120,19 +145,29 @@ def main() -> int:
         bare = Path(tmp) / "bare_app.py"
         bare.write_text(BARE_APP, encoding="utf-8")
         # Private config/data dirs: the console must not read the user's environments.
-        env = {"TERM": "xterm-256color", "COLORTERM": "truecolor",
-               **{var: str(Path(tmp) / var.lower()) for var in
-                  ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")}}
+        env = {
+            "TERM": "xterm-256color",
+            "COLORTERM": "truecolor",
+            **{
+                var: str(Path(tmp) / var.lower())
+                for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+            },
+        }
 
         def console() -> Run:
-            return one_run(f"{CIO} --sandbox",
-                           lambda s: "Track Event" in s and "Merge Customers" in s, "merge",
-                           lambda s: "Track Event" not in s and "Merge Customers" in s,
-                           lambda s: "Sandbox · US" in s, env)
+            return one_run(
+                f"{CIO} --sandbox",
+                lambda s: "Track Event" in s and "Merge Customers" in s,
+                "merge",
+                lambda s: "Track Event" not in s and "Merge Customers" in s,
+                lambda s: "Sandbox · US" in s,
+                env,
+            )
 
         def baseline() -> Run:
-            return one_run(f"{PYTHON} {bare}", lambda s: "bare textual app" in s, "m",
-                           lambda s: "pressed m" in s, None, env)
+            return one_run(
+                f"{PYTHON} {bare}", lambda s: "bare textual app" in s, "m", lambda s: "pressed m" in s, None, env
+            )
 
         console(), baseline()  # warm-up: .pyc files and the disk cache, for both
         consoles: list[Run] = []
@@ -145,19 +180,30 @@ def main() -> int:
         return _median([getattr(r, attr) for r in runs]) * 1000
 
     c_int, b_int = ms(consoles, "interactive"), ms(bares, "interactive")
-    print(f"  bare Textual app: painted {ms(bares, 'painted'):5.0f} ms, key answered {b_int:5.0f} ms "
-          f"(medians of {RUNS})")
-    print(f"  cio-console --sandbox: painted {ms(consoles, 'painted'):5.0f} ms, key answered {c_int:5.0f} ms, "
-          f"environment ready {ms(consoles, 'ready'):5.0f} ms (medians of {RUNS})")
+    print(
+        f"  bare Textual app: painted {ms(bares, 'painted'):5.0f} ms, key answered {b_int:5.0f} ms (medians of {RUNS})"
+    )
+    print(
+        f"  cio-console --sandbox: painted {ms(consoles, 'painted'):5.0f} ms, key answered {c_int:5.0f} ms, "
+        f"environment ready {ms(consoles, 'ready'):5.0f} ms (medians of {RUNS})"
+    )
     rss_c = [r.rss_kb for r in consoles if r.rss_kb]
     rss_b = [r.rss_kb for r in bares if r.rss_kb]
     if rss_c and rss_b:
-        print(f"  idle memory {IDLE_S:g} s after start (VmRSS, median): cio-console --sandbox "
-              f"{statistics.median(rss_c) / 1024:.0f} MiB (embedded sandbox included), bare app "
-              f"{statistics.median(rss_b) / 1024:.0f} MiB")
+        print(
+            f"  idle memory {IDLE_S:g} s after start (VmRSS, median): cio-console --sandbox "
+            f"{statistics.median(rss_c) / 1024:.0f} MiB (embedded sandbox included), bare app "
+            f"{statistics.median(rss_b) / 1024:.0f} MiB"
+        )
     ratio = c_int / b_int
-    print(ratio_line("console launch to first interactive frame / bare Textual app", ratio, "≤ 1.5x",
-                     f"{c_int:.0f} ms / {b_int:.0f} ms"))
+    print(
+        ratio_line(
+            "console launch to first interactive frame / bare Textual app",
+            ratio,
+            "≤ 1.5x",
+            f"{c_int:.0f} ms / {b_int:.0f} ms",
+        )
+    )
     return 0 if ratio <= 1.5 else 1
 
 

@@ -8,6 +8,7 @@ default for identify), and, for comparison, one request per row (`--v2-batch off
 Each side runs as its own process, timed end to end, against a fresh sandbox; the
 sandbox's state is checked afterwards to hold all 10,000 people.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -16,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import compile_project, CIO, PYTHON, machine, ratio_line, run_timed, sandbox, write_identify_rows
+from common import CIO, PYTHON, compile_project, machine, ratio_line, run_timed, sandbox, write_identify_rows
 
 ROWS = 10_000
 
@@ -55,21 +56,25 @@ def main() -> int:
 
         sb.reset()
         # requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override `verify = False`.
-        official_s, done = run_timed([PYTHON, "-c", OFFICIAL, str(sb.port), env["CIO_SITE_ID"],
-                                      env["CIO_TRACK_API_KEY"], str(rows_file)],
-                                     unset=("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
+        official_s, done = run_timed(
+            [PYTHON, "-c", OFFICIAL, str(sb.port), env["CIO_SITE_ID"], env["CIO_TRACK_API_KEY"], str(rows_file)],
+            unset=("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"),
+        )
         if done.returncode != 0 or people(sb) != ROWS:
             print(f"  official client failed: {done.stderr[-2000:]}")
             return 1
         print(f"  official customerio client, one by one: {official_s:6.2f} s  {ROWS / official_s:8,.0f} rows/s")
 
-        for label, extra, runs in (("cio-console batch (Track v2 batches)", [], 3),
-                                   ("cio-console batch (one request per row)", ["--v2-batch", "off"], 1)):
+        for label, extra, runs in (
+            ("cio-console batch (Track v2 batches)", [], 3),
+            ("cio-console batch (one request per row)", ["--v2-batch", "off"], 1),
+        ):
             times = []
             for _ in range(runs):  # the short runs are noisier: take the median of three
                 sb.reset()
-                elapsed, done = run_timed([CIO, "batch", "identify-customer", str(rows_file), "--rate",
-                                           "unlimited", "--restart", *extra], env)
+                elapsed, done = run_timed(
+                    [CIO, "batch", "identify-customer", str(rows_file), "--rate", "unlimited", "--restart", *extra], env
+                )
                 if done.returncode != 0 or people(sb) != ROWS:
                     print(f"  {label} failed: {done.stderr[-2000:]}")
                     return 1
@@ -80,10 +85,22 @@ def main() -> int:
 
     best = results["cio-console batch (Track v2 batches)"]
     per_row = results["cio-console batch (one request per row)"]
-    print(ratio_line("batch throughput vs customerio one by one", official_s / best, "≥ 10x",
-                     f"{official_s:.2f} s / {best:.2f} s, Track v2 batches"))
-    print(ratio_line("batch throughput, one request per row, vs customerio", official_s / per_row,
-                     "informational", f"{official_s:.2f} s / {per_row:.2f} s"))
+    print(
+        ratio_line(
+            "batch throughput vs customerio one by one",
+            official_s / best,
+            "≥ 10x",
+            f"{official_s:.2f} s / {best:.2f} s, Track v2 batches",
+        )
+    )
+    print(
+        ratio_line(
+            "batch throughput, one request per row, vs customerio",
+            official_s / per_row,
+            "informational",
+            f"{official_s:.2f} s / {per_row:.2f} s",
+        )
+    )
     return 0 if official_s / best >= 10 else 1
 
 

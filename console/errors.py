@@ -14,6 +14,7 @@ Each class also keeps the built-in base it had before the hierarchy existed
 Nothing here is about the network: a failed request is an `Exchange` with an
 explanation, not an exception.
 """
+
 from __future__ import annotations
 
 

@@ -5,6 +5,7 @@ sandbox (a uvicorn thread) is resolved in a worker after mount, and `session` is
 when it is ready. Screens watch `app.session`; the header's subtitle names the
 environment and region, and a protected environment colours every screen's header.
 """
+
 from __future__ import annotations
 
 import threading
@@ -16,17 +17,16 @@ from textual.binding import Binding
 from textual.reactive import var
 
 # The environments (and the sandbox's names) are resolved in the core, for both faces.
-from console.environments.resolve import SANDBOX_LABEL, SANDBOX_NAMES, SANDBOX_PROTECTED_LABEL, sandbox_credentials
-from screens.widgets.key_gate import GATED, KeyGate
+from console.environments.resolve import SANDBOX_LABEL, SANDBOX_NAMES, SANDBOX_PROTECTED_LABEL
 from screens.registry import SCREENS
 from screens.styles import ASSETS
+from screens.widgets.key_gate import GATED, KeyGate
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
-    from console.session.session import SendOutcome, Session
-    from console.wire.credentials import Credentials
     from console.environments.store import EnvironmentStore
+    from console.session.session import SendOutcome, Session
     from screens.messages import AnonymousIdReset, LoadIntoForm, OutcomeRecorded, SwitchEnvironment
 
 NO_ENVIRONMENT = "no environment (F2 to set one up)"
@@ -54,10 +54,27 @@ class CioConsoleApp(App):
         Binding("tab", "move_focus(1)", "Next field", id="focus-next", show=False, priority=True),
         Binding("shift+tab", "move_focus(-1)", "Previous field", id="focus-previous", show=False, priority=True),
         # priority: a TextArea (the JSON editors) takes F6/F7 for itself otherwise.
-        *[Binding(e.key, f"open_screen('{e.id}')", e.footer or e.title, id=e.id, tooltip=e.help, show=e.in_footer,
-                  priority=True) for e in SCREENS if e.key],
-        Binding("f8", "copy_curl", "Copy curl", id="copy-curl", show=False,
-                tooltip="Copy the inspected request as a curl command, keys masked"),
+        *[
+            Binding(
+                e.key,
+                f"open_screen('{e.id}')",
+                e.footer or e.title,
+                id=e.id,
+                tooltip=e.help,
+                show=e.in_footer,
+                priority=True,
+            )
+            for e in SCREENS
+            if e.key
+        ],
+        Binding(
+            "f8",
+            "copy_curl",
+            "Copy curl",
+            id="copy-curl",
+            show=False,
+            tooltip="Copy the inspected request as a curl command, keys masked",
+        ),
         Binding("f9", "copy_body", "Copy body", id="copy-body", show=False, tooltip="Copy the inspected response body"),
     ]
 
@@ -168,8 +185,7 @@ class CioConsoleApp(App):
         except Exception:  # noqa: BLE001 - a broken file is reported by the environment screen
             stored = []
         if self.sandbox:
-            return [SANDBOX_LABEL, SANDBOX_PROTECTED_LABEL,
-                    *[n for n in stored if n.casefold() not in SANDBOX_NAMES]]
+            return [SANDBOX_LABEL, SANDBOX_PROTECTED_LABEL, *[n for n in stored if n.casefold() not in SANDBOX_NAMES]]
         return stored
 
     def _session_for(self, name: str | None) -> Session:
@@ -180,8 +196,7 @@ class CioConsoleApp(App):
         from console.environments.resolve import resolve
         from console.session.session import Session
 
-        found = resolve(name, store=self.store, last_used=True,
-                        sandbox=self._start_sandbox if self.sandbox else None)
+        found = resolve(name, store=self.store, last_used=True, sandbox=self._start_sandbox if self.sandbox else None)
         label = found.label if found.label or found.creds.name else NO_ENVIRONMENT
         return Session(found.creds, label=label, client_factory=self.client_factory, sandbox=found.sandbox)
 
@@ -195,14 +210,19 @@ class CioConsoleApp(App):
             try:
                 session = self._session_for(name)
             except Exception as exc:  # noqa: BLE001
-                self.call_from_thread(self.notify, f"Not switched to {name}: {exc}", title="Environment",
-                                      severity="error", timeout=10)
+                self.call_from_thread(
+                    self.notify, f"Not switched to {name}: {exc}", title="Environment", severity="error", timeout=10
+                )
                 return
             self.call_from_thread(setattr, self, "session", session)
             guard = " It is protected: sends and deletes ask you to type the identifier." if session.protected else ""
-            self.call_from_thread(self.notify, f"Using {session.label} ({session.region}): requests go to "
-                                  f"{session.creds.base_url(API.TRACK)} and its other API hosts.{guard}",
-                                  title="Environment", timeout=5)
+            self.call_from_thread(
+                self.notify,
+                f"Using {session.label} ({session.region}): requests go to "
+                f"{session.creds.base_url(API.TRACK)} and its other API hosts.{guard}",
+                title="Environment",
+                timeout=5,
+            )
 
         self.run_worker(work, thread=True, exclusive=True, group="session")
 
@@ -238,8 +258,9 @@ class CioConsoleApp(App):
             try:
                 self.history.append(outcome, secrets)
             except OSError as exc:
-                self.call_from_thread(self.notify, f"Not saved to the history: {exc}", title="History",
-                                      severity="warning")
+                self.call_from_thread(
+                    self.notify, f"Not saved to the history: {exc}", title="History", severity="warning"
+                )
 
         self.run_worker(save, thread=True, group="history", exit_on_error=False)
 
@@ -290,8 +311,11 @@ class CioConsoleApp(App):
         self.screen.load_values(message.action_id, values)
         masked = [k for k, v in values.items() if isinstance(v, str) and MASK in v]
         if masked:
-            self.notify(f"Loaded; {', '.join(masked)} held a key, which the history masks: type it again.",
-                        title="History", severity="warning")
+            self.notify(
+                f"Loaded; {', '.join(masked)} held a key, which the history masks: type it again.",
+                title="History",
+                severity="warning",
+            )
         else:
             self.notify(f"Loaded {message.title} with the values it was sent with.", title="History", timeout=3)
 

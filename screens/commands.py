@@ -3,9 +3,11 @@ commands features register in `EXTRA` (copy as curl, reset the anonymous id, …
 
 A feature adds a `PaletteCommand` (screens/registry.py); its callback receives the App.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -18,13 +20,12 @@ if TYPE_CHECKING:
 EXTRA: list[PaletteCommand] = []
 
 
-def _entries(app: "ConsoleApp") -> Iterator[tuple[str, str, Callable[[], object]]]:
+def _entries(app: ConsoleApp) -> Iterator[tuple[str, str, Callable[[], object]]]:
     from console.actions.catalog import all_actions
 
     for action in all_actions().values():
         info = action.INFO
-        yield (f"action: {info.title}", f"{info.api.title} · {info.id}",
-               lambda i=info.id: app.open_action(i))
+        yield (f"action: {info.title}", f"{info.api.title} · {info.id}", lambda i=info.id: app.open_action(i))
     for name in app.environment_names():
         yield f"env: {name}", "Switch the console to this environment", lambda n=name: app.switch_environment(n)
     for entry in SCREENS:
@@ -48,7 +49,7 @@ class ConsoleCommands(Provider):
 
 def _feature_commands() -> list[PaletteCommand]:
     """The features' own commands, imported when the palette opens (start-up stays fast)."""
-    from screens.workspace.anonymous_reset import COMMANDS as anonymous_commands
     from screens.inspector.copying import COMMANDS as copy_commands
+    from screens.workspace.anonymous_reset import COMMANDS as anonymous_commands
 
     return [*copy_commands, *anonymous_commands]

@@ -5,6 +5,7 @@ Screens and palette commands see the App through this, never through `screens.ap
 A widget reaches it with `console_app(self)` (a `cast`, as posting does); what a screen
 asks the App to *do* beyond reading its state goes as a Message (`screens/messages.py`).
 """
+
 from __future__ import annotations
 
 import threading
@@ -53,16 +54,31 @@ class ConsoleApp(Protocol):
     # Textual's App, as far as the screens and commands use it.
     def post_message(self, message: Message) -> bool: ...
 
-    def notify(self, message: str, *, title: str = "", severity: Any = "information",
-               timeout: float | None = None, markup: bool = True) -> None: ...
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
 
     def copy_to_clipboard(self, text: str) -> None: ...
 
     def call_from_thread(self, callback: Any, *args: Any, **kwargs: Any) -> Any: ...
 
-    def run_worker(self, work: Any, name: str | None = "", group: str = "default", description: str = "",
-                   exit_on_error: bool = True, start: bool = True, exclusive: bool = False,
-                   thread: bool = False) -> Worker[Any]: ...
+    def run_worker(
+        self,
+        work: Any,
+        name: str | None = "",
+        group: str = "default",
+        description: str = "",
+        exit_on_error: bool = True,
+        start: bool = True,
+        exclusive: bool = False,
+        thread: bool = False,
+    ) -> Worker[Any]: ...
 
     def pop_screen(self) -> Any: ...
 

@@ -3,6 +3,7 @@
 Subcommands (`send`, `actions`, `sandbox`, ...) are routed to `console.cli` and never
 import Textual; only a bare `cio-console [--sandbox]` opens the App.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,9 @@ def run_tui(args: list[str]) -> int:
         prog="cio-console",
         description="Open the console. Run `cio-console --help` for the commands.",
     )
-    parser.add_argument("--sandbox", action="store_true",
-                        help="open against an embedded offline sandbox with demo data and keys")
+    parser.add_argument(
+        "--sandbox", action="store_true", help="open against an embedded offline sandbox with demo data and keys"
+    )
     parser.add_argument("--env", metavar="NAME", help="open on this stored environment")
     ns = parser.parse_args(args)
     from screens.app import CioConsoleApp

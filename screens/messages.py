@@ -6,6 +6,7 @@ a request still lands when the screen that sent it has been left meanwhile) and 
 which owns the screen stack and the history, does it. The App handles each in
 `on_<name>` (screens/app.py).
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -50,4 +51,3 @@ class SwitchEnvironment(Message):
     def __init__(self, name: str) -> None:
         super().__init__()
         self.name = name
-

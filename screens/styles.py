@@ -3,6 +3,7 @@
 A leaf module (Textual's App type only, under TYPE_CHECKING): every screen reads its
 `CSS_PATH` from here, so no screen needs `screens.app` for a path.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """Shared fixtures: isolation from the user's machine, a sandbox on a real loopback
 socket, and an in-process runner for the `cio-console` CLI."""
+
 from __future__ import annotations
 
 import io
@@ -9,8 +10,16 @@ from dataclasses import dataclass
 
 import pytest
 
-CIO_VARS = ("CIO_SITE_ID", "CIO_TRACK_API_KEY", "CIO_APP_API_KEY", "CIO_WRITE_API_KEY", "CIO_REGION",
-            "CIO_TRACK_URL", "CIO_APP_URL", "CIO_PIPELINES_URL")
+CIO_VARS = (
+    "CIO_SITE_ID",
+    "CIO_TRACK_API_KEY",
+    "CIO_APP_API_KEY",
+    "CIO_WRITE_API_KEY",
+    "CIO_REGION",
+    "CIO_TRACK_URL",
+    "CIO_APP_URL",
+    "CIO_PIPELINES_URL",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ By default a sleep moves the clock on at once (the wait takes no real time). Wit
 `hold=True` a sleep lasts until the test moves the clock past its end with `advance()`,
 so a test can look at the screen while the console waits, then let it go on.
 """
+
 from __future__ import annotations
 
 import asyncio

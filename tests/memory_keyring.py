@@ -1,4 +1,5 @@
 """An in-memory keyring backend for tests (the `memory_keyring` fixture installs one)."""
+
 from __future__ import annotations
 
 from keyring.backend import KeyringBackend

@@ -4,12 +4,11 @@ A deferred import (inside a function, or under TYPE_CHECKING) still ties two mod
 together: a cycle through one is a knot a newcomer must untie to move either module.
 The graph is built from the source with `ast`, so it sees every import, run or not.
 """
+
 from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("console", "screens")
@@ -107,8 +106,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 def _cycles_within(package: str) -> list[list[str]]:
     graph = _graph()
-    inside = {m: {t for t in ts if t.split(".")[0] == package}
-              for m, ts in graph.items() if m.split(".")[0] == package}
+    inside = {m: {t for t in ts if t.split(".")[0] == package} for m, ts in graph.items() if m.split(".")[0] == package}
     return _cycles(inside)
 
 
@@ -151,9 +149,14 @@ def test_no_screen_imports_the_app() -> None:
     """Screens see the App through screens.context and ask it by Message (screens/messages.py);
     only the launcher, which starts it, imports screens.app (also an import-linter contract)."""
     graph = _graph()
-    assert sorted(m for m, targets in graph.items()
-                  if m.startswith("screens.") and m not in ("screens.app", "screens.launcher")
-                  and "screens.app" in targets) == []
+    assert (
+        sorted(
+            m
+            for m, targets in graph.items()
+            if m.startswith("screens.") and m not in ("screens.app", "screens.launcher") and "screens.app" in targets
+        )
+        == []
+    )
 
 
 def test_the_screens_subpackages_have_empty_inits() -> None:

@@ -1,5 +1,6 @@
 """The core is headless: importing any console module, or running `send --dry-run`,
 never loads Textual (README, "Architecture"; also held by the import-linter contracts in pyproject.toml)."""
+
 import json
 import os
 import pkgutil
@@ -10,8 +11,9 @@ import console
 
 
 def _run(code: str, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})}
+    )
 
 
 def test_importing_every_console_module_leaves_textual_out():

@@ -1,4 +1,5 @@
 """The README's action table is generated from the specs and must not drift."""
+
 from pathlib import Path
 
 from console.actions.docs import markdown_table

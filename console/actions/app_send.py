@@ -3,6 +3,7 @@
 A send may deliver a message to a real person: it is never re-sent after a lost answer
 (`sends_message`), and a protected environment asks the user to type the recipient.
 """
+
 from __future__ import annotations
 
 from email.utils import getaddresses
@@ -10,10 +11,10 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from console.wire.apis import API
 from console.actions.fields import FieldMeta, Kind
 from console.actions.numbers import canonical_int
 from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.wire.apis import API
 
 IDENTIFIER_KEYS = ("id", "email", "cio_id")
 MAX_RECIPIENTS = 15  # reference §8.3, across to + cc + bcc
@@ -60,9 +61,7 @@ def template_id(value: str | None) -> int | str | None:
     return value if number is None else number
 
 
-TEMPLATE_ID_HELP = (
-    "ID of the transactional message template (a number), or its Trigger Name"
-)
+TEMPLATE_ID_HELP = "ID of the transactional message template (a number), or its Trigger Name"
 
 
 def _meta(label: str, help: str, kind: Kind = Kind.TEXT, example: Any = None, **kw: Any) -> FieldMeta:
@@ -88,7 +87,7 @@ SEND_AT = _meta(
     1700000000,
     fill="",  # F5 sends now: an example should not schedule anything
 )
-LANGUAGE = _meta("Language", "Template language variant to use, e.g. \"es\"", example="es")
+LANGUAGE = _meta("Language", 'Template language variant to use, e.g. "es"', example="es")
 QUEUE_DRAFT = _meta(
     "Queue Draft",
     "Queue the message as a draft to review in Customer.io instead of sending it",
@@ -124,8 +123,7 @@ class SendTransactionalEmail(ActionSpec):
         str | None,
         _meta(
             "Transactional Message ID",
-            TEMPLATE_ID_HELP + ". Leave it empty to send without a template: then Body, Subject "
-            "and From are required",
+            TEMPLATE_ID_HELP + ". Leave it empty to send without a template: then Body, Subject and From are required",
             example="1",
         ),
     ] = None
@@ -150,25 +148,26 @@ class SendTransactionalEmail(ActionSpec):
     message_data: Annotated[dict[str, Any] | None, MESSAGE_DATA] = None
     from_: Annotated[
         str | None,
-        _meta("From", "The sender (overrides the template's); must be a verified sender",
-              example='"Acme" <hi@acme.com>'),
+        _meta(
+            "From", "The sender (overrides the template's); must be a verified sender", example='"Acme" <hi@acme.com>'
+        ),
         Field(alias="from"),  # `from` is a Python keyword; the public name stays `from`
     ] = None
-    subject: Annotated[
-        str | None, _meta("Subject", "The subject (overrides the template's)", example="Welcome!")
-    ] = None
-    body: Annotated[
-        str | None, _meta("Body", "The HTML body (overrides the template's)", example="<p>Hello</p>")
-    ] = None
+    subject: Annotated[str | None, _meta("Subject", "The subject (overrides the template's)", example="Welcome!")] = (
+        None
+    )
+    body: Annotated[str | None, _meta("Body", "The HTML body (overrides the template's)", example="<p>Hello</p>")] = (
+        None
+    )
     body_plain: Annotated[str | None, _meta("Plain Body", "Override the plain-text body")] = None
     body_amp: Annotated[str | None, _meta("AMP Body", "Override the AMP body")] = None
     preheader: Annotated[str | None, _meta("Preheader", "Override the preheader text")] = None
     reply_to: Annotated[str | None, _meta("Reply To", "Reply-to address", example="support@acme.com")] = None
     bcc: Annotated[str | None, _meta("BCC", "Blind-copy addresses, comma-separated")] = None
     cc: Annotated[str | None, _meta("CC", "Copy addresses, comma-separated")] = None
-    fake_bcc: Annotated[
-        bool | None, _meta("Fake BCC", "Send BCC copies as separate messages", Kind.BOOLEAN, False)
-    ] = None
+    fake_bcc: Annotated[bool | None, _meta("Fake BCC", "Send BCC copies as separate messages", Kind.BOOLEAN, False)] = (
+        None
+    )
     send_at: Annotated[int | None, SEND_AT] = None
     language: Annotated[str | None, LANGUAGE] = None
     queue_draft: Annotated[bool | None, QUEUE_DRAFT] = None
@@ -206,9 +205,7 @@ class SendTransactionalEmail(ActionSpec):
         problems = identifiers_problems(self.identifiers) + self._content_problems()
         to = addresses(self.to)
         if not to or any("@" not in a for a in to):
-            problems.append(
-                FieldProblem("to", f"{self.to!r} is not an email address, e.g. recipient@example.com")
-            )
+            problems.append(FieldProblem("to", f"{self.to!r} is not an email address, e.g. recipient@example.com"))
         elif self.identifiers is None and len(to) > 1:
             problems.append(
                 FieldProblem(
@@ -230,14 +227,21 @@ class SendTransactionalEmail(ActionSpec):
             return []
         missing = [name for name in WITHOUT_TEMPLATE if not (self.value(name) or "").strip()]
         if len(missing) == len(WITHOUT_TEMPLATE):
-            return [FieldProblem(
-                "transactional_message_id",
-                "is required, or send without a template by giving Body (body), Subject (subject) "
-                'and From (from), e.g. "1" or a Trigger Name',
-            )]
-        return [FieldProblem(name, "is required when sending without a template (no Transactional "
-                             f"Message ID); {', '.join(WITHOUT_TEMPLATE)} are all needed")
-                for name in missing]
+            return [
+                FieldProblem(
+                    "transactional_message_id",
+                    "is required, or send without a template by giving Body (body), Subject (subject) "
+                    'and From (from), e.g. "1" or a Trigger Name',
+                )
+            ]
+        return [
+            FieldProblem(
+                name,
+                "is required when sending without a template (no Transactional "
+                f"Message ID); {', '.join(WITHOUT_TEMPLATE)} are all needed",
+            )
+            for name in missing
+        ]
 
     @property
     def uses_template(self) -> bool:
@@ -271,8 +275,9 @@ class SendPush(ActionSpec):
     # template (unlike email's "without template" form); title and message override it.
     transactional_message_id: Annotated[
         str,
-        _meta("Transactional Message ID", TEMPLATE_ID_HELP,
-              example="3"),  # the demo workspace's push message (1 and 2 are emails)
+        _meta(
+            "Transactional Message ID", TEMPLATE_ID_HELP, example="3"
+        ),  # the demo workspace's push message (1 and 2 are emails)
     ]
     identifiers: Annotated[
         dict[str, Any] | None,
@@ -291,7 +296,9 @@ class SendPush(ActionSpec):
             example="all",
         ),
     ] = None
-    title: Annotated[str | None, _meta("Title", "Push title (overrides the template)", example="Your order shipped")] = None
+    title: Annotated[
+        str | None, _meta("Title", "Push title (overrides the template)", example="Your order shipped")
+    ] = None
     message: Annotated[
         str | None, _meta("Message", "Push body (overrides the template)", example="It arrives Tuesday")
     ] = None
@@ -305,7 +312,9 @@ class SendPush(ActionSpec):
     ] = None
     custom_data: Annotated[
         dict[str, Any] | None,
-        _meta("Custom Data", "Extra key-value data for the app (string values)", Kind.JSON_OBJECT, {"order_id": "1234"}),
+        _meta(
+            "Custom Data", "Extra key-value data for the app (string values)", Kind.JSON_OBJECT, {"order_id": "1234"}
+        ),
     ] = None
     custom_device: Annotated[
         dict[str, Any] | None,
@@ -320,7 +329,7 @@ class SendPush(ActionSpec):
         dict[str, Any] | None,
         _meta(
             "Custom Payload",
-            "Full per-platform payload override: {\"ios\": {...}, \"android\": {...}}",
+            'Full per-platform payload override: {"ios": {...}, "android": {...}}',
             Kind.JSON_OBJECT,
             {"android": {"message": {"notification": {"title": "Hi"}}}},
         ),
@@ -343,9 +352,7 @@ class SendPush(ActionSpec):
             )
         for key, value in (self.custom_data or {}).items():
             if not isinstance(value, str):
-                problems.append(
-                    FieldProblem("custom_data", f"{key!r} must be a string (push data values are strings)")
-                )
+                problems.append(FieldProblem("custom_data", f"{key!r} must be a string (push data values are strings)"))
         device = self.custom_device
         if device is not None:
             missing = [k for k in ("token", "platform") if not device.get(k)]

@@ -3,6 +3,7 @@
 Same rules as `app_send.py`: never re-sent after a lost answer, guarded in protected
 environments, identifiers checked and template ids sent as numbers when they are digits.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,12 +12,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field
 
 from console.actions.app_send import (
-    DISABLE_RETENTION, IDENTIFIERS, LANGUAGE, MESSAGE_DATA, QUEUE_DRAFT, SEND_AT, SEND_TO_UNSUBSCRIBED,
-    TEMPLATE_ID_HELP, _meta, identifiers_problems, template_id,
+    DISABLE_RETENTION,
+    IDENTIFIERS,
+    LANGUAGE,
+    MESSAGE_DATA,
+    QUEUE_DRAFT,
+    SEND_AT,
+    SEND_TO_UNSUBSCRIBED,
+    TEMPLATE_ID_HELP,
+    _meta,
+    identifiers_problems,
+    template_id,
 )
-from console.wire.apis import API
 from console.actions.fields import FieldMeta, Kind
 from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.wire.apis import API
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 
@@ -65,13 +75,17 @@ class SendSMS(TemplateSend):
     identifiers: Annotated[dict[str, Any], REQUIRED_IDENTIFIERS]
     to: Annotated[
         str,
-        _meta("To", "The phone number to text, in E.164 form (+ and country code), or Liquid such as "
-              "{{customer.phone}}", example="+15551234567"),
+        _meta(
+            "To",
+            "The phone number to text, in E.164 form (+ and country code), or Liquid such as {{customer.phone}}",
+            example="+15551234567",
+        ),
     ]
     from_: Annotated[
         str | None,
-        _meta("From", "Override the sender: a number or sender id verified with your SMS provider",
-              example="+15557654321"),
+        _meta(
+            "From", "Override the sender: a number or sender id verified with your SMS provider", example="+15557654321"
+        ),
         Field(alias="from"),
     ] = None
     message_data: Annotated[dict[str, Any] | None, MESSAGE_DATA] = None
@@ -80,9 +94,9 @@ class SendSMS(TemplateSend):
     queue_draft: Annotated[bool | None, QUEUE_DRAFT] = None
     send_to_unsubscribed: Annotated[bool | None, SEND_TO_UNSUBSCRIBED] = None
     disable_message_retention: Annotated[bool | None, DISABLE_RETENTION] = None
-    tracked: Annotated[
-        bool | None, _meta("Tracked", "Track link clicks (API default: true)", Kind.BOOLEAN, True)
-    ] = None
+    tracked: Annotated[bool | None, _meta("Tracked", "Track link clicks (API default: true)", Kind.BOOLEAN, True)] = (
+        None
+    )
 
     def cross_checks(self) -> list[FieldProblem]:
         problems = super().cross_checks()
@@ -90,9 +104,13 @@ class SendSMS(TemplateSend):
         if not _is_liquid(to) and not E164.match(to):
             compact = re.sub(r"[\s().-]", "", to)
             hint = f" (did you mean {compact}?)" if compact != to and E164.match(compact) else ""
-            problems.append(FieldProblem(
-                "to", f"{self.to!r} is not an E.164 phone number: + then the country code and number, "
-                f"no spaces, e.g. +15551234567{hint}"))
+            problems.append(
+                FieldProblem(
+                    "to",
+                    f"{self.to!r} is not an E.164 phone number: + then the country code and number, "
+                    f"no spaces, e.g. +15551234567{hint}",
+                )
+            )
         return problems
 
 

@@ -1,11 +1,12 @@
 """The registry of actions: stable kebab-case ids, grouped by API."""
+
 from __future__ import annotations
 
 from functools import cache
 
+from console.actions.spec import ActionSpec
 from console.errors import InputError
 from console.wire.apis import API
-from console.actions.spec import ActionSpec
 
 # Modules that define actions; each exposes ACTIONS, a list of ActionSpec subclasses.
 ACTION_MODULES = (

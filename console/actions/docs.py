@@ -1,4 +1,5 @@
 """Docs generated from the specs: the README's action table and JSON descriptions."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -5,13 +5,14 @@ Display Key, help, example), what kind of value it holds (which drives validatio
 form widgets and CLI parsing) and where it goes in the request. Everything that shows
 or builds a field reads it from here, so no action has hand-written UI or help code.
 """
+
 from __future__ import annotations
 
 import json
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
-from datetime import datetime, UTC
 from typing import Any
 
 

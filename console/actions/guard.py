@@ -5,11 +5,12 @@ a message goes out only after the user types what `ActionSpec.confirmation()` na
 (the identifier or the recipient). The faces ask; these functions make sure that core
 flows (a profile action, a previewed send) cannot skip the question.
 """
+
 from __future__ import annotations
 
+from console.actions.spec import ActionSpec
 from console.errors import InputError
 from console.wire.credentials import Credentials
-from console.actions.spec import ActionSpec
 
 
 class ConfirmationRequired(InputError):

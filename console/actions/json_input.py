@@ -4,6 +4,7 @@ Shared by every face that parses JSON text (`--input`, a JSON field's text, a ba
 file's lines), so a document nested 10,000 levels is refused with the field named,
 never a RecursionError from the JSON reader.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,10 @@ class TooDeep(InputError, ValueError):
             where = f"{what}: field {shown}"
         else:
             where = what
-        super().__init__(f"{where} nests objects and arrays deeper than the limit of {MAX_DEPTH} levels",
-                         hint=f"at most {MAX_DEPTH} levels of objects and arrays")
+        super().__init__(
+            f"{where} nests objects and arrays deeper than the limit of {MAX_DEPTH} levels",
+            hint=f"at most {MAX_DEPTH} levels of objects and arrays",
+        )
 
 
 def json_too_deep(text: str, limit: int = MAX_DEPTH) -> tuple[str | None, int] | None:
@@ -84,5 +87,3 @@ def loads_json(text: str, what: str = "the input") -> Any:
     if deep is not None:
         raise TooDeep(deep[0], deep[1], what)
     return json.loads(text)
-
-

@@ -7,6 +7,7 @@ it — and turning it into a number would address something else: "0012" would b
 template 12. (`str.isdigit` is not a test for this: it accepts superscripts and other
 scripts' digits, some of which `int()` then refuses.)
 """
+
 from __future__ import annotations
 
 import re

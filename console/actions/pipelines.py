@@ -8,18 +8,28 @@ validated spec instance (not per build), so the preview built from a spec and th
 request sent from the same spec carry the same id; a new spec (new input) gets a new one.
 Timestamps are typed as ISO-8601 text or Unix seconds and always sent as ISO-8601.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from console.actions.pipelines_batch import PipelinesBatch
-from console.actions.pipelines_common import (
-    ID_BYTES, V1, AnonymousId, Context, Integrations, MessageId, PipelinesCall, Timestamp, UserId, object_meta,
-)
-from console.wire.apis import API
 from console.actions.fields import FieldMeta, Kind
 from console.actions.numbers import ascii_digits
+from console.actions.pipelines_batch import PipelinesBatch
+from console.actions.pipelines_common import (
+    ID_BYTES,
+    V1,
+    AnonymousId,
+    Context,
+    Integrations,
+    MessageId,
+    PipelinesCall,
+    Timestamp,
+    UserId,
+    object_meta,
+)
 from console.actions.spec import ActionInfo, BuiltBody, FieldProblem
+from console.wire.apis import API
 
 
 class PipelinesIdentify(PipelinesCall):
@@ -36,8 +46,11 @@ class PipelinesIdentify(PipelinesCall):
     anonymous_id: AnonymousId = None
     traits: Annotated[
         dict[str, Any] | None,
-        object_meta("Traits", "What you know about the person: email, name, createdAt (ISO-8601), "
-                "or your own attributes", {"email": "ann@example.com", "plan": "premium"}),
+        object_meta(
+            "Traits",
+            "What you know about the person: email, name, createdAt (ISO-8601), or your own attributes",
+            {"email": "ann@example.com", "plan": "premium"},
+        ),
     ] = None
     timestamp: Timestamp = None
     message_id: MessageId = None
@@ -59,7 +72,7 @@ class PipelinesTrack(PipelinesCall):
     anonymous_id: AnonymousId = None
     event: Annotated[
         str,
-        FieldMeta(label="Event", help="The event's name, e.g. \"Order Completed\"", example="Order Completed"),
+        FieldMeta(label="Event", help='The event\'s name, e.g. "Order Completed"', example="Order Completed"),
     ]
     properties: Annotated[
         dict[str, Any] | None,
@@ -86,8 +99,11 @@ class PipelinesPage(PipelinesCall):
     name: Annotated[str | None, FieldMeta(label="Name", help="The page's name", example="Pricing")] = None
     properties: Annotated[
         dict[str, Any] | None,
-        object_meta("Properties", "About the page: url, path, title, referrer, search, category",
-                {"url": "https://example.com/pricing", "title": "Pricing"}),
+        object_meta(
+            "Properties",
+            "About the page: url, path, title, referrer, search, category",
+            {"url": "https://example.com/pricing", "title": "Pricing"},
+        ),
     ] = None
     timestamp: Timestamp = None
     message_id: MessageId = None
@@ -132,14 +148,23 @@ class PipelinesGroup(PipelinesCall):
     anonymous_id: AnonymousId = None
     group_id: Annotated[
         str,
-        FieldMeta(label="Group ID", help="The group's (object's) id", kind=Kind.IDENTIFIER,
-                  example="acme", wire="groupId", max_bytes=ID_BYTES),
+        FieldMeta(
+            label="Group ID",
+            help="The group's (object's) id",
+            kind=Kind.IDENTIFIER,
+            example="acme",
+            wire="groupId",
+            max_bytes=ID_BYTES,
+        ),
     ]
     traits: Annotated[
         dict[str, Any] | None,
-        object_meta("Traits", "The group's attributes. object_type_id (a string, default \"1\") picks the "
-                "object type; relationshipAttributes describe the person's relationship to it",
-                {"name": "Acme", "object_type_id": "1", "relationshipAttributes": {"role": "admin"}}),
+        object_meta(
+            "Traits",
+            'The group\'s attributes. object_type_id (a string, default "1") picks the '
+            "object type; relationshipAttributes describe the person's relationship to it",
+            {"name": "Acme", "object_type_id": "1", "relationshipAttributes": {"role": "admin"}},
+        ),
     ] = None
     timestamp: Timestamp = None
     message_id: MessageId = None
@@ -160,10 +185,14 @@ class PipelinesGroup(PipelinesCall):
     def cross_checks(self) -> list[FieldProblem]:
         problems = super().cross_checks()
         kind = (self.traits or {}).get("object_type_id")
-        if kind is not None and not (isinstance(kind, int) and not isinstance(kind, bool)) and not (
-            isinstance(kind, str) and ascii_digits(kind)
+        if (
+            kind is not None
+            and not (isinstance(kind, int) and not isinstance(kind, bool))
+            and not (isinstance(kind, str) and ascii_digits(kind))
         ):
-            problems.append(FieldProblem("traits", f"object_type_id must be a number as a string, e.g. \"1\" (got {kind!r})"))
+            problems.append(
+                FieldProblem("traits", f'object_type_id must be a number as a string, e.g. "1" (got {kind!r})')
+            )
         return problems
 
 
@@ -180,14 +209,25 @@ class PipelinesAlias(PipelinesCall):
 
     previous_id: Annotated[
         str,
-        FieldMeta(label="Previous ID", help="The anonymous id or user id to merge into the person; "
-                  "prefilled with this environment's anonymous id", kind=Kind.IDENTIFIER,
-                  example="3f1c8a5e-8a0e-4c1e-9d7b-2f6a1c0b9e11", wire="previousId", prefill="anonymous_id"),
+        FieldMeta(
+            label="Previous ID",
+            help="The anonymous id or user id to merge into the person; prefilled with this environment's anonymous id",
+            kind=Kind.IDENTIFIER,
+            example="3f1c8a5e-8a0e-4c1e-9d7b-2f6a1c0b9e11",
+            wire="previousId",
+            prefill="anonymous_id",
+        ),
     ]
     user_id: Annotated[
         str,
-        FieldMeta(label="User ID", help="The user id to keep", kind=Kind.IDENTIFIER, example="user_1001",
-                  wire="userId", max_bytes=ID_BYTES),
+        FieldMeta(
+            label="User ID",
+            help="The user id to keep",
+            kind=Kind.IDENTIFIER,
+            example="user_1001",
+            wire="userId",
+            max_bytes=ID_BYTES,
+        ),
     ]
     timestamp: Timestamp = None
     message_id: MessageId = None

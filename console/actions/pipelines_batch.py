@@ -4,6 +4,7 @@ Each call in the array is checked before anything is sent, with its index, so a 
 is found here rather than dropped by Customer.io. The batch's Context and Integrations
 apply to every call (PIPE-SPEC `batch`): a call that carries its own is refused.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any
@@ -11,18 +12,28 @@ from uuid import uuid4
 
 from pydantic import PrivateAttr
 
-from console.actions.pipelines_common import (
-    CALL_LIMIT, ID_BYTES, V1, Context, Integrations, compact_size,
-)
-from console.wire.apis import API
 from console.actions.fields import FieldMeta, Kind
+from console.actions.pipelines_common import (
+    CALL_LIMIT,
+    ID_BYTES,
+    V1,
+    Context,
+    Integrations,
+    compact_size,
+)
 from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 from console.actions.timestamps import parse_when, to_iso
+from console.wire.apis import API
 
 BATCH_LIMIT = 500 * 1024  # reference §8.3
 ITEM_TYPES = ("identify", "track", "page", "screen", "group")
-OBJECT_KEYS = {"identify": "traits", "group": "traits", "track": "properties", "page": "properties",
-               "screen": "properties"}
+OBJECT_KEYS = {
+    "identify": "traits",
+    "group": "traits",
+    "track": "properties",
+    "page": "properties",
+    "screen": "properties",
+}
 MAX_REPORTED = 20  # a thousand bad rows should not bury the first ones
 
 
@@ -55,8 +66,10 @@ def item_problems(index: int, item: Any) -> list[str]:
         problems.append(f"{where}: {key} must be a JSON object")
     for shared in ("context", "integrations"):
         if shared in item:
-            problems.append(f"{where}: {shared} cannot be set per call; set it once for the whole batch "
-                            f"in the {shared.title()} field (it applies to every call)")
+            problems.append(
+                f"{where}: {shared} cannot be set per call; set it once for the whole batch "
+                f"in the {shared.title()} field (it applies to every call)"
+            )
     if item.get("messageId") is not None and not isinstance(item["messageId"], str):
         problems.append(f"{where}: messageId must be a string")
     if item.get("timestamp") is not None:
@@ -104,8 +117,13 @@ class PipelinesBatch(ActionSpec):
 
     def cross_checks(self) -> list[FieldProblem]:
         if not self.batch:
-            return [FieldProblem("batch", 'must hold at least one call, e.g. [{"type": "track", '
-                                 '"userId": "user_1001", "event": "Signed Up"}]')]
+            return [
+                FieldProblem(
+                    "batch",
+                    'must hold at least one call, e.g. [{"type": "track", '
+                    '"userId": "user_1001", "event": "Signed Up"}]',
+                )
+            ]
         messages = [m for i, item in enumerate(self.batch) for m in item_problems(i, item)]
         if len(messages) > MAX_REPORTED:
             messages = messages[:MAX_REPORTED] + [f"... and {len(messages) - MAX_REPORTED} more problems"]
@@ -113,8 +131,13 @@ class PipelinesBatch(ActionSpec):
         if not problems:
             size = compact_size(self.build_body().body)
             if size > BATCH_LIMIT:
-                problems.append(FieldProblem("batch", f"makes the request {size} bytes; Customer.io accepts "
-                                             f"at most {BATCH_LIMIT} bytes (500 KB): split it"))
+                problems.append(
+                    FieldProblem(
+                        "batch",
+                        f"makes the request {size} bytes; Customer.io accepts "
+                        f"at most {BATCH_LIMIT} bytes (500 KB): split it",
+                    )
+                )
         return problems
 
     def build_body(self) -> BuiltBody:

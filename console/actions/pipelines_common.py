@@ -1,5 +1,6 @@
 """What every Pipelines call shares (reference §6): field metadata, the messageId and
 ISO-timestamp handling, and the 32 KB per-call limit."""
+
 from __future__ import annotations
 
 import json
@@ -83,7 +84,7 @@ CONTEXT_META = FieldMeta(
 )
 INTEGRATIONS_META = FieldMeta(
     label="Integrations",
-    help="Turn destinations on or off for this call, e.g. {\"All\": true, \"Salesforce\": false}",
+    help='Turn destinations on or off for this call, e.g. {"All": true, "Salesforce": false}',
     kind=Kind.JSON_OBJECT,
     example={"All": True},
 )
@@ -124,8 +125,12 @@ class PipelinesCall(ActionSpec):
             raise PydanticCustomError(
                 "call_type",
                 "type is {got}, but {action} sends a {expected} call{hint}; or leave type out",
-                {"got": _repr(data["type"]), "action": cls.INFO.id, "expected": expected,
-                 "hint": f": use pipelines-{data['type']}" if data["type"] in CALL_TYPES else ""},
+                {
+                    "got": _repr(data["type"]),
+                    "action": cls.INFO.id,
+                    "expected": expected,
+                    "hint": f": use pipelines-{data['type']}" if data["type"] in CALL_TYPES else "",
+                },
             )
         return {k: v for k, v in data.items() if k != "type"}
 
@@ -158,11 +163,16 @@ class PipelinesCall(ActionSpec):
             )
         size = compact_size(self.build_body().body)
         if size > CALL_LIMIT:
-            problems.append(FieldProblem(self._largest_field(), f"makes the call {size} bytes; "
-                                         f"Customer.io accepts at most {CALL_LIMIT} bytes (32 KB) per call"))
+            problems.append(
+                FieldProblem(
+                    self._largest_field(),
+                    f"makes the call {size} bytes; Customer.io accepts at most {CALL_LIMIT} bytes (32 KB) per call",
+                )
+            )
         return problems
 
     def _largest_field(self) -> str | None:
-        sizes = {f.name: compact_size(getattr(self, f.attr)) for f in self.field_specs()
-                 if getattr(self, f.attr) is not None}
+        sizes = {
+            f.name: compact_size(getattr(self, f.attr)) for f in self.field_specs() if getattr(self, f.attr) is not None
+        }
         return max(sizes, key=sizes.__getitem__) if sizes else None

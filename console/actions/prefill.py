@@ -3,12 +3,13 @@
 The UI calls `prefill_values(action, creds)` when it opens an action's form and puts
 each value into the empty field it names; no action has UI code of its own for this.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from console.wire.credentials import Credentials
 from console.actions.spec import ActionSpec
+from console.wire.credentials import Credentials
 
 
 def _anonymous_id(creds: Credentials | None) -> str:

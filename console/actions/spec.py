@@ -7,6 +7,7 @@ milliseconds), the path/query/body split by `FieldMeta.where`, and body nesting 
 `FieldMeta.wire`. An action overrides `build_body` or `cross_checks` only where the
 wire format or the API's rules need more.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,9 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from console.wire.apis import API
 from console.actions.fields import FieldMeta, Kind, Where, meta_of
 from console.actions.numbers import whole_number
+from console.wire.apis import API
 
 IDEMPOTENT_METHODS = frozenset({"GET", "PUT", "DELETE", "HEAD", "OPTIONS"})
 
@@ -176,8 +177,11 @@ class ActionSpec(BaseModel):
         if cached is not None:
             return cached
         names = {f.name for f in cls.field_specs()}
-        out = {f.meta.wire: f.name for f in cls.field_specs()
-               if f.meta.wire and "." not in f.meta.wire and f.meta.wire not in names}
+        out = {
+            f.meta.wire: f.name
+            for f in cls.field_specs()
+            if f.meta.wire and "." not in f.meta.wire and f.meta.wire not in names
+        }
         cls._wire_aliases_cache = out
         return out
 
@@ -326,9 +330,7 @@ class ActionSpec(BaseModel):
 
     def path(self) -> str:
         values = {
-            f.name: quote(str(getattr(self, f.attr)), safe="")
-            for f in self.field_specs()
-            if f.meta.where == Where.PATH
+            f.name: quote(str(getattr(self, f.attr)), safe="") for f in self.field_specs() if f.meta.where == Where.PATH
         }
         return self.INFO.path.format(**values)
 
@@ -357,8 +359,4 @@ class ActionSpec(BaseModel):
 
     def input_dict(self) -> dict[str, Any]:
         """The fields the user gave, by public name: what history and forms reload."""
-        return {
-            f.name: getattr(self, f.attr)
-            for f in self.field_specs()
-            if getattr(self, f.attr) is not None
-        }
+        return {f.name: getattr(self, f.attr) for f in self.field_specs() if getattr(self, f.attr) is not None}

@@ -4,9 +4,10 @@ Track and App take integer Unix seconds; Pipelines takes ISO-8601 strings (refer
 §8.4). People copy timestamps from both worlds, so a Pipelines field accepts either and
 the request always carries ISO-8601 in UTC.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic_core import PydanticCustomError

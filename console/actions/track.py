@@ -1,11 +1,12 @@
 """Track API v1 actions (reference §3). Basic auth with Site ID + Track API key."""
+
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from console.wire.apis import API
 from console.actions.fields import FieldMeta, Kind, Where
 from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.wire.apis import API
 
 V1 = "/api/v1"
 ID_BYTES = 150  # reference §8.3: person id values are limited to 150 bytes
@@ -24,8 +25,7 @@ def _json_bytes(value: Any) -> int:
 def _customer(help: str) -> FieldMeta:
     return FieldMeta(
         label="Customer Identifier",
-        help=help
-        + ". An id, an email address, or cio_<cio_id>; Customer.io tells them apart by shape.",
+        help=help + ". An id, an email address, or cio_<cio_id>; Customer.io tells them apart by shape.",
         kind=Kind.IDENTIFIER,
         where=Where.PATH,
         example="user_1001",
@@ -43,8 +43,7 @@ EVENT_NAME = FieldMeta(
 )
 TIMESTAMP = FieldMeta(
     label="Timestamp",
-    help="When it happened, in Unix seconds; defaults to now. Only events from the last "
-    "72 hours can trigger campaigns",
+    help="When it happened, in Unix seconds; defaults to now. Only events from the last 72 hours can trigger campaigns",
     kind=Kind.TIMESTAMP,
     example=1700000000,
     fill="now",
@@ -83,17 +82,19 @@ class IdentifyCustomer(ActionSpec):
 
     def cross_checks(self) -> list[FieldProblem]:
         problems = []
-        for name in (self.traits or {}):
+        for name in self.traits or {}:
             if len(name.encode()) > ID_BYTES:
-                problems.append(
-                    FieldProblem("traits", f"attribute name {name[:40]!r}... is over 150 bytes")
-                )
+                problems.append(FieldProblem("traits", f"attribute name {name[:40]!r}... is over 150 bytes"))
         for name, value in (self.traits or {}).items():
             size = _json_bytes(value) if value is not None else 0
             if size > VALUE_BYTES:
-                problems.append(FieldProblem(
-                    "traits", f"attribute {name[:40]!r} is {size} bytes; Customer.io keeps at most "
-                              f"{VALUE_BYTES} bytes per value: shorten it or split it"))
+                problems.append(
+                    FieldProblem(
+                        "traits",
+                        f"attribute {name[:40]!r} is {size} bytes; Customer.io keeps at most "
+                        f"{VALUE_BYTES} bytes per value: shorten it or split it",
+                    )
+                )
         if len(self.traits or {}) > 300:
             problems.append(
                 FieldProblem("traits", f"has {len(self.traits or {})} attributes; the limit is 300 per call")
@@ -137,8 +138,12 @@ class TrackEvent(ActionSpec):
     def cross_checks(self) -> list[FieldProblem]:
         size = _json_bytes(self.event_properties) if self.event_properties else 0
         if size > EVENT_DATA_BYTES:
-            return [FieldProblem("event_properties", f"is {size} bytes as JSON; Customer.io accepts at most "
-                                                     f"{EVENT_DATA_BYTES} bytes of event data")]
+            return [
+                FieldProblem(
+                    "event_properties",
+                    f"is {size} bytes as JSON; Customer.io accepts at most {EVENT_DATA_BYTES} bytes of event data",
+                )
+            ]
         return []
 
 
@@ -228,7 +233,7 @@ class AddDevice(ActionSpec):
         FieldMeta(
             label="Attributes",
             help="Optional device attributes: device_os, device_model, app_version, "
-            "device_locale, push_enabled (\"true\"/\"false\"), or your own string values",
+            'device_locale, push_enabled ("true"/"false"), or your own string values',
             kind=Kind.JSON_OBJECT,
             example={"app_version": "1.0.0"},
             wire="device.attributes",
@@ -359,9 +364,7 @@ class MergeCustomers(ActionSpec):
         notes: list[str] = []
         body = {
             "primary": self._side(self.primary_identifier_type, self.primary_identifier, notes, "primary"),
-            "secondary": self._side(
-                self.secondary_identifier_type, self.secondary_identifier, notes, "secondary"
-            ),
+            "secondary": self._side(self.secondary_identifier_type, self.secondary_identifier, notes, "secondary"),
         }
         return BuiltBody(body, notes)
 

@@ -5,17 +5,26 @@ can be filled without writing JSON; both actions check the operation's shape for
 type and action (`track_v2_ops.py`) before sending. A batch may be answered `207` with
 the operations that failed: `console/wire/multi_status.py` lists them one by one.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from console.actions.track_v2_ops import (
-    ACTIONS as OP_ACTIONS, BATCH_LIMIT, PLATFORMS, TYPES, compact_size, is_destructive,
-    operation_problems, summary,
-)
-from console.wire.apis import API
 from console.actions.fields import FieldMeta, Kind
 from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
+from console.actions.track_v2_ops import (
+    ACTIONS as OP_ACTIONS,
+)
+from console.actions.track_v2_ops import (
+    BATCH_LIMIT,
+    PLATFORMS,
+    TYPES,
+    compact_size,
+    is_destructive,
+    operation_problems,
+    summary,
+)
+from console.wire.apis import API
 
 V2 = "/api/v2"
 MAX_REPORTED = 20
@@ -41,7 +50,8 @@ class TrackV2Entity(ActionSpec):
         confirm_field="identifiers",
     )
     type: Annotated[
-        str, FieldMeta(label="Type", help="What the operation is about", kind=Kind.ENUM, choices=TYPES, example="person")
+        str,
+        FieldMeta(label="Type", help="What the operation is about", kind=Kind.ENUM, choices=TYPES, example="person"),
     ]
     action: Annotated[
         str,
@@ -57,63 +67,128 @@ class TrackV2Entity(ActionSpec):
     ]
     identifiers: Annotated[
         dict[str, Any] | None,
-        _meta("Identifiers", "person: one of id, email, cio_id, phone; object: object_type_id and object_id "
-              "(or cio_object_id); delivery: {\"id\": <delivery id>}. Not used by merge",
-              Kind.JSON_OBJECT, {"id": "user_1001"}),
+        _meta(
+            "Identifiers",
+            "person: one of id, email, cio_id, phone; object: object_type_id and object_id "
+            '(or cio_object_id); delivery: {"id": <delivery id>}. Not used by merge',
+            Kind.JSON_OBJECT,
+            {"id": "user_1001"},
+        ),
     ] = None
     name: Annotated[
         str | None,
-        _meta("Name", "Event, screen or page name (required for those); a delivery event's metric: opened, "
-              "converted or delivered", example="purchased", fill=OTHER_OPERATIONS),
+        _meta(
+            "Name",
+            "Event, screen or page name (required for those); a delivery event's metric: opened, "
+            "converted or delivered",
+            example="purchased",
+            fill=OTHER_OPERATIONS,
+        ),
     ] = None
     attributes: Annotated[
         dict[str, Any] | None,
-        _meta("Attributes", "identify: the attributes to set; event/page/screen: the event data; delivery "
-              "event: must hold device_token", Kind.JSON_OBJECT, {"plan": "premium"}),
+        _meta(
+            "Attributes",
+            "identify: the attributes to set; event/page/screen: the event data; delivery "
+            "event: must hold device_token",
+            Kind.JSON_OBJECT,
+            {"plan": "premium"},
+        ),
     ] = None
     timestamp: Annotated[
-        int | None, _meta("Timestamp", "When it happened, in Unix seconds (person identify and events)",
-                          Kind.TIMESTAMP, 1700000000, fill="now"),
+        int | None,
+        _meta(
+            "Timestamp",
+            "When it happened, in Unix seconds (person identify and events)",
+            Kind.TIMESTAMP,
+            1700000000,
+            fill="now",
+        ),
     ] = None
     event_id: Annotated[
         str | None,
-        _meta("Event ID", "A ULID that lets Customer.io de-duplicate the event", example="01HQ8Z8Y6Z2K9X4V7W3T5R1N0M",
-              wire="id", fill=""),
+        _meta(
+            "Event ID",
+            "A ULID that lets Customer.io de-duplicate the event",
+            example="01HQ8Z8Y6Z2K9X4V7W3T5R1N0M",
+            wire="id",
+            fill="",
+        ),
     ] = None
     device_token: Annotated[
         str | None,
-        _meta("Device Token", "add_device / delete_device: the push token (sent as device.token)",
-              Kind.IDENTIFIER, "device_token_abc", wire="device.token", fill=OTHER_OPERATIONS),
+        _meta(
+            "Device Token",
+            "add_device / delete_device: the push token (sent as device.token)",
+            Kind.IDENTIFIER,
+            "device_token_abc",
+            wire="device.token",
+            fill=OTHER_OPERATIONS,
+        ),
     ] = None
     device_platform: Annotated[
         str | None,
-        FieldMeta(label="Device Platform", help="add_device: the device's platform", kind=Kind.ENUM,
-                  choices=PLATFORMS, example="ios", wire="device.platform", fill=OTHER_OPERATIONS),
+        FieldMeta(
+            label="Device Platform",
+            help="add_device: the device's platform",
+            kind=Kind.ENUM,
+            choices=PLATFORMS,
+            example="ios",
+            wire="device.platform",
+            fill=OTHER_OPERATIONS,
+        ),
     ] = None
     device_last_used: Annotated[
-        int | None, _meta("Device Last Used", "add_device: when the device was last used (Unix seconds)",
-                          Kind.TIMESTAMP, 1700000000, wire="device.last_used", fill=OTHER_OPERATIONS),
+        int | None,
+        _meta(
+            "Device Last Used",
+            "add_device: when the device was last used (Unix seconds)",
+            Kind.TIMESTAMP,
+            1700000000,
+            wire="device.last_used",
+            fill=OTHER_OPERATIONS,
+        ),
     ] = None
     device_attributes: Annotated[
         dict[str, Any] | None,
-        _meta("Device Attributes", "add_device: device_os, app_version, push_enabled (\"true\"/\"false\"), ...",
-              Kind.JSON_OBJECT, {"app_version": "1.0.0"}, wire="device.attributes", fill=OTHER_OPERATIONS),
+        _meta(
+            "Device Attributes",
+            'add_device: device_os, app_version, push_enabled ("true"/"false"), ...',
+            Kind.JSON_OBJECT,
+            {"app_version": "1.0.0"},
+            wire="device.attributes",
+            fill=OTHER_OPERATIONS,
+        ),
     ] = None
     cio_relationships: Annotated[
         list[Any] | None,
-        _meta("Relationships", "identify and add/delete_relationships: objects (or people, for an object) "
-              "to relate, each {\"identifiers\": {...}, \"relationship_attributes\": {...}}",
-              Kind.JSON_ARRAY, [{"identifiers": {"object_type_id": "1", "object_id": "acme"}}]),
+        _meta(
+            "Relationships",
+            "identify and add/delete_relationships: objects (or people, for an object) "
+            'to relate, each {"identifiers": {...}, "relationship_attributes": {...}}',
+            Kind.JSON_ARRAY,
+            [{"identifiers": {"object_type_id": "1", "object_id": "acme"}}],
+        ),
     ] = None
     primary: Annotated[
         dict[str, Any] | None,
-        _meta("Primary", "merge: the person to keep, one of id, email, cio_id", Kind.JSON_OBJECT, {"id": "user_1001"},
-              fill=OTHER_OPERATIONS),
+        _meta(
+            "Primary",
+            "merge: the person to keep, one of id, email, cio_id",
+            Kind.JSON_OBJECT,
+            {"id": "user_1001"},
+            fill=OTHER_OPERATIONS,
+        ),
     ] = None
     secondary: Annotated[
         dict[str, Any] | None,
-        _meta("Secondary", "merge: the person merged into the primary and then deleted", Kind.JSON_OBJECT,
-              {"email": "old@example.com"}, fill=OTHER_OPERATIONS),
+        _meta(
+            "Secondary",
+            "merge: the person merged into the primary and then deleted",
+            Kind.JSON_OBJECT,
+            {"email": "old@example.com"},
+            fill=OTHER_OPERATIONS,
+        ),
     ] = None
 
     def cross_checks(self) -> list[FieldProblem]:
@@ -152,8 +227,12 @@ class TrackV2Batch(ActionSpec):
             "the action's fields (devices use token, not id). At most 500 KB in all, 32 KB each",
             Kind.JSON_ARRAY,
             [
-                {"type": "person", "action": "identify", "identifiers": {"id": "user_1001"},
-                 "attributes": {"plan": "premium"}},
+                {
+                    "type": "person",
+                    "action": "identify",
+                    "identifiers": {"id": "user_1001"},
+                    "attributes": {"plan": "premium"},
+                },
                 {"type": "person", "action": "event", "identifiers": {"id": "user_1001"}, "name": "purchased"},
             ],
         ),
@@ -164,20 +243,32 @@ class TrackV2Batch(ActionSpec):
 
     def cross_checks(self) -> list[FieldProblem]:
         if not self.batch:
-            return [FieldProblem("batch", "must hold at least one operation, e.g. "
-                                 '[{"type": "person", "action": "identify", "identifiers": {"id": "user_1001"}}]')]
+            return [
+                FieldProblem(
+                    "batch",
+                    "must hold at least one operation, e.g. "
+                    '[{"type": "person", "action": "identify", "identifiers": {"id": "user_1001"}}]',
+                )
+            ]
         messages = []
         for index, op in enumerate(self.batch):
             for path, text in operation_problems(op):
-                where = f"operation {index}" + (f" ({op.get('type')} {op.get('action')})" if isinstance(op, dict) else "")
+                where = f"operation {index}" + (
+                    f" ({op.get('type')} {op.get('action')})" if isinstance(op, dict) else ""
+                )
                 messages.append(f"{where}: {path} {text}" if path else f"{where} {text}")
         if len(messages) > MAX_REPORTED:
             messages = messages[:MAX_REPORTED] + [f"... and {len(messages) - MAX_REPORTED} more problems"]
         problems = [FieldProblem("batch", m) for m in messages]
         size = compact_size(self.build_body().body)
         if size > BATCH_LIMIT:
-            problems.append(FieldProblem("batch", f"makes the request {size} bytes; Customer.io accepts at most "
-                                         f"{BATCH_LIMIT} bytes (500 KB): split it"))
+            problems.append(
+                FieldProblem(
+                    "batch",
+                    f"makes the request {size} bytes; Customer.io accepts at most "
+                    f"{BATCH_LIMIT} bytes (500 KB): split it",
+                )
+            )
         return problems
 
     def confirmation(self) -> str | None:

@@ -4,6 +4,7 @@
 `operation_problems(op)` returns (wire path, what is wrong) pairs; the entity action maps
 each path to its form field, the batch action prefixes the operation's index.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,9 +49,15 @@ OPERATIONS: dict[tuple[str, str], tuple[set[str], set[str]]] = {
 TYPES = ("person", "object", "delivery")
 ACTIONS = tuple(dict.fromkeys(action for _, action in OPERATIONS))
 # Operations that delete or block data: a protected environment asks for confirmation.
-DESTRUCTIVE = {("person", "delete"), ("person", "suppress"), ("person", "merge"),
-               ("person", "delete_device"), ("person", "delete_relationships"),
-               ("object", "delete"), ("object", "delete_relationships")}
+DESTRUCTIVE = {
+    ("person", "delete"),
+    ("person", "suppress"),
+    ("person", "merge"),
+    ("person", "delete_device"),
+    ("person", "delete_relationships"),
+    ("object", "delete"),
+    ("object", "delete_relationships"),
+}
 
 Problem = tuple[str, str]  # (wire path inside the operation, what is wrong)
 
@@ -115,7 +122,7 @@ def _object_identifiers(value: Any, path: str) -> list[Problem]:
     problems = []
     type_id = value["object_type_id"]
     if not (isinstance(type_id, str) and ascii_digits(type_id)):
-        problems.append((f"{path}.object_type_id", f"must be a number as a string, e.g. \"1\" (got {type_id!r})"))
+        problems.append((f"{path}.object_type_id", f'must be a number as a string, e.g. "1" (got {type_id!r})'))
     if _text_value(value["object_id"]) is None:
         problems.append((f"{path}.object_id", "must be a non-empty string"))
     return problems
@@ -142,7 +149,9 @@ def _device(device: Any, action: str) -> list[Problem]:
         if device.get("platform") is None:
             problems.append(("device.platform", f"is required for add_device: one of {', '.join(PLATFORMS)}"))
         elif device.get("platform") not in PLATFORMS:
-            problems.append(("device.platform", f"must be one of {', '.join(PLATFORMS)} (got {device.get('platform')!r})"))
+            problems.append(
+                ("device.platform", f"must be one of {', '.join(PLATFORMS)} (got {device.get('platform')!r})")
+            )
         last_used = device.get("last_used")
         if last_used is not None:
             problems += _timestamp(last_used, "device.last_used")
@@ -179,7 +188,7 @@ def _name(op: dict[str, Any], kind: str) -> list[Problem]:
             return [("name", f"must be one of {', '.join(DELIVERY_METRICS)} for a delivery event (got {name!r})")]
         return []
     if not (isinstance(name, str) and name.strip()):
-        return [("name", "must be a non-empty string, e.g. \"purchased\"")]
+        return [("name", 'must be a non-empty string, e.g. "purchased"')]
     if len(name.encode()) > EVENT_NAME_BYTES:
         return [("name", f"is {len(name.encode())} bytes; the limit is {EVENT_NAME_BYTES}")]
     return []
@@ -188,8 +197,13 @@ def _name(op: dict[str, Any], kind: str) -> list[Problem]:
 def operation_problems(op: Any) -> list[Problem]:
     """Everything wrong with one operation object; [] when it has the right shape."""
     if not isinstance(op, dict):
-        return [("", 'must be a JSON object, e.g. {"type": "person", "action": "identify", '
-                     '"identifiers": {"id": "user_1001"}}')]
+        return [
+            (
+                "",
+                'must be a JSON object, e.g. {"type": "person", "action": "identify", '
+                '"identifiers": {"id": "user_1001"}}',
+            )
+        ]
     kind, action = op.get("type"), op.get("action")
     if kind not in TYPES:
         return [("type", f"must be one of {', '.join(TYPES)} (got {kind!r})")]
@@ -205,6 +219,7 @@ def operation_problems(op: Any) -> list[Problem]:
     for key in op:
         if key not in required | optional | {"type", "action"}:
             problems.append((key, f"is not used by {label}; leave it out"))
+
     def present(key: str) -> bool:
         return op.get(key) is not None
 

@@ -3,6 +3,7 @@
 Every face (CLI `--input`, the TUI form, batch rows) goes through `validate`, so a bad
 value gets the same message everywhere and nothing is sent until it is fixed.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -13,10 +14,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from console.errors import InputError
 from console.actions.fields import Kind
 from console.actions.json_input import MAX_DEPTH, echo, loads_json, shorten
 from console.actions.spec import ActionSpec, FieldProblem
+from console.errors import InputError
 
 _TYPE_NAMES = {
     dict: "a JSON object",
@@ -34,8 +35,10 @@ def text_problem(value: str) -> str | None:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
         bad = value[exc.start]
-        return (f"holds text that is not valid Unicode (the character {bad!a} at position {exc.start}: "
-                "a lone surrogate, from JSON like \\ud800 or bytes that are not UTF-8); send UTF-8 text")
+        return (
+            f"holds text that is not valid Unicode (the character {bad!a} at position {exc.start}: "
+            "a lone surrogate, from JSON like \\ud800 or bytes that are not UTF-8); send UTF-8 text"
+        )
     return None
 
 
@@ -48,7 +51,9 @@ def value_problems(data: dict[str, Any], aliases: dict[str, str] | None = None) 
     problems = []
     for given, value in data.items():
         if not isinstance(given, str) or text_problem(given):
-            problems.append(FieldProblem(None, f"A field name {echo(given)} is not valid Unicode text; send UTF-8 text."))
+            problems.append(
+                FieldProblem(None, f"A field name {echo(given)} is not valid Unicode text; send UTF-8 text.")
+            )
             continue
         name = (aliases or {}).get(given, given)
         stack: list[tuple[Any, int, str]] = [(value, 0, name)]
@@ -62,12 +67,15 @@ def value_problems(data: dict[str, Any], aliases: dict[str, str] | None = None) 
                     break
             elif isinstance(item, float) and not math.isfinite(item):
                 at = f" (at {shorten(path)})" if path != name else ""
-                problems.append(FieldProblem(name, f"holds {item!r}, which is not a JSON number; send a finite number{at}"))
+                problems.append(
+                    FieldProblem(name, f"holds {item!r}, which is not a JSON number; send a finite number{at}")
+                )
                 break
             elif isinstance(item, (dict, list)):
                 if depth >= MAX_DEPTH:
-                    problems.append(FieldProblem(
-                        name, f"nests objects and arrays deeper than the limit of {MAX_DEPTH} levels"))
+                    problems.append(
+                        FieldProblem(name, f"nests objects and arrays deeper than the limit of {MAX_DEPTH} levels")
+                    )
                     break
                 if isinstance(item, dict):
                     for key, sub in item.items():
@@ -166,9 +174,7 @@ def validate(action: type[ActionSpec], data: Any) -> ActionSpec:
     """The validated action, or InvalidInput naming every bad field."""
     if not isinstance(data, dict):
         got = _TYPE_NAMES.get(type(data), type(data).__name__)
-        raise InvalidInput(
-            [FieldProblem(None, f"The input must be a JSON object of fields (got {got}).")], action
-        )
+        raise InvalidInput([FieldProblem(None, f"The input must be a JSON object of fields (got {got}).")], action)
     early = value_problems(data, action.wire_aliases())
     try:
         spec = action.model_validate(data)
@@ -203,10 +209,10 @@ def parse_json_object(text: str, what: str = "--input") -> dict[str, Any]:
     try:
         data = loads_json(text, what)
     except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from None
+        raise ValueError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
     if not isinstance(data, dict):
         got = _TYPE_NAMES.get(type(data), type(data).__name__)
-        raise ValueError(f"{what} must be a JSON object of fields, like {{\"customer_identifier\": \"user_123\"}} (got {got})")
+        raise ValueError(
+            f'{what} must be a JSON object of fields, like {{"customer_identifier": "user_123"}} (got {got})'
+        )
     return data

@@ -21,19 +21,20 @@ or kill of the process); `sync()` (run every fraction of a second and at the end
 makes them survive a crash of the machine too. No request, header or key is ever
 written here: only row keys, line numbers, outcomes and statuses.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable
 
-from console.errors import LocalStateError
 from console.batch.keytable import CODES, NAMES, KeyTable
+from console.errors import LocalStateError
 
 VERSION = 1
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -171,8 +172,7 @@ class Checkpoint:
         return cls.append_to(path, len(data), table)
 
     @classmethod
-    def append_to(cls, path: str | Path, valid_length: int | None = None,
-                  table: KeyTable | None = None) -> Checkpoint:
+    def append_to(cls, path: str | Path, valid_length: int | None = None, table: KeyTable | None = None) -> Checkpoint:
         """Open an existing checkpoint for appending, cutting off a torn last line."""
         path = Path(path)
         fd = os.open(path, os.O_WRONLY | os.O_APPEND)
@@ -186,11 +186,13 @@ class Checkpoint:
 
     def record(self, entries: Iterable[CheckpointEntry]) -> None:
         entries = list(entries)
-        self._write([
-            {"key": e.key, "line": e.line, "outcome": e.outcome.value}
-            | ({"status": e.status} if e.status is not None else {})
-            for e in entries
-        ])
+        self._write(
+            [
+                {"key": e.key, "line": e.line, "outcome": e.outcome.value}
+                | ({"status": e.status} if e.status is not None else {})
+                for e in entries
+            ]
+        )
         table = self.table
         for e in entries:
             table.set_outcome(table.slot(e.key), CODES[e.outcome.value], e.line)

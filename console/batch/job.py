@@ -17,29 +17,31 @@ validating each row again as it goes out, so no row object outlives its request.
 is kept per row is its key's digest, its flags and its line in a `KeyTable`: tens of
 bytes a row, not the row.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from collections.abc import Callable, Iterator
 
-from console.errors import ConsoleError
+from console.actions.guard import needed_confirmation
+from console.actions.spec import ActionSpec
 from console.batch import checkpoint as cp
 from console.batch import words
 from console.batch.keytable import CODES, IN_FILE, SEEN, TO_SEND, KeyTable
 from console.batch.limits import choose_rate
-from console.batch.outcomes import FailedFile, Failures, default_path as failed_path, in_flight_record
+from console.batch.outcomes import FailedFile, Failures, in_flight_record
+from console.batch.outcomes import default_path as failed_path
 from console.batch.plan import Plan, Unit, iter_units, use_v2
 from console.batch.rows import Keyer, RowProblem, ValidRow, iter_rows, validate_row
+from console.errors import ConsoleError
 from console.wire.credentials import Credentials
-from console.actions.guard import needed_confirmation
 from console.wire.request import build_request
-from console.actions.spec import ActionSpec
 
 if TYPE_CHECKING:
     from console.batch.runner import BatchRun
@@ -185,10 +187,17 @@ class Job:
             self.checkpoint = cp.Checkpoint.create(self.checkpoint_path, self.header, self.table)
         else:
             self.checkpoint = cp.Checkpoint.append_to(self.checkpoint_path, self.loaded.valid_length, self.table)
-        run = BatchRun(self.action, self.creds, None, units=self.units(), total=self.plan.sending,
-                       checkpoint=self.checkpoint, failed=FailedFile(self.failed_path), client=client,
-                       options=Options(rate=self.rate, concurrency=self.concurrency, use_v2=self.with_v2,
-                                       timeout=self.timeout))
+        run = BatchRun(
+            self.action,
+            self.creds,
+            None,
+            units=self.units(),
+            total=self.plan.sending,
+            checkpoint=self.checkpoint,
+            failed=FailedFile(self.failed_path),
+            client=client,
+            options=Options(rate=self.rate, concurrency=self.concurrency, use_v2=self.with_v2, timeout=self.timeout),
+        )
         run.progress.skipped = self.plan.skipped
         return run
 
@@ -199,8 +208,11 @@ class Job:
             return
         failed = FailedFile(self.failed_path)
         listed = failed.keys()
-        failed.append(in_flight_record(key=r.key, line=r.line, data=r.row.data, action_title=self.action.INFO.title)
-                      for r in self.plan.unknown_skipped if listed.find(r.key) < 0)
+        failed.append(
+            in_flight_record(key=r.key, line=r.line, data=r.row.data, action_title=self.action.INFO.title)
+            for r in self.plan.unknown_skipped
+            if listed.find(r.key) < 0
+        )
         failed.close()
 
     def finish(self, run: Any) -> Result:
@@ -213,8 +225,11 @@ class Job:
         table = self.table
         # The checkpoint's view, and this run's: what the disk refused to record is still
         # what happened (a refused write-ahead record means that request never went out).
-        unrecorded = {table.find(k): CODES[e.outcome.value] for k, e in getattr(run, "unrecorded", {}).items()
-                      if e.outcome != cp.RowOutcome.SENDING}
+        unrecorded = {
+            table.find(k): CODES[e.outcome.value]
+            for k, e in getattr(run, "unrecorded", {}).items()
+            if e.outcome != cp.RowOutcome.SENDING
+        }
         tally = Tally()
         unknown_lines: list[int] = []
         for slot in table.slots(TO_SEND):
@@ -260,10 +275,20 @@ def _file_id(path: Path) -> tuple[int, ...]:
     return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
-def prepare(action: type[ActionSpec], data_file: str | Path, creds: Credentials, *, rate: str | float | None = None,
-            concurrency: int | None = None, resume: bool = False, restart: bool = False,
-            v2_mode: str = "auto", timeout: float | None = None, preview: bool = False,
-            on_progress: CheckProgress | None = None) -> Job:
+def prepare(
+    action: type[ActionSpec],
+    data_file: str | Path,
+    creds: Credentials,
+    *,
+    rate: str | float | None = None,
+    concurrency: int | None = None,
+    resume: bool = False,
+    restart: bool = False,
+    v2_mode: str = "auto",
+    timeout: float | None = None,
+    preview: bool = False,
+    on_progress: CheckProgress | None = None,
+) -> Job:
     """Read and validate FILE and decide what this run sends. Raises FileFormatError,
     RateError, MissingCredential or JobError (each with the reason); sends nothing.
     `preview` (a dry run) tolerates missing keys and an earlier run's checkpoint.
@@ -275,8 +300,12 @@ def prepare(action: type[ActionSpec], data_file: str | Path, creds: Credentials,
     data_file = Path(data_file)
     target = creds.base_url(action.INFO.api)
     chosen = choose_rate(action, rate, target)
-    header = {"action": action.INFO.id, "target": target, "environment": creds.name or "CIO_* variables",
-              "file": data_file.name}
+    header = {
+        "action": action.INFO.id,
+        "target": target,
+        "environment": creds.name or "CIO_* variables",
+        "file": data_file.name,
+    }
     notes: list[str] = []
     table = KeyTable()
     loaded = None if restart else _earlier_run(cp.default_path(data_file), header, resume, preview, notes, table)
@@ -288,13 +317,33 @@ def prepare(action: type[ActionSpec], data_file: str | Path, creds: Credentials,
         build_request(checked.first.spec, creds, preview=preview)
     from console.batch.runner import default_concurrency
 
-    return Job(action, creds, data_file, checked, loaded, todo, header, chosen,
-               concurrency or default_concurrency(chosen), use_v2(action, v2_mode, todo.sending),
-               timeout, notes, table=table, guarded_rows=guarded, file_id=file_id)
+    return Job(
+        action,
+        creds,
+        data_file,
+        checked,
+        loaded,
+        todo,
+        header,
+        chosen,
+        concurrency or default_concurrency(chosen),
+        use_v2(action, v2_mode, todo.sending),
+        timeout,
+        notes,
+        table=table,
+        guarded_rows=guarded,
+        file_id=file_id,
+    )
 
 
-def _check(action: type[ActionSpec], data_file: Path, creds: Credentials, table: KeyTable,
-           loaded: cp.Loaded | None, on_progress: CheckProgress | None) -> tuple[Checked, Plan, int]:
+def _check(
+    action: type[ActionSpec],
+    data_file: Path,
+    creds: Credentials,
+    table: KeyTable,
+    loaded: cp.Loaded | None,
+    on_progress: CheckProgress | None,
+) -> tuple[Checked, Plan, int]:
     """One pass over the file: validate, key, plan; invalid rows to the invalid file."""
     checked, todo, guarded = Checked(), Plan(), 0
     keyer = Keyer(table, IN_FILE)
@@ -350,8 +399,11 @@ class _InvalidFile:
         self._count += 1
         if self._error is not None:
             return
-        record = {"line": row.line, "problems": [{"field": p.field, "message": p.message} for p in row.problems],
-                  "input": row.data}
+        record = {
+            "line": row.line,
+            "problems": [{"field": p.field, "message": p.message} for p in row.problems],
+            "input": row.data,
+        }
         if row.data is None and row.text is not None:
             record["text"] = row.text[:MAX_RAW_CHARS]
         try:
@@ -383,8 +435,9 @@ class _InvalidFile:
         return self.path, None
 
 
-def _earlier_run(path: Path, header: dict[str, Any], resume: bool, preview: bool, notes: list[str],
-                 table: KeyTable) -> cp.Loaded | None:
+def _earlier_run(
+    path: Path, header: dict[str, Any], resume: bool, preview: bool, notes: list[str], table: KeyTable
+) -> cp.Loaded | None:
     if not path.exists():
         if resume:
             notes.append(f"no checkpoint at {path}; sending every row")
@@ -397,15 +450,21 @@ def _earlier_run(path: Path, header: dict[str, Any], resume: bool, preview: bool
         return None  # killed while writing the header: nothing was sent
     if not resume:
         if preview:
-            notes.append(f"{path} records an earlier run; this preview sends every row, as {words.RESTART} "
-                         f"would ({words.RESUME} previews what is left)")
+            notes.append(
+                f"{path} records an earlier run; this preview sends every row, as {words.RESTART} "
+                f"would ({words.RESUME} previews what is left)"
+            )
             return None
         done = loaded.count(cp.RowOutcome.OK)
         raise JobError(
             f"{path} records an earlier run of this file ({done:,} of its rows done). {words.PASS_RESUME} to "
-            f"send only the rows it did not complete, or {words.RESTART} to discard it and send every row again")
-    mismatch = [f"{k} {loaded.header.get(k)!r} (now {header[k]!r})"
-                for k in ("action", "target") if loaded.header.get(k) != header[k]]
+            f"send only the rows it did not complete, or {words.RESTART} to discard it and send every row again"
+        )
+    mismatch = [
+        f"{k} {loaded.header.get(k)!r} (now {header[k]!r})"
+        for k in ("action", "target")
+        if loaded.header.get(k) != header[k]
+    ]
     if mismatch:
         raise JobError(f"{path} is for a different run: {', '.join(mismatch)}. Pass {words.RESTART} to discard it")
     return loaded

@@ -10,6 +10,7 @@ Open addressing with linear probing over `array`s; a 128-bit BLAKE2b digest of t
 row's key makes a collision (two rows taken for one) vanishingly unlikely (about 10^-26
 for five million rows).
 """
+
 from __future__ import annotations
 
 import hashlib

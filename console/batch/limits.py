@@ -5,6 +5,7 @@ request carries many rows but is one request; whether Customer.io counts its row
 against the limit is UNCONFIRMED, so the adaptive pacing (429 -> slower) is what keeps a
 batch polite if it does.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -13,9 +14,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from console.actions.spec import ActionSpec
 from console.errors import InputError
 from console.wire.apis import API
-from console.actions.spec import ActionSpec
 
 UNLIMITED = "unlimited"
 
@@ -28,15 +29,21 @@ class RateLimit:
     source: str
 
 
-TRACK = RateLimit(1000.0, 1000.0, "the Track API's limit of 1000 requests/s (soft: Customer.io may "
-                  "throttle or drop requests above it)", "TRACK-SPEC info.description, Rate Limits")
+TRACK = RateLimit(
+    1000.0,
+    1000.0,
+    "the Track API's limit of 1000 requests/s (soft: Customer.io may throttle or drop requests above it)",
+    "TRACK-SPEC info.description, Rate Limits",
+)
 APP_READS = RateLimit(10.0, 10.0, "the App API's limit of 10 requests/s", "APP-SPEC info.description")
-APP_SENDS = RateLimit(100.0, 100.0, "the App API's limit of 100 transactional sends/s",
-                      "APP-SPEC tag Message sending limits")
+APP_SENDS = RateLimit(
+    100.0, 100.0, "the App API's limit of 100 transactional sends/s", "APP-SPEC tag Message sending limits"
+)
 APP_BROADCAST = RateLimit(0.1, 0.1, "the App API's limit of 1 broadcast trigger per 10 s", "APP-SPEC")
 # 3000 requests per 3 s, held as a steady 1000/s so a batch never bursts into the window.
-PIPELINES = RateLimit(1000.0, 1000.0, "the Pipelines API's limit of 3000 requests per 3 s "
-                      "(1000/s; soft)", "PIPE-SPEC info.description")
+PIPELINES = RateLimit(
+    1000.0, 1000.0, "the Pipelines API's limit of 3000 requests per 3 s (1000/s; soft)", "PIPE-SPEC info.description"
+)
 
 _BROADCAST = re.compile(r"^/v1/(api/)?campaigns/[^/]+/triggers")
 
@@ -86,21 +93,26 @@ def choose_rate(action: type[ActionSpec], requested: str | float | None, target_
                 raise RateError(
                     f"--rate {requested}: no limit is only for the offline sandbox on loopback; "
                     f"{target_url} is not. The most {action.INFO.id} may use is --rate "
-                    f"{limit.maximum:g}: {limit.what}.")
+                    f"{limit.maximum:g}: {limit.what}."
+                )
             return None
         try:
             requested = float(text.removesuffix("/s"))
         except ValueError:
-            raise RateError(f"--rate {requested!r} must be a number of requests per second, e.g. 200, "
-                            f"or '{UNLIMITED}' against the sandbox") from None
+            raise RateError(
+                f"--rate {requested!r} must be a number of requests per second, e.g. 200, "
+                f"or '{UNLIMITED}' against the sandbox"
+            ) from None
     if not math.isfinite(requested):
         # float() reads "nan" and "inf" too; neither is a rate a scheduler can keep.
-        raise RateError(f"--rate {requested!r} must be a number of requests per second, e.g. 200, "
-                        f"or '{UNLIMITED}' against the sandbox")
+        raise RateError(
+            f"--rate {requested!r} must be a number of requests per second, e.g. 200, "
+            f"or '{UNLIMITED}' against the sandbox"
+        )
     if requested <= 0:
         raise RateError(f"--rate must be more than 0 (got {requested:g})")
     if requested > limit.maximum and not is_loopback(target_url):
         raise RateError(
-            f"--rate {requested:g} is above {limit.what}. Use at most --rate {limit.maximum:g} "
-            f"for {action.INFO.id}.")
+            f"--rate {requested:g} is above {limit.what}. Use at most --rate {limit.maximum:g} for {action.INFO.id}."
+        )
     return float(requested)

@@ -5,14 +5,15 @@ and the explanation (`console.diagnose.explain`), masked of every key. It is app
 failures happen (so a crash keeps them) and compacted at the end of a run: a row that
 a later `--resume` got through leaves it, and each row appears once.
 """
+
 from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
-from dataclasses import dataclass, field
-from typing import Any
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from console.batch.checkpoint import RowOutcome
 from console.batch.keytable import KeyTable
@@ -53,8 +54,14 @@ def halt_reason(ex: Exchange) -> str | None:
 
 
 def failure_record(
-    *, key: str, line: int, data: dict[str, Any] | None, outcome: RowOutcome, ex: Exchange | None,
-    explanation: Any, secrets: list[str],
+    *,
+    key: str,
+    line: int,
+    data: dict[str, Any] | None,
+    outcome: RowOutcome,
+    ex: Exchange | None,
+    explanation: Any,
+    secrets: list[str],
 ) -> dict[str, Any]:
     record: dict[str, Any] = {"line": line, "key": key, "outcome": outcome.value, "input": data}
     if ex is not None:
@@ -78,14 +85,21 @@ def in_flight_record(*, key: str, line: int, data: dict[str, Any] | None, action
 
     why = Explanation(
         "Unknown outcome: the run stopped while this row's request was in flight",
-        f"The {action_title} request was sent (or about to be) when the process ended, so "
-        "it may have been applied.",
-        ["It was NOT re-sent automatically. Check Customer.io (the person's Activity) "
-         "before sending this row again, so it is not applied twice."],
+        f"The {action_title} request was sent (or about to be) when the process ended, so it may have been applied.",
+        [
+            "It was NOT re-sent automatically. Check Customer.io (the person's Activity) "
+            "before sending this row again, so it is not applied twice."
+        ],
         delivered="unknown",
     )
-    return {"line": line, "key": key, "outcome": RowOutcome.UNKNOWN.value, "input": data,
-            "delivered": "unknown", "explanation": why.to_dict()}
+    return {
+        "line": line,
+        "key": key,
+        "outcome": RowOutcome.UNKNOWN.value,
+        "input": data,
+        "delivered": "unknown",
+        "explanation": why.to_dict(),
+    }
 
 
 def default_path(data_file: str | Path) -> Path:
@@ -151,8 +165,9 @@ class FailedFile:
             last.set_line(last.slot(_key(record)), index)
         return last
 
-    def latest(self, current: Outcome_of, present: Present | None = None,
-               out: Callable[[dict[str, Any]], object] | None = None) -> Failures:
+    def latest(
+        self, current: Outcome_of, present: Present | None = None, out: Callable[[dict[str, Any]], object] | None = None
+    ) -> Failures:
         """Each row's latest record, if the row is still failing and still in the file
         (`current(key)`: its outcome now; `present(key)`: whether it is a row of the file
         now — a row the user has since fixed has a new key, and its old failure is

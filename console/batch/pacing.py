@@ -11,20 +11,27 @@ that each row's own retry (after its Retry-After) absorbs; a sustained share of 
 means the run is above the server's limit, so the rate is cut to about the share that
 got through, then recovered in small steps once 429s stop.
 """
+
 from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
 
 class Pacer:
-    def __init__(self, rate: float | None, *, clock: Clock = time.monotonic,
-                 sleep: Sleep = asyncio.sleep, tolerance: float = 0.02) -> None:
+    def __init__(
+        self,
+        rate: float | None,
+        *,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+        tolerance: float = 0.02,
+    ) -> None:
         self._clock = clock
         self._sleep = sleep
         self._tolerance = tolerance  # seconds a late request may be caught up by
@@ -85,8 +92,14 @@ class AdaptiveRate:
     STEP = 0.05  # recovery per window, as a share of the target
     FLOOR = 0.5  # never slower than this many requests/s
 
-    def __init__(self, pacer: Pacer, target: float | None, *, clock: Clock = time.monotonic,
-                 on_change: Callable[[RateChange], None] | None = None) -> None:
+    def __init__(
+        self,
+        pacer: Pacer,
+        target: float | None,
+        *,
+        clock: Clock = time.monotonic,
+        on_change: Callable[[RateChange], None] | None = None,
+    ) -> None:
         self.pacer = pacer
         self.target = target
         self._clock = clock

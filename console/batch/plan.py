@@ -5,16 +5,17 @@ Resuming, a row's last checkpoint record decides: `ok` and `rejected` rows are d
 the process died with the request in flight) are sent again only when the action is
 harmless to repeat, and otherwise listed for the user to check.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Iterable, Iterator
 
+from console.actions.spec import ActionSpec
 from console.batch import v2
 from console.batch.checkpoint import Loaded, RowOutcome
 from console.batch.rows import ValidRow
-from console.actions.spec import ActionSpec
 
 AUTO_V2_MIN_ROWS = 10  # below this one request per row is as quick and simpler to read
 
@@ -91,8 +92,9 @@ def make_units(rows: Iterable[ValidRow], with_v2: bool, max_ops: int = v2.MAX_OP
     return list(iter_units(rows, with_v2, max_ops))
 
 
-def iter_units(rows: Iterable[ValidRow], with_v2: bool, max_ops: int = v2.MAX_OPS,
-               max_bytes: int = v2.MAX_REQUEST_BYTES) -> Iterator[Unit]:
+def iter_units(
+    rows: Iterable[ValidRow], with_v2: bool, max_ops: int = v2.MAX_OPS, max_bytes: int = v2.MAX_REQUEST_BYTES
+) -> Iterator[Unit]:
     """Rows grouped into requests as they come: a v2 batch is handed out once full (by
     count or bytes), a row with no v2 form at once, so no more than one batch is held."""
     if not with_v2:

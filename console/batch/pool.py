@@ -13,6 +13,7 @@ same bookkeeping in one pass (the approach of encode/httpcore#1035 and
 pydantic/httpx2#974). It changes only that method, and only on the httpcore versions it
 was written against; anything else keeps the stock pool, which is correct, just slower.
 """
+
 from __future__ import annotations
 
 import ssl
@@ -81,8 +82,12 @@ class _LinearPool(_StockPool):
             pool_request.assign_to_connection(connection)
         return closing
 
-    def _reusable(self, available: list[httpcore.AsyncConnectionInterface], origin: httpcore.Origin,
-                  closing: list[httpcore.AsyncConnectionInterface]) -> httpcore.AsyncConnectionInterface | None:
+    def _reusable(
+        self,
+        available: list[httpcore.AsyncConnectionInterface],
+        origin: httpcore.Origin,
+        closing: list[httpcore.AsyncConnectionInterface],
+    ) -> httpcore.AsyncConnectionInterface | None:
         for connection in list(available):
             if not connection.can_handle_request(origin):
                 continue
@@ -101,8 +106,10 @@ def _compatible(pool: object) -> bool:
         _StockPool is not None
         and type(pool) is _StockPool
         and version.startswith(_KNOWN)
-        and all(hasattr(pool, name) for name in (
-            "_connections", "_requests", "_max_connections", "_max_keepalive_connections"))
+        and all(
+            hasattr(pool, name)
+            for name in ("_connections", "_requests", "_max_connections", "_max_keepalive_connections")
+        )
     )
 
 

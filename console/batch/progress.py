@@ -4,13 +4,14 @@
 (a frozen copy) from a listener or by polling. The CLI draws a progress bar from it;
 a console screen can render the same figures and the live list of failures.
 """
+
 from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from collections.abc import Callable
 
 RATE_WINDOW = 5.0  # seconds of completions the shown rate is measured over
 MAX_FAILURES_KEPT = 200  # the live list; every failure is in the failed file anyway
@@ -131,10 +132,20 @@ class Progress:
         remaining = max(0, self.total - completed)
         eta = remaining / rate if rate > 0 else None
         return Snapshot(
-            state=self.state, total=self.total, done=self.done, failed=self.failed,
-            unknown=self.unknown, retrying=self.retrying, in_flight=self.in_flight,
-            skipped=self.skipped, requests=self.requests, rate=rate,
-            request_rate=self._recent(self._sends, now, started), target_rate=self.target_rate,
-            eta_s=0.0 if remaining == 0 else eta, elapsed_s=now - started, note=self.note,
+            state=self.state,
+            total=self.total,
+            done=self.done,
+            failed=self.failed,
+            unknown=self.unknown,
+            retrying=self.retrying,
+            in_flight=self.in_flight,
+            skipped=self.skipped,
+            requests=self.requests,
+            rate=rate,
+            request_rate=self._recent(self._sends, now, started),
+            target_rate=self.target_rate,
+            eta_s=0.0 if remaining == 0 else eta,
+            elapsed_s=now - started,
+            note=self.note,
             failures=tuple(self.failures),
         )

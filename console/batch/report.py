@@ -2,13 +2,15 @@
 summary of a run. The CLI prints them and the batch screen shows them, each rendering the
 controls they name (`console.batch.words`) in its own words; neither writes them again.
 """
+
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from console.batch import words
 from console.batch.checkpoint import RowOutcome
@@ -49,20 +51,26 @@ def unknown_advice(action_id: str, failed_file: Path) -> str:
         "  NOT sent again automatically. Check them in Customer.io (the person's Activity, or\n"
         "  the App API: GET /v1/customers/{id}/activities), then re-send only the missing ones:\n"
         f"    jq -c 'select(.outcome==\"unknown\") | .input' {failed_file} > resend.jsonl\n"
-        f"    (edit resend.jsonl)  cio-console batch {action_id} resend.jsonl")
+        f"    (edit resend.jsonl)  cio-console batch {action_id} resend.jsonl"
+    )
 
 
 def resume_report(todo: Plan, action: Any, data_file: Path) -> str:
-    out = [f"Resuming: {todo.done_before:,} rows done earlier, {todo.rejected_before:,} rejected earlier, "
-           f"{todo.sending:,} to send."]
+    out = [
+        f"Resuming: {todo.done_before:,} rows done earlier, {todo.rejected_before:,} rejected earlier, "
+        f"{todo.sending:,} to send."
+    ]
     if todo.retried:
         out.append(f"  {todo.retried:,} of them could not be delivered before and are sent again.")
     if todo.unknown_resent:
-        out.append(f"  {todo.unknown_resent:,} rows whose answer was lost are sent again: "
-                   f"{action.INFO.id} is harmless to repeat.")
+        out.append(
+            f"  {todo.unknown_resent:,} rows whose answer was lost are sent again: "
+            f"{action.INFO.id} is harmless to repeat."
+        )
     if todo.unknown_skipped:
-        out.append(f"Unknown outcome, skipped: lines "
-                   f"{_lines([r.line for r in todo.unknown_skipped], todo.unknown_count)}.")
+        out.append(
+            f"Unknown outcome, skipped: lines {_lines([r.line for r in todo.unknown_skipped], todo.unknown_count)}."
+        )
         out.append(unknown_advice(action.INFO.id, Path(f"{data_file}.failed.jsonl")))
     return "\n".join(out)
 
@@ -78,27 +86,36 @@ def summary(batch: Any, state: Any, todo: Plan, data_file: Path, failed_file: Pa
     if batch.v2_requests:
         requests += f" ({batch.v2_requests:,} Track v2 batches)"
     rate = snap.completed / snap.elapsed_s if snap.elapsed_s > 0 else 0.0
-    out = [f"{batch.action.INFO.id}: {head}. {count[RowOutcome.OK]:,} done, {count[RowOutcome.REJECTED]:,} failed, "
-           f"{count[RowOutcome.UNKNOWN]:,} unknown outcome, {not_delivered:,} not delivered, of {tally.rows:,} rows "
-           f"in {snap.elapsed_s:,.1f} s ({rate:,.0f} rows/s, {requests})."]
+    out = [
+        f"{batch.action.INFO.id}: {head}. {count[RowOutcome.OK]:,} done, {count[RowOutcome.REJECTED]:,} failed, "
+        f"{count[RowOutcome.UNKNOWN]:,} unknown outcome, {not_delivered:,} not delivered, of {tally.rows:,} rows "
+        f"in {snap.elapsed_s:,.1f} s ({rate:,.0f} rows/s, {requests})."
+    ]
     if todo.skipped:
         out.append(f"  {todo.skipped:,} rows were completed by an earlier run and not sent again.")
     if batch.halt:
         out.append(f"Stopped: {batch.halt}.")
     lost = unrecorded_lines(batch)
     if lost:
-        again = ("sends them again (harmless for this action)" if batch.action.INFO.is_repeat_safe
-                 else "lists them as unknown outcome, to check")
-        out.append(f"  The outcomes of {len(lost):,} rows could not be recorded (lines {_lines(lost)}): this "
-                   f"summary is right about them, but the checkpoint could not be told, so a resume {again}.")
+        again = (
+            "sends them again (harmless for this action)"
+            if batch.action.INFO.is_repeat_safe
+            else "lists them as unknown outcome, to check"
+        )
+        out.append(
+            f"  The outcomes of {len(lost):,} rows could not be recorded (lines {_lines(lost)}): this "
+            f"summary is right about them, but the checkpoint could not be told, so a resume {again}."
+        )
     if failed_file is not None:
         out.append(f"Failed rows, each with its explanation: {failed_file}")
     if tally.unknown:
         out.append(f"Unknown outcome: lines {_lines(tally.unknown_lines, tally.unknown)}.")
         out.append(unknown_advice(batch.action.INFO.id, failed_file or Path(f"{data_file}.failed.jsonl")))
     if not_delivered:
-        out.append(f"Not delivered: {not_delivered:,} rows. {words.RUN_AGAIN} to send them "
-                   f"(rows already done are not sent again).")
+        out.append(
+            f"Not delivered: {not_delivered:,} rows. {words.RUN_AGAIN} to send them "
+            f"(rows already done are not sent again)."
+        )
     return "\n".join(out)
 
 
@@ -110,7 +127,7 @@ def unrecorded_lines(batch: Any) -> list[int]:
 def fmt_eta(seconds: float | None) -> str:
     if seconds is None:
         return "--:--"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02}:{secs:02}" if hours else f"{minutes:02}:{secs:02}"
@@ -127,8 +144,11 @@ class DryRun:
     first: Any  # the first request (keys masked), or None when nothing is left
 
     def text(self) -> str:
-        how = (f"{self.batches:,} Track v2 batch requests and {self.units - self.batches:,} single requests"
-               if self.batches else f"{self.units:,} requests, one per row")
+        how = (
+            f"{self.batches:,} Track v2 batch requests and {self.units - self.batches:,} single requests"
+            if self.batches
+            else f"{self.units:,} requests, one per row"
+        )
         pace = "no rate limit" if self.rate is None else f"{self.rate:g} requests/s"
         estimate = "" if self.rate is None else f", about {self.units / self.rate:,.1f} s at that rate"
         return f"{self.sending:,} rows as {how}; {pace}{estimate}. Nothing sent."

@@ -5,6 +5,7 @@ given"; JSON-object and JSON-array columns hold JSON text, which the specs parse
 bad cell gets the same message as a bad form field). JSONL: one JSON object per line;
 blank lines are skipped. Every row keeps the line it starts on, for error reports.
 """
+
 from __future__ import annotations
 
 import csv
@@ -12,16 +13,16 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable, Iterator
 
-from console.errors import InputError
-from console.batch.keytable import SEEN, KeyTable
-from console.actions.spec import ActionSpec
 from console.actions.json_input import TooDeep, loads_json
+from console.actions.spec import ActionSpec
 from console.actions.validation import InvalidInput, describe, validate
+from console.batch.keytable import SEEN, KeyTable
+from console.errors import InputError
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 CSV_SUFFIXES = (".csv", ".tsv")
@@ -137,25 +138,48 @@ def parse_jsonl_lines(lines: Iterable[bytes]) -> Iterator[BatchRow]:
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield BatchRow(number, None, problems=[RowProblem(
-                number, None, f"is not UTF-8 text (byte {exc.start + 1} of the line, {raw[exc.start:exc.start + 1]!r}); "
-                f"save the file as UTF-8")], text=raw.decode("utf-8", "backslashreplace"))
+            yield BatchRow(
+                number,
+                None,
+                problems=[
+                    RowProblem(
+                        number,
+                        None,
+                        f"is not UTF-8 text (byte {exc.start + 1} of the line, {raw[exc.start : exc.start + 1]!r}); "
+                        f"save the file as UTF-8",
+                    )
+                ],
+                text=raw.decode("utf-8", "backslashreplace"),
+            )
             continue
         try:
             data = loads_json(line, "the line")
         except TooDeep as exc:
-            yield BatchRow(number, None, problems=[RowProblem(number, exc.field, str(exc).removeprefix("the line: "))], text=line)
+            yield BatchRow(
+                number, None, problems=[RowProblem(number, exc.field, str(exc).removeprefix("the line: "))], text=line
+            )
             continue
         except json.JSONDecodeError as exc:
-            yield BatchRow(number, None, problems=[
-                RowProblem(number, None, f"is not valid JSON: {exc.msg} at column {exc.colno}")], text=line)
+            yield BatchRow(
+                number,
+                None,
+                problems=[RowProblem(number, None, f"is not valid JSON: {exc.msg} at column {exc.colno}")],
+                text=line,
+            )
             continue
         except RecursionError:
             yield BatchRow(number, None, problems=[RowProblem(number, None, "is nested too deeply to be read")])
             continue
         if not isinstance(data, dict):
-            yield BatchRow(number, None, problems=[RowProblem(
-                number, None, 'must be a JSON object of fields, like {"customer_identifier": "user_123"}')])
+            yield BatchRow(
+                number,
+                None,
+                problems=[
+                    RowProblem(
+                        number, None, 'must be a JSON object of fields, like {"customer_identifier": "user_123"}'
+                    )
+                ],
+            )
             continue
         if _SURROGATE_ESCAPE.search(raw) and not _encodable(data):
             yield BatchRow(number, None, problems=[RowProblem(number, None, _lone_surrogate(line))], text=line)
@@ -174,16 +198,23 @@ def _encodable(data: Any) -> bool:
 def _lone_surrogate(line: str) -> str:
     """What is wrong when the line's JSON escapes half of a UTF-16 pair (\\ud800 alone):
     that is not a character, and no request could carry it."""
-    pairs = re.finditer(r"\\[uU]([dD][89abAB][0-9a-fA-F]{2})(?:\\[uU]([dD][c-fC-F][0-9a-fA-F]{2}))?|"
-                        r"\\[uU]([dD][c-fC-F][0-9a-fA-F]{2})", line)
+    pairs = re.finditer(
+        r"\\[uU]([dD][89abAB][0-9a-fA-F]{2})(?:\\[uU]([dD][c-fC-F][0-9a-fA-F]{2}))?|"
+        r"\\[uU]([dD][c-fC-F][0-9a-fA-F]{2})",
+        line,
+    )
     for match in pairs:
         high, low, lone_low = match.groups()
         if (high and not low) or lone_low:
             code = (high or lone_low).lower()
-            return (f"holds \\u{code} at column {match.start() + 1}, half of a UTF-16 surrogate pair, which is "
-                    f"not a character; write the whole character (e.g. \\ud83d\\ude00) or remove it")
-    return ("holds half of a UTF-16 surrogate pair (a lone \\ud800-\\udfff escape), which is not a character; "
-            "write the whole character or remove it")
+            return (
+                f"holds \\u{code} at column {match.start() + 1}, half of a UTF-16 surrogate pair, which is "
+                f"not a character; write the whole character (e.g. \\ud83d\\ude00) or remove it"
+            )
+    return (
+        "holds half of a UTF-16 surrogate pair (a lone \\ud800-\\udfff escape), which is not a character; "
+        "write the whole character or remove it"
+    )
 
 
 def parse_csv(text: str | Iterable[str], delimiter: str = ",") -> Iterator[BatchRow]:
@@ -219,18 +250,29 @@ def _csv_rows(reader: Any, names: list[str]) -> Iterator[BatchRow]:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) > len(names):
-            yield BatchRow(start, None, problems=[RowProblem(
-                start, None, f"has {len(cells)} cells but the header names {len(names)} columns")])
+            yield BatchRow(
+                start,
+                None,
+                problems=[RowProblem(start, None, f"has {len(cells)} cells but the header names {len(names)} columns")],
+            )
             continue
         bad = next((i for i, cell in enumerate(cells) if _UNDECODED.search(cell)), None)
         if bad is not None:
-            yield BatchRow(start, None, problems=[RowProblem(
-                start, names[bad], f"column {names[bad]!r} is not UTF-8 text; save the file as UTF-8")])
+            yield BatchRow(
+                start,
+                None,
+                problems=[
+                    RowProblem(start, names[bad], f"column {names[bad]!r} is not UTF-8 text; save the file as UTF-8")
+                ],
+            )
             continue
         lone = next((i for i, cell in enumerate(cells) if "\\" in cell and _lone_in_json_cell(cell)), None)
         if lone is not None:
-            yield BatchRow(start, None, problems=[RowProblem(
-                start, names[lone], f"column {names[lone]!r} {_lone_surrogate(cells[lone])}")])
+            yield BatchRow(
+                start,
+                None,
+                problems=[RowProblem(start, names[lone], f"column {names[lone]!r} {_lone_surrogate(cells[lone])}")],
+            )
             continue
         # Empty cells mean "not given", like an empty form field; so do the cells a short row leaves out.
         data = {name: cell for name, cell in zip(names, cells, strict=False) if cell != ""}

@@ -12,16 +12,18 @@ rows waiting to retry stop waiting and are recorded as not delivered. `abort()` 
 second Ctrl-C) cancels in-flight requests: their `sending` record stays the last one,
 so a resume treats them as unknown outcomes.
 """
+
 from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Awaitable, Callable, Iterable, Iterator
 
 import httpx
 
+from console.actions.spec import ActionSpec
 from console.batch import v2, words
 from console.batch.checkpoint import Checkpoint, CheckpointEntry, RowOutcome
 from console.batch.outcomes import FailedFile, classify, failure_record, halt_reason
@@ -30,11 +32,10 @@ from console.batch.plan import Unit, iter_units
 from console.batch.pool import linear_transport
 from console.batch.progress import FailureItem, Progress, State
 from console.batch.rows import ValidRow
+from console.diagnose.explain import Explanation, explain
 from console.wire.credentials import Credentials
 from console.wire.exchange import Exchange
-from console.diagnose.explain import Explanation, explain
 from console.wire.request import build_request
-from console.actions.spec import ActionSpec
 from console.wire.retry_after import parse_retry_after
 from console.wire.transport import RetryPolicy, TransportEvent, make_client, perform
 
@@ -77,10 +78,20 @@ def default_concurrency(rate: float | None) -> int:
 
 
 class BatchRun:
-    def __init__(self, action: type[ActionSpec], creds: Credentials, rows: Iterable[ValidRow] | None, *,
-                 options: Options, checkpoint: Checkpoint, failed: FailedFile,
-                 client: httpx.AsyncClient | None = None, progress: Progress | None = None,
-                 units: Iterator[Unit] | None = None, total: int | None = None) -> None:
+    def __init__(
+        self,
+        action: type[ActionSpec],
+        creds: Credentials,
+        rows: Iterable[ValidRow] | None,
+        *,
+        options: Options,
+        checkpoint: Checkpoint,
+        failed: FailedFile,
+        client: httpx.AsyncClient | None = None,
+        progress: Progress | None = None,
+        units: Iterator[Unit] | None = None,
+        total: int | None = None,
+    ) -> None:
         """`rows` (a list), or `units` as they are read from the file with their `total`
         count of rows: units are taken from it only as workers are free, so no more rows
         are held than are in flight or waiting to retry."""
@@ -156,8 +167,9 @@ class BatchRun:
             return None
         except (OSError, ValueError) as exc:  # the file went away or changed under the run
             self._source = None
-            self._halt(f"reading the file failed: {getattr(exc, 'strerror', None) or exc}; "
-                       f"{words.run_again} once it is back")
+            self._halt(
+                f"reading the file failed: {getattr(exc, 'strerror', None) or exc}; {words.run_again} once it is back"
+            )
             return None
         self._pulled += len(unit.rows)
         return unit
@@ -167,8 +179,7 @@ class BatchRun:
         self._stop_event = asyncio.Event()
         self._wake = asyncio.Event()
         own = self._client is None
-        client = self._client or make_client(timeout=self.options.timeout,
-                                             transport=linear_transport(self._limits()))
+        client = self._client or make_client(timeout=self.options.timeout, transport=linear_transport(self._limits()))
         hooks = client.event_hooks
         client.event_hooks = {**hooks, "response": [*hooks.get("response", []), self._observe]}
         self.progress.start()
@@ -242,9 +253,11 @@ class BatchRun:
         if self.disk_error is None:
             self.disk_error = exc
             where = exc.filename or self.checkpoint.path
-            self._halt(f"cannot write {where}: {exc.strerror or exc}. Every outcome recorded before "
-                       f"is kept; free some space (or fix the disk), then "
-                       f"{words.run_again} to send the rest")
+            self._halt(
+                f"cannot write {where}: {exc.strerror or exc}. Every outcome recorded before "
+                f"is kept; free some space (or fix the disk), then "
+                f"{words.run_again} to send the rest"
+            )
 
     async def _observe(self, response: httpx.Response) -> None:
         self.adaptive.observe(response.status_code, parse_retry_after(response.headers.get("retry-after")))
@@ -311,8 +324,14 @@ class BatchRun:
             req = build_request(rows[0].spec, self.creds)
         self.progress.in_flight += len(rows)
         try:
-            ex = await perform(req, client, repeat_safe=self._repeat_safe, policy=self.options.policy,
-                               on_event=self._unit_events(unit), sleep=self._retry_sleep(unit))
+            ex = await perform(
+                req,
+                client,
+                repeat_safe=self._repeat_safe,
+                policy=self.options.policy,
+                on_event=self._unit_events(unit),
+                sleep=self._retry_sleep(unit),
+            )
         except _Stopped:
             # Stopped during a retry wait: every attempt so far was refused unapplied.
             self._record([(r, RowOutcome.ERROR, None, None, None) for r in rows])
@@ -339,6 +358,7 @@ class BatchRun:
                 self.progress.sent()
             elif event.kind == "wait":
                 unit.refused_status = event.status
+
         return on_event
 
     def _retry_sleep(self, unit: Unit) -> Callable[[float], Awaitable[None]]:
@@ -350,7 +370,8 @@ class BatchRun:
             # Recorded so before the wait: a kill during it leaves these rows "not
             # delivered" (a resume sends them), not "unknown" (never re-sent).
             if not self._repeat_safe and not self._checkpoint(
-                    [CheckpointEntry(r.key, r.line, RowOutcome.ERROR, unit.refused_status) for r in rows]):
+                [CheckpointEntry(r.key, r.line, RowOutcome.ERROR, unit.refused_status) for r in rows]
+            ):
                 raise _Stopped
             unit.waiting_retry = True
             self.progress.retrying += len(unit.rows)
@@ -360,7 +381,8 @@ class BatchRun:
                     raise _Stopped
                 # Write-ahead again: the next attempt goes out as soon as this returns.
                 if not self._repeat_safe and not self._checkpoint(
-                        [CheckpointEntry(r.key, r.line, RowOutcome.SENDING) for r in rows]):
+                    [CheckpointEntry(r.key, r.line, RowOutcome.SENDING) for r in rows]
+                ):
                     raise _Stopped
             except asyncio.CancelledError:
                 raise  # keeps waiting_retry set: the last attempt was refused, not lost
@@ -368,6 +390,7 @@ class BatchRun:
                 unit.waiting_retry = False
             finally:
                 self.progress.retrying -= len(unit.rows)
+
         return sleep
 
     def _requeue_if_limited(self, unit: Unit, ex: Exchange) -> bool:
@@ -377,8 +400,7 @@ class BatchRun:
             return False
         retry_after = parse_retry_after(ex.response.headers.get("retry-after")) if ex.response else None
         if retry_after is not None and retry_after > self.options.policy.max_wait:
-            self._halt(f"Customer.io asked to wait {retry_after:.0f} s (429 Retry-After); "
-                       f"{words.run_again} after that")
+            self._halt(f"Customer.io asked to wait {retry_after:.0f} s (429 Retry-After); {words.run_again} after that")
             return False
         unit.requeues += 1
         # Recorded as not delivered while it waits, so a kill now does not leave it "in flight".
@@ -401,11 +423,14 @@ class BatchRun:
                 why = _unplaced_207(self._repeat_safe)
                 self._record([(r, RowOutcome.UNKNOWN, 207, ex, why) for r in rows])
                 return
-            self._record([
-                (r, RowOutcome.REJECTED, 207, ex, v2.row_explanation(self.action, placed[i], r.line))
-                if i in placed else (r, RowOutcome.OK, 207, ex, None)
-                for i, r in enumerate(rows)
-            ])
+            self._record(
+                [
+                    (r, RowOutcome.REJECTED, 207, ex, v2.row_explanation(self.action, placed[i], r.line))
+                    if i in placed
+                    else (r, RowOutcome.OK, 207, ex, None)
+                    for i, r in enumerate(rows)
+                ]
+            )
             return
         if status in (400, 404, 413):
             # The whole request was refused and nothing applied: send each row over v1,
@@ -431,15 +456,25 @@ class BatchRun:
         if failures:
             try:
                 self.failed.append(
-                    failure_record(key=r.key, line=r.line, data=r.row.data, outcome=o, ex=ex,
-                                   explanation=why, secrets=self._secrets)
-                    for r, o, s, ex, why in failures)
+                    failure_record(
+                        key=r.key,
+                        line=r.line,
+                        data=r.row.data,
+                        outcome=o,
+                        ex=ex,
+                        explanation=why,
+                        secrets=self._secrets,
+                    )
+                    for r, o, s, ex, why in failures
+                )
             except OSError as exc:
                 self._cannot_write(exc)
             for r, o, s, _ex, why in failures:
-                self.progress.add_failure(FailureItem(
-                    r.line, o.value, s, why.title if why is not None else _plain(o, s),
-                    getattr(why, "field", None)))
+                self.progress.add_failure(
+                    FailureItem(
+                        r.line, o.value, s, why.title if why is not None else _plain(o, s), getattr(why, "field", None)
+                    )
+                )
         self.progress.changed()
 
     def _check_halt(self, ex: Exchange) -> None:
@@ -452,10 +487,12 @@ class BatchRun:
             self._lost_answers += 1
             if self._lost_answers >= HALT_AFTER_LOST_ANSWERS and reason is None:
                 failure = ex.failure.value if ex.failure else "lost"
-                reason = (f"the answers to {self._lost_answers} requests in a row were lost ({failure}): "
-                          f"those rows may have been applied and are listed as unknown outcome. Fix the "
-                          f"network or the server, check those rows, then "
-                          f"{words.run_again} to send the rows never sent")
+                reason = (
+                    f"the answers to {self._lost_answers} requests in a row were lost ({failure}): "
+                    f"those rows may have been applied and are listed as unknown outcome. Fix the "
+                    f"network or the server, check those rows, then "
+                    f"{words.run_again} to send the rows never sent"
+                )
                 network = True
         elif ex.response is not None:
             self._lost_answers = 0
@@ -485,7 +522,10 @@ def _unplaced_207(repeat_safe: bool) -> Explanation:
         "207: Customer.io applied part of a Track v2 batch but did not say which rows",
         "An error in the 207 answer had no usable batch_index, so no row of this request is "
         "known to have been applied or not.",
-        ["Check these people in Customer.io before sending them again."
-         if not repeat_safe else "Run the batch again with --resume: repeating these rows is harmless."],
+        [
+            "Check these people in Customer.io before sending them again."
+            if not repeat_safe
+            else "Run the batch again with --resume: repeating these rows is harmless."
+        ],
         delivered="unknown",
     )

@@ -9,17 +9,18 @@ Only rows whose v1 meaning has a certain v2 equivalent are converted; the others
 oversized row, or traits whose v2 form is not documented: `id`, `cio_id`,
 `anonymous_id`, `cio_relationships`) are sent over v1 in the same run.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any
 from collections.abc import Callable
+from typing import Any
 
+from console.actions.spec import ActionSpec
+from console.diagnose.explain import Explanation
 from console.wire.apis import API
 from console.wire.credentials import Credentials, MissingCredential
-from console.diagnose.explain import Explanation
 from console.wire.request import NOT_SET, USER_AGENT, PreparedRequest, auth_header, build_url
-from console.actions.spec import ActionSpec
 
 PATH = "/api/v2/batch"
 MAX_REQUEST_BYTES = 500_000  # reference §8.3 "500 KB"; decimal, to stay under either reading
@@ -49,8 +50,7 @@ def _identify(spec: Any) -> dict[str, Any] | None:
     traits = dict(spec.traits or {})
     if _V1_ONLY_TRAITS & traits.keys():
         return None
-    op: dict[str, Any] = {"type": "person", "action": "identify",
-                          "identifiers": identifiers(spec.customer_identifier)}
+    op: dict[str, Any] = {"type": "person", "action": "identify", "identifiers": identifiers(spec.customer_identifier)}
     stamp = traits.pop("_timestamp", None)
     if stamp is not None:
         if not isinstance(stamp, int) or isinstance(stamp, bool):
@@ -61,8 +61,12 @@ def _identify(spec: Any) -> dict[str, Any] | None:
 
 
 def _event(spec: Any) -> dict[str, Any] | None:
-    op: dict[str, Any] = {"type": "person", "action": "event",
-                          "identifiers": identifiers(spec.customer_identifier), "name": spec.event_name}
+    op: dict[str, Any] = {
+        "type": "person",
+        "action": "event",
+        "identifiers": identifiers(spec.customer_identifier),
+        "name": spec.event_name,
+    }
     if spec.event_properties:
         op["attributes"] = spec.event_properties
     if spec.timestamp is not None:
@@ -74,10 +78,20 @@ def _event(spec: Any) -> dict[str, Any] | None:
 
 # action id -> (row -> op or None, v2 field prefix -> the action's field)
 CONVERTERS: dict[str, tuple[Callable[[Any], dict[str, Any] | None], dict[str, str]]] = {
-    "identify-customer": (_identify, {"identifiers": "customer_identifier", "attributes": "traits",
-                                      "timestamp": "traits"}),
-    "track-event": (_event, {"identifiers": "customer_identifier", "name": "event_name",
-                             "attributes": "event_properties", "timestamp": "timestamp", "id": "event_id"}),
+    "identify-customer": (
+        _identify,
+        {"identifiers": "customer_identifier", "attributes": "traits", "timestamp": "traits"},
+    ),
+    "track-event": (
+        _event,
+        {
+            "identifiers": "customer_identifier",
+            "name": "event_name",
+            "attributes": "event_properties",
+            "timestamp": "timestamp",
+            "id": "event_id",
+        },
+    ),
 }
 
 
@@ -97,8 +111,9 @@ def operation(spec: ActionSpec) -> tuple[dict[str, Any], int] | None:
     return op, size
 
 
-def chunk(sized: list[tuple[Any, dict[str, Any], int]], max_ops: int = MAX_OPS,
-          max_bytes: int = MAX_REQUEST_BYTES) -> list[list[tuple[Any, dict[str, Any]]]]:
+def chunk(
+    sized: list[tuple[Any, dict[str, Any], int]], max_ops: int = MAX_OPS, max_bytes: int = MAX_REQUEST_BYTES
+) -> list[list[tuple[Any, dict[str, Any]]]]:
     """Split (row, op, size) into requests within the count and byte limits, in order."""
     chunks: list[list[tuple[Any, dict[str, Any]]]] = []
     current: list[tuple[Any, dict[str, Any]]] = []
@@ -116,8 +131,9 @@ def chunk(sized: list[tuple[Any, dict[str, Any], int]], max_ops: int = MAX_OPS,
     return chunks
 
 
-def build_batch_request(ops: list[dict[str, Any]], creds: Credentials, action_id: str, *,
-                        preview: bool = False) -> PreparedRequest:
+def build_batch_request(
+    ops: list[dict[str, Any]], creds: Credentials, action_id: str, *, preview: bool = False
+) -> PreparedRequest:
     """The batch request; raises MissingCredential unless `preview` (as build_request)."""
     try:
         authorization = auth_header(API.TRACK, creds)
@@ -128,8 +144,12 @@ def build_batch_request(ops: list[dict[str, Any]], creds: Credentials, action_id
     return PreparedRequest(
         method="POST",
         url=build_url(creds, API.TRACK, PATH),
-        headers={"Accept": "application/json", "User-Agent": USER_AGENT,
-                 "Authorization": authorization, "Content-Type": "application/json"},
+        headers={
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+            "Authorization": authorization,
+            "Content-Type": "application/json",
+        },
         body={"batch": ops},
         api=API.TRACK,
         action_id=action_id,
@@ -168,8 +188,10 @@ def row_explanation(action: type[ActionSpec], err: dict[str, Any], line: int) ->
         f"207: Customer.io rejected the row on line {line} of a Track v2 batch{where}",
         f"The batch was accepted but this operation was not ({err.get('reason') or 'invalid'}"
         f"{', field ' + str(err['field']) if err.get('field') else ''}). Nothing of this row was applied.",
-        ["Fix the value Customer.io named in the file and run the batch again with --resume; "
-         "rows already done are not sent again."],
+        [
+            "Fix the value Customer.io named in the file and run the batch again with --resume; "
+            "rows already done are not sent again."
+        ],
         field=name,
         api_message=message,
     )

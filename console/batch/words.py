@@ -6,6 +6,7 @@ flags (`--resume`), the batch screen as checkboxes ("Tick Resume"), so the core 
 marker where a message names a control and each face renders the text with its own
 `Words`. The core names no flag or key.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields

@@ -1,15 +1,15 @@
 """`cio-console actions [ACTION] [--json|--markdown]`: the catalog, from the specs alone."""
+
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
-import sys
-
 from console.actions.catalog import all_actions, by_api, get_action
+from console.actions.docs import action_as_dict, markdown_table
 from console.cli.common import print_json
 from console.cli.main import EXIT_INVALID, EXIT_OK
-from console.actions.docs import action_as_dict, markdown_table
 
 if TYPE_CHECKING:
     from console.actions.spec import ActionSpec
@@ -58,14 +58,19 @@ def _describe(action: type[ActionSpec]) -> str:
         f"  {info.method} {info.path}   [{info.api.title}, {info.api.key_name}]",
     ]
     if info.guarded:
-        lines.append(f"  Protected environments ask you to type the {info.confirm_field} to confirm."
-                     if info.confirm_field else "  Protected environments ask you to confirm before it is sent.")
+        lines.append(
+            f"  Protected environments ask you to type the {info.confirm_field} to confirm."
+            if info.confirm_field
+            else "  Protected environments ask you to confirm before it is sent."
+        )
     lines.append("")
     lines.append("Fields (* = required):")
     wire_names = {name: wire for wire, name in action.wire_aliases().items()}
     for f in action.field_specs():
         mark = "*" if f.required else " "
-        lines.append(f"  {mark} {f.name}  ({f.meta.kind.value}{', ' + '|'.join(f.meta.choices) if f.meta.choices else ''})  {f.meta.label}")
+        lines.append(
+            f"  {mark} {f.name}  ({f.meta.kind.value}{', ' + '|'.join(f.meta.choices) if f.meta.choices else ''})  {f.meta.label}"
+        )
         lines.append(f"      {f.meta.help}")
         if f.name in wire_names:
             lines.append(f"      also accepted as {wire_names[f.name]} (its name on the wire)")

@@ -5,23 +5,27 @@ console keeps per environment (console/environments/anonymous.py).
 the new one, as a client library's reset() does at logout. stdout holds only the id, so
 `ANON=$(cio-console anon show)` works in scripts; --json prints one object instead.
 """
+
 from __future__ import annotations
 
 import argparse
-
 import sys
 
-from console.environments import anonymous
 from console.cli.common import print_json
 from console.cli.main import EXIT_OK
+from console.environments import anonymous
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("what", choices=("show", "reset"),
-                        help="show the current anonymous id, or reset it (forget it and start a new one)")
+    parser.add_argument(
+        "what",
+        choices=("show", "reset"),
+        help="show the current anonymous id, or reset it (forget it and start a new one)",
+    )
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--env", "-e", metavar="NAME",
-                       help="the stored environment's id (default: the one used with CIO_* variables)")
+    where.add_argument(
+        "--env", "-e", metavar="NAME", help="the stored environment's id (default: the one used with CIO_* variables)"
+    )
     where.add_argument("--sandbox", action="store_true", help="the embedded sandbox's id")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 

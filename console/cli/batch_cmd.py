@@ -7,27 +7,27 @@ records each row's outcome, so `--resume` sends only what did not complete. stdo
 carries only --dry-run's request previews (one JSON object per line); everything else,
 the progress bar included, goes to stderr.
 """
+
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
-
 import asyncio
 import signal
 import sys
+from typing import TYPE_CHECKING
 
-from console.errors import ConsoleError
 from console.actions.catalog import get_action
-from console.cli.batch_view import CheckView
 from console.batch.report import dry_run, invalid_report, request_json, resume_report, summary
 from console.cli.batch_report import EXIT_INTERRUPTED, exit_code, say
-from console.cli.common import ConfigError, add_env_argument
+from console.cli.batch_view import CheckView
+from console.cli.common import add_env_argument
 from console.cli.main import EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command
-from console.wire.credentials import MissingCredential
+from console.errors import ConsoleError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
     from console.batch.job import Job
     from console.batch.runner import BatchRun
     from console.wire.request import PreparedRequest
@@ -37,27 +37,46 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("action", help="action id, e.g. identify-customer (see `cio-console actions`)")
     parser.add_argument("file", help="CSV (header row of field names) or JSONL (one JSON object a line)")
     add_env_argument(parser)
-    parser.add_argument("--rate", metavar="N",
-                        help="requests per second (default: the API's documented limit; "
-                             "'unlimited' only against the sandbox on loopback)")
-    parser.add_argument("--concurrency", type=int, metavar="N",
-                        help="requests in flight at once (default: enough to hold the rate)")
-    parser.add_argument("--resume", action="store_true",
-                        help="continue an earlier run: send only the rows it did not complete")
-    parser.add_argument("--restart", action="store_true",
-                        help="discard an earlier run's checkpoint and send every row again")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="validate and print the requests (keys masked), one JSON object a line; send nothing")
+    parser.add_argument(
+        "--rate",
+        metavar="N",
+        help="requests per second (default: the API's documented limit; "
+        "'unlimited' only against the sandbox on loopback)",
+    )
+    parser.add_argument(
+        "--concurrency", type=int, metavar="N", help="requests in flight at once (default: enough to hold the rate)"
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue an earlier run: send only the rows it did not complete"
+    )
+    parser.add_argument(
+        "--restart", action="store_true", help="discard an earlier run's checkpoint and send every row again"
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate and print the requests (keys masked), one JSON object a line; send nothing",
+    )
     parser.add_argument("--skip-invalid", action="store_true", help="send the valid rows without asking")
-    parser.add_argument("--yes", "-y", action="store_true",
-                        help="answer yes to the questions a script cannot (send the valid rows, skip "
-                             "the invalid ones); a protected environment still needs --confirm")
-    parser.add_argument("--confirm", metavar="COUNT",
-                        help="in a protected environment, the number of rows that delete data or send "
-                             "messages, as you would type it when asked (--yes does not answer this)")
-    parser.add_argument("--v2-batch", choices=("auto", "on", "off"), default="auto",
-                        help="group identify and event rows into Track v2 batch requests "
-                             "(auto: from 10 rows; default %(default)s)")
+    parser.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help="answer yes to the questions a script cannot (send the valid rows, skip "
+        "the invalid ones); a protected environment still needs --confirm",
+    )
+    parser.add_argument(
+        "--confirm",
+        metavar="COUNT",
+        help="in a protected environment, the number of rows that delete data or send "
+        "messages, as you would type it when asked (--yes does not answer this)",
+    )
+    parser.add_argument(
+        "--v2-batch",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="group identify and event rows into Track v2 batch requests (auto: from 10 rows; default %(default)s)",
+    )
 
 
 def _fail(message: str) -> int:
@@ -80,9 +99,19 @@ def run(args: argparse.Namespace) -> int:
         action = get_action(args.action)
         creds = credentials_for_command(args.env)
         with CheckView(args.file) as view:
-            job = prepare(action, args.file, creds, rate=args.rate, concurrency=args.concurrency,
-                          resume=args.resume, restart=args.restart, v2_mode=args.v2_batch,
-                          timeout=args.timeout, preview=args.dry_run, on_progress=view.update)
+            job = prepare(
+                action,
+                args.file,
+                creds,
+                rate=args.rate,
+                concurrency=args.concurrency,
+                resume=args.resume,
+                restart=args.restart,
+                v2_mode=args.v2_batch,
+                timeout=args.timeout,
+                preview=args.dry_run,
+                on_progress=view.update,
+            )
     except KeyError as exc:
         return _fail(str(exc).strip("'\""))
     except (ConsoleError, ValueError) as exc:  # console.errors: every product error, nothing sent yet
@@ -96,8 +125,7 @@ def run(args: argparse.Namespace) -> int:
     if not checked.valid:
         return _fail(f"no valid rows in {data_file}; nothing sent")
     if checked.invalid and not (args.skip_invalid or args.yes or args.dry_run):
-        answer = _ask(f"Send the {checked.valid:,} valid rows and skip the "
-                      f"{checked.invalid:,} invalid ones? [y/N]")
+        answer = _ask(f"Send the {checked.valid:,} valid rows and skip the {checked.invalid:,} invalid ones? [y/N]")
         if answer.lower() not in ("y", "yes"):
             return _fail("nothing sent. Fix the rows, or pass --skip-invalid to send the valid ones")
     for note in job.notes:
@@ -118,19 +146,28 @@ def run(args: argparse.Namespace) -> int:
         # One typed identifier per row cannot scale to a file, so the count is typed instead.
         # --yes does not answer this: a script says how many it means with --confirm.
         expected, what = needed
-        typed = args.confirm if args.confirm is not None else _ask(
-            f"{creds.name or 'This environment'} is protected, and {int(expected):,} of these rows "
-            f"{what}. Type {expected} to go ahead:")
+        typed = (
+            args.confirm
+            if args.confirm is not None
+            else _ask(
+                f"{creds.name or 'This environment'} is protected, and {int(expected):,} of these rows "
+                f"{what}. Type {expected} to go ahead:"
+            )
+        )
         if not job.confirmed(expected, typed):
-            return _fail(f"not confirmed: {creds.name or 'this environment'} is protected; type (or pass "
-                         f"--confirm) {expected}, the number of rows that {what}. Nothing sent")
+            return _fail(
+                f"not confirmed: {creds.name or 'this environment'} is protected; type (or pass "
+                f"--confirm) {expected}, the number of rows that {what}. Nothing sent"
+            )
     try:
         batch = job.open(restart=args.restart)
     except JobError as exc:
         return _fail(str(exc))
     except OSError as exc:
-        return _fail(f"cannot write {exc.filename}: {exc.strerror}. The checkpoint and the failed file "
-                     f"live beside FILE; copy FILE to a folder you can write to (nothing sent)")
+        return _fail(
+            f"cannot write {exc.filename}: {exc.strerror}. The checkpoint and the failed file "
+            f"live beside FILE; copy FILE to a folder you can write to (nothing sent)"
+        )
     return asyncio.run(_run(job, batch))
 
 
@@ -160,9 +197,12 @@ async def _run(job: Job, batch: BatchRun) -> int:
         restore()
         result = job.finish(batch)
     if failure is not None:
-        print(f"cio-console batch: the run stopped on an unexpected error ({type(failure).__name__}: {failure}). "
-              f"Every outcome recorded so far is in {job.checkpoint_path}; run the same command with --resume "
-              f"to continue.", file=sys.stderr)
+        print(
+            f"cio-console batch: the run stopped on an unexpected error ({type(failure).__name__}: {failure}). "
+            f"Every outcome recorded so far is in {job.checkpoint_path}; run the same command with --resume "
+            f"to continue.",
+            file=sys.stderr,
+        )
     print(say(summary(batch, state, job.plan, job.data_file, result.failed_file, result.tally)), file=sys.stderr)
     return EXIT_INTERRUPTED if state.value == "interrupted" else exit_code(batch, job.plan, result.failures)
 
@@ -188,5 +228,5 @@ def _on_signals(batch: BatchRun) -> Callable[[], None]:
     def restore() -> None:
         for sig in installed:
             loop.remove_signal_handler(sig)
-    return restore
 
+    return restore

@@ -1,5 +1,6 @@
 """The words `cio-console batch` prints, from `console.batch.report`, with the batch's
 controls named as this CLI's flags; and the exit code of a run."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,8 +10,13 @@ from console.batch.words import Words
 from console.cli.main import EXIT_API_ERROR, EXIT_NETWORK, EXIT_OK
 
 EXIT_INTERRUPTED = 130
-CLI_WORDS = Words(resume="--resume", restart="--restart", concurrency="--concurrency",
-                  pass_resume="pass --resume", run_again="run the same command with --resume")
+CLI_WORDS = Words(
+    resume="--resume",
+    restart="--restart",
+    concurrency="--concurrency",
+    pass_resume="pass --resume",
+    run_again="run the same command with --resume",
+)
 
 
 def say(text: str) -> str:

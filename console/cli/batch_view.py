@@ -3,6 +3,7 @@
 Quiet when stderr is not a terminal: scripts get only the closing summary. Failures
 are printed above the bar as they happen (the first few; all are in the failed file).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -72,9 +73,15 @@ class ProgressView:
             from rich.progress import Progress as Bar
 
             console = Console(file=self.stream)
-            self._bar = Bar(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[stats]}", markup=False), console=console, transient=False,
-                            auto_refresh=False)
+            self._bar = Bar(
+                TextColumn("{task.description}", markup=False),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[stats]}", markup=False),
+                console=console,
+                transient=False,
+                auto_refresh=False,
+            )
             self._bar.start()
             self._id = self._bar.add_task(self.title, total=self.progress.total, stats="")
             self._task = asyncio.create_task(self._loop())

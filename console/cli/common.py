@@ -1,14 +1,14 @@
 """What several commands share: credentials from --env or CIO_* variables, printing."""
+
 from __future__ import annotations
 
 import argparse
-
 import json
 import sys
 from typing import Any, TextIO
 
 from console.errors import ConfigurationError
-from console.wire.credentials import Credentials, from_env
+from console.wire.credentials import Credentials
 
 
 class ConfigError(ConfigurationError):
@@ -17,12 +17,19 @@ class ConfigError(ConfigurationError):
 
 def add_env_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--env", "-e", metavar="NAME",
+        "--env",
+        "-e",
+        metavar="NAME",
         help="use a stored environment (keys from the OS keyring); CIO_* variables override it",
     )
-    parser.add_argument("--timeout", type=positive_seconds, default=None, metavar="SECONDS",
-                        help="bound on the whole exchange: connecting, sending, and waiting for and reading "
-                             "the answer, across retries (default 30); waits for Retry-After are not counted in it")
+    parser.add_argument(
+        "--timeout",
+        type=positive_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="bound on the whole exchange: connecting, sending, and waiting for and reading "
+        "the answer, across retries (default 30); waits for Retry-After are not counted in it",
+    )
 
 
 def positive_seconds(text: str) -> float:
@@ -48,8 +55,7 @@ def resolve_credentials(env_name: str | None) -> Credentials:
     except (ValueError, KeyError) as exc:
         raise ConfigError(str(exc).strip("'\"")) from None
     if env_name and found.overrides:  # field by field; say so, a stray export should not go unnoticed
-        print(f"note: {', '.join(found.overrides)} override the stored settings of {found.creds.name}",
-              file=sys.stderr)
+        print(f"note: {', '.join(found.overrides)} override the stored settings of {found.creds.name}", file=sys.stderr)
     return found.creds
 
 

@@ -4,19 +4,20 @@ Keys are read from a hidden prompt, or from stdin when it is piped, never from a
 argument (arguments end up in shell history and `ps`). No output ever holds a key:
 only whether each key is set.
 """
+
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
 import sys
+from typing import TYPE_CHECKING, Any
 
-from console.errors import ConsoleError
-from console.wire.apis import REGIONS, Region
 from console.cli.common import print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
-from console.wire.credentials import ENV_KEYS, KEY_LABEL, Credentials
 from console.environments.keystore import KEY_KINDS, KeyringUnavailable
 from console.environments.store import Environment, EnvironmentStore
+from console.errors import ConsoleError
+from console.wire.apis import REGIONS, Region
+from console.wire.credentials import ENV_KEYS, KEY_LABEL, Credentials
 
 if TYPE_CHECKING:
     from console.diagnose.connection_test import ConnectionCheck
@@ -70,15 +71,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p = sub.add_parser("test", help="check each key, its kind and the region against Customer.io")
     p.add_argument("name", metavar="NAME")
     p.add_argument("--json", action="store_true", help="print the checks as JSON")
-    p.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
-                   help="give up waiting for an answer after this long (default 30)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="give up waiting for an answer after this long (default 30)",
+    )
 
 
 def _add_url_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sandbox-root", metavar="URL",
-                   help='serve every API from a sandbox at URL (e.g. http://127.0.0.1:8765; "" clears)')
-    p.add_argument("--url", action="append", default=None, metavar="API=URL",
-                   help='base URL override for one API: track, app or pipelines (repeatable; "API=" clears)')
+    p.add_argument(
+        "--sandbox-root",
+        metavar="URL",
+        help='serve every API from a sandbox at URL (e.g. http://127.0.0.1:8765; "" clears)',
+    )
+    p.add_argument(
+        "--url",
+        action="append",
+        default=None,
+        metavar="API=URL",
+        help='base URL override for one API: track, app or pipelines (repeatable; "API=" clears)',
+    )
 
 
 def run(args: argparse.Namespace, store: EnvironmentStore | None = None) -> int:
@@ -126,8 +140,15 @@ def cmd_list(args: argparse.Namespace, store: EnvironmentStore) -> int:
         for row in rows:
             keys = row["keys"]
             marks = [("set" if keys[k] else "-") if keys is not None else "?" for k in KEY_KINDS]
-            notes = [n for n, on in (("protected", row["protected"]), ("last used", row["last_used"]),
-                                     ("custom hosts", row["sandbox_root"] or row["urls"])) if on]
+            notes = [
+                n
+                for n, on in (
+                    ("protected", row["protected"]),
+                    ("last used", row["last_used"]),
+                    ("custom hosts", row["sandbox_root"] or row["urls"]),
+                )
+                if on
+            ]
             table.append([row["name"], row["region"].upper(), row["site_id"] or "-", *marks, ", ".join(notes)])
         _print_table(table)
         if not rows:
@@ -181,10 +202,18 @@ def _url_changes(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_add(args: argparse.Namespace, store: EnvironmentStore) -> int:
     changes = _url_changes(args)
-    env = store.add(args.name, Region(args.region), site_id=args.site_id, protected=args.protected,
-                    sandbox_root=changes.get("sandbox_root"), urls=changes.get("urls"))
-    print(f"Added {env.name} ({env.region.value.upper()}{', protected' if env.protected else ''}). "
-          f"Store its keys with `cio-console env set-key {_q(env.name)} track|app|write`.")
+    env = store.add(
+        args.name,
+        Region(args.region),
+        site_id=args.site_id,
+        protected=args.protected,
+        sandbox_root=changes.get("sandbox_root"),
+        urls=changes.get("urls"),
+    )
+    print(
+        f"Added {env.name} ({env.region.value.upper()}{', protected' if env.protected else ''}). "
+        f"Store its keys with `cio-console env set-key {_q(env.name)} track|app|write`."
+    )
     return EXIT_OK
 
 
@@ -201,11 +230,12 @@ def cmd_set(args: argparse.Namespace, store: EnvironmentStore) -> int:
         merged.update(changes["urls"])
         changes["urls"] = {k: v for k, v in merged.items() if v}
     if not changes:
-        return _fail("nothing to change: give --region, --site-id, --protected/--unprotected, "
-                     "--sandbox-root or --url")
+        return _fail("nothing to change: give --region, --site-id, --protected/--unprotected, --sandbox-root or --url")
     env = store.update(args.name, **changes)
-    print(f"Updated {env.name}: region {env.region.value.upper()}, Site ID {env.site_id or '-'}"
-          f"{', protected' if env.protected else ', not protected'}.")
+    print(
+        f"Updated {env.name}: region {env.region.value.upper()}, Site ID {env.site_id or '-'}"
+        f"{', protected' if env.protected else ', not protected'}."
+    )
     return EXIT_OK
 
 
@@ -228,8 +258,7 @@ def read_secret(prompt: str) -> str:
     if len(lines) > 1:
         raise ValueError("stdin holds more than one line; pipe the key alone (nothing was stored)")
     if not lines:
-        raise ValueError("no key on stdin; pipe the key, or run in a terminal for a hidden prompt "
-                         "(nothing was stored)")
+        raise ValueError("no key on stdin; pipe the key, or run in a terminal for a hidden prompt (nothing was stored)")
     return lines[0]
 
 
@@ -241,9 +270,11 @@ def cmd_set_key(args: argparse.Namespace, store: EnvironmentStore) -> int:
     store.set_key(env.name, args.kind, value)
     print(f"Stored the {label} of {env.name} in the OS keyring ({store.keys.describe()}).")
     for other in others:
-        print(f"warning: this is the same value as the {KEY_LABEL[other]} of {env.name}; each key kind is a "
-              "different key, so one of them is probably wrong. `cio-console env test` will tell which.",
-              file=sys.stderr)
+        print(
+            f"warning: this is the same value as the {KEY_LABEL[other]} of {env.name}; each key kind is a "
+            "different key, so one of them is probably wrong. `cio-console env test` will tell which.",
+            file=sys.stderr,
+        )
     print(f"ConnectionCheck it with `cio-console env test {_q(env.name)}`.")
     return EXIT_OK
 
@@ -262,8 +293,10 @@ def cmd_delete(args: argparse.Namespace, store: EnvironmentStore) -> int:
     env = store.get(args.name)
     if not args.yes:
         if not (sys.stdin is not None and sys.stdin.isatty()):
-            return _fail(f"deleting {env.name} removes its settings and its keys from the OS keyring; "
-                         "add --yes to confirm (nothing was deleted)")
+            return _fail(
+                f"deleting {env.name} removes its settings and its keys from the OS keyring; "
+                "add --yes to confirm (nothing was deleted)"
+            )
         typed = input(f"Type {env.name} to delete it and its keys: ").strip()
         if typed != env.name:
             return _fail("the name did not match; nothing was deleted")
@@ -283,25 +316,41 @@ def cmd_test(args: argparse.Namespace, store: EnvironmentStore) -> int:
     creds = credentials_for(args.name, store=store)
     overrides = env_overrides()
     if overrides:
-        print(f"note: {', '.join(overrides)} override{'s' if len(overrides) == 1 else ''} the stored settings "
-              f"of {creds.name}", file=sys.stderr)
+        print(
+            f"note: {', '.join(overrides)} override{'s' if len(overrides) == 1 else ''} the stored settings "
+            f"of {creds.name}",
+            file=sys.stderr,
+        )
     if creds.keyring_problem:
-        print(f"note: the OS keyring could not be read ({creds.keyring_problem.rstrip('.')}); only the keys in "
-              f"{', '.join(ENV_KEYS.values())} are tested", file=sys.stderr)
+        print(
+            f"note: the OS keyring could not be read ({creds.keyring_problem.rstrip('.')}); only the keys in "
+            f"{', '.join(ENV_KEYS.values())} are tested",
+            file=sys.stderr,
+        )
     if not (creds.track_key or creds.app_key or creds.write_key):
         if creds.keyring_problem:
-            return _fail(f"{creds.name} has no keys to test: the OS keyring cannot be read, and none of "
-                         f"{', '.join(ENV_KEYS.values())} is set; set the keys to test in those variables")
-        return _fail(f"{creds.name} has no keys to test; store one with "
-                     f"`cio-console env set-key {_q(creds.name or '')} track|app|write`")
+            return _fail(
+                f"{creds.name} has no keys to test: the OS keyring cannot be read, and none of "
+                f"{', '.join(ENV_KEYS.values())} is set; set the keys to test in those variables"
+            )
+        return _fail(
+            f"{creds.name} has no keys to test; store one with "
+            f"`cio-console env set-key {_q(creds.name or '')} track|app|write`"
+        )
     checks = asyncio.run(_run_test(creds, args.timeout))
     if args.json:
-        print_json({"environment": creds.name, "region": creds.region.value,
-                    "checks": [{"name": c.name, "key": c.key, "status": c.status, "detail": c.detail,
-                                "fix": c.fix or None} for c in checks]})
+        print_json(
+            {
+                "environment": creds.name,
+                "region": creds.region.value,
+                "checks": [
+                    {"name": c.name, "key": c.key, "status": c.status, "detail": c.detail, "fix": c.fix or None}
+                    for c in checks
+                ],
+            }
+        )
     else:
-        print(f"Connection test: {creds.name} (region {creds.region.value.upper()}, "
-              f"Site ID {creds.site_id or '-'})")
+        print(f"Connection test: {creds.name} (region {creds.region.value.upper()}, Site ID {creds.site_id or '-'})")
         for c in checks:
             print(f"  {c.status.upper():<4}  {c.name}")
             print(f"        {c.detail}")

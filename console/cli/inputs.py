@@ -1,8 +1,8 @@
 """Reading action input from the command line: --input JSON|@file|@- and --field NAME=VALUE."""
+
 from __future__ import annotations
 
 import argparse
-
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,11 +13,17 @@ from console.actions.validation import parse_json_object
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--input", "-i", metavar="JSON|@FILE",
+        "--input",
+        "-i",
+        metavar="JSON|@FILE",
         help="the action's fields as a JSON object, or @file.json, or @- for stdin",
     )
     parser.add_argument(
-        "--field", "-f", action="append", default=[], metavar="NAME=VALUE",
+        "--field",
+        "-f",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
         help="set one field (repeatable); the value is text, JSON for object fields",
     )
 
@@ -32,8 +38,10 @@ def read_text_source(source: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        raise ValueError(f"--input @{shorten(source)}: the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} "
-                         f"at offset {exc.start}, line {line}, cannot be decoded); save it as UTF-8") from None
+        raise ValueError(
+            f"--input @{shorten(source)}: the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} "
+            f"at offset {exc.start}, line {line}, cannot be decoded); save it as UTF-8"
+        ) from None
 
 
 def read_input(raw: str | None, fields: list[str]) -> dict[str, Any]:
@@ -52,6 +60,8 @@ def read_input(raw: str | None, fields: list[str]) -> dict[str, Any]:
     for item in fields:
         name, sep, value = item.partition("=")
         if not sep or not name:
-            raise ValueError(f"--field {shorten(repr(item))} must look like NAME=VALUE, e.g. customer_identifier=user_123")
+            raise ValueError(
+                f"--field {shorten(repr(item))} must look like NAME=VALUE, e.g. customer_identifier=user_123"
+            )
         data[name.strip()] = value
     return data

@@ -4,6 +4,7 @@ Each module exposes `add_arguments(parser)` and `run(args) -> int`. Exit codes, 
 by every command: 0 success, 1 the API answered with an error, 2 invalid input or
 configuration (nothing was sent), 3 network failure.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -113,12 +114,18 @@ def _unexpected(name: str, exc: BaseException, *, sent: bool) -> int:
         detail = detail[:300] + f"… ({len(detail) - 300} more characters)"
     what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     if sent:
-        print(f"cio-console {name}: unknown outcome: an unexpected error ({what}) happened after a "
-              "request was sent, so it may have been applied. It was NOT re-sent: check Customer.io "
-              "before sending it again.", file=sys.stderr)
+        print(
+            f"cio-console {name}: unknown outcome: an unexpected error ({what}) happened after a "
+            "request was sent, so it may have been applied. It was NOT re-sent: check Customer.io "
+            "before sending it again.",
+            file=sys.stderr,
+        )
         return EXIT_NETWORK
-    print(f"cio-console {name}: unexpected error ({what}); nothing was sent. This is a bug in "
-          "cio-console: please report it with the command that caused it.", file=sys.stderr)
+    print(
+        f"cio-console {name}: unexpected error ({what}); nothing was sent. This is a bug in "
+        "cio-console: please report it with the command that caused it.",
+        file=sys.stderr,
+    )
     return EXIT_INVALID
 
 

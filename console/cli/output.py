@@ -1,18 +1,19 @@
 """Printing shared by the profile and preview commands: explanations with secrets
 masked, exit codes from exchanges, times, and --input read as a JSON object."""
+
 from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from typing import Any
 
+from console.actions.json_input import loads_json
+from console.cli.inputs import read_text_source
 from console.cli.main import EXIT_API_ERROR, EXIT_NETWORK
+from console.diagnose.explain import Explanation
 from console.wire.credentials import Credentials
 from console.wire.exchange import Exchange
-from console.diagnose.explain import Explanation
-from console.cli.inputs import read_text_source
-from console.actions.json_input import loads_json
 from console.wire.redact import redact_text
 
 
@@ -72,6 +73,5 @@ def credentials_for_command(env_name: str | None) -> Credentials:
         return resolve_credentials(env_name)
     except ImportError:
         raise ConfigError(
-            f"--env {env_name}: stored environments are not available in this build; "
-            "set the CIO_* variables instead"
+            f"--env {env_name}: stored environments are not available in this build; set the CIO_* variables instead"
         ) from None

@@ -8,37 +8,44 @@ subject, preheader and body as text (--html: the raw HTML), then every Liquid va
 the template uses that the data does not provide. Exit 1 with --strict when any is
 missing (or a part of the template fails to render); 2 for invalid input.
 """
+
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
-
 import asyncio
 import sys
+from typing import TYPE_CHECKING, Any
 
-from console.errors import ConsoleError
+from console.actions.validation import InvalidInput
 from console.cli.common import add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command, failure_code, print_explanation, read_object, secrets_of
+from console.errors import ConsoleError
 from console.wire.credentials import Credentials, MissingCredential
 from console.wire.redact import redact_data
-from console.actions.validation import InvalidInput
 
 if TYPE_CHECKING:
     from console.transactional.preview import EmailPreview
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", "-i", metavar="JSON|@FILE", required=True,
-                        help="the send-transactional-email fields as JSON (@file.json, @- for stdin), "
-                             'e.g. \'{"transactional_message_id": "welcome", "to": "a@x.com", '
-                             '"message_data": {"order_id": "1234"}}\'')
-    parser.add_argument("--strict", action="store_true",
-                        help="exit 1 when the template uses a variable the data does not provide")
+    parser.add_argument(
+        "--input",
+        "-i",
+        metavar="JSON|@FILE",
+        required=True,
+        help="the send-transactional-email fields as JSON (@file.json, @- for stdin), "
+        'e.g. \'{"transactional_message_id": "welcome", "to": "a@x.com", '
+        '"message_data": {"order_id": "1234"}}\'',
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when the template uses a variable the data does not provide"
+    )
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--html", action="store_true", help="print the rendered HTML instead of text")
-    fmt.add_argument("--json", action="store_true",
-                     help="one JSON object: rendered parts, missing variables, notes, the request")
+    fmt.add_argument(
+        "--json", action="store_true", help="one JSON object: rendered parts, missing variables, notes, the request"
+    )
     add_env_argument(parser)
 
 
@@ -51,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         return asyncio.run(_run(args, creds, data))
     except InvalidInput as exc:
-        return _fail("invalid input for send-transactional-email:\n" + "\n".join(
-            "  " + line for line in exc.text().splitlines()))
+        return _fail(
+            "invalid input for send-transactional-email:\n" + "\n".join("  " + line for line in exc.text().splitlines())
+        )
     except MissingCredential as exc:
         return _fail(str(exc))
 
@@ -76,9 +84,12 @@ async def _run(args: argparse.Namespace, creds: Credentials, data: dict[str, Any
     for error in rendered.errors:
         print(f"template error in {error}", file=sys.stderr)
     if args.strict and (rendered.missing or rendered.errors or rendered.unapplied):
-        print(f"--strict: {len(rendered.missing)} missing variable(s), {len(rendered.errors)} "
-              f"template error(s), {len(rendered.unapplied)} filter(s) not applied; fix the data "
-              "or the template before sending.", file=sys.stderr)
+        print(
+            f"--strict: {len(rendered.missing)} missing variable(s), {len(rendered.errors)} "
+            f"template error(s), {len(rendered.unapplied)} filter(s) not applied; fix the data "
+            "or the template before sending.",
+            file=sys.stderr,
+        )
         return EXIT_API_ERROR
     return EXIT_OK
 
@@ -92,8 +103,11 @@ def _text(preview: EmailPreview, *, html: bool) -> str:
     if t is None:
         heading = "Template: none (sent without a template: the send's own subject, body and from)"
     else:
-        heading = (f"Template: {t.id} {t.name}" + (f" ({t.trigger_name})" if t.trigger_name else "")
-                   + (f", variant {v.language_label}" if v else ""))
+        heading = (
+            f"Template: {t.id} {t.name}"
+            + (f" ({t.trigger_name})" if t.trigger_name else "")
+            + (f", variant {v.language_label}" if v else "")
+        )
     lines = [
         heading,
         f"From: {r.sender or '-'}",
@@ -118,9 +132,9 @@ def _as_dict(preview: EmailPreview) -> dict[str, Any]:
     r = preview.rendered
     assert r is not None  # _run explained a preview that could not be rendered
     return {
-        "template": None if preview.template is None else {
-            "id": preview.template.id, "name": preview.template.name,
-            "trigger_name": preview.template.trigger_name},
+        "template": None
+        if preview.template is None
+        else {"id": preview.template.id, "name": preview.template.name, "trigger_name": preview.template.trigger_name},
         "variant": preview.variant.language_label if preview.variant else None,
         "languages": [v.language_label for v in preview.variants],
         "from": r.sender,

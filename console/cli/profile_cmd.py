@@ -7,23 +7,23 @@ profile back and says whether every change took, then prints the command that un
 it. An email shared by several people lists them and exits 2: pick one by cio_id.
 stdout: the profile, diff, request and verification; stderr: notes and explanations.
 """
+
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
-
 import asyncio
 import json
 import shlex
 import sys
+from typing import TYPE_CHECKING, Any
 
-from console.errors import ConsoleError
+from console.actions.validation import InvalidInput
 from console.cli.common import add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command, failure_code, plain, print_explanation, read_object, when
-from console.wire.credentials import Credentials, MissingCredential
+from console.errors import ConsoleError
 from console.people.model import ID_TYPES, Profile
-from console.actions.validation import InvalidInput
+from console.wire.credentials import Credentials, MissingCredential
 
 if TYPE_CHECKING:
     import httpx
@@ -37,22 +37,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _common(show)
     show.add_argument("--json", action="store_true", help="print the profile as one JSON object")
     edit = sub.add_parser(
-        "set", help="change, add or remove attributes",
+        "set",
+        help="change, add or remove attributes",
         description="Change, add or remove attributes: prints the diff and the request, sends "
-                    "it, reads the profile back and prints how to undo.",
+        "it, reads the profile back and prints how to undo.",
     )
     _common(edit)
-    edit.add_argument("--input", "-i", metavar="JSON|@FILE", required=True,
-                      help='attributes to set, e.g. \'{"plan": "pro", "gone": null}\' (null removes); '
-                           "@file.json or @- for stdin")
-    edit.add_argument("--dry-run", action="store_true",
-                      help="read the profile and print the diff and request; send nothing")
+    edit.add_argument(
+        "--input",
+        "-i",
+        metavar="JSON|@FILE",
+        required=True,
+        help='attributes to set, e.g. \'{"plan": "pro", "gone": null}\' (null removes); @file.json or @- for stdin',
+    )
+    edit.add_argument(
+        "--dry-run", action="store_true", help="read the profile and print the diff and request; send nothing"
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("identifier", metavar="ID", help="the person's id, email or cio_id")
-    parser.add_argument("--id-type", choices=ID_TYPES, default=None,
-                        help="what ID is (default: email when it contains @, else id)")
+    parser.add_argument(
+        "--id-type", choices=ID_TYPES, default=None, help="what ID is (default: email when it contains @, else id)"
+    )
     add_env_argument(parser)
 
 
@@ -105,18 +112,19 @@ async def _run(args: argparse.Namespace, creds: Credentials, desired: dict[str, 
 def _ambiguous(args: argparse.Namespace, found: LookupResult) -> int:
     if getattr(args, "json", False):
         print_json({"matches": [m.__dict__ for m in found.matches]})
-    print(f"cio-console profile: {len(found.matches)} people share the email {found.identifier!r}:",
-          file=sys.stderr)
+    print(f"cio-console profile: {len(found.matches)} people share the email {found.identifier!r}:", file=sys.stderr)
     for m in found.matches:
         print(f"  {m.label}", file=sys.stderr)
     first = found.matches[0].cio_id
-    print(f"Pick one by cio_id, e.g. `cio-console profile {args.subcommand} {first} --id-type cio_id`.",
-          file=sys.stderr)
+    print(
+        f"Pick one by cio_id, e.g. `cio-console profile {args.subcommand} {first} --id-type cio_id`.", file=sys.stderr
+    )
     return EXIT_INVALID
 
 
-async def _set(args: argparse.Namespace, creds: Credentials, client: httpx.AsyncClient, profile: Profile,
-               desired: dict[str, Any]) -> int:
+async def _set(
+    args: argparse.Namespace, creds: Credentials, client: httpx.AsyncClient, profile: Profile, desired: dict[str, Any]
+) -> int:
     from console.people.edit import apply_edit, plan_edit
 
     plan = plan_edit(profile, desired, creds, preview=args.dry_run)
@@ -147,11 +155,16 @@ async def _set(args: argparse.Namespace, creds: Credentials, client: httpx.Async
             print(line)
         code = EXIT_OK if outcome.verification.ok else EXIT_API_ERROR
         if not outcome.verification.ok:
-            print("Some changes did not take (a conflicting identifier, a suppressed value, or "
-                  "Customer.io has not processed the call yet: run `profile show` again).", file=sys.stderr)
+            print(
+                "Some changes did not take (a conflicting identifier, a suppressed value, or "
+                "Customer.io has not processed the call yet: run `profile show` again).",
+                file=sys.stderr,
+            )
     undo = json.dumps(outcome.undo, ensure_ascii=False)
-    print(f"Undo: cio-console profile set {profile.cio_id} --id-type cio_id --input {shlex.quote(undo)}"
-          + (f" --env {shlex.quote(args.env)}" if args.env else ""))
+    print(
+        f"Undo: cio-console profile set {profile.cio_id} --id-type cio_id --input {shlex.quote(undo)}"
+        + (f" --env {shlex.quote(args.env)}" if args.env else "")
+    )
     return code
 
 

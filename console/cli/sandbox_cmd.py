@@ -1,4 +1,5 @@
 """`cio-console sandbox`: serve the offline Customer.io workspace on loopback."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,18 +15,34 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from console.sandbox.config import DEMO_CREDENTIALS
 
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=8765, help="port to listen on; 0 picks a free one (default: %(default)s)")
-    parser.add_argument("--region", choices=("us", "eu"), default="us",
-                        help="region the sandbox workspace lives in (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=8765, help="port to listen on; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--region",
+        choices=("us", "eu"),
+        default="us",
+        help="region the sandbox workspace lives in (default: %(default)s)",
+    )
     parser.add_argument("--site-id", default=DEMO_CREDENTIALS["site_id"], help="Track site id to accept")
     parser.add_argument("--track-key", default=DEMO_CREDENTIALS["track_key"], help="Track API key to accept")
     parser.add_argument("--app-key", default=DEMO_CREDENTIALS["app_key"], help="App API key to accept")
     parser.add_argument("--write-key", default=DEMO_CREDENTIALS["write_key"], help="Pipelines write key to accept")
-    parser.add_argument("--rate-limit", type=float, default=None, metavar="N",
-                        help="answer 429 above N authenticated requests per second (default: unlimited)")
-    parser.add_argument("--delivery-delay", type=float, default=0.5, metavar="SECONDS",
-                        help="seconds between a delivery's states, queued -> sent -> delivered -> opened; "
-                             "0 settles each at once (default: %(default)s)")
+    parser.add_argument(
+        "--rate-limit",
+        type=float,
+        default=None,
+        metavar="N",
+        help="answer 429 above N authenticated requests per second (default: unlimited)",
+    )
+    parser.add_argument(
+        "--delivery-delay",
+        type=float,
+        default=0.5,
+        metavar="SECONDS",
+        help="seconds between a delivery's states, queued -> sent -> delivered -> opened; "
+        "0 settles each at once (default: %(default)s)",
+    )
     parser.add_argument("--no-demo-data", action="store_true", help="start with an empty workspace")
     parser.add_argument("--tls-cert", metavar="FILE", help="serve HTTPS with this certificate (PEM)")
     parser.add_argument("--tls-key", metavar="FILE", help="private key for --tls-cert (PEM)")
@@ -33,8 +50,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def banner(root_url: str, config: Any) -> str:
     """What to tell the user at start: URLs, credentials, and the environment to use them."""
-    lines = [f"cio-console sandbox: offline Customer.io workspace {config.workspace_id} "
-             f"({config.workspace_name}), region {config.region.upper()}", ""]
+    lines = [
+        f"cio-console sandbox: offline Customer.io workspace {config.workspace_id} "
+        f"({config.workspace_name}), region {config.region.upper()}",
+        "",
+    ]
     for api, label in (("track", "Track API"), ("app", "App API"), ("cdp", "Pipelines API")):
         urls = "   ".join(f"{region.upper()} {root_url}/{api}-{region}" for region in ("us", "eu"))
         lines.append(f"  {label:<14} {urls}")
@@ -73,19 +93,30 @@ def run(args: argparse.Namespace, out: TextIO | None = None, stop: threading.Eve
         print("cio-console sandbox: --tls-cert and --tls-key go together", file=sys.stderr)
         return 2
     if not 0 <= args.delivery_delay <= 3600:  # also refuses nan
-        print(f"cio-console sandbox: --delivery-delay: must be a number of seconds from 0 to 3600, "
-              f"not {args.delivery_delay:g}", file=sys.stderr)
+        print(
+            f"cio-console sandbox: --delivery-delay: must be a number of seconds from 0 to 3600, "
+            f"not {args.delivery_delay:g}",
+            file=sys.stderr,
+        )
         return 2
     try:
-        config = SandboxConfig(region=args.region, site_id=args.site_id, track_key=args.track_key,
-                               app_key=args.app_key, write_key=args.write_key, rate_limit=args.rate_limit,
-                               demo_data=not args.no_demo_data, delivery_delay=args.delivery_delay)
+        config = SandboxConfig(
+            region=args.region,
+            site_id=args.site_id,
+            track_key=args.track_key,
+            app_key=args.app_key,
+            write_key=args.write_key,
+            rate_limit=args.rate_limit,
+            demo_data=not args.no_demo_data,
+            delivery_delay=args.delivery_delay,
+        )
     except ValueError as exc:
         print(f"cio-console sandbox: {exc}", file=sys.stderr)
         return 2
     try:
-        running = serve_in_thread(config, host=args.host, port=args.port,
-                                  ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key)
+        running = serve_in_thread(
+            config, host=args.host, port=args.port, ssl_certfile=args.tls_cert, ssl_keyfile=args.tls_key
+        )
     except (RuntimeError, OSError) as exc:
         print(f"cio-console sandbox: could not serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

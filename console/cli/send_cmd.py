@@ -4,23 +4,22 @@ stdout: with --dry-run exactly one JSON object {method, url, headers, body} (key
 masked); otherwise the status line and the response body (or --json: one object).
 stderr: notes and, on failure, the explanation. Never imports Textual.
 """
+
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
-
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from console.actions.catalog import get_action
-from console.errors import ConsoleError
+from console.actions.validation import InvalidInput
 from console.cli.common import add_env_argument, positive_seconds, print_json, resolve_credentials
 from console.cli.inputs import add_input_arguments, read_input
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK, EXIT_OK
-from console.wire.credentials import MissingCredential
+from console.errors import ConsoleError
 from console.session.session import json_or_text
 from console.wire.redact import redact_text
-from console.actions.validation import InvalidInput
 
 if TYPE_CHECKING:
     import httpx
@@ -35,13 +34,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_env_argument(parser)
     parser.add_argument("--dry-run", action="store_true", help="print the request as JSON; send nothing")
     parser.add_argument("--json", action="store_true", help="print the outcome as one JSON object")
-    parser.add_argument("--max-wait", type=non_negative_seconds, default=60.0, metavar="SECONDS",
-                        help="the most time spent waiting between attempts in all (Retry-After of a 429 or "
-                             "503, backoff), default 60; a longer Retry-After ends the send, not delivered. "
-                             "A send ends within --timeout + --max-wait")
-    parser.add_argument("--confirm", metavar="TEXT",
-                        help="in a protected environment (--env), what a send or destructive action asks you "
-                             "to type: the identifier or recipient (asked on a terminal when omitted)")
+    parser.add_argument(
+        "--max-wait",
+        type=non_negative_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="the most time spent waiting between attempts in all (Retry-After of a 429 or "
+        "503, backoff), default 60; a longer Retry-After ends the send, not delivered. "
+        "A send ends within --timeout + --max-wait",
+    )
+    parser.add_argument(
+        "--confirm",
+        metavar="TEXT",
+        help="in a protected environment (--env), what a send or destructive action asks you "
+        "to type: the identifier or recipient (asked on a terminal when omitted)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,8 +103,12 @@ async def _send(session: Session, planned: Planned, confirm: str | None, args: a
     def on_event(event: TransportEvent) -> None:
         # Said as the wait starts, so a long Retry-After is never a silent hang.
         if event.kind == "wait":
-            print(f"retry: attempt {event.attempt} got {event.reason}; trying again in {event.wait_s:g} s "
-                  f"(waits are bounded by --max-wait {args.max_wait:g} s in all)", file=sys.stderr, flush=True)
+            print(
+                f"retry: attempt {event.attempt} got {event.reason}; trying again in {event.wait_s:g} s "
+                f"(waits are bounded by --max-wait {args.max_wait:g} s in all)",
+                file=sys.stderr,
+                flush=True,
+            )
 
     try:
         outcome = await session.send_planned(planned, confirm=confirm, on_event=on_event, policy=policy)

@@ -7,20 +7,21 @@ Production at any time. Extra calls are made only after a refusal, to name the c
 a key of another kind (a Track key stored as the App key), or a key that Customer.io
 accepts in the other region.
 """
+
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field, replace
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
 
+from console.diagnose.explain import explain
 from console.wire.apis import API, Region
 from console.wire.credentials import ENV_KEYS, ENV_REGION, ENV_SITE_ID, Credentials
 from console.wire.error_body import api_errors
 from console.wire.exchange import Exchange
-from console.diagnose.explain import explain
 from console.wire.redact import redact_text
 from console.wire.request import build_read
 from console.wire.transport import RetryPolicy, perform
@@ -105,8 +106,10 @@ def _env_arg(creds: Credentials) -> str:
 def _how_set_key(creds: Credentials, kind: str) -> str:
     if creds.name and creds.keyring_problem:
         # `env set-key` needs the keyring that just failed: say what works instead.
-        return (f"{ENV_KEYS[kind]} (the OS keyring cannot be read here; in the console, F2 can keep "
-                "keys in memory for this run)")
+        return (
+            f"{ENV_KEYS[kind]} (the OS keyring cannot be read here; in the console, F2 can keep "
+            "keys in memory for this run)"
+        )
     if creds.name:
         return f"`cio-console env set-key {_env_arg(creds)} {kind}`"
     return f"set {ENV_KEYS[kind]}"
@@ -125,8 +128,10 @@ def _how_set_site_id(creds: Credentials) -> str:
 
 def _how_switch_region(creds: Credentials, region: str) -> str:
     if creds.name:
-        return (f"`cio-console env set {_env_arg(creds)} --region {region}`, or choose "
-                f"{region.upper()} on the environment screen")
+        return (
+            f"`cio-console env set {_env_arg(creds)} --region {region}`, or choose "
+            f"{region.upper()} on the environment screen"
+        )
     return f"set {ENV_REGION}={region}"
 
 
@@ -200,12 +205,21 @@ async def _track_checks(ctx: _Context) -> list[ConnectionCheck]:
     name, region_name = NAMES["track"], NAMES["region"]
     if not c.track_key:
         fix = f"Set it with {_how_set_key(c, 'track')}." if c.site_id else ""
-        return [ConnectionCheck(name, None, f"Track API key not set{_unread(c)}; skipped.", fix, key="track"),
-                ConnectionCheck(region_name, None, "Needs the Site ID and Track key; skipped.", key="region")]
+        return [
+            ConnectionCheck(name, None, f"Track API key not set{_unread(c)}; skipped.", fix, key="track"),
+            ConnectionCheck(region_name, None, "Needs the Site ID and Track key; skipped.", key="region"),
+        ]
     if not c.site_id:
-        return [ConnectionCheck(name, False, "The Track key is set but the Site ID is not; the Track API needs both.",
-                      f"Set the Site ID with {_how_set_site_id(c)}.", key="track"),
-                ConnectionCheck(region_name, None, "Needs the Site ID and Track key; skipped.", key="region")]
+        return [
+            ConnectionCheck(
+                name,
+                False,
+                "The Track key is set but the Site ID is not; the Track API needs both.",
+                f"Set the Site ID with {_how_set_site_id(c)}.",
+                key="track",
+            ),
+            ConnectionCheck(region_name, None, "Needs the Site ID and Track key; skipped.", key="region"),
+        ]
     ex = await _read(ctx, API.TRACK, REGION_PATH)
     skipped_region = ConnectionCheck(region_name, None, "Needs accepted Track credentials; skipped.", key="region")
     if ex.status == 401:
@@ -220,19 +234,30 @@ async def _track_checks(ctx: _Context) -> list[ConnectionCheck]:
     track = ConnectionCheck(name, True, f"Accepted: they belong to {workspace}.", key="track")
     found = ctx.workspace_region
     if found not in ("us", "eu"):
-        return [track, ConnectionCheck(region_name, None, "Customer.io did not say which region the workspace is in.",
-                             key="region")]
+        return [
+            track,
+            ConnectionCheck(
+                region_name, None, "Customer.io did not say which region the workspace is in.", key="region"
+            ),
+        ]
     if found == c.region.value:
-        return [track, ConnectionCheck(region_name, True, f"{found.upper()}, as configured ({workspace}).", key="region")]
-    return [track, ConnectionCheck(
-        region_name, False,
-        f"These credentials belong to {workspace} in the {found.upper()} region, but "
-        f"{'this environment' if c.name else 'CIO_REGION'} is set to {c.region.value.upper()}. "
-        f"Requests would go to the {c.region.value.upper()} hosts, where this workspace does not exist.",
-        f"Switch the region to {found.upper()}: {_how_switch_region(c, found)}. If you meant a "
-        f"{c.region.value.upper()} workspace, use that workspace's Site ID and keys.",
-        key="region",
-    )]
+        return [
+            track,
+            ConnectionCheck(region_name, True, f"{found.upper()}, as configured ({workspace}).", key="region"),
+        ]
+    return [
+        track,
+        ConnectionCheck(
+            region_name,
+            False,
+            f"These credentials belong to {workspace} in the {found.upper()} region, but "
+            f"{'this environment' if c.name else 'CIO_REGION'} is set to {c.region.value.upper()}. "
+            f"Requests would go to the {c.region.value.upper()} hosts, where this workspace does not exist.",
+            f"Switch the region to {found.upper()}: {_how_switch_region(c, found)}. If you meant a "
+            f"{c.region.value.upper()} workspace, use that workspace's Site ID and keys.",
+            key="region",
+        ),
+    ]
 
 
 async def _track_refused(ctx: _Context) -> ConnectionCheck:
@@ -241,14 +266,16 @@ async def _track_refused(ctx: _Context) -> ConnectionCheck:
     other = await _other_kind(ctx, c.track_key or "", "track")
     if other:
         return ConnectionCheck(
-            name, False,
+            name,
+            False,
             f"Refused (401): the key stored as the Track key is {other}, not a Track API key.",
             f"Store each key as its own kind: set this workspace's Track key (Settings > Workspace "
             f"Settings > API Credentials, Tracking API Keys) with {_how_set_key(c, 'track')}.",
             key="track",
         )
     return ConnectionCheck(
-        name, False,
+        name,
+        False,
         f"Refused (401): Customer.io does not know this Site ID ({c.site_id}) with this Track key. "
         "One of them is wrong, or they come from different workspaces.",
         "Copy both from the same row of Settings > Workspace Settings > API Credentials "
@@ -267,14 +294,19 @@ async def _app_check(ctx: _Context) -> ConnectionCheck:
     if ex.ok:
         return _app_accepted(ctx, ex)
     if ex.status == 403:
-        return ConnectionCheck(name, True, "Accepted, but this key may not list workspaces (403): it is probably "
-                     "limited to sending.", key="app")
+        return ConnectionCheck(
+            name,
+            True,
+            "Accepted, but this key may not list workspaces (403): it is probably limited to sending.",
+            key="app",
+        )
     if ex.status != 401:
         return _failure(ctx, ex, name, "app")
     other_kind = await _other_kind(ctx, c.app_key, "app")
     if other_kind:
         return ConnectionCheck(
-            name, False,
+            name,
+            False,
             f"Refused (401): this is {other_kind}, not an App API key. The App API takes a Bearer "
             "App key; Track keys only work with the Site ID on the Track API.",
             "Create or copy an App API key (Settings > Account Settings > API Credentials, App API Keys) "
@@ -287,16 +319,19 @@ async def _app_check(ctx: _Context) -> ConnectionCheck:
         if probe.ok:
             there = other.region.value
             return ConnectionCheck(
-                name, False,
+                name,
+                False,
                 f"Refused in the {c.region.value.upper()} region (401), but accepted in the "
                 f"{there.upper()} region: the workspace lives in {there.upper()}.",
                 f"Switch the region to {there.upper()}: {_how_switch_region(c, there)}.",
                 key="app",
             )
     return ConnectionCheck(
-        name, False,
+        name,
+        False,
         "Refused (401): Customer.io does not know this App API key"
-        + (f" in the {c.region.value.upper()} region" if other is not None else "") + ".",
+        + (f" in the {c.region.value.upper()} region" if other is not None else "")
+        + ".",
         "Copy the key again from Settings > Account Settings > API Credentials (App API Keys) and store "
         f"it with {_how_set_key(c, 'app')}; a deleted or regenerated key stops working at once.",
         key="app",
@@ -313,7 +348,8 @@ def _app_accepted(ctx: _Context, ex: Exchange) -> ConnectionCheck:
     ids = {w.get("id") for w in items}
     if ctx.workspace_id is not None and items and ctx.workspace_id not in ids:
         return ConnectionCheck(
-            name, False,
+            name,
+            False,
             f"Accepted, but it belongs to another account: it sees {listed}, not workspace "
             f"{ctx.workspace_id} of the Site ID and Track key.",
             f"Store the App key of workspace {ctx.workspace_id}'s account with {_how_set_key(ctx.creds, 'app')}.",
@@ -336,14 +372,20 @@ async def _write_check(ctx: _Context) -> ConnectionCheck:
         # strict mode. Every Customer.io API answers 401 before looking at a body, so a 400
         # is read as "key accepted", and the server's own message is shown with it.
         message = "; ".join(e.message for e in api_errors(ex.response.text if ex.response else ""))
-        return ConnectionCheck(name, True, "Accepted (the empty test batch was refused as invalid, which needs an "
-                     f"accepted key{': ' + message if message else ''}).", key="write")
+        return ConnectionCheck(
+            name,
+            True,
+            "Accepted (the empty test batch was refused as invalid, which needs an "
+            f"accepted key{': ' + message if message else ''}).",
+            key="write",
+        )
     if ex.status != 401:
         return _failure(ctx, ex, name, "write")
     other_kind = await _other_kind(ctx, c.write_key, "write")
     if other_kind:
         return ConnectionCheck(
-            name, False,
+            name,
+            False,
             f"Refused (401): this is {other_kind}, not a Pipelines Write key.",
             "Copy the Write key of your HTTP API source (Data & Integrations > Sources > the source > "
             f"API keys) and store it with {_how_set_key(c, 'write')}.",
@@ -355,14 +397,16 @@ async def _write_check(ctx: _Context) -> ConnectionCheck:
         if probe.ok or probe.status == 400:
             there = other.region.value
             return ConnectionCheck(
-                name, False,
+                name,
+                False,
                 f"Refused in the {c.region.value.upper()} region (401), but accepted in the "
                 f"{there.upper()} region: the workspace lives in {there.upper()}.",
                 f"Switch the region to {there.upper()}: {_how_switch_region(c, there)}.",
                 key="write",
             )
     return ConnectionCheck(
-        name, False,
+        name,
+        False,
         "Refused (401): Customer.io does not know this Write key.",
         "Copy the Write key of your HTTP API source (Data & Integrations > Sources > the source > "
         f"API keys) and store it with {_how_set_key(c, 'write')}.",

@@ -1,6 +1,7 @@
 """Explain a failed Exchange: what happened, the likely cause for this action and API,
 and what to do next. The CLI and the UI both show this text, so they never disagree.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,11 +10,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
+from console.actions.spec import ActionSpec
 from console.wire.apis import API, Region
 from console.wire.credentials import Credentials
 from console.wire.error_body import ApiError, api_errors
 from console.wire.exchange import Exchange, Failure
-from console.actions.spec import ActionSpec
 
 # Reference §8.2; shown so people know what "too fast" means for this API.
 RATE_LIMITS = {
@@ -24,8 +25,10 @@ RATE_LIMITS = {
 # A 429 was not processed, so it was not delivered; the transport's own retries are over
 # by the time it is explained, and the console never re-sends on the user's behalf.
 NOT_RESENT = "It was not delivered, and nothing is re-sent automatically"
-CONNECTION_TEST = ("Run the connection test (`cio-console env test NAME`; in the console, ctrl+t on the environment "
-                   "screen, F2): it checks each key and finds the region the credentials belong to.")
+CONNECTION_TEST = (
+    "Run the connection test (`cio-console env test NAME`; in the console, ctrl+t on the environment "
+    "screen, F2): it checks each key and finds the region the credentials belong to."
+)
 
 
 class _Common(TypedDict):
@@ -70,7 +73,7 @@ class Explanation:
         return max(0, math.ceil(self.retry_after - elapsed_s))
 
     def send_again(self, elapsed_s: float = 0.0) -> str | None:
-        """"You can send again in N s: …" after a final 429 with Retry-After, else None."""
+        """ "You can send again in N s: …" after a final 429 with Retry-After, else None."""
         left = self.seconds_to_wait(elapsed_s)
         return None if left is None else send_again_text(left)
 
@@ -119,9 +122,7 @@ def explain(
     return Explanation(**redact_data(asdict(explanation), secrets))
 
 
-def _explain(
-    ex: Exchange, action: type[ActionSpec] | None, creds: Credentials | None
-) -> Explanation | None:
+def _explain(ex: Exchange, action: type[ActionSpec] | None, creds: Credentials | None) -> Explanation | None:
     if ex.ok:
         return None
     if ex.response is None:
@@ -144,8 +145,10 @@ def _explain(
             f"{_status_line(ex)}: the {api.title} accepted the key but refused this request",
             "The key is valid but not allowed to do this: a key without this scope, a channel "
             "not enabled in the workspace (e.g. SMS), or a forbidden attachment type.",
-            ["Check the key's permissions in Customer.io: Settings > API Credentials.",
-             "If the message names a field, fix it and send again."],
+            [
+                "Check the key's permissions in Customer.io: Settings > API Credentials.",
+                "If the message names a field, fix it and send again.",
+            ],
             **base,
         )
     if status == 404:
@@ -185,11 +188,15 @@ def _invalid_step(field_name: str | None, message: str | None, action: type[Acti
     if field_name:
         return f"Fix {field_name} and send again; nothing was applied."
     if message:
-        return ("Customer.io named no field: its message above says which value it refused. Fix that "
-                "value and send again; nothing was applied.")
+        return (
+            "Customer.io named no field: its message above says which value it refused. Fix that "
+            "value and send again; nothing was applied."
+        )
     listing = f"`cio-console actions {action.INFO.id}`" if action else "`cio-console actions ACTION`"
-    return ("Customer.io named no field and gave no message: check each value against the action's "
-            f"fields and examples ({listing}, or F1 in the console) and send again; nothing was applied.")
+    return (
+        "Customer.io named no field and gave no message: check each value against the action's "
+        f"fields and examples ({listing}, or F1 in the console) and send again; nothing was applied."
+    )
 
 
 def send_again_text(seconds_left: int) -> str:
@@ -212,9 +219,15 @@ def _rate_limited(ex: Exchange, api: API, base: _Common) -> Explanation:
         f"{_status_line(ex)}: rate limited by the {api.title}{_attempts_note(ex)}",
         f"Too many requests: the {api.title} allows {RATE_LIMITS[api]}. Customer.io did not "
         f"process the request.{asked}",
-        [NOT_RESENT + (": send it again yourself once the wait is over." if wait is not None
-                       else ": wait a few seconds, then send it again yourself."),
-         "For many rows use `cio-console batch` with --rate, which paces itself."],
+        [
+            NOT_RESENT
+            + (
+                ": send it again yourself once the wait is over."
+                if wait is not None
+                else ": wait a few seconds, then send it again yourself."
+            ),
+            "For many rows use `cio-console batch` with --rate, which paces itself.",
+        ],
         retry_after=wait,
         **base,
     )
@@ -228,13 +241,15 @@ def _partial(ex: Exchange, what: str, base: _Common) -> Explanation:
     failed = len({f.index for f in failures}) or len(failures)
     counts = f"{failed} of {total}" if total else str(failed)
     rest = total - failed
-    applied = (f" The other {rest} {'was' if rest == 1 else 'were'} applied." if total and rest > 0 else "")
+    applied = f" The other {rest} {'was' if rest == 1 else 'were'} applied." if total and rest > 0 else ""
     indexes = ", ".join(str(i) for i in sorted({f.index for f in failures if f.index is not None}))
     return Explanation(
         f"{_status_line(ex)}: {counts} operations of the {what} request failed",
         "Customer.io applied the operations it could and rejected the ones listed." + applied,
-        [f"Fix the failed operations (index {indexes or '?'}) and send a batch of only those; "
-         "sending the whole batch again would repeat the applied ones."],
+        [
+            f"Fix the failed operations (index {indexes or '?'}) and send a batch of only those; "
+            "sending the whole batch again would repeat the applied ones."
+        ],
         items=[f.to_dict() for f in failures],
         **_Common(api_message=base["api_message"], delivered=base["delivered"], field="batch"),
     )
@@ -249,16 +264,17 @@ def _redirect(ex: Exchange, api: API, what: str, base: _Common) -> Explanation:
             f"The US {api.title} host redirected the request to the EU region ({location}). "
             "The redirect was not followed: it would drop the Authorization header and your "
             "data would transit the US.",
-            ["Set the environment's region to EU (CIO_REGION=eu, or `cio-console env set NAME --region eu`) and send again.",
-             CONNECTION_TEST],
+            [
+                "Set the environment's region to EU (CIO_REGION=eu, or `cio-console env set NAME --region eu`) and send again.",
+                CONNECTION_TEST,
+            ],
             offer_connection_test=True,
             **base,
         )
     return Explanation(
         f"{_status_line(ex)}: the {api.title} redirected {what} to {location or 'another address'}",
         "Redirects are not followed, so the Authorization header is never sent to another host.",
-        ["Check the base URL (CIO_TRACK_URL / CIO_APP_URL / CIO_PIPELINES_URL) and the region.",
-         CONNECTION_TEST],
+        ["Check the base URL (CIO_TRACK_URL / CIO_APP_URL / CIO_PIPELINES_URL) and the region.", CONNECTION_TEST],
         offer_connection_test=True,
         **base,
     )
@@ -274,9 +290,9 @@ def _unauthorized(api: API, what: str, creds: Credentials | None, base: _Common)
     if api == API.TRACK:
         same = creds is not None and creds.track_key and creds.track_key == creds.app_key
         cause = (
-            "The Track API key is the same as the App API key: Track actions need the Track "
-            "API key." if same else
-            "The Site ID and Track API key were not accepted together. Common causes: the App "
+            "The Track API key is the same as the App API key: Track actions need the Track API key."
+            if same
+            else "The Site ID and Track API key were not accepted together. Common causes: the App "
             "API key pasted as the Track key (Track actions need the Track API key), a Site ID "
             "from another workspace, or a region mismatch." + region_note
         )
@@ -287,9 +303,9 @@ def _unauthorized(api: API, what: str, creds: Credentials | None, base: _Common)
     elif api == API.APP:
         same = creds is not None and creds.app_key and creds.app_key == creds.track_key
         cause = (
-            "The App API key is the same as the Track API key: sends and reads need an App "
-            "API key." if same else
-            f"The App API key was not accepted. Common causes: a Track API key used where "
+            "The App API key is the same as the Track API key: sends and reads need an App API key."
+            if same
+            else f"The App API key was not accepted. Common causes: a Track API key used where "
             f"{what} needs the App API key, a revoked key, or a region mismatch." + region_note
         )
         steps = [

@@ -11,6 +11,7 @@ keyed by environment name. Credentials from CIO_* variables share the key
 `ENV_VARS_KEY`; the embedded sandbox without a name uses `SANDBOX_KEY`. Both are in
 parentheses, which stored environment names never are, so they cannot collide.
 """
+
 from __future__ import annotations
 
 import json

@@ -4,16 +4,17 @@ reading and writing `environments.toml` (no secret ever goes in it).
 The file lives under platformdirs' user config dir for `cio-console`. It is written
 atomically (a temporary file, then a rename), owner-only: 0600 in a 0700 directory.
 """
+
 from __future__ import annotations
 
 import os
 import re
 import tempfile
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Mapping
 
 from console.errors import ConfigurationError, InputError
 from console.wire.apis import API, Region, parse_region
@@ -28,8 +29,10 @@ PROTECTED_BY_DEFAULT = frozenset({"Production"})
 # entry name) and nothing a shell or a TOML key would need quoting tricks for.
 NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9 ._-]{0,38}[A-Za-z0-9._-])?$")
 NAME_RULE = "1-40 characters: letters, digits, space, '.', '-', '_' (starting with a letter or digit)"
-HEADER = ("# cio-console environments. No keys here: they live in the OS keyring\n"
-          "# (service \"cio-console\"). Edit with `cio-console env ...` or the console.\n\n")
+HEADER = (
+    "# cio-console environments. No keys here: they live in the OS keyring\n"
+    '# (service "cio-console"). Edit with `cio-console env ...` or the console.\n\n'
+)
 
 
 @dataclass
@@ -110,16 +113,21 @@ def check_site_id(value: Any) -> str | None:
     if not text:
         return None
     if any(c.isspace() for c in text) or ":" in text or not text.isprintable():
-        raise InvalidSetting(f"Site ID {text!r} is not valid: it has no spaces or ':' "
-                             "(copy it from Settings > Workspace Settings > API Credentials)", field="site_id")
+        raise InvalidSetting(
+            f"Site ID {text!r} is not valid: it has no spaces or ':' "
+            "(copy it from Settings > Workspace Settings > API Credentials)",
+            field="site_id",
+        )
     return text
 
 
 def check_url(value: str, what: str) -> str:
     text = value.strip().rstrip("/")
     if not re.match(r"^https?://[^\s/]+(/\S*)?$", text):
-        raise InvalidSetting(f"{what} {value!r} is not a URL: use http(s)://host[:port][/path]",
-                             field="sandbox_root" if what == "sandbox_root" else "urls")
+        raise InvalidSetting(
+            f"{what} {value!r} is not a URL: use http(s)://host[:port][/path]",
+            field="sandbox_root" if what == "sandbox_root" else "urls",
+        )
     return text
 
 
@@ -143,8 +151,9 @@ def clean_urls(urls: Mapping[API | str, str]) -> dict[API, str]:
         try:
             key = api if isinstance(api, API) else API(str(api).strip().lower())
         except ValueError:
-            raise InvalidSetting(f"unknown API {api!r} for a base URL: use track, app or pipelines",
-                                 field="urls") from None
+            raise InvalidSetting(
+                f"unknown API {api!r} for a base URL: use track, app or pipelines", field="urls"
+            ) from None
         if url:
             out[key] = check_url(url, f"the {key.value} base URL")
     return out
@@ -198,8 +207,13 @@ def _write_private(path: Path, text: str) -> None:
         raise
 
 
-def stored_credentials(env: Environment, keys: Mapping[str, str | None] | None = None, *,
-                       source: str | None = None, keyring_problem: str | None = None) -> Credentials:
+def stored_credentials(
+    env: Environment,
+    keys: Mapping[str, str | None] | None = None,
+    *,
+    source: str | None = None,
+    keyring_problem: str | None = None,
+) -> Credentials:
     """A stored environment's settings with its keys (kind -> key; absent: not set): the one
     place a stored environment becomes credentials (the store, the resolver, F2's form)."""
     keys = keys or {}

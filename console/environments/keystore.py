@@ -8,11 +8,12 @@ as a silent fallback.
 `keyring` is imported on first use: importing it and discovering the backend costs
 ~110 ms, which `cio-console send` without `--env` and the first frame should not pay.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from collections.abc import Iterator
 
 from console.errors import ConfigurationError
 
@@ -170,8 +171,10 @@ def _translated(verb: str) -> Iterator[None]:
         from keyring import errors
 
         if isinstance(exc, errors.KeyringLocked):
-            cause = (f"the keyring is locked ({exc}). "
-                     "Unlock it (log in to the desktop session, or unlock the login keyring) and try again.")
+            cause = (
+                f"the keyring is locked ({exc}). "
+                "Unlock it (log in to the desktop session, or unlock the login keyring) and try again."
+            )
         elif isinstance(exc, errors.NoKeyringError):
             cause = "no keyring backend was found (no Secret Service or other OS keyring)."
         else:

@@ -7,10 +7,12 @@ variable that is set overriding its field (`console.environments.store.credentia
 the CIO_* variables alone, or the embedded sandbox. `stored_credentials` is the one
 place a stored environment's settings and keys become `Credentials`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import TYPE_CHECKING
 
 from console.environments.file import stored_credentials
 from console.wire.credentials import Credentials
@@ -18,8 +20,15 @@ from console.wire.credentials import Credentials
 if TYPE_CHECKING:
     from console.environments.store import EnvironmentStore
 
-__all__ = ["Resolved", "resolve", "sandbox_credentials", "stored_credentials",
-           "SANDBOX_LABEL", "SANDBOX_PROTECTED_LABEL", "SANDBOX_NAMES"]
+__all__ = [
+    "SANDBOX_LABEL",
+    "SANDBOX_NAMES",
+    "SANDBOX_PROTECTED_LABEL",
+    "Resolved",
+    "resolve",
+    "sandbox_credentials",
+    "stored_credentials",
+]
 
 SANDBOX_LABEL = "Sandbox"
 SANDBOX_PROTECTED_LABEL = "Sandbox (protected)"
@@ -40,10 +49,16 @@ def sandbox_credentials(root_url: str, *, protected: bool = False) -> Credential
     """The embedded sandbox's demo credentials (it accepts only these keys)."""
     from console.sandbox import DEMO_CREDENTIALS as demo
 
-    return Credentials(site_id=demo.site_id, track_key=demo.track_key, app_key=demo.app_key,
-                       write_key=demo.write_key, sandbox_root=root_url,
-                       source="the embedded sandbox", protected=protected,
-                       name=SANDBOX_PROTECTED_LABEL if protected else SANDBOX_LABEL)
+    return Credentials(
+        site_id=demo.site_id,
+        track_key=demo.track_key,
+        app_key=demo.app_key,
+        write_key=demo.write_key,
+        sandbox_root=root_url,
+        source="the embedded sandbox",
+        protected=protected,
+        name=SANDBOX_PROTECTED_LABEL if protected else SANDBOX_LABEL,
+    )
 
 
 def resolve(

@@ -11,28 +11,16 @@ script or CI job can supply a key (or the region, or a base URL) while the store
 environment supplies the rest. The credentials' `source` names every override, and
 `env_overrides()` lists them so the CLI can say so on stderr.
 """
+
 from __future__ import annotations
 
 import builtins
 import os
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from collections.abc import Mapping
 
-from console.errors import ConfigurationError
-from console.wire.apis import API, Region, parse_region
-from console.wire.credentials import (
-    ENV_KEYS,
-    ENV_REGION,
-    ENV_SITE_ID,
-    ENV_URLS,
-    KEY_LABEL,
-    Credentials,
-    clean_key,
-    clean_site_id,
-    clean_url,
-)
 from console.environments.file import (
     CONFIG_FILE,
     ConfigFileError,
@@ -48,6 +36,19 @@ from console.environments.file import (
     write_file,
 )
 from console.environments.keystore import KEY_KINDS, KeyringUnavailable, KeyStore, MemoryKeyStore, check_kind
+from console.errors import ConfigurationError
+from console.wire.apis import API, Region, parse_region
+from console.wire.credentials import (
+    ENV_KEYS,
+    ENV_REGION,
+    ENV_SITE_ID,
+    ENV_URLS,
+    KEY_LABEL,
+    Credentials,
+    clean_key,
+    clean_site_id,
+    clean_url,
+)
 
 EDITABLE = frozenset({"region", "site_id", "protected", "sandbox_root", "urls"})
 
@@ -126,8 +127,16 @@ class EnvironmentStore:
         envs, _ = self._load()
         return envs[self._index(envs, name)]
 
-    def add(self, name: str, region: Region | str, site_id: str | None = None, protected: bool = False,
-            *, sandbox_root: str | None = None, urls: Mapping[API | str, str] | None = None) -> Environment:
+    def add(
+        self,
+        name: str,
+        region: Region | str,
+        site_id: str | None = None,
+        protected: bool = False,
+        *,
+        sandbox_root: str | None = None,
+        urls: Mapping[API | str, str] | None = None,
+    ) -> Environment:
         envs, last = self._load()
         check_name(name)
         clash = [e.name for e in envs if e.name.casefold() == name.casefold()]
@@ -150,8 +159,9 @@ class EnvironmentStore:
         unknown = set(changes) - EDITABLE
         if unknown:
             extra = " Keys are not settings: use set_key()." if unknown & {"track_key", "app_key", "write_key"} else ""
-            raise ValueError(f"cannot change {', '.join(sorted(unknown))}; "
-                             f"changeable: {', '.join(sorted(EDITABLE))}.{extra}")
+            raise ValueError(
+                f"cannot change {', '.join(sorted(unknown))}; changeable: {', '.join(sorted(EDITABLE))}.{extra}"
+            )
         envs, last = self._load()
         i = self._index(envs, name)
         env = envs[i]
@@ -220,8 +230,10 @@ class EnvironmentStore:
     def credentials(self, name: str) -> Credentials:
         """The stored environment's credentials, keys read from the key store."""
         env = self.get(name)
-        keys = {kind: clean_key(self.keys.get(env.name, kind), f"the {KEY_LABEL[kind]} of {env.name} in the OS keyring")
-                for kind in KEY_KINDS}
+        keys = {
+            kind: clean_key(self.keys.get(env.name, kind), f"the {KEY_LABEL[kind]} of {env.name} in the OS keyring")
+            for kind in KEY_KINDS
+        }
         return stored_credentials(env, keys)
 
     # -- last used -------------------------------------------------------------------
@@ -273,8 +285,9 @@ def credentials_for(
             keys[kind] = clean_key(env_vars[ENV_KEYS[kind]], ENV_KEYS[kind])
             continue
         try:
-            keys[kind] = clean_key(store.keys.get(stored.name, kind),
-                                   f"the {KEY_LABEL[kind]} of {stored.name} in the OS keyring")
+            keys[kind] = clean_key(
+                store.keys.get(stored.name, kind), f"the {KEY_LABEL[kind]} of {stored.name} in the OS keyring"
+            )
         except KeyringUnavailable as exc:
             if strict:
                 raise
@@ -288,10 +301,12 @@ def credentials_for(
         source += f" (overridden by {', '.join(overrides)})"
     if keyring_problem:
         source += f" (its keys could not be read: {keyring_problem.rstrip('.')})"
-    return replace(stored_credentials(stored, keys, source=source, keyring_problem=keyring_problem),
-                   region=parse_region(region_text) if region_text else stored.region,
-                   site_id=clean_site_id(env_vars.get(ENV_SITE_ID), ENV_SITE_ID) or stored.site_id,
-                   urls=urls)
+    return replace(
+        stored_credentials(stored, keys, source=source, keyring_problem=keyring_problem),
+        region=parse_region(region_text) if region_text else stored.region,
+        site_id=clean_site_id(env_vars.get(ENV_SITE_ID), ENV_SITE_ID) or stored.site_id,
+        urls=urls,
+    )
 
 
 def __getattr__(name: str) -> Any:

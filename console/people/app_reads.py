@@ -3,6 +3,7 @@
 Every read goes through `build_read` and `perform`, so it has the same auth, retry and
 Exchange record as an action; a failure comes back explained, never raised.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,10 +12,10 @@ from urllib.parse import quote
 
 import httpx
 
+from console.diagnose.explain import Explanation, explain
 from console.wire.apis import API
 from console.wire.credentials import Credentials
 from console.wire.exchange import Exchange
-from console.diagnose.explain import Explanation, explain
 from console.wire.request import build_read
 from console.wire.transport import RetryPolicy, perform
 

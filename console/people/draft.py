@@ -9,18 +9,19 @@ How typed text becomes a value: text is sent as typed (Customer.io stores attrib
 text anyway); text that parses as a JSON object or array is sent as that object, so
 object attributes can be edited; an empty value removes the attribute (the core's rule).
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from typing import Any
 
-from console.wire.credentials import Credentials
-from console.people.edit import ChangeKind, EditOutcome, EditPlan, compute_diff, plan_edit
-from console.people.model import MISSING, Profile
 from console.actions.spec import FieldProblem
 from console.actions.validation import InvalidInput
+from console.people.edit import ChangeKind, EditOutcome, EditPlan, compute_diff, plan_edit
+from console.people.model import MISSING, Profile
+from console.wire.credentials import Credentials
 
 
 def parse_typed(text: str) -> Any:
@@ -71,8 +72,9 @@ class ProfileDraft:
         attribute when it cannot be changed this way; nothing pending is lost."""
         name = name.strip()
         if not name:
-            raise InvalidInput([FieldProblem(None, "the attribute's name is empty: type it in the first box, "
-                                                  "e.g. plan")])
+            raise InvalidInput(
+                [FieldProblem(None, "the attribute's name is empty: type it in the first box, e.g. plan")]
+            )
         value = None if text == "" else parse_typed(text)
         diff = compute_diff(self.profile, {name: value})  # raises for identifiers, limits, ...
         if diff.empty:
@@ -105,8 +107,15 @@ class ProfileDraft:
         out = []
         for attr in self.profile.attribute_rows():
             change = changes.get(attr.name)
-            out.append(AttributeRow(attr.name, attr.value, attr.set_at,
-                           change.kind if change else None, change.new if change else MISSING))
+            out.append(
+                AttributeRow(
+                    attr.name,
+                    attr.value,
+                    attr.set_at,
+                    change.kind if change else None,
+                    change.new if change else MISSING,
+                )
+            )
         for name, change in changes.items():
             if name not in self.profile.attributes:  # added, or an identifier changed
                 out.append(AttributeRow(name, change.old, self.profile.timestamps.get(name), change.kind, change.new))

@@ -16,27 +16,28 @@ How the identify addresses the person. Always `cio_<cio_id>` (reference §2.1):
 - an unknown `cio_…` is dropped instead of creating a new person, so an edit racing a
   delete cannot resurrect someone (the read-back then reports the edit did not take).
 """
+
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
-from collections.abc import Awaitable, Callable
 
 import httpx
 
 from console.actions.catalog import get_action
-from console.wire.credentials import Credentials
-from console.wire.exchange import Exchange
-from console.diagnose.explain import Explanation, explain
 from console.actions.guard import check_confirmation
+from console.actions.spec import ActionSpec, FieldProblem
+from console.actions.validation import InvalidInput, validate
+from console.diagnose.explain import Explanation, explain
 from console.people.lookup import LookupResult, lookup_profile
 from console.people.model import MISSING, Profile, same_stored, show_value, stored_text
+from console.wire.credentials import Credentials
+from console.wire.exchange import Exchange
 from console.wire.request import PreparedRequest, build_request
-from console.actions.spec import ActionSpec, FieldProblem
 from console.wire.transport import RetryPolicy, perform
-from console.actions.validation import InvalidInput, validate
 
 IDENTIFY = "identify-customer"
 REMOVAL = ""  # what an identify body carries to remove an attribute (see module doc)
@@ -131,8 +132,14 @@ def compute_diff(profile: Profile, desired: dict[str, Any]) -> Diff:
     `desired` maps attribute names to new values; None or "" removes. Raises
     InvalidInput naming every attribute that cannot be changed this way."""
     if not isinstance(desired, dict):
-        raise InvalidInput([FieldProblem("attributes", "must be a JSON object of attribute names to values, "
-                                         'e.g. {"plan": "pro", "old_field": null}')])
+        raise InvalidInput(
+            [
+                FieldProblem(
+                    "attributes",
+                    'must be a JSON object of attribute names to values, e.g. {"plan": "pro", "old_field": null}',
+                )
+            ]
+        )
     problems: list[FieldProblem] = []
     diff = Diff()
     for name, new in desired.items():
@@ -143,8 +150,11 @@ def compute_diff(profile: Profile, desired: dict[str, Any]) -> Diff:
         old = profile.current(name)
         if new is None or new == REMOVAL:
             if name in IDENTIFIERS:
-                problems.append(FieldProblem(
-                    name, "is an identifier and cannot be removed here; change it to another value instead"))
+                problems.append(
+                    FieldProblem(
+                        name, "is an identifier and cannot be removed here; change it to another value instead"
+                    )
+                )
             elif old is MISSING:
                 diff.unchanged.append(Unchanged(name, "not set, nothing to remove"))
             else:
@@ -153,8 +163,9 @@ def compute_diff(profile: Profile, desired: dict[str, Any]) -> Diff:
             continue
         size = len(stored_text(new).encode("utf-8"))
         if size > MAX_VALUE_BYTES:
-            problems.append(FieldProblem(
-                name, f"is {size} bytes; Customer.io allows at most {MAX_VALUE_BYTES} bytes per value"))
+            problems.append(
+                FieldProblem(name, f"is {size} bytes; Customer.io allows at most {MAX_VALUE_BYTES} bytes per value")
+            )
             continue
         if name in IDENTIFIERS:
             if isinstance(new, bool) or not isinstance(new, (str, int)):
@@ -168,8 +179,11 @@ def compute_diff(profile: Profile, desired: dict[str, Any]) -> Diff:
             diff.changes.append(AttributeChange(name, ChangeKind.ADD, MISSING, new))
         elif same_stored(old, new):
             shown = show_value(old)
-            reason = (f"already {shown}" if old == new
-                      else f"already stored as {shown} (Customer.io stores attributes as text)")
+            reason = (
+                f"already {shown}"
+                if old == new
+                else f"already stored as {shown} (Customer.io stores attributes as text)"
+            )
             diff.unchanged.append(Unchanged(name, reason))
         else:
             diff.changes.append(AttributeChange(name, ChangeKind.CHANGE, old, new))

@@ -4,6 +4,7 @@ An email can belong to several people, so an email lookup first asks
 `GET /v1/customers?email=` and, when it finds more than one person, returns them all for
 the user to pick; everything after that addresses the person by cio_id, which is unique.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -11,9 +12,10 @@ from enum import StrEnum
 
 import httpx
 
-from console.wire.credentials import Credentials
-from console.wire.exchange import Exchange
+from console.actions.spec import FieldProblem
+from console.actions.validation import InvalidInput
 from console.diagnose.explain import Explanation
+from console.people.app_reads import ReadResult, path_segment, read_json
 from console.people.model import (
     ID_TYPES,
     PersonMatch,
@@ -22,10 +24,9 @@ from console.people.model import (
     profile_from_response,
     segments_from_response,
 )
-from console.people.app_reads import ReadResult, read_json, path_segment
-from console.actions.spec import FieldProblem
+from console.wire.credentials import Credentials
+from console.wire.exchange import Exchange
 from console.wire.transport import RetryPolicy
-from console.actions.validation import InvalidInput
 
 
 class LookupOutcome(StrEnum):
@@ -136,8 +137,9 @@ async def lookup_profile(
     return result
 
 
-async def _add_segments(creds: Credentials, client: httpx.AsyncClient, profile: Profile, result: LookupResult,
-                        policy: RetryPolicy) -> None:
+async def _add_segments(
+    creds: Credentials, client: httpx.AsyncClient, profile: Profile, result: LookupResult, policy: RetryPolicy
+) -> None:
     seg = await read_json(
         creds, client, f"/v1/customers/{path_segment(profile.cio_id)}/segments", {"id_type": "cio_id"}, policy=policy
     )

@@ -5,6 +5,7 @@ The App API stores and returns attribute values as strings ("Attributes are all 
 as strings", APP-SPEC `getPersonAttributes`), so comparisons go through `stored_text`:
 `30` and `"30"` are the same stored value.
 """
+
 from __future__ import annotations
 
 import json
@@ -140,19 +141,14 @@ class Profile:
 
     def attribute_rows(self) -> list[Attribute]:
         """Every attribute with when it was last set, sorted by name."""
-        return [
-            Attribute(name, self.attributes[name], self.timestamps.get(name))
-            for name in sorted(self.attributes)
-        ]
+        return [Attribute(name, self.attributes[name], self.timestamps.get(name)) for name in sorted(self.attributes)]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape `profile show --json` prints."""
         return {
             "identifiers": self.identifiers,
             "unsubscribed": self.unsubscribed,
-            "attributes": {
-                row.name: {"value": row.value, "set_at": row.set_at} for row in self.attribute_rows()
-            },
+            "attributes": {row.name: {"value": row.value, "set_at": row.set_at} for row in self.attribute_rows()},
             "devices": [asdict(d) for d in self.devices],
             "segments": [asdict(s) for s in self.segments],
             "segments_problem": self.segments_problem,
@@ -181,8 +177,9 @@ def matches_from_response(data: Any) -> list[PersonMatch]:
     out = []
     for item in results or []:
         if isinstance(item, dict) and item.get("cio_id"):
-            out.append(PersonMatch(str(item["cio_id"]), _text_or_none(item.get("id")),
-                                   _text_or_none(item.get("email"))))
+            out.append(
+                PersonMatch(str(item["cio_id"]), _text_or_none(item.get("id")), _text_or_none(item.get("email")))
+            )
     return out
 
 

@@ -10,6 +10,7 @@ mean someone else (emails can be shared) and that never creates a person. Unsupp
 the exception: a suppressed person's profile is deleted, so it takes the id or email
 that was suppressed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,14 +19,14 @@ from typing import Any
 import httpx
 
 from console.actions.catalog import get_action
+from console.actions.guard import check_confirmation
+from console.actions.spec import ActionSpec
+from console.actions.validation import validate
+from console.people.model import Device, PersonMatch, Profile
 from console.wire.credentials import Credentials
 from console.wire.exchange import Exchange
-from console.actions.guard import check_confirmation
-from console.people.model import Device, PersonMatch, Profile
 from console.wire.request import PreparedRequest, build_request
-from console.actions.spec import ActionSpec
 from console.wire.transport import RetryPolicy, perform
-from console.actions.validation import validate
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,23 @@ class ProfileAction:
     def guarded(self) -> bool:
         return self.action.INFO.guarded
 
-    def prepare(self, creds: Credentials, extra: dict[str, Any] | None = None, *, preview: bool = False
-                ) -> tuple[ActionSpec, PreparedRequest]:
+    def prepare(
+        self, creds: Credentials, extra: dict[str, Any] | None = None, *, preview: bool = False
+    ) -> tuple[ActionSpec, PreparedRequest]:
         """Validate the input (plus what the user filled in) and build the request.
         Raises InvalidInput / MissingCredential like any action."""
         spec = validate(self.action, {**self.input, **(extra or {})})
         return spec, build_request(spec, creds, preview=preview)
 
-    async def run(self, creds: Credentials, client: httpx.AsyncClient, extra: dict[str, Any] | None = None, *,
-                  confirmation: str | None = None, policy: RetryPolicy = RetryPolicy()) -> Exchange:
+    async def run(
+        self,
+        creds: Credentials,
+        client: httpx.AsyncClient,
+        extra: dict[str, Any] | None = None,
+        *,
+        confirmation: str | None = None,
+        policy: RetryPolicy = RetryPolicy(),
+    ) -> Exchange:
         """Validate, check the protected-environment guard (raises ConfirmationRequired:
         type the confirm field), and send once through the transport's retry rules."""
         spec, request = self.prepare(creds, extra)
@@ -111,7 +120,9 @@ def merge_into(profile: Profile, other: Profile | PersonMatch | tuple[str, str] 
         data |= {"secondary_identifier_type": kind, "secondary_identifier": value}
     to_fill = tuple(k for k in ("secondary_identifier_type", "secondary_identifier") if k not in data)
     return ProfileAction(
-        "merge-customers", data, to_fill,
+        "merge-customers",
+        data,
+        to_fill,
         notes=("The secondary profile is merged into this one and then deleted.",),
     )
 

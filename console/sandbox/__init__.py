@@ -16,10 +16,18 @@ Demo credentials (the ``SandboxConfig`` defaults; recognisable, never real):
 Use in process with ``httpx.ASGITransport(app=create_app())`` or over loopback
 with ``serve_in_thread(SandboxConfig(...))``.
 """
+
 from .app import create_app, new_sandbox
 from .config import DEMO_CREDENTIALS, SandboxConfig
 from .sandbox import Sandbox
 from .server import RunningSandbox, serve_in_thread
 
-__all__ = ["DEMO_CREDENTIALS", "RunningSandbox", "Sandbox", "SandboxConfig", "create_app", "new_sandbox",
-           "serve_in_thread"]
+__all__ = [
+    "DEMO_CREDENTIALS",
+    "RunningSandbox",
+    "Sandbox",
+    "SandboxConfig",
+    "create_app",
+    "new_sandbox",
+    "serve_in_thread",
+]

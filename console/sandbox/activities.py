@@ -5,6 +5,7 @@ each step of a delivery) and served as `GET /v1/customers/{id}/activities`
 (App document op getPersonActivities: `type`, `name`, `start`, `limit` default 10,
 max 100). Customer.io guarantees 30 days of it; the sandbox keeps everything.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -25,32 +26,71 @@ MAX_LIMIT = 100
 
 # The activity types of the App document that the sandbox records (its enum is longer).
 DELIVERY_TYPES = frozenset(
-    f"{metric}_{channel}" for metric, channels in {
-        "sent": ("email", "push", "twilio", "in_app"), "delivered": ("email", "push", "twilio"),
-        "opened": ("email", "push", "in_app"), "clicked": ("email", "push", "twilio", "in_app"),
-        "converted": ("email", "in_app", "twilio"), "bounced": ("email", "push", "twilio"),
-        "failed": ("email", "push", "twilio", "in_app"), "dropped": ("email", "push", "twilio"),
-        "undeliverable": ("email", "push", "twilio", "in_app"), "drafted": ("email", "push", "twilio", "in_app"),
+    f"{metric}_{channel}"
+    for metric, channels in {
+        "sent": ("email", "push", "twilio", "in_app"),
+        "delivered": ("email", "push", "twilio"),
+        "opened": ("email", "push", "in_app"),
+        "clicked": ("email", "push", "twilio", "in_app"),
+        "converted": ("email", "in_app", "twilio"),
+        "bounced": ("email", "push", "twilio"),
+        "failed": ("email", "push", "twilio", "in_app"),
+        "dropped": ("email", "push", "twilio"),
+        "undeliverable": ("email", "push", "twilio", "in_app"),
+        "drafted": ("email", "push", "twilio", "in_app"),
         "attempted": ("email", "push", "twilio", "in_app"),
-    }.items() for channel in channels) | {"spammed_email", "unsubscribed_email"}
-TYPES = frozenset({"attribute_change", "event", "page", "screen", "device_change", "profile_create",
-                   "profile_merge", "anon_merge", "add_relationship", "delete_relationship"}) | DELIVERY_TYPES
+    }.items()
+    for channel in channels
+) | {"spammed_email", "unsubscribed_email"}
+TYPES = (
+    frozenset(
+        {
+            "attribute_change",
+            "event",
+            "page",
+            "screen",
+            "device_change",
+            "profile_create",
+            "profile_merge",
+            "anon_merge",
+            "add_relationship",
+            "delete_relationship",
+        }
+    )
+    | DELIVERY_TYPES
+)
 # A long-running sandbox must not grow without end (as the request log does not): past
 # this many activities the oldest tenth is dropped. Customer.io keeps 30 days.
 LIMIT = 100_000
 VALUE_LIMIT = 1000  # characters of an attribute_change's from/to: Track's limit for a value
 
 
-def record(ws: Workspace, person: Person | None, type_: str, timestamp: int, name: str | None = None,
-           data: dict[str, Any] | None = None, delivery_id: str | None = None,
-           delivery_type: str | None = None) -> None:
+def record(
+    ws: Workspace,
+    person: Person | None,
+    type_: str,
+    timestamp: int,
+    name: str | None = None,
+    data: dict[str, Any] | None = None,
+    delivery_id: str | None = None,
+    delivery_type: str | None = None,
+) -> None:
     if person is None or type_ not in TYPES:
         return  # anonymous activity has no profile to show it; other types are not in the document
     if len(ws.activities) >= LIMIT:
-        del ws.activities[:LIMIT // 10]
-    ws.activities.append(Activity(seq=ws.new_activity_seq(), cio_id=person.cio_id, type=type_,
-                                  timestamp=int(timestamp), name=name, data=data if data is not None else {},
-                                  delivery_id=delivery_id, delivery_type=delivery_type))
+        del ws.activities[: LIMIT // 10]
+    ws.activities.append(
+        Activity(
+            seq=ws.new_activity_seq(),
+            cio_id=person.cio_id,
+            type=type_,
+            timestamp=int(timestamp),
+            name=name,
+            data=data if data is not None else {},
+            delivery_id=delivery_id,
+            delivery_type=delivery_type,
+        )
+    )
 
 
 def flat_attributes(person: Person) -> dict[str, str]:
@@ -76,8 +116,11 @@ def flat_attributes(person: Person) -> dict[str, str]:
 def record_changes(ws: Workspace, person: Person, before: dict[str, str], timestamp: int) -> None:
     """One attribute_change activity for what an identify changed ({name: {from, to}})."""
     after = flat_attributes(person)
-    changes = {name: {"from": before.get(name, "")[:VALUE_LIMIT], "to": after.get(name, "")[:VALUE_LIMIT]}
-               for name in sorted(before.keys() | after.keys()) if before.get(name) != after.get(name)}
+    changes = {
+        name: {"from": before.get(name, "")[:VALUE_LIMIT], "to": after.get(name, "")[:VALUE_LIMIT]}
+        for name in sorted(before.keys() | after.keys())
+        if before.get(name) != after.get(name)
+    }
     if changes:
         record(ws, person, "attribute_change", timestamp, data=changes)
 
@@ -86,8 +129,12 @@ def activity_json(ws: Workspace, a: Activity) -> dict[str, Any]:
     person = ws.people.get(a.cio_id)
     identifiers = person.identifiers() if person else {"id": None, "email": None, "cio_id": a.cio_id}
     data: dict[str, Any] = {
-        "id": f"sbx-activity-{a.seq:08d}", "type": a.type, "timestamp": a.timestamp,
-        "customer_id": identifiers["id"], "customer_identifiers": identifiers, "data": dict(a.data),
+        "id": f"sbx-activity-{a.seq:08d}",
+        "type": a.type,
+        "timestamp": a.timestamp,
+        "customer_id": identifiers["id"],
+        "customer_identifiers": identifiers,
+        "data": dict(a.data),
     }
     if a.name is not None:
         data["name"] = a.name  # the event's name; not in the document's item, which filters on it
@@ -112,8 +159,13 @@ def get_activities(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     wanted_type, wanted_name = req.query_value("type"), req.query_value("name")
     if wanted_type and wanted_type not in TYPES and not wanted_type.startswith(("_o:", "_r:")):
         return meta_error(f"type: {wanted_type!r} is not an activity type, like event or attribute_change")
-    mine = [a for a in sb.state.activities if a.cio_id == person.cio_id
-            and (not wanted_type or a.type == wanted_type) and (not wanted_name or a.name == wanted_name)]
+    mine = [
+        a
+        for a in sb.state.activities
+        if a.cio_id == person.cio_id
+        and (not wanted_type or a.type == wanted_type)
+        and (not wanted_name or a.name == wanted_name)
+    ]
     chosen, following = page(mine, lambda a: (a.timestamp, a.seq), start, limit)
     # `next` is not in the document's 200 schema, but its `start` parameter says "Responses
     # contain a `next` property": the sandbox sends it, "" on the last page.

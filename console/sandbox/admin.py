@@ -1,4 +1,5 @@
 """Test and ops controls under /_sandbox/ (no auth; not part of the emulated APIs)."""
+
 from __future__ import annotations
 
 import json
@@ -80,9 +81,16 @@ async def fault(request: Request) -> JSONResponse:
 async def config(request: Request) -> JSONResponse:
     """The region, workspace and limits in force (keys are never included)."""
     cfg = _sandbox(request).config
-    return JSONResponse({"region": cfg.region, "workspace_id": cfg.workspace_id,
-                         "workspace_name": cfg.workspace_name, "site_id": cfg.site_id,
-                         "rate_limit": cfg.rate_limit, "demo_data": cfg.demo_data})
+    return JSONResponse(
+        {
+            "region": cfg.region,
+            "workspace_id": cfg.workspace_id,
+            "workspace_name": cfg.workspace_name,
+            "site_id": cfg.site_id,
+            "rate_limit": cfg.rate_limit,
+            "demo_data": cfg.demo_data,
+        }
+    )
 
 
 ROUTES = [

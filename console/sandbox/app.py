@@ -1,4 +1,5 @@
 """The Starlette application: API prefixes go to the emulator, /_sandbox/ to the controls."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """App API reads (reference §7.1–7.4): workspaces, people, segments, templates, messages."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -30,8 +31,10 @@ def customer_json(p: Person) -> dict[str, Any]:
         "attributes": attributes,
         "timestamps": dict(p.timestamps),
         "unsubscribed": p.unsubscribed,
-        "devices": [{"id": d.id, "platform": d.platform, "last_used": d.last_used, "attributes": dict(d.attributes)}
-                    for d in p.devices.values()],
+        "devices": [
+            {"id": d.id, "platform": d.platform, "last_used": d.last_used, "attributes": dict(d.attributes)}
+            for d in p.devices.values()
+        ],
     }
 
 
@@ -60,8 +63,14 @@ def get_person_segments(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     if error:
         return error
     assert found is not None  # one or the other
-    return ApiResponse(200, {"segments": [{"id": s.id, "name": s.name, "description": s.description}
-                                          for s in segments_of(sb.state, found)]})
+    return ApiResponse(
+        200,
+        {
+            "segments": [
+                {"id": s.id, "name": s.name, "description": s.description} for s in segments_of(sb.state, found)
+            ]
+        },
+    )
 
 
 def by_email(sb: Sandbox, req: ApiRequest) -> ApiResponse:
@@ -95,13 +104,16 @@ def by_filter(sb: Sandbox, req: ApiRequest) -> ApiResponse:
         return meta_error("limit: must be an integer from 1 to 1000")
     start = canonical_id(req.query_value("start") or "0") or 0
     matched = [p for p in sb.state.people.values() if _filter(sb, rule, p)]
-    page = matched[start:start + limit]
+    page = matched[start : start + limit]
     following = start + len(page)
-    return ApiResponse(200, {
-        "identifiers": [{"id": p.id, "email": p.email, "cio_id": p.cio_id} for p in page],
-        "ids": [p.id for p in page if p.id is not None],  # strings only, as for membership
-        "next": str(following) if following < len(matched) else "",
-    })
+    return ApiResponse(
+        200,
+        {
+            "identifiers": [{"id": p.id, "email": p.email, "cio_id": p.cio_id} for p in page],
+            "ids": [p.id for p in page if p.id is not None],  # strings only, as for membership
+            "next": str(following) if following < len(matched) else "",
+        },
+    )
 
 
 def _filter(sb: Sandbox, rule: dict[str, Any], p: Person) -> bool:
@@ -120,15 +132,24 @@ def _filter(sb: Sandbox, rule: dict[str, Any], p: Person) -> bool:
 def workspaces(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     ws, cfg = sb.state, sb.config
     object_types = {o["object_type_id"] for o in ws.objects.values()}
-    return ApiResponse(200, {"workspaces": [{
-        "id": cfg.workspace_id,
-        "name": cfg.workspace_name,
-        "messages_sent": sum(1 for d in ws.all_deliveries() if _was_sent(d)),
-        "billable_messages_sent": sum(1 for d in ws.all_deliveries() if _was_sent(d) and d.channel == "email"),
-        "people": len(ws.people),
-        "object_types": len(object_types),
-        "objects": len(ws.objects),
-    }]})
+    return ApiResponse(
+        200,
+        {
+            "workspaces": [
+                {
+                    "id": cfg.workspace_id,
+                    "name": cfg.workspace_name,
+                    "messages_sent": sum(1 for d in ws.all_deliveries() if _was_sent(d)),
+                    "billable_messages_sent": sum(
+                        1 for d in ws.all_deliveries() if _was_sent(d) and d.channel == "email"
+                    ),
+                    "people": len(ws.people),
+                    "object_types": len(object_types),
+                    "objects": len(ws.objects),
+                }
+            ]
+        },
+    )
 
 
 def _was_sent(d: Delivery) -> bool:
@@ -136,8 +157,16 @@ def _was_sent(d: Delivery) -> bool:
 
 
 def segment_json(s: Any) -> dict[str, Any]:
-    return {"id": s.id, "deduplicate_id": f"{s.id}:{s.updated_at}", "name": s.name, "description": s.description,
-            "state": "finished", "progress": None, "type": s.type, "tags": list(s.tags)}
+    return {
+        "id": s.id,
+        "deduplicate_id": f"{s.id}:{s.updated_at}",
+        "name": s.name,
+        "description": s.description,
+        "state": "finished",
+        "progress": None,
+        "type": s.type,
+        "tags": list(s.tags),
+    }
 
 
 def list_segments(sb: Sandbox, req: ApiRequest) -> ApiResponse:
@@ -169,16 +198,28 @@ def segment_membership(sb: Sandbox, req: ApiRequest) -> ApiResponse:
         return error
     people = members(sb.state, segment)
     # `ids` holds strings (APP-SPEC): a person without an id is only in `identifiers`.
-    return ApiResponse(200, {"identifiers": [{"id": p.id, "email": p.email, "cio_id": p.cio_id} for p in people],
-                             "ids": [p.id for p in people if p.id is not None], "next": ""})
+    return ApiResponse(
+        200,
+        {
+            "identifiers": [{"id": p.id, "email": p.email, "cio_id": p.cio_id} for p in people],
+            "ids": [p.id for p in people if p.id is not None],
+            "next": "",
+        },
+    )
 
 
 def template_json(t: Template) -> dict[str, Any]:
     return {
-        "id": t.id, "name": t.name, "description": t.description,
-        "send_to_unsubscribed": t.send_to_unsubscribed, "link_tracking": t.link_tracking,
-        "open_tracking": t.open_tracking, "hide_message_body": t.hide_message_body,
-        "queue_drafts": t.queue_drafts, "created_at": t.created_at, "updated_at": t.updated_at,
+        "id": t.id,
+        "name": t.name,
+        "description": t.description,
+        "send_to_unsubscribed": t.send_to_unsubscribed,
+        "link_tracking": t.link_tracking,
+        "open_tracking": t.open_tracking,
+        "hide_message_body": t.hide_message_body,
+        "queue_drafts": t.queue_drafts,
+        "created_at": t.created_at,
+        "updated_at": t.updated_at,
         # Not in APP-SPEC's listing; the trigger name is what sends may use instead of the id.
         "trigger_name": t.trigger_name,
         # Not in the document either: the subscription topic the message belongs to, if any
@@ -189,12 +230,25 @@ def template_json(t: Template) -> dict[str, Any]:
 
 def variant_json(t: Template, v: Variant) -> dict[str, Any]:
     data = {
-        "id": v.id, "name": t.name, "type": t.type, "language": v.language, "subject": v.subject,
-        "body": v.body, "body_amp": "", "body_plain": v.body_plain, "from": v.from_,
-        "reply_to": v.reply_to, "reply_to_id": 2 if v.reply_to else None,
-        "recipient": "{{customer.email}}" if t.type == "email" else "", "bcc": "", "fake_bcc": False,
-        "preheader_text": v.preheader_text, "headers": {}, "preprocessor": "premailer",
-        "created": v.created, "updated": v.updated,
+        "id": v.id,
+        "name": t.name,
+        "type": t.type,
+        "language": v.language,
+        "subject": v.subject,
+        "body": v.body,
+        "body_amp": "",
+        "body_plain": v.body_plain,
+        "from": v.from_,
+        "reply_to": v.reply_to,
+        "reply_to_id": 2 if v.reply_to else None,
+        "recipient": "{{customer.email}}" if t.type == "email" else "",
+        "bcc": "",
+        "fake_bcc": False,
+        "preheader_text": v.preheader_text,
+        "headers": {},
+        "preprocessor": "premailer",
+        "created": v.created,
+        "updated": v.updated,
     }
     if v.from_:
         # APP-SPEC's from_id is an integer, never null: a variant without a sender (push) has none.

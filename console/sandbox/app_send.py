@@ -4,19 +4,26 @@ Checks run in a fixed order so one request gets one clear answer: payload size (
 structure (400), unknown template or person (404), values that are well-formed but
 wrong (422), then the delivery is recorded.
 """
+
 from __future__ import annotations
 
 import base64
 import binascii
 import re
-from email.utils import getaddresses
 from collections.abc import Callable
+from email.utils import getaddresses
 from typing import TYPE_CHECKING, Any
 
 from . import deliveries, people
 from .checks import (
-    ATTACHMENTS_LIMIT, RECIPIENT_LIMIT, SEND_AT_HORIZON, SEND_PAYLOAD_LIMIT, check_device,
-    identifier_object, is_int, json_size,
+    ATTACHMENTS_LIMIT,
+    RECIPIENT_LIMIT,
+    SEND_AT_HORIZON,
+    SEND_PAYLOAD_LIMIT,
+    check_device,
+    identifier_object,
+    is_int,
+    json_size,
 )
 from .errors import meta_error, unprocessable
 from .messages import ApiRequest, ApiResponse
@@ -29,10 +36,29 @@ if TYPE_CHECKING:
 EMAIL_RE = re.compile(r"^[^@\s<>\",;]+@[^@\s<>\",;]+\.[^@\s<>\",;.]+$")
 E164_RE = re.compile(r"^\+[1-9]\d{1,14}$")
 FORBIDDEN_ATTACHMENTS = (".exe", ".bat", ".cmd", ".com", ".js", ".msi", ".scr", ".vbs", ".jar")
-BOOL_FIELDS = ("disable_message_retention", "send_to_unsubscribed", "queue_draft", "tracked",
-               "fake_bcc", "disable_css_preprocessing", "auto_create")
+BOOL_FIELDS = (
+    "disable_message_retention",
+    "send_to_unsubscribed",
+    "queue_draft",
+    "tracked",
+    "fake_bcc",
+    "disable_css_preprocessing",
+    "auto_create",
+)
 STRING_FIELDS = {
-    "email": ("to", "from", "subject", "body", "body_plain", "body_amp", "preheader", "reply_to", "bcc", "cc", "language"),
+    "email": (
+        "to",
+        "from",
+        "subject",
+        "body",
+        "body_plain",
+        "body_amp",
+        "preheader",
+        "reply_to",
+        "bcc",
+        "cc",
+        "language",
+    ),
     "push": ("to", "title", "message", "image_url", "link", "sound", "language"),
     "sms": ("to", "from", "language"),
     "in_app": ("language",),
@@ -135,8 +161,13 @@ def _template_only_checks(body: dict[str, Any]) -> list[str]:
     return [] if body.get("transactional_message_id") is not None else ["transactional_message_id: is required"]
 
 
-_CHANNEL_CHECKS = {"email": _email_checks, "push": _push_checks, "sms": _sms_checks,
-                   "in_app": _template_only_checks, "inbox_message": _template_only_checks}
+_CHANNEL_CHECKS = {
+    "email": _email_checks,
+    "push": _push_checks,
+    "sms": _sms_checks,
+    "in_app": _template_only_checks,
+    "inbox_message": _template_only_checks,
+}
 
 
 def _attachment_problem(body: dict[str, Any]) -> ApiResponse | None:
@@ -185,7 +216,8 @@ def _template(sb: Sandbox, channel: str, body: dict[str, Any]) -> tuple[Template
     if channel in ("email", "push") and template.type != channel:
         return None, meta_error(
             f"transactional_message_id: message {template.id} is {_article(template.type)} {template.type} "
-            f"message, not {channel}")
+            f"message, not {channel}"
+        )
     return template, None
 
 
@@ -204,13 +236,20 @@ def send(channel: str) -> Callable[[Sandbox, ApiRequest], ApiResponse]:
         if not parsed or not isinstance(body, dict):
             if len(req.body) > SEND_PAYLOAD_LIMIT:
                 return meta_error(f"body: is {len(req.body)} bytes; the limit is {SEND_PAYLOAD_LIMIT}", 413)
-            return meta_error("body: is not valid JSON" if not parsed else
-                              "body: is required" if body is None else "body: must be a JSON object")
-        size = len(req.body) if "attachments" not in body else json_size(
-            {k: v for k, v in body.items() if k != "attachments"})
-        if size > SEND_PAYLOAD_LIMIT:
             return meta_error(
-                f"body: is {size} bytes without attachments; the limit is {SEND_PAYLOAD_LIMIT}", 413)
+                "body: is not valid JSON"
+                if not parsed
+                else "body: is required"
+                if body is None
+                else "body: must be a JSON object"
+            )
+        size = (
+            len(req.body)
+            if "attachments" not in body
+            else json_size({k: v for k, v in body.items() if k != "attachments"})
+        )
+        if size > SEND_PAYLOAD_LIMIT:
+            return meta_error(f"body: is {size} bytes without attachments; the limit is {SEND_PAYLOAD_LIMIT}", 413)
         problems = _structure(channel, body)
         if problems:
             return meta_error("; ".join(problems))
@@ -256,8 +295,10 @@ def _deliver(sb: Sandbox, channel: str, body: dict[str, Any], template: Template
     return ApiResponse(200, {"delivery_id": delivery.delivery_id, "queued_at": delivery.queued_at}, note=note)
 
 
-ROUTES = [route("POST", f"/v1/send/{channel}", send(channel))
-          for channel in ("email", "push", "sms", "in_app", "inbox_message")]
+ROUTES = [
+    route("POST", f"/v1/send/{channel}", send(channel))
+    for channel in ("email", "push", "sms", "in_app", "inbox_message")
+]
 
 
 def _article(word: str) -> str:

@@ -1,4 +1,5 @@
 """The ASGI side of an API request: parse, apply faults, process, log, answer or drop."""
+
 from __future__ import annotations
 
 from collections.abc import MutableMapping
@@ -63,23 +64,34 @@ def _base_url(scope: Scope, headers: dict[str, str]) -> str:
     return f"{scheme}://{host}"
 
 
-async def handle_api(sb: Sandbox, scope: Scope, receive: Any, send: Any, api: str, region: str,
-                     prefix: str) -> None:
+async def handle_api(sb: Sandbox, scope: Scope, receive: Any, send: Any, api: str, region: str, prefix: str) -> None:
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
     full_path = raw_path_of(scope)
-    raw_path = full_path[len(prefix):] or "/"
+    raw_path = full_path[len(prefix) :] or "/"
     body, complete = await read_body(receive)
     req = ApiRequest(
-        api=api, region=region, prefix=prefix, method=scope["method"].upper(), raw_path=raw_path,
-        segments=split_path(raw_path), query_string=scope.get("query_string", b"").decode("latin-1"),
-        headers=headers, body=body, base_url=_base_url(scope, headers),
+        api=api,
+        region=region,
+        prefix=prefix,
+        method=scope["method"].upper(),
+        raw_path=raw_path,
+        segments=split_path(raw_path),
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers=headers,
+        body=body,
+        base_url=_base_url(scope, headers),
         auth=inspect_auth(headers.get("authorization"), sb.config, api),
     )
     if not complete:
         # A body cut off mid-upload is not a request: a real server never applies it, and
         # there is nobody left to answer. Logged (status None) so a test can see it came.
-        _log(sb, req, None, None, ApiResponse(0, note="not applied: the client closed the connection "
-                                                      f"after {len(body)} bytes of the body"))
+        _log(
+            sb,
+            req,
+            None,
+            None,
+            ApiResponse(0, note=f"not applied: the client closed the connection after {len(body)} bytes of the body"),
+        )
         return
     with sb.lock:
         fault = pick(sb.faults, sb.rng, api, req.method, raw_path, "/" + "/".join(req.segments))
@@ -127,8 +139,9 @@ async def _sleep(sb: Sandbox, seconds: float) -> None:
         remaining -= step
 
 
-def _log(sb: Sandbox, req: ApiRequest, sent: ApiResponse | None, fault: Fault | None,
-         processed: ApiResponse | None) -> None:
+def _log(
+    sb: Sandbox, req: ApiRequest, sent: ApiResponse | None, fault: Fault | None, processed: ApiResponse | None
+) -> None:
     entry = {
         "api": req.api,
         "region": req.region,
@@ -139,9 +152,15 @@ def _log(sb: Sandbox, req: ApiRequest, sent: ApiResponse | None, fault: Fault | 
         "status": sent.status if sent else None,
         "auth": req.auth.public(),
         "note": (processed.note if processed else None),
-        "fault": None if fault is None else {
-            "id": fault.id, "status": fault.status, "delay": fault.delay, "drop": fault.drop,
-            "apply": fault.apply, "applied_status": processed.status if (fault.apply and processed) else None,
+        "fault": None
+        if fault is None
+        else {
+            "id": fault.id,
+            "status": fault.status,
+            "delay": fault.delay,
+            "drop": fault.drop,
+            "apply": fault.apply,
+            "applied_status": processed.status if (fault.apply and processed) else None,
         },
         "time": sb.config.clock(),
     }

@@ -2,6 +2,7 @@
 
 Only the classification is kept; the header and key material never leave this module.
 """
+
 from __future__ import annotations
 
 import base64

@@ -3,6 +3,7 @@
 Every problem message starts with the wire field path and a colon, so whatever
 shape an API wraps it in, the client can show which field is at fault.
 """
+
 from __future__ import annotations
 
 import json

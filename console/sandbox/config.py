@@ -1,10 +1,11 @@
 """Sandbox configuration and the fixed demo credentials."""
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Callable
 
 # Recognisable on purpose: anyone who sees these in a log or a screenshot knows
 # they belong to the offline sandbox and not to a real Customer.io workspace.
@@ -13,7 +14,6 @@ DEMO_TRACK_KEY = "sandbox-track-key-0001"
 DEMO_APP_KEY = "sandbox-app-key-0001"
 DEMO_WRITE_KEY = "sandbox-write-key-0001"
 DEMO_WORKSPACE_ID = 4242
-
 
 
 @dataclass(frozen=True)

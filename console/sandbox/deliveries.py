@@ -22,10 +22,11 @@ bounced, spammed, dropped, failed, undeliverable, drafted...) and its activity t
 `state`; the sandbox's `state` is the latest metric's name, or `queued`/`scheduled`
 before the first (UNCONFIRMED: what Customer.io reports there).
 """
+
 from __future__ import annotations
 
 import heapq
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 from email.utils import getaddresses
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -70,18 +71,32 @@ def _render(text: str | None, data: dict[str, Any]) -> str:
 
 
 # -- deciding a send ------------------------------------------------------------
-def create(sb: Sandbox, channel: str, body: dict[str, Any], template: Template | None,
-           person: Person | None, blocked: str | None) -> Delivery:
+def create(
+    sb: Sandbox,
+    channel: str,
+    body: dict[str, Any],
+    template: Template | None,
+    person: Person | None,
+    blocked: str | None,
+) -> Delivery:
     """The delivery for an accepted send, with its steps planned; `blocked` is why a
     suppressed identifier left no person."""
     ws, now_f = sb.state, sb.config.clock()
     now = int(now_f)
     send_at = body.get("send_at")
     d = Delivery(
-        delivery_id=ws.new_delivery_id(), channel=channel, queued_at=now, state="queued",
-        transactional_message_id=template.id if template else None, identifiers=dict(body["identifiers"]),
-        cio_id=person.cio_id if person else None, to=body.get("to"), language=body.get("language"),
-        send_at=send_at, request=body, seq=len(ws.all_deliveries()) + 1,
+        delivery_id=ws.new_delivery_id(),
+        channel=channel,
+        queued_at=now,
+        state="queued",
+        transactional_message_id=template.id if template else None,
+        identifiers=dict(body["identifiers"]),
+        cio_id=person.cio_id if person else None,
+        to=body.get("to"),
+        language=body.get("language"),
+        send_at=send_at,
+        request=body,
+        seq=len(ws.all_deliveries()) + 1,
     )
     if channel == "email":
         d.delivery_type = "email"
@@ -115,18 +130,28 @@ def _variant(template: Template | None, language: str | None) -> Variant | None:
     return template.variant(language) or template.default_variant()
 
 
-def _outcome(ws: Workspace, d: Delivery, person: Person, template: Template | None,
-             body: dict[str, Any]) -> list[tuple[str, str | None]]:
+def _outcome(
+    ws: Workspace, d: Delivery, person: Person, template: Template | None, body: dict[str, Any]
+) -> list[tuple[str, str | None]]:
     send_to_unsubscribed = body.get("send_to_unsubscribed", template.send_to_unsubscribed if template else True)
     if person.unsubscribed and not send_to_unsubscribed:
-        return [("undeliverable", "not sent: the person is unsubscribed (unsubscribed: true) and "
-                                  "send_to_unsubscribed is false")]
+        return [
+            (
+                "undeliverable",
+                "not sent: the person is unsubscribed (unsubscribed: true) and send_to_unsubscribed is false",
+            )
+        ]
     topic = ws.topics.get(template.subscription_topic_id) if template and template.subscription_topic_id else None
     # A topic turned off stops the message whatever send_to_unsubscribed says (UNCONFIRMED).
     if topic is not None and not is_subscribed(person, topic):
-        return [("undeliverable", f"not sent: the person is unsubscribed from the message's subscription topic "
-                                  f"{topic.id} ({topic.name}): cio_subscription_preferences.topics."
-                                  f"{topic.identifier} is false")]
+        return [
+            (
+                "undeliverable",
+                f"not sent: the person is unsubscribed from the message's subscription topic "
+                f"{topic.id} ({topic.name}): cio_subscription_preferences.topics."
+                f"{topic.identifier} is false",
+            )
+        ]
     try:
         d.content = content_for(d.channel, person, template, body)
     except Exception as exc:  # noqa: BLE001 - any Liquid error fails the delivery, as Customer.io's does
@@ -145,19 +170,29 @@ def _outcome(ws: Workspace, d: Delivery, person: Person, template: Template | No
 def content_for(channel: str, person: Person, template: Template | None, body: dict[str, Any]) -> dict[str, Any]:
     """What Customer.io renders and archives: the template's fields, overridden by the send's."""
     v = _variant(template, body.get("language"))
-    data = {"customer": {**person.attributes, "id": person.id, "email": person.email, "cio_id": person.cio_id},
-            "trigger": body.get("message_data") or {}}
+    data = {
+        "customer": {**person.attributes, "id": person.id, "email": person.email, "cio_id": person.cio_id},
+        "trigger": body.get("message_data") or {},
+    }
 
     def field(override: str, from_variant: str) -> str:
-        text = body.get(override) if isinstance(body.get(override), str) and body.get(override) else (
-            getattr(v, from_variant) if v is not None else "")
+        text = (
+            body.get(override)
+            if isinstance(body.get(override), str) and body.get(override)
+            else (getattr(v, from_variant) if v is not None else "")
+        )
         return _render(text, data)
 
     if channel == "email":
-        return {"subject": field("subject", "subject"), "body": field("body", "body"),
-                "from": field("from", "from_"), "reply_to": field("reply_to", "reply_to"),
-                "preheader_text": field("preheader", "preheader_text"),
-                "recipient": _render(body.get("to"), data), "bcc": _render(body.get("bcc"), data)}
+        return {
+            "subject": field("subject", "subject"),
+            "body": field("body", "body"),
+            "from": field("from", "from_"),
+            "reply_to": field("reply_to", "reply_to"),
+            "preheader_text": field("preheader", "preheader_text"),
+            "recipient": _render(body.get("to"), data),
+            "bcc": _render(body.get("bcc"), data),
+        }
     if channel == "push":
         return {"subject": field("title", "subject"), "body": field("message", "body")}
     content = {"body": field("body", "body")}
@@ -169,14 +204,23 @@ def content_for(channel: str, person: Person, template: Template | None, body: d
 def _email_outcome(ws: Workspace, d: Delivery) -> list[tuple[str, str | None]]:
     found = [addr for _, addr in getaddresses([d.content.get("recipient", "")]) if addr]
     if not found:
-        return [("undeliverable", "not sent: no email address: `to` rendered empty (does the person have an "
-                                  "email attribute?)")]
+        return [
+            (
+                "undeliverable",
+                "not sent: no email address: `to` rendered empty (does the person have an email attribute?)",
+            )
+        ]
     address = d.recipient = found[0]
     blocked = sorted(esp.entries_for(ws, address), key=lambda s: s.created)
     if blocked:
         since = datetime.fromtimestamp(blocked[0].created, tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return [("dropped", f"not sent: {address} is on the email provider's suppression list "
-                            f"({blocked[0].category} since {since}: {blocked[0].reason})")]
+        return [
+            (
+                "dropped",
+                f"not sent: {address} is on the email provider's suppression list "
+                f"({blocked[0].category} since {since}: {blocked[0].reason})",
+            )
+        ]
     domain = address.rsplit("@", 1)[-1].lower()
     if domain == BOUNCE_DOMAIN or domain.endswith("." + BOUNCE_DOMAIN):
         return [("sent", None), ("bounced", esp.BOUNCE_REASON)]
@@ -212,8 +256,15 @@ def apply_metric(ws: Workspace, d: Delivery, metric: str, at: int, failure: str 
     if failure is not None:
         data["failure_message"] = failure
     person = ws.people.get(d.cio_id) if d.cio_id else None
-    activities.record(ws, person, f"{metric}_{channel_type(d.channel)}", at, data=data,
-                      delivery_id=d.delivery_id, delivery_type=d.delivery_type)
+    activities.record(
+        ws,
+        person,
+        f"{metric}_{channel_type(d.channel)}",
+        at,
+        data=data,
+        delivery_id=d.delivery_id,
+        delivery_type=d.delivery_type,
+    )
     if d.recipient and metric == "bounced":
         esp.add(ws, d.recipient, "bounces", at, esp.BOUNCE_REASON)
     elif d.recipient and metric == "spammed":
@@ -237,9 +288,12 @@ def _recipient(d: Delivery) -> str | None:
 def message_json(sb: Sandbox, d: Delivery) -> dict[str, Any]:
     person = sb.state.people.get(d.cio_id) if d.cio_id else None
     data = {
-        "id": d.delivery_id, "deduplicate_id": f"{d.delivery_id}:{d.queued_at}",
+        "id": d.delivery_id,
+        "deduplicate_id": f"{d.delivery_id}:{d.queued_at}",
         "type": channel_type(d.channel),
-        "created": d.queued_at, "state": d.state, "transactional_message_id": d.transactional_message_id,
+        "created": d.queued_at,
+        "state": d.state,
+        "transactional_message_id": d.transactional_message_id,
         "customer_identifiers": person.identifiers() if person else dict(d.identifiers),
         "send_at": d.send_at,
         "metrics": {m["name"]: m["timestamp"] for m in d.metrics},
@@ -280,8 +334,12 @@ def get_archived_message(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     if not any(m["name"] == "sent" for m in d.metrics) or not d.content:
         # Whether Customer.io archives a message it never sent is UNCONFIRMED; the sandbox does not.
         return meta_error(f"message_id: {d.delivery_id} was not sent ({d.state}), so nothing was archived", 404)
-    archived = {"id": d.delivery_id, "fake_bcc": False, "headers": {},
-                **{k: v for k, v in d.content.items() if isinstance(v, str)}}
+    archived = {
+        "id": d.delivery_id,
+        "fake_bcc": False,
+        "headers": {},
+        **{k: v for k, v in d.content.items() if isinstance(v, str)},
+    }
     if _recipient(d):
         archived["recipient"] = _recipient(d)
     return ApiResponse(200, {"archived_message": archived})
@@ -306,8 +364,13 @@ def get_person_messages(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     if error:
         return error
     assert person is not None  # one or the other
-    mine = [d for d in sb.state.all_deliveries() if d.cio_id == person.cio_id
-            and (start_ts is None or d.queued_at >= start_ts) and (end_ts is None or d.queued_at <= end_ts)]
+    mine = [
+        d
+        for d in sb.state.all_deliveries()
+        if d.cio_id == person.cio_id
+        and (start_ts is None or d.queued_at >= start_ts)
+        and (end_ts is None or d.queued_at <= end_ts)
+    ]
     chosen, following = page(mine, lambda d: (d.queued_at, d.seq), start, limit)
     return ApiResponse(200, {"messages": [message_json(sb, d) for d in chosen], "next": following})
 

@@ -3,13 +3,23 @@
 Synchronous and run under the sandbox lock; faults, delays and the request log are
 handled around it in ``asgi.py``.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from . import (
-    activities, app_reads, app_send, deliveries, esp, pipelines, relationships, subscriptions, track_v1, track_v2,
+    activities,
+    app_reads,
+    app_send,
+    deliveries,
+    esp,
+    pipelines,
+    relationships,
+    subscriptions,
+    track_v1,
+    track_v2,
 )
 from .errors import api_error, unauthorized
 from .messages import ApiRequest, ApiResponse, ok
@@ -20,8 +30,15 @@ if TYPE_CHECKING:
 
 ROUTES: dict[str, list[Route]] = {
     "track": track_v1.ROUTES + track_v2.ROUTES,
-    "app": (app_send.ROUTES + app_reads.ROUTES + deliveries.ROUTES + activities.ROUTES + subscriptions.ROUTES
-            + relationships.ROUTES + esp.ROUTES),
+    "app": (
+        app_send.ROUTES
+        + app_reads.ROUTES
+        + deliveries.ROUTES
+        + activities.ROUTES
+        + subscriptions.ROUTES
+        + relationships.ROUTES
+        + esp.ROUTES
+    ),
     "cdp": pipelines.ROUTES,
 }
 
@@ -55,8 +72,7 @@ def process(sb: Sandbox, req: ApiRequest) -> ApiResponse:
         return unauthorized(req.api, auth_message(req))
     retry_after = sb.limiter.check(sb.config.clock(), sb.config.rate_limit)
     if retry_after is not None:
-        return api_error(req.api, 429, f"rate limit: over {sb.config.rate_limit:g} requests per second",
-                         retry_after)
+        return api_error(req.api, 429, f"rate limit: over {sb.config.rate_limit:g} requests per second", retry_after)
     found = _route(req)
     if isinstance(found, ApiResponse):
         return found
@@ -95,8 +111,11 @@ def _wrong_region(sb: Sandbox, req: ApiRequest) -> ApiResponse:
 def _process_cdp(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     strict = req.headers.get("x-strict-mode", "").strip().lower() in ("1", "true")
     if not req.auth.valid or req.region != sb.config.region:
-        message = auth_message(req) if not req.auth.valid else (
-            f"Authorization: this workspace is not in the {req.region.upper()} region")
+        message = (
+            auth_message(req)
+            if not req.auth.valid
+            else (f"Authorization: this workspace is not in the {req.region.upper()} region")
+        )
         if strict:
             return unauthorized("cdp", message)
         # Permissive mode answers 200 to everything and silently drops what it cannot use.

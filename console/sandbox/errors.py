@@ -1,4 +1,5 @@
 """Error responses in each API's own shape (reference §8.1)."""
+
 from __future__ import annotations
 
 from .checks import Problem
@@ -31,7 +32,11 @@ def unprocessable(problems: list[tuple[str, str]]) -> ApiResponse:
     """
     return ApiResponse(
         422,
-        {"errors": [{"detail": detail, "source": {"pointer": pointer}, "status": "422"} for pointer, detail in problems]},
+        {
+            "errors": [
+                {"detail": detail, "source": {"pointer": pointer}, "status": "422"} for pointer, detail in problems
+            ]
+        },
     )
 
 
@@ -53,13 +58,30 @@ def api_error(api: str, status: int, message: str, retry_after: int | None = Non
     return response
 
 
-_CDP_CODES = {400: "invalid_request", 401: "unauthorized", 404: "not_found", 413: "too_large",
-              429: "rate_limited", 500: "server_error", 502: "bad_gateway", 503: "unavailable"}
+_CDP_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    404: "not_found",
+    413: "too_large",
+    429: "rate_limited",
+    500: "server_error",
+    502: "bad_gateway",
+    503: "unavailable",
+}
 
-_REASONS = {400: "bad request", 401: "unauthorized", 403: "forbidden", 404: "not found",
-            408: "request timeout", 413: "payload too large", 429: "too many requests",
-            500: "internal server error", 502: "bad gateway", 503: "service unavailable",
-            504: "gateway timeout"}
+_REASONS = {
+    400: "bad request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not found",
+    408: "request timeout",
+    413: "payload too large",
+    429: "too many requests",
+    500: "internal server error",
+    502: "bad gateway",
+    503: "service unavailable",
+    504: "gateway timeout",
+}
 
 
 def reason(status: int) -> str:

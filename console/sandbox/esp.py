@@ -12,6 +12,7 @@ item), and answers `{"suppressions": []}` with no category for a clean address. 
 document's other categories, blocks and invalid addresses, appear nowhere in it (its
 `suppression_type` enum is bounces and spam_reports), so the sandbox has none.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -40,8 +41,12 @@ def add(ws: Workspace, email: str, category: str, created: int, reason: str) -> 
 
 def search(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     found = sorted(entries_for(sb.state, req.params["email_address"]), key=lambda s: s.created)
-    body: dict[str, Any] = {"suppressions": [{"email": s.email, "created": s.created, "reason": s.reason,
-                                    "status": s.status, "category": s.category} for s in found]}
+    body: dict[str, Any] = {
+        "suppressions": [
+            {"email": s.email, "created": s.created, "reason": s.reason, "status": s.status, "category": s.category}
+            for s in found
+        ]
+    }
     if found:
         body = {"category": found[-1].category, **body}
     return ApiResponse(200, body)

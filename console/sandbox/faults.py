@@ -1,4 +1,5 @@
 """Injected faults: error statuses, latency, dropped connections, lost answers."""
+
 from __future__ import annotations
 
 import random
@@ -82,9 +83,18 @@ def fault_from_json(data: Any, fault_id: int) -> Fault:
         if not isinstance(data.get(flag, False), bool):
             raise ValueError(f"{flag}: must be a boolean")
     return Fault(
-        id=fault_id, path=path, method=method.upper() if method else None, api=api, status=status,
-        retry_after=retry_after, body=data.get("body"), delay=float(delay), times=times,
-        probability=float(probability), drop=data.get("drop", False), apply=data.get("apply", False),
+        id=fault_id,
+        path=path,
+        method=method.upper() if method else None,
+        api=api,
+        status=status,
+        retry_after=retry_after,
+        body=data.get("body"),
+        delay=float(delay),
+        times=times,
+        probability=float(probability),
+        drop=data.get("drop", False),
+        apply=data.get("apply", False),
     )
 
 

@@ -1,4 +1,5 @@
 """The request and response records handlers work with (no ASGI in handlers)."""
+
 from __future__ import annotations
 
 import json

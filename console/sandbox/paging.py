@@ -4,10 +4,11 @@ Items are listed newest first. A cursor names the first item of the next page by
 (time, sequence) key rather than by an offset, so what arrives while a client pages
 (a new event, a delivery's next state) does not shift the pages it has not read yet.
 """
+
 from __future__ import annotations
 
-from typing import TypeVar
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from .checks import canonical_id
 from .errors import meta_error

@@ -5,6 +5,7 @@ identifier rules apply whichever API a change came through. Functions return a
 short note when a call was accepted but (like the real API) quietly not applied;
 the request log shows it.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -159,7 +160,8 @@ def apply_relationships(ws: Workspace, person: Person, action: Any, relationship
         person.relationships = [r for r in person.relationships if r.get("identifiers") != key]
         if action != "delete_relationships":
             person.relationships.append(
-                {"identifiers": dict(key), "relationship_attributes": dict(rel.get("relationship_attributes") or {})})
+                {"identifiers": dict(key), "relationship_attributes": dict(rel.get("relationship_attributes") or {})}
+            )
             activities.record(ws, person, "add_relationship", now, data={"identifiers": dict(key)})
         elif had:
             activities.record(ws, person, "delete_relationship", now, data={"identifiers": dict(key)})
@@ -169,11 +171,16 @@ def link_anonymous_events(ws: Workspace, person: Person, anonymous_id: str) -> N
     linked = [e for e in ws.events if e.cio_id is None and e.anonymous_id == anonymous_id]
     for event in linked:
         event.cio_id = person.cio_id
-        activities.record(ws, person, event.type if event.type in ("event", "page", "screen") else "event",
-                          event.timestamp, name=event.name, data=event.data)
+        activities.record(
+            ws,
+            person,
+            event.type if event.type in ("event", "page", "screen") else "event",
+            event.timestamp,
+            name=event.name,
+            data=event.data,
+        )
     if linked:
-        activities.record(ws, person, "anon_merge", linked[-1].received_at,
-                          data={"anonymous_id": anonymous_id})
+        activities.record(ws, person, "anon_merge", linked[-1].received_at, data={"anonymous_id": anonymous_id})
 
 
 def record_event(
@@ -193,8 +200,14 @@ def record_event(
     name = str(body.get("name", "")).strip()
     timestamp = body["timestamp"] if is_int(body.get("timestamp")) else now
     owner_person = ws.people.get(owner) if owner else None
-    activities.record(ws, owner_person, event_type if event_type in ("event", "page", "screen") else "event",
-                      timestamp, name=name, data=data)
+    activities.record(
+        ws,
+        owner_person,
+        event_type if event_type in ("event", "page", "screen") else "event",
+        timestamp,
+        name=name,
+        data=data,
+    )
     ws.events.append(
         Event(
             seq=ws.new_event_seq(),
@@ -212,11 +225,17 @@ def record_event(
     return None
 
 
-def upsert_device(ws: Workspace, person: Person, token: str, platform: str, last_used: Any, attributes: Any,
-                  now: int) -> None:
+def upsert_device(
+    ws: Workspace, person: Person, token: str, platform: str, last_used: Any, attributes: Any, now: int
+) -> None:
     device = person.devices.get(token)
-    activities.record(ws, person, "device_change", now,
-                      data={"action": "updated" if device else "added", "device_id": token, "platform": platform})
+    activities.record(
+        ws,
+        person,
+        "device_change",
+        now,
+        data={"action": "updated" if device else "added", "device_id": token, "platform": platform},
+    )
     merged = dict(device.attributes) if device else {}
     if isinstance(attributes, dict):
         merged.update(attributes)
@@ -233,8 +252,9 @@ def remove_device(ws: Workspace, person: Person, token: str, now: int) -> bool:
     device = person.devices.pop(token, None)
     if device is None:
         return False
-    activities.record(ws, person, "device_change", now,
-                      data={"action": "removed", "device_id": token, "platform": device.platform})
+    activities.record(
+        ws, person, "device_change", now, data={"action": "removed", "device_id": token, "platform": device.platform}
+    )
     return True
 
 
@@ -245,8 +265,12 @@ def suppress(ws: Workspace, kind: str, value: str, now: int) -> str | None:
             return f"ignored: no person with cio_id {value!r}"
         if not is_suppressed(ws, kind, value):
             ws.suppressions.append(
-                Suppression(id=value if kind == "id" else None, email=value if kind == "email" else None,
-                            cio_id=None, suppressed_at=now)
+                Suppression(
+                    id=value if kind == "id" else None,
+                    email=value if kind == "email" else None,
+                    cio_id=None,
+                    suppressed_at=now,
+                )
             )
         return None
     # Suppressing deletes the profile and blocks both of its identifiers.
@@ -275,8 +299,11 @@ def merge(ws: Workspace, primary: tuple[str, str], secondary: tuple[str, str], n
     gone = ws.find(*secondary)
     record = {"primary": {primary[0]: primary[1]}, "secondary": {secondary[0]: secondary[1]}, "at": now}
     if keep is None or gone is None or keep is gone:
-        reason = "primary does not exist" if keep is None else (
-            "secondary does not exist" if gone is None else "primary and secondary are the same person")
+        reason = (
+            "primary does not exist"
+            if keep is None
+            else ("secondary does not exist" if gone is None else "primary and secondary are the same person")
+        )
         ws.merges.append({**record, "applied": False, "reason": reason})
         return f"ignored: {reason}"
     record.update(primary_cio_id=keep.cio_id, secondary_cio_id=gone.cio_id)
@@ -306,7 +333,12 @@ def merge(ws: Workspace, primary: tuple[str, str], secondary: tuple[str, str], n
     if keep.email is None and secondary_email is not None:
         ws.set_email(keep, secondary_email)
         keep.timestamps["email"] = now
-    activities.record(ws, keep, "profile_merge", now,
-                      data={"secondary": {"id": secondary_id, "email": secondary_email, "cio_id": gone.cio_id}})
+    activities.record(
+        ws,
+        keep,
+        "profile_merge",
+        now,
+        data={"secondary": {"id": secondary_id, "email": secondary_email, "cio_id": gone.cio_id}},
+    )
     ws.merges.append({**record, "applied": True})
     return None

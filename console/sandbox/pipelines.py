@@ -3,10 +3,11 @@
 Without ``X-Strict-Mode: 1`` every call answers 200, and calls that are invalid are
 quietly not applied (the request log says why); with it, invalid calls get 400.
 """
+
 from __future__ import annotations
 
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from . import people
@@ -61,7 +62,9 @@ def validate(kind: str, msg: Any, at: str = "") -> list[str]:
     if problems:
         return problems
     who = _user(msg) or _anon(msg)
-    if (kind == "identify" and not who and not (msg.get("traits") or {}).get("email")) or (kind in ("track", "page", "screen", "group") and not who):
+    if (kind == "identify" and not who and not (msg.get("traits") or {}).get("email")) or (
+        kind in ("track", "page", "screen", "group") and not who
+    ):
         problems.append(f"{at}userId: one of userId, anonymousId is required")
     if kind == "track":
         if not isinstance(msg.get("event"), str) or not msg["event"].strip():
@@ -101,10 +104,16 @@ def apply(sb: Sandbox, kind: str, msg: dict[str, Any]) -> str | None:
         person, note = people.ensure_person(ws, "id", user, now)
         if person is None:
             return note
-    name = msg.get("event") if kind == "track" else (msg.get("name") or (msg.get("properties") or {}).get("url") or kind)
-    event = {"name": name, "data": msg.get("properties") or {}, "timestamp": parse_time(msg.get("timestamp")),
-             "id": msg.get("messageId") if isinstance(msg.get("messageId"), str) else None,
-             "type": "event" if kind == "track" else kind}
+    name = (
+        msg.get("event") if kind == "track" else (msg.get("name") or (msg.get("properties") or {}).get("url") or kind)
+    )
+    event = {
+        "name": name,
+        "data": msg.get("properties") or {},
+        "timestamp": parse_time(msg.get("timestamp")),
+        "id": msg.get("messageId") if isinstance(msg.get("messageId"), str) else None,
+        "type": "event" if kind == "track" else kind,
+    }
     return people.record_event(ws, person, event, now, "cdp", None if person else anon)
 
 
@@ -141,17 +150,28 @@ def _group(sb: Sandbox, msg: dict[str, Any], user: str | None, now: int) -> str 
     type_id = str(traits.pop("object_type_id", "1"))
     rel_attrs = traits.pop("relationshipAttributes", None)
     group_id = str(msg["groupId"])
-    obj = sb.state.objects.setdefault(f"{type_id}:{group_id}", {"object_type_id": type_id, "object_id": group_id,
-                                                                "attributes": {}, "relationships": []})
+    obj = sb.state.objects.setdefault(
+        f"{type_id}:{group_id}",
+        {"object_type_id": type_id, "object_id": group_id, "attributes": {}, "relationships": []},
+    )
     obj["attributes"].update(traits)
     if not user:
         return None
     person, note = people.ensure_person(sb.state, "id", user, now)
     if person is None:
         return note
-    people.apply_relationships(sb.state, person, "add_relationships", [{
-        "identifiers": {"object_type_id": type_id, "object_id": group_id},
-        "relationship_attributes": rel_attrs if isinstance(rel_attrs, dict) else {}}], now)
+    people.apply_relationships(
+        sb.state,
+        person,
+        "add_relationships",
+        [
+            {
+                "identifiers": {"object_type_id": type_id, "object_id": group_id},
+                "relationship_attributes": rel_attrs if isinstance(rel_attrs, dict) else {},
+            }
+        ],
+        now,
+    )
     if {"id": user} not in obj["relationships"]:
         obj["relationships"].append({"id": user})
     return None

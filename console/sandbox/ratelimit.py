@@ -3,6 +3,7 @@
 Whether the real servers send Retry-After on 429 is UNCONFIRMED; the sandbox always
 does, in integer seconds, since the console's retry logic is built to honour it.
 """
+
 from __future__ import annotations
 
 import math

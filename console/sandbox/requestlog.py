@@ -5,6 +5,7 @@ bound: by entry count, and by the bytes of the bodies it keeps. Bodies are kept 
 bytes received (parsed again when read), so what the log holds is what was counted:
 700 PUTs of 1 MB once took the process from 59 to 733 MB when only the count was capped.
 """
+
 from __future__ import annotations
 
 import copy
@@ -33,8 +34,9 @@ def body_of(raw: bytes) -> Any:
 
 
 class RequestLog:
-    def __init__(self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES,
-                 max_body_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self, max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES, max_body_bytes: int = MAX_BODY_BYTES
+    ) -> None:
         self._entries: deque[tuple[dict[str, Any], bytes | None]] = deque()
         self._seq = 0
         self._bytes = 0

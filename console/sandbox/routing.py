@@ -3,10 +3,11 @@
 The raw path is split on "/" before decoding, so an encoded %2F inside an id stays
 part of that id.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from .messages import ApiResponse
@@ -53,4 +54,3 @@ def _match_pattern(pattern: tuple[str, ...], segments: list[str]) -> dict[str, s
         elif want != got:
             return None
     return params
-

@@ -5,11 +5,13 @@ of the demo data and of the deliveries (filling a fresh workspace, settling what
 before a snapshot) is passed in by `create_app`, which wires the whole emulator. That
 keeps the sandbox's modules free of import cycles (tests/test_import_cycles.py).
 """
+
 from __future__ import annotations
 
 import random
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .config import SandboxConfig
 from .faults import Fault, fault_from_json
@@ -19,9 +21,13 @@ from .state import Workspace
 
 
 class Sandbox:
-    def __init__(self, config: SandboxConfig | None = None, *,
-                 seed: Callable[[Workspace], None] | None = None,
-                 settle: Callable[[Sandbox], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: SandboxConfig | None = None,
+        *,
+        seed: Callable[[Workspace], None] | None = None,
+        settle: Callable[[Sandbox], None] | None = None,
+    ) -> None:
         """`seed` fills a fresh workspace with the demo data (when the config asks for it);
         `settle` moves every delivery whose next state is due (before a snapshot)."""
         self.config = config or SandboxConfig()

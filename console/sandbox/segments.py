@@ -4,6 +4,7 @@ Dynamic rules use the App API's people-filter vocabulary (reference §7.2):
 ``{"and"|"or": [...]}``, ``{"not": rule}``, ``{"attribute": {"field", "operator": "eq"|"exists", "value"}}``.
 Evaluating on read is what makes a segment read after an identify reflect it.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """Serving the sandbox with uvicorn in a background thread on loopback."""
+
 from __future__ import annotations
 
 import threading
@@ -20,8 +21,14 @@ START_TIMEOUT = 10.0
 class RunningSandbox:
     """A sandbox served by uvicorn in a thread; a context manager, or start()/stop()."""
 
-    def __init__(self, app: Starlette, host: str = "127.0.0.1", port: int = 0,
-                 ssl_certfile: str | None = None, ssl_keyfile: str | None = None) -> None:
+    def __init__(
+        self,
+        app: Starlette,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
+    ) -> None:
         self.app = app
         self.sandbox: Sandbox = app.state.sandbox
         self.host = host
@@ -29,8 +36,14 @@ class RunningSandbox:
         import uvicorn  # only when serving over a socket; in-process use does not need it
 
         self._config = uvicorn.Config(
-            app, host=host, port=port, ssl_certfile=ssl_certfile, ssl_keyfile=ssl_keyfile,
-            lifespan="off", log_level="warning", access_log=False,
+            app,
+            host=host,
+            port=port,
+            ssl_certfile=ssl_certfile,
+            ssl_keyfile=ssl_keyfile,
+            lifespan="off",
+            log_level="warning",
+            access_log=False,
         )
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -62,8 +75,10 @@ class RunningSandbox:
         while not server.started:
             if not thread.is_alive():
                 self._thread = None
-                raise RuntimeError(f"the sandbox server failed to start on {self.host}:{self._config.port}"
-                                   f" ({self._failure or 'unknown error'})")
+                raise RuntimeError(
+                    f"the sandbox server failed to start on {self.host}:{self._config.port}"
+                    f" ({self._failure or 'unknown error'})"
+                )
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError("the sandbox server did not start in time")
@@ -101,8 +116,13 @@ class RunningSandbox:
         self.stop()
 
 
-def serve_in_thread(app_or_config: Starlette | SandboxConfig | Sandbox | None = None, host: str = "127.0.0.1",
-                    port: int = 0, ssl_certfile: str | None = None, ssl_keyfile: str | None = None) -> RunningSandbox:
+def serve_in_thread(
+    app_or_config: Starlette | SandboxConfig | Sandbox | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    ssl_certfile: str | None = None,
+    ssl_keyfile: str | None = None,
+) -> RunningSandbox:
     """Start serving in a background thread and return the running handle.
 
     Usable directly (``rs = serve_in_thread(cfg); ...; rs.stop()``) or as

@@ -3,6 +3,7 @@
 Plain data plus the indexes that keep identifier lookups cheap; the rules for
 changing people live in ``people.py``.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -169,6 +170,7 @@ class Topic:
 @dataclass
 class EspSuppression:
     """An address the email provider refuses, separate from Customer.io's own suppression."""
+
     email: str
     category: str  # "bounces" | "spam", the App document's categories
     created: int

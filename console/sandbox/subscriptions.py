@@ -6,6 +6,7 @@ A topic is changed by an identify with the literal dotted key
 nested attribute ``cio_subscription_preferences: {topics: {topic_<n>: bool}}``, which is
 what this module reads back. A topic never set follows its `subscribed_by_default`.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -40,8 +41,13 @@ def is_subscribed(person: Person, topic: Topic) -> bool:
 
 
 def topic_json(t: Topic) -> dict[str, Any]:
-    return {"id": t.id, "identifier": t.identifier, "name": t.name, "description": t.description,
-            "subscribed_by_default": t.subscribed_by_default}
+    return {
+        "id": t.id,
+        "identifier": t.identifier,
+        "name": t.name,
+        "description": t.description,
+        "subscribed_by_default": t.subscribed_by_default,
+    }
 
 
 def list_topics(sb: Sandbox, req: ApiRequest) -> ApiResponse:
@@ -53,16 +59,30 @@ def get_preferences(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     if error:
         return error
     assert person is not None  # one or the other
-    return ApiResponse(200, {"customer": {
-        "id": person.id,
-        "identifiers": person.identifiers(),
-        # The document types a topic's id here as a string (an integer in listSubscriptionTopics).
-        "topics": [{"id": str(t.id), "name": t.name, "description": t.description,
-                    "subscribed": is_subscribed(person, t)} for t in sb.state.topics.values()],
-        "unsubscribed": person.unsubscribed,
-        "header": {"title": "Manage your subscription preferences",
-                   "subtitle": "Choose the topics you want to hear about."},
-    }})
+    return ApiResponse(
+        200,
+        {
+            "customer": {
+                "id": person.id,
+                "identifiers": person.identifiers(),
+                # The document types a topic's id here as a string (an integer in listSubscriptionTopics).
+                "topics": [
+                    {
+                        "id": str(t.id),
+                        "name": t.name,
+                        "description": t.description,
+                        "subscribed": is_subscribed(person, t),
+                    }
+                    for t in sb.state.topics.values()
+                ],
+                "unsubscribed": person.unsubscribed,
+                "header": {
+                    "title": "Manage your subscription preferences",
+                    "subtitle": "Choose the topics you want to hear about.",
+                },
+            }
+        },
+    )
 
 
 ROUTES = [

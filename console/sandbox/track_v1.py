@@ -1,10 +1,21 @@
 """Track API v1 (reference §3): people, events, devices, suppression, merge, region."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from . import people
-from .checks import ID_LIMIT, Problem, canonical_id, check_attributes, check_device, check_event, check_limit, identifier_object, problem
+from .checks import (
+    ID_LIMIT,
+    Problem,
+    canonical_id,
+    check_attributes,
+    check_device,
+    check_event,
+    check_limit,
+    identifier_object,
+    problem,
+)
 from .errors import meta_error, track_errors
 from .messages import ApiRequest, ApiResponse, ok
 from .routing import route
@@ -102,8 +113,9 @@ def add_device(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     if person is None:
         return ok(note)
     device = body["device"]
-    people.upsert_device(sb.state, person, device["id"], device["platform"], device.get("last_used"),
-                         device.get("attributes"), sb.now())
+    people.upsert_device(
+        sb.state, person, device["id"], device["platform"], device.get("last_used"), device.get("attributes"), sb.now()
+    )
     return ok()
 
 
@@ -151,11 +163,14 @@ def merge(sb: Sandbox, req: ApiRequest) -> ApiResponse:
 
 def region(sb: Sandbox, req: ApiRequest) -> ApiResponse:
     cfg = sb.config
-    return ApiResponse(200, {
-        "url": f"{req.base_url}/track-{cfg.region}",
-        "region": cfg.region,
-        "environment_id": cfg.workspace_id,
-    })
+    return ApiResponse(
+        200,
+        {
+            "url": f"{req.base_url}/track-{cfg.region}",
+            "region": cfg.region,
+            "environment_id": cfg.workspace_id,
+        },
+    )
 
 
 def _segment_change(sb: Sandbox, req: ApiRequest, add: bool) -> ApiResponse:

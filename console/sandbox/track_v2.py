@@ -1,12 +1,21 @@
 """Track API v2 (reference §4): /api/v2/entity and /api/v2/batch with 207 partial failures."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from . import people
 from .checks import (
-    V2_BATCH_LIMIT, V2_OP_LIMIT, Problem, check_attributes, check_device, check_event, identifier_object,
-    is_int, json_size, problem,
+    V2_BATCH_LIMIT,
+    V2_OP_LIMIT,
+    Problem,
+    check_attributes,
+    check_device,
+    check_event,
+    identifier_object,
+    is_int,
+    json_size,
+    problem,
 )
 from .errors import v2_errors, v2_item
 from .messages import ApiRequest, ApiResponse, ok
@@ -16,8 +25,20 @@ if TYPE_CHECKING:
     from .sandbox import Sandbox
 
 ACTIONS = {
-    "person": ("identify", "delete", "event", "screen", "page", "add_device", "delete_device", "suppress",
-               "unsuppress", "merge", "add_relationships", "delete_relationships"),
+    "person": (
+        "identify",
+        "delete",
+        "event",
+        "screen",
+        "page",
+        "add_device",
+        "delete_device",
+        "suppress",
+        "unsuppress",
+        "merge",
+        "add_relationships",
+        "delete_relationships",
+    ),
     "object": ("identify", "identify_anonymous", "delete", "add_relationships", "delete_relationships"),
     "delivery": ("event",),
 }
@@ -45,8 +66,13 @@ def validate(op: Any) -> list[Problem]:
     if kind not in ACTIONS:
         return [problem("type", "must be one of person, object, delivery", "required" if kind is None else "invalid")]
     if action not in ACTIONS[kind]:
-        return [problem("action", f"must be one of {', '.join(ACTIONS[kind])} for type {kind}",
-                        "required" if action is None else "invalid")]
+        return [
+            problem(
+                "action",
+                f"must be one of {', '.join(ACTIONS[kind])} for type {kind}",
+                "required" if action is None else "invalid",
+            )
+        ]
     if op.get("timestamp") is not None and not is_int(op["timestamp"]):
         return [problem("timestamp", "must be an integer unix timestamp")]
     return {"person": _person_problems, "object": _object_problems, "delivery": _delivery_problems}[kind](op, action)
@@ -112,8 +138,13 @@ def apply(sb: Sandbox, op: dict[str, Any]) -> str | None:
     if kind == "delivery":
         for d in sb.state.all_deliveries():
             if d.delivery_id == op["identifiers"]["id"]:
-                d.metrics.append({"name": op["name"], "timestamp": op.get("timestamp") or sb.now(),
-                                  "attributes": dict(op.get("attributes") or {})})
+                d.metrics.append(
+                    {
+                        "name": op["name"],
+                        "timestamp": op.get("timestamp") or sb.now(),
+                        "attributes": dict(op.get("attributes") or {}),
+                    }
+                )
                 return None
         return "ignored: no such delivery"
     return _apply_person(sb, op, action)
@@ -131,8 +162,7 @@ def _apply_person(sb: Sandbox, op: dict[str, Any], action: str) -> str | None:
         if is_int(op.get("timestamp")):
             attributes.setdefault("_timestamp", op["timestamp"])
         if isinstance(op.get("cio_relationships"), list):
-            attributes["cio_relationships"] = {"action": "add_relationships",
-                                               "relationships": op["cio_relationships"]}
+            attributes["cio_relationships"] = {"action": "add_relationships", "relationships": op["cio_relationships"]}
         return people.identify(ws, kind, value, attributes, now)
     if action == "suppress":
         return people.suppress(ws, kind, value, now)
@@ -146,8 +176,13 @@ def _apply_person(sb: Sandbox, op: dict[str, Any], action: str) -> str | None:
             d = op["device"]
             people.upsert_device(ws, person, d["token"], d["platform"], d.get("last_used"), d.get("attributes"), now)
             return None
-        event = {"name": op["name"], "data": attributes, "timestamp": op.get("timestamp"), "id": op.get("id"),
-                 "type": action if action != "event" else "event"}
+        event = {
+            "name": op["name"],
+            "data": attributes,
+            "timestamp": op.get("timestamp"),
+            "id": op.get("id"),
+            "type": action if action != "event" else "event",
+        }
         return people.record_event(ws, person, event, now, "track_v2")
     person = ws.find(kind, value)
     if person is None:
@@ -167,9 +202,15 @@ def _apply_object(sb: Sandbox, op: dict[str, Any], action: str) -> str | None:
     objects = sb.state.objects
     if action == "delete":
         return None if objects.pop(key, None) is not None else "ignored: no such object"
-    obj = objects.setdefault(key, {"object_type_id": str(op["identifiers"].get("object_type_id", "")),
-                                   "object_id": str(op["identifiers"].get("object_id", key)),
-                                   "attributes": {}, "relationships": []})
+    obj = objects.setdefault(
+        key,
+        {
+            "object_type_id": str(op["identifiers"].get("object_type_id", "")),
+            "object_id": str(op["identifiers"].get("object_id", key)),
+            "attributes": {},
+            "relationships": [],
+        },
+    )
     for name, value in (op.get("attributes") or {}).items():
         if value is None or value == "":
             obj["attributes"].pop(name, None)

@@ -6,12 +6,13 @@ another action and back loses nothing. Values are the text the user typed (boole
 and every check goes through `console.actions.validation`, so the form, the preview, the CLI and
 batch rows give the same message for the same mistake.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from collections.abc import Iterator, Mapping
 
 from console.actions.fields import Kind
 from console.actions.spec import ActionSpec, SpecField
@@ -147,8 +148,9 @@ class FormState:
 
     def marked(self, check: FormCheck) -> dict[str, str]:
         """The problems to mark on the form now: empty required fields only after an attempt."""
-        marks = {name: msg for name, msg in check.problems.items()
-                 if self.attempted or self.values.get(name, "").strip()}
+        marks = {
+            name: msg for name, msg in check.problems.items() if self.attempted or self.values.get(name, "").strip()
+        }
         return {**check.server, **marks}
 
     def refused(self, name: str, api_message: str) -> None:
@@ -157,7 +159,7 @@ class FormState:
         # "send_at: is more than 90 days ahead" -> "is more than 90 days ahead" (the row says which field).
         for prefix in (f"{spec.meta.wire or name}: ", f"{name}: "):
             if api_message.startswith(prefix):
-                api_message = api_message[len(prefix):]
+                api_message = api_message[len(prefix) :]
                 break
         self.server_problems[name] = f"Customer.io: {api_message}"
 

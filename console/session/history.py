@@ -22,6 +22,7 @@ raises `HistoryLocked` (an OSError): the entry is not saved, and the caller says
 
 Headless: no Textual here. The App calls `append` from a thread worker.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,11 +30,11 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from collections.abc import Iterable, Iterator
 
 from console.errors import LocalStateError
 from console.wire.redact import MASK, mask_headers, redact_data, redact_text
@@ -69,8 +70,15 @@ def form_values(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in values.items()}
 
 
-def record_of(action: type[ActionSpec], values: dict[str, Any], exchange: Exchange, creds: Credentials,
-              env_label: str, *, explanation: Explanation | None = _EXPLAIN) -> SendOutcome:
+def record_of(
+    action: type[ActionSpec],
+    values: dict[str, Any],
+    exchange: Exchange,
+    creds: Credentials,
+    env_label: str,
+    *,
+    explanation: Explanation | None = _EXPLAIN,
+) -> SendOutcome:
     """A send made outside the workspace form (a profile's action or edit, a transactional
     message) as the history and the inspector keep it: its input as the form would hold
     it, and the explanation of a failure (the core's `explain` unless one is given)."""
@@ -140,8 +148,17 @@ def to_record(outcome: SendOutcome, secrets: Iterable[str], max_body: int = MAX_
 
 
 # The fields that say whom an exchange was about, most telling first (HistoryEntry.subject).
-SUBJECT_FIELDS = ("to", "customer_identifier", "identifiers", "user_id", "anonymous_id", "primary", "device_id",
-                  "email", "id")
+SUBJECT_FIELDS = (
+    "to",
+    "customer_identifier",
+    "identifiers",
+    "user_id",
+    "anonymous_id",
+    "primary",
+    "device_id",
+    "email",
+    "id",
+)
 
 
 @dataclass
@@ -209,9 +226,9 @@ class HistoryEntry:
 
     def outcome(self) -> SendOutcome:
         """The SendOutcome again, for the inspector (its request headers stay masked)."""
-        from console.wire.exchange import Exchange
         from console.diagnose.explain import Explanation
         from console.session.session import SendOutcome
+        from console.wire.exchange import Exchange
 
         explanation = self.record.get("explanation")
         return SendOutcome(
@@ -228,8 +245,15 @@ class History:
     """The history file. Thread-safe within a process (the App appends from workers), and
     safe across processes sharing the file (an advisory lock file beside it)."""
 
-    def __init__(self, path: Path | None = None, *, max_entries: int = MAX_ENTRIES, max_body: int = MAX_BODY,
-                 slack: int = SLACK, lock_timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(
+        self,
+        path: Path | None = None,
+        *,
+        max_entries: int = MAX_ENTRIES,
+        max_body: int = MAX_BODY,
+        slack: int = SLACK,
+        lock_timeout: float = LOCK_TIMEOUT,
+    ) -> None:
         self.path = path or default_path()
         self.max_entries = max_entries
         self.max_body = max_body
@@ -260,8 +284,7 @@ class History:
             try:
                 self._file_lock.acquire(timeout=wait)
             except Timeout:
-                raise HistoryLocked(
-                    f"another cio-console has held {self.lock_path} for over {wait:g} s") from None
+                raise HistoryLocked(f"another cio-console has held {self.lock_path} for over {wait:g} s") from None
             try:
                 yield
             finally:
@@ -281,7 +304,7 @@ class History:
                 # partial last line, which `load` skips.
                 view = memoryview(data)
                 while view:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
                 st = os.fstat(fd)
             finally:
                 os.close(fd)
@@ -347,7 +370,7 @@ class History:
             return []
 
     def _compact(self) -> None:
-        keep = [line for line in self._read_lines() if line.strip()][-self.max_entries:]
+        keep = [line for line in self._read_lines() if line.strip()][-self.max_entries :]
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{int(time.time() * 1000)}.tmp")
         with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as fh:
             fh.write("".join(line + "\n" for line in keep))

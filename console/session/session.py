@@ -6,24 +6,25 @@ when the environment changes. `prepare` raises before anything is sent; `send` r
 a `SendOutcome` (the Exchange, its explanation and what the user typed) for the inspector,
 the error panel and the history.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from collections.abc import Callable, Mapping
 
-from console.wire import clock
-from console.wire.credentials import Credentials
 from console.actions.guard import check_confirmation, needed_confirmation
-from console.wire.request import PreparedRequest, build_request
 from console.actions.spec import ActionSpec
 from console.actions.validation import validate
+from console.wire import clock
+from console.wire.credentials import Credentials
+from console.wire.request import PreparedRequest, build_request
 
 if TYPE_CHECKING:  # httpx is imported lazily: the first frame does not wait for it
     import httpx
 
-    from console.wire.exchange import Exchange
     from console.diagnose.explain import Explanation
+    from console.wire.exchange import Exchange
     from console.wire.transport import EventHook, RetryPolicy
 
 ClientFactory = Callable[[Credentials], "httpx.AsyncClient"]
@@ -127,8 +128,9 @@ class Session:
         fields are absent (`from_form`); a JSON input (the CLI's) is taken as written."""
         return validate(action, drop_empty(values) if from_form else dict(values))
 
-    def plan(self, action: type[ActionSpec], values: Mapping[str, Any], *, from_form: bool = True,
-             preview: bool = False) -> Planned:
+    def plan(
+        self, action: type[ActionSpec], values: Mapping[str, Any], *, from_form: bool = True, preview: bool = False
+    ) -> Planned:
         """Validate and build: the exact request that `send_planned` sends. Raises
         InvalidInput, or MissingCredential unless `preview` (then keys are masked)."""
         spec = self.validate(action, values, from_form=from_form)
@@ -169,8 +171,7 @@ class Session:
         """Validate, guard, send once (with the transport's safe retries) and explain.
 
         Raises InvalidInput, MissingCredential or ConfirmationRequired before sending."""
-        return await self.send_planned(self.plan(action, values), confirm=confirm, on_event=on_event,
-                                       policy=policy)
+        return await self.send_planned(self.plan(action, values), confirm=confirm, on_event=on_event, policy=policy)
 
     async def send_planned(
         self,
@@ -189,10 +190,20 @@ class Session:
             raise ValueError("a preview (keys masked) is never sent")
         check_confirmation(planned.spec, self.creds, confirm)
         action = planned.action
-        ex = await perform(planned.request, self.client(), repeat_safe=action.INFO.is_repeat_safe,
-                           policy=policy or RetryPolicy(), on_event=on_event)
-        return SendOutcome(action_id=action.INFO.id, values=planned.values, exchange=ex,
-                       explanation=explain(ex, action, self.creds), env_label=self.label)
+        ex = await perform(
+            planned.request,
+            self.client(),
+            repeat_safe=action.INFO.is_repeat_safe,
+            policy=policy or RetryPolicy(),
+            on_event=on_event,
+        )
+        return SendOutcome(
+            action_id=action.INFO.id,
+            values=planned.values,
+            exchange=ex,
+            explanation=explain(ex, action, self.creds),
+            env_label=self.label,
+        )
 
     async def aclose(self) -> None:
         client, self._client = self._client, None

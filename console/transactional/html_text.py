@@ -7,14 +7,34 @@ paragraphs, links). Email bodies need only a small subset: paragraphs and headin
 line breaks, lists, tables as rows, links with their address, image alt text; head,
 style, script and comments (Outlook's conditional ones too) are dropped.
 """
+
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
 
 BLOCKS = {
-    "address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt", "figure",
-    "footer", "form", "header", "main", "nav", "section", "table", "tbody", "thead", "tfoot", "tr",
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figure",
+    "footer",
+    "form",
+    "header",
+    "main",
+    "nav",
+    "section",
+    "table",
+    "tbody",
+    "thead",
+    "tfoot",
+    "tr",
 }
 PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "pre", "hr"}
 HIDDEN = {"head", "style", "script", "title", "template"}

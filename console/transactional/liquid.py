@@ -14,6 +14,7 @@ the preview: the value goes through unchanged and the filter is listed in `unapp
 the reader knows that part of the text is not what Customer.io will send. Unknown tags
 stay errors: there is no way to guess what one would print.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -98,8 +99,9 @@ def render(source: str | None, data: dict[str, Any]) -> Rendered:
     return result
 
 
-def missing_variables(template: BoundTemplate, data: dict[str, Any],
-                      analysis: TemplateAnalysis | None = None) -> list[MissingVariable]:
+def missing_variables(
+    template: BoundTemplate, data: dict[str, Any], analysis: TemplateAnalysis | None = None
+) -> list[MissingVariable]:
     """Paths the template reads from outside that `data` does not hold, in source order."""
     analysis = analysis or template.analyze(include_partials=False)
     defaulted = _defaulted_positions(template)
@@ -126,7 +128,9 @@ def _resolve(segments: list[Any], data: Any) -> Any:
             seg = _resolve(seg, data)
             if seg is _NOT_FOUND:
                 return _NOT_FOUND
-        if (isinstance(current, dict) and not isinstance(seg, bool) and seg in current) or (isinstance(current, (list, str)) and isinstance(seg, int) and -len(current) <= seg < len(current)):
+        if (isinstance(current, dict) and not isinstance(seg, bool) and seg in current) or (
+            isinstance(current, (list, str)) and isinstance(seg, int) and -len(current) <= seg < len(current)
+        ):
             current = current[seg]
         elif seg == "size" and isinstance(current, (list, str, dict)):
             current = len(current)

@@ -10,6 +10,7 @@ the message_data, `customer.*` the recipient's profile when one exists. Without 
 profile Customer.io creates the person on send, so `customer.*` then holds only the
 identifier the send names.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -19,19 +20,19 @@ from typing import Any
 import httpx
 
 from console.actions.catalog import get_action
-from console.wire.credentials import Credentials
-from console.wire.exchange import Exchange
-from console.diagnose.explain import Explanation
 from console.actions.guard import check_confirmation
+from console.actions.spec import ActionSpec
+from console.actions.validation import validate
+from console.diagnose.explain import Explanation
+from console.people.lookup import LookupOutcome, LookupResult, lookup_profile
+from console.people.model import Profile
 from console.transactional.html_text import html_to_text
 from console.transactional.liquid import MissingVariable, Rendered, render
-from console.people.lookup import LookupResult, LookupOutcome, lookup_profile
-from console.people.model import Profile
-from console.wire.request import PreparedRequest, build_request
-from console.actions.spec import ActionSpec
 from console.transactional.templates import Template, Variant, list_templates, list_variants, pick_variant
+from console.wire.credentials import Credentials
+from console.wire.exchange import Exchange
+from console.wire.request import PreparedRequest, build_request
 from console.wire.transport import RetryPolicy, perform
-from console.actions.validation import validate
 
 SEND_EMAIL = "send-transactional-email"
 
@@ -79,9 +80,11 @@ class RenderedEmail:
 
 def unapplied_line(names: list[str]) -> str:
     """How the CLI and the console say that some filters were not applied."""
-    return (f"Filters not applied in this preview: {', '.join(names)} (not standard Liquid: "
-            "Customer.io's own, or misspelt). Their values are shown unfiltered; check the "
-            "names against Customer.io's Liquid reference before sending.")
+    return (
+        f"Filters not applied in this preview: {', '.join(names)} (not standard Liquid: "
+        "Customer.io's own, or misspelt). Their values are shown unfiltered; check the "
+        "names against Customer.io's Liquid reference before sending."
+    )
 
 
 def customer_data(profile: Profile | None, identifiers: dict[str, Any]) -> dict[str, Any]:
@@ -97,8 +100,9 @@ def liquid_context(message_data: dict[str, Any] | None, customer: dict[str, Any]
     return {"trigger": dict(message_data or {}), "customer": customer}
 
 
-def render_email(variant: Variant | None, context: dict[str, Any], overrides: dict[str, Any] | None = None
-                 ) -> RenderedEmail:
+def render_email(
+    variant: Variant | None, context: dict[str, Any], overrides: dict[str, Any] | None = None
+) -> RenderedEmail:
     """Render a variant; a send's own subject/preheader/body replace the template's."""
     o = overrides or {}
 
@@ -143,8 +147,9 @@ def _identifiers(request: PreparedRequest) -> dict[str, Any]:
     return ids if isinstance(ids, dict) else {}
 
 
-async def _find_template(creds: Credentials, client: httpx.AsyncClient, reference: Any, preview: EmailPreview,
-                         policy: RetryPolicy) -> Template | None:
+async def _find_template(
+    creds: Credentials, client: httpx.AsyncClient, reference: Any, preview: EmailPreview, policy: RetryPolicy
+) -> Template | None:
     listing = await list_templates(creds, client, policy=policy)
     if not listing.read.ok:
         preview.explanation, preview.failed = listing.explanation, listing.read.exchange
@@ -163,29 +168,42 @@ async def _find_template(creds: Credentials, client: httpx.AsyncClient, referenc
     return None
 
 
-async def _recipient(creds: Credentials, client: httpx.AsyncClient, identifiers: dict[str, Any],
-                     preview: EmailPreview, policy: RetryPolicy) -> None:
+async def _recipient(
+    creds: Credentials,
+    client: httpx.AsyncClient,
+    identifiers: dict[str, Any],
+    preview: EmailPreview,
+    policy: RetryPolicy,
+) -> None:
     if len(identifiers) != 1:
         return
-    (kind, value), = identifiers.items()
+    ((kind, value),) = identifiers.items()
     result = await lookup_profile(creds, client, str(value), kind, with_segments=False, policy=policy)
     preview.recipient = result
     if result.outcome == LookupOutcome.NOT_FOUND:
-        preview.notes.append(f"no profile with {kind} {value!r} yet: Customer.io creates the person on "
-                             f"send, so customer.* holds only the {kind}")
+        preview.notes.append(
+            f"no profile with {kind} {value!r} yet: Customer.io creates the person on "
+            f"send, so customer.* holds only the {kind}"
+        )
     elif result.outcome == LookupOutcome.AMBIGUOUS:
-        preview.notes.append(f"{len(result.matches)} people share the email {value!r}: customer.* is left "
-                             "empty; send with identifiers {\"cio_id\": ...} to preview one of them")
+        preview.notes.append(
+            f"{len(result.matches)} people share the email {value!r}: customer.* is left "
+            'empty; send with identifiers {"cio_id": ...} to preview one of them'
+        )
     elif result.outcome == LookupOutcome.FAILED:
         title = result.explanation.title if result.explanation else "the read failed"
         preview.notes.append(f"could not read the recipient's profile ({title}); customer.* is left empty")
     elif result.profile is not None and result.profile.unsubscribed:
         if preview.spec.value("send_to_unsubscribed") is False:
-            preview.notes.append("the recipient is unsubscribed and send_to_unsubscribed is false: "
-                                 "Customer.io will not deliver this message")
+            preview.notes.append(
+                "the recipient is unsubscribed and send_to_unsubscribed is false: "
+                "Customer.io will not deliver this message"
+            )
         else:
-            preview.notes.append("the recipient is unsubscribed; transactional sends still reach them "
-                                 "unless send_to_unsubscribed is false")
+            preview.notes.append(
+                "the recipient is unsubscribed; transactional sends still reach them "
+                "unless send_to_unsubscribed is false"
+            )
 
 
 async def preview_email(
@@ -235,8 +253,10 @@ async def preview_email(
     if preview.variant is None:
         preview.notes.append("the template has no content variants; only the send's own fields render")
     elif preview.variant.type != "email":
-        preview.notes.append(f"template {template.id} is a {preview.variant.type} template, not an email: "
-                             "an email send with it is likely to fail (send-push sends push templates)")
+        preview.notes.append(
+            f"template {template.id} is a {preview.variant.type} template, not an email: "
+            "an email send with it is likely to fail (send-push sends push templates)"
+        )
     context = liquid_context(spec.value("message_data"), customer_data(preview.profile, identifiers))
     preview.rendered = render_email(preview.variant, context, overrides)
     return preview

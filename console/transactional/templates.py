@@ -1,4 +1,5 @@
 """The workspace's transactional messages and their content variants (reference §7.3)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,9 +7,9 @@ from typing import Any
 
 import httpx
 
-from console.wire.credentials import Credentials
 from console.diagnose.explain import Explanation
-from console.people.app_reads import ReadResult, read_json, path_segment
+from console.people.app_reads import ReadResult, path_segment, read_json
+from console.wire.credentials import Credentials
 from console.wire.transport import RetryPolicy
 
 
@@ -107,8 +108,10 @@ def pick_variant(variants: list[Variant], language: str | None) -> tuple[Variant
             return v, None
     default = next((v for v in variants if not v.language), variants[0])
     if wanted:
-        return default, (f"no {wanted!r} variant; previewing the {default.language_label} one "
-                         "(what Customer.io sends then is UNCONFIRMED)")
+        return default, (
+            f"no {wanted!r} variant; previewing the {default.language_label} one "
+            "(what Customer.io sends then is UNCONFIRMED)"
+        )
     return default, None
 
 
@@ -132,15 +135,17 @@ class VariantsRead:
         return self.read.explanation
 
 
-async def list_templates(creds: Credentials, client: httpx.AsyncClient, *,
-                         policy: RetryPolicy = RetryPolicy()) -> TemplatesRead:
+async def list_templates(
+    creds: Credentials, client: httpx.AsyncClient, *, policy: RetryPolicy = RetryPolicy()
+) -> TemplatesRead:
     """`GET /v1/transactional`. Raises MissingCredential without an App API key."""
     read = await read_json(creds, client, "/v1/transactional", policy=policy)
     return TemplatesRead(read, templates_from_response(read.data) if read.ok else [])
 
 
-async def list_variants(creds: Credentials, client: httpx.AsyncClient, template_id: int | str, *,
-                        policy: RetryPolicy = RetryPolicy()) -> VariantsRead:
+async def list_variants(
+    creds: Credentials, client: httpx.AsyncClient, template_id: int | str, *, policy: RetryPolicy = RetryPolicy()
+) -> VariantsRead:
     """`GET /v1/transactional/{id}/contents`: one variant per language."""
     read = await read_json(creds, client, f"/v1/transactional/{path_segment(template_id)}/contents", policy=policy)
     return VariantsRead(read, variants_from_response(read.data) if read.ok else [])

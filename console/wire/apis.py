@@ -4,6 +4,7 @@ Base URLs are host roots: action paths carry their own `/api/v1`, `/api/v2` or `
 prefix, exactly as the reference documents them. The sandbox and explicit overrides
 plug in here and nowhere else.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

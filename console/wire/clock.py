@@ -2,6 +2,7 @@
 and the countdowns that show them (`screens.inspector.error_panel`), from when the answer came
 (`Outcome.at`). Looked up at call time, so a
 test can put a fake clock here and check the waits without sitting through them."""
+
 from __future__ import annotations
 
 import asyncio

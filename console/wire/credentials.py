@@ -3,11 +3,12 @@
 Keys come from the OS keyring (stored environments) or from environment variables (for
 scripts and CI); they are never written to a file by this module.
 """
+
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from console.errors import ConfigurationError, InputError
 from console.wire.apis import API, Region, base_url, parse_region
@@ -47,11 +48,15 @@ def clean_key(value: str | None, where: str) -> str | None:
         return None
     for ch in text:
         if ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F:
-            raise InvalidKey(f"{where} contains spaces or control characters inside the key; "
-                             "paste the key alone (its value is not shown)")
+            raise InvalidKey(
+                f"{where} contains spaces or control characters inside the key; "
+                "paste the key alone (its value is not shown)"
+            )
         if ord(ch) > 0x7E:
-            raise InvalidKey(f"{where} contains a non-ASCII character; Customer.io keys are plain "
-                             "ASCII letters and digits: copy it again (its value is not shown)")
+            raise InvalidKey(
+                f"{where} contains a non-ASCII character; Customer.io keys are plain "
+                "ASCII letters and digits: copy it again (its value is not shown)"
+            )
     register_secret(text)
     return text
 
@@ -65,9 +70,11 @@ def clean_site_id(value: str | None, where: str) -> str | None:
     if not text:
         return None
     if any(ch.isspace() or not (0x20 < ord(ch) < 0x7F) for ch in text) or ":" in text:
-        raise InvalidKey(f"{where} is not a valid Site ID: it is ASCII letters and digits, with no "
-                         "spaces, control characters or ':' (Settings > Workspace Settings > API Credentials)",
-                         field="site_id")
+        raise InvalidKey(
+            f"{where} is not a valid Site ID: it is ASCII letters and digits, with no "
+            "spaces, control characters or ':' (Settings > Workspace Settings > API Credentials)",
+            field="site_id",
+        )
     return text
 
 
@@ -90,14 +97,15 @@ class MissingCredential(ConfigurationError):
         self.api = api
         self.missing = missing
         names = " and ".join(missing)
-        env_hint = ", ".join(
-            ENV_SITE_ID if m == "Site ID" else ENV_KEYS[_kind_of_label(m)] for m in missing
-        )
+        env_hint = ", ".join(ENV_SITE_ID if m == "Site ID" else ENV_KEYS[_kind_of_label(m)] for m in missing)
         # With no usable keyring, `env set-key` would only fail again: the variables (or, in
         # the console, keys kept in memory for this run) are the ways that work.
-        store_hint = (" (the OS keyring cannot be read here, so storing the key there is not a way out; "
-                      "in the console, F2 can keep keys in memory for this run)" if keyring_problem else
-                      f", or store it with `cio-console env set-key NAME {KEY_KIND[api]}` and use `--env NAME`")
+        store_hint = (
+            " (the OS keyring cannot be read here, so storing the key there is not a way out; "
+            "in the console, F2 can keep keys in memory for this run)"
+            if keyring_problem
+            else f", or store it with `cio-console env set-key NAME {KEY_KIND[api]}` and use `--env NAME`"
+        )
         super().__init__(
             f"The {api.title} needs the {names}, which {'is' if len(missing) == 1 else 'are'} "
             f"not set in {source}. Set {env_hint}{store_hint}.",

@@ -3,6 +3,7 @@
 Masked commands reference the environment variables instead of the keys, so the copied
 command still runs in a shell where CIO_* are set, and never carries the secret.
 """
+
 from __future__ import annotations
 
 import json

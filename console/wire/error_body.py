@@ -1,4 +1,5 @@
 """Read the error messages out of every error body shape the APIs use (reference §8.1)."""
+
 from __future__ import annotations
 
 import json

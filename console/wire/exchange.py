@@ -1,4 +1,5 @@
 """The record of one call: the request as sent, the response, timings and attempts."""
+
 from __future__ import annotations
 
 import json

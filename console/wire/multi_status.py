@@ -5,6 +5,7 @@ Track v2 `/batch` applies the good operations and reports the others as
 Each failure is matched with the operation that was sent at that index, so a person
 can see *which* operation of a long batch failed without counting array items.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,7 @@ class ItemFailure:
         reason = f" ({self.reason})" if self.reason else ""
         message = self.message
         if self.field and message.startswith(f"{self.field}: "):  # said once is enough
-            message = message[len(self.field) + 2:]
+            message = message[len(self.field) + 2 :]
         return f"{where} {self.summary}{field}: {message}{reason}"
 
     def to_dict(self) -> dict[str, Any]:

@@ -9,13 +9,14 @@ passes. So a call site that forgets its secrets still masks what the process kno
 the CLI's output streams (`RedactingStream`) are a last line of defence for text no call
 site thought of.
 """
+
 from __future__ import annotations
 
 import base64
 import json
 import threading
-from typing import Any
 from collections.abc import Iterable, Mapping
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 MASK = "****"
@@ -50,9 +51,16 @@ def _b64(text: str) -> str:
 
 def wire_forms(key: str, basic_user: str | None = None) -> list[str]:
     """A key and every form it travels or is echoed in."""
-    forms = [key, key.strip(), quote(key, safe=""), quote_plus(key),
-             json.dumps(key, ensure_ascii=True)[1:-1], json.dumps(key, ensure_ascii=False)[1:-1],
-             repr(key)[1:-1], repr(key.encode("utf-8", "backslashreplace"))[2:-1]]
+    forms = [
+        key,
+        key.strip(),
+        quote(key, safe=""),
+        quote_plus(key),
+        json.dumps(key, ensure_ascii=True)[1:-1],
+        json.dumps(key, ensure_ascii=False)[1:-1],
+        repr(key)[1:-1],
+        repr(key.encode("utf-8", "backslashreplace"))[2:-1],
+    ]
     # Basic credentials: a Pipelines write key as the user ("key:"), a Track key as the
     # password ("site_id:key").
     forms.append(_b64(f"{key}:"))

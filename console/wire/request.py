@@ -3,6 +3,7 @@
 The same `PreparedRequest` feeds the live preview, `send --dry-run`, the transport and
 history, so what a user previews is byte for byte what goes out.
 """
+
 from __future__ import annotations
 
 import base64
@@ -12,10 +13,10 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from console import __version__
+from console.actions.spec import ActionSpec
 from console.wire.apis import API
 from console.wire.credentials import Credentials, MissingCredential
 from console.wire.redact import mask_headers
-from console.actions.spec import ActionSpec
 
 USER_AGENT = f"cio-console/{__version__}"
 NOT_SET = "<not set:"  # placeholder Authorization in a preview without keys

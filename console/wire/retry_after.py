@@ -1,5 +1,6 @@
 """Retry-After, read without httpx: the transport waits it out between attempts, and the
 explanation of a final 429 counts it down for the user (`console.diagnose.explain`)."""
+
 from __future__ import annotations
 
 import email.utils

@@ -4,6 +4,7 @@ figure for the same body (the preview and the inspector once disagreed: 1024 vs 
 Decimal units, because "kB" and "MB" are the SI symbols (1000 and 1000²); Customer.io's
 limits are checked on exact byte counts elsewhere and are never compared with this text.
 """
+
 from __future__ import annotations
 
 

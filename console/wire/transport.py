@@ -21,14 +21,15 @@ sending, waiting for and reading every answer, however slowly a server trickles 
 the waits between attempts (Retry-After, backoff) get `RetryPolicy.max_total_wait`
 seconds in all (`--max-wait`). A send therefore ends within deadline + max_total_wait.
 """
+
 from __future__ import annotations
 
 import asyncio
 import socket
 import ssl
 import time
-from dataclasses import dataclass
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -107,8 +108,16 @@ def classify(exc: Exception) -> Failure:
         return Failure.READ_TIMEOUT
     if isinstance(exc, httpx.ConnectError):
         lowered = text.lower()
-        if any(s in lowered for s in ("name or service not known", "nodename nor servname",
-                                      "name resolution", "getaddrinfo", "no address associated")):
+        if any(
+            s in lowered
+            for s in (
+                "name or service not known",
+                "nodename nor servname",
+                "name resolution",
+                "getaddrinfo",
+                "no address associated",
+            )
+        ):
             return Failure.DNS
         if "ssl" in lowered or "certificate" in lowered or "tls" in lowered:
             return Failure.TLS
@@ -212,8 +221,9 @@ async def perform(
         transport_counter.attempt_started()
         try:
             async with asyncio.timeout(remaining):
-                resp = await client.request(req.method, req.url, headers=req.headers, content=content,
-                                            extensions={"trace": progress.trace})
+                resp = await client.request(
+                    req.method, req.url, headers=req.headers, content=content, extensions={"trace": progress.trace}
+                )
             attempt.status = resp.status_code
             exchange.response = Response(
                 status=resp.status_code,
@@ -225,14 +235,22 @@ async def perform(
             exchange.failure = exchange.failure_detail = None
             if _foreign_page(resp):
                 attempt.failure = Failure.UNREADABLE
-                _lost(exchange, Failure.UNREADABLE, f"the server answered {resp.status_code} with an HTML page, "
-                      "not the API's JSON: a proxy, a captive portal or a wrong base URL (CIO_*_URL) answered")
+                _lost(
+                    exchange,
+                    Failure.UNREADABLE,
+                    f"the server answered {resp.status_code} with an HTML page, "
+                    "not the API's JSON: a proxy, a captive portal or a wrong base URL (CIO_*_URL) answered",
+                )
                 resp = None
         except TimeoutError:
             resp = None
             attempt.failure = Failure.READ_TIMEOUT if progress.maybe_sent else Failure.CONNECT_TIMEOUT
-            _lost(exchange, attempt.failure, f"no complete answer within the {budget:g} s deadline "
-                  f"(--timeout bounds connecting, sending and reading the answer)")
+            _lost(
+                exchange,
+                attempt.failure,
+                f"no complete answer within the {budget:g} s deadline "
+                f"(--timeout bounds connecting, sending and reading the answer)",
+            )
         except httpx.TransportError as exc:
             resp = None
             attempt.failure = classify(exc)

@@ -4,6 +4,7 @@ The CLI's last-resort error handler reads it to say whether an unexpected error 
 before anything was sent (exit 2) or after (an unknown outcome, exit 3). Kept apart
 from `console.wire.transport` so that reading it never imports httpx.
 """
+
 from __future__ import annotations
 
 import itertools

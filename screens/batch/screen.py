@@ -13,6 +13,7 @@ The screen is kept for the session: Ctrl+B leaves it while a run goes on (the ru
 timer and its failures list carry on hidden; F7 shows them again), and the end of a run
 seen from elsewhere is announced in a notification.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,9 +29,9 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, 
 
 from screens.batch import settings as settings_form
 from screens.batch import view
+from screens.context import console_app
 from screens.styles import ASSETS
 from screens.widgets.status_line import StatusLine
-from screens.context import console_app
 
 SNAPSHOT_EVERY = 0.1  # s, in the run's loop
 REDRAW_EVERY = 0.2  # s, in the UI: 5 redraws a second whatever the row rate
@@ -44,7 +45,7 @@ class BatchScreen(Screen):
         "Apply one action to every row of a CSV file (a header row of field names; JSON columns "
         "hold JSON) or a JSONL file (one JSON object a line), as `cio-console batch` does. "
         "Check file validates every row and lists the invalid ones by line and field; nothing "
-        "is sent until you run, and with invalid rows only when you choose \"Run anyway, "
+        'is sent until you run, and with invalid rows only when you choose "Run anyway, '
         "skipping invalid rows\". Rate (requests/s) and concurrency default to the API's "
         "documented limit. A checkpoint beside the file records every row's outcome: after a "
         "cancel or a crash, tick Resume to send only what did not complete. Rows whose answer "
@@ -54,17 +55,37 @@ class BatchScreen(Screen):
         "when it ends."
     )
     BINDINGS = [
-        Binding("ctrl+t", "check", "Check file", id="batch-check",
-                tooltip="Read and validate every row; send nothing"),
-        Binding("ctrl+r", "run", "Run", id="batch-run",
-                tooltip="Validate, then send every row (stops first if any row is invalid)"),
-        Binding("ctrl+y", "run_anyway", "Run anyway", id="batch-run-anyway",
-                tooltip="Run anyway, skipping invalid rows: send the valid rows; the invalid ones listed are not sent"),
-        Binding("escape", "cancel", "Cancel run", id="batch-cancel", priority=True,
-                tooltip="Stop sending; requests in flight finish and are recorded (Resume sends the rest)"),
+        Binding("ctrl+t", "check", "Check file", id="batch-check", tooltip="Read and validate every row; send nothing"),
+        Binding(
+            "ctrl+r",
+            "run",
+            "Run",
+            id="batch-run",
+            tooltip="Validate, then send every row (stops first if any row is invalid)",
+        ),
+        Binding(
+            "ctrl+y",
+            "run_anyway",
+            "Run anyway",
+            id="batch-run-anyway",
+            tooltip="Run anyway, skipping invalid rows: send the valid rows; the invalid ones listed are not sent",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel run",
+            id="batch-cancel",
+            priority=True,
+            tooltip="Stop sending; requests in flight finish and are recorded (Resume sends the rest)",
+        ),
         Binding("escape", "back", "Back", id="batch-back", tooltip="Back to the workspace"),
-        Binding("ctrl+b", "leave", "Leave (keeps running)", id="batch-leave",
-                tooltip="Back to the workspace while the run goes on; F7 shows it again"),
+        Binding(
+            "ctrl+b",
+            "leave",
+            "Leave (keeps running)",
+            id="batch-leave",
+            tooltip="Back to the workspace while the run goes on; F7 shows it again",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -184,16 +205,18 @@ class BatchScreen(Screen):
 
     # -- checking ---------------------------------------------------------------------------------
     def settings(self) -> settings_form.Settings:
-        return settings_form.read_settings({
-            "action_id": self.query_one("#batch-action", Select).value,
-            "path": self.query_one("#batch-file", Input).value,
-            "rate": self.query_one("#batch-rate", Input).value,
-            "concurrency": self.query_one("#batch-concurrency", Input).value,
-            "v2_mode": self.query_one("#batch-v2", Select).value,
-            "resume": self.query_one("#batch-resume", Checkbox).value,
-            "restart": self.query_one("#batch-restart", Checkbox).value,
-            "dry_run": self.query_one("#batch-dry-run", Checkbox).value,
-        })
+        return settings_form.read_settings(
+            {
+                "action_id": self.query_one("#batch-action", Select).value,
+                "path": self.query_one("#batch-file", Input).value,
+                "rate": self.query_one("#batch-rate", Input).value,
+                "concurrency": self.query_one("#batch-concurrency", Input).value,
+                "v2_mode": self.query_one("#batch-v2", Select).value,
+                "resume": self.query_one("#batch-resume", Checkbox).value,
+                "restart": self.query_one("#batch-restart", Checkbox).value,
+                "dry_run": self.query_one("#batch-dry-run", Checkbox).value,
+            }
+        )
 
     def _start_check(self, *, then_run: bool, skip_invalid: bool) -> None:
         if self.running:
@@ -243,8 +266,9 @@ class BatchScreen(Screen):
         self._stop_check_timer()
         self._status(message, "error")
 
-    def _checked(self, job: Any, settings: settings_form.Settings, then_run: bool, skip_invalid: bool,
-                 dry_run: str = "") -> None:
+    def _checked(
+        self, job: Any, settings: settings_form.Settings, then_run: bool, skip_invalid: bool, dry_run: str = ""
+    ) -> None:
         self._stop_check_timer()
         previous = self.job
         self.job = job
@@ -264,8 +288,7 @@ class BatchScreen(Screen):
         if job.checked.invalid and (not skip_invalid or view.invalid_key(job) != self._accepted):
             # The file changed since the user agreed: they agree again to what is listed now.
             changed = skip_invalid and previous is not None
-            self._status(("The invalid rows changed since you accepted them. " if changed else "") + text,
-                         "warning")
+            self._status(("The invalid rows changed since you accepted them. " if changed else "") + text, "warning")
             return
         if not job.plan.sending:
             job.note_in_flight()
@@ -282,14 +305,20 @@ class BatchScreen(Screen):
 
         def answered(typed: str | None) -> None:
             if typed is None or not job.confirmed(expected, typed):
-                self._status(f"Not confirmed: nothing sent. {label} is protected; type {expected}, "
-                             f"the number of rows that {what}.", "error")
+                self._status(
+                    f"Not confirmed: nothing sent. {label} is protected; type {expected}, "
+                    f"the number of rows that {what}.",
+                    "error",
+                )
                 return
             self._start_run(job, settings)
 
-        self.app.push_screen(ConfirmScreen(
-            env_label=label, what=f"{job.action.INFO.title} for {expected} rows (they {what})",
-            expected=expected), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                env_label=label, what=f"{job.action.INFO.title} for {expected} rows (they {what})", expected=expected
+            ),
+            answered,
+        )
 
     def _clear_results(self) -> None:
         """A new check starts from a clean page: the last check's or run's lists would mislead."""
@@ -319,8 +348,7 @@ class BatchScreen(Screen):
     def _start_run(self, job: Any, settings: settings_form.Settings) -> None:
         key = str(job.checkpoint_path.resolve())
         if key in _RUNNING_FILES:
-            self._status(f"{job.data_file} is being sent by another batch screen; wait for it (nothing sent).",
-                         "error")
+            self._status(f"{job.data_file} is being sent by another batch screen; wait for it (nothing sent).", "error")
             return
         _RUNNING_FILES.add(key)
         self.running = True
@@ -337,8 +365,13 @@ class BatchScreen(Screen):
         where = job.creds.name or "the environment from CIO_* variables"
         self._status(f"Sending {job.plan.sending:,} rows of {job.data_file.name} to {where}… (Escape cancels)")
         self._redraw_timer = self.set_interval(REDRAW_EVERY, self._redraw)
-        self.run_worker(lambda: self._run_in_thread(job, settings, key), thread=True, exclusive=True,
-                        group="batch-run", exit_on_error=False)
+        self.run_worker(
+            lambda: self._run_in_thread(job, settings, key),
+            thread=True,
+            exclusive=True,
+            group="batch-run",
+            exit_on_error=False,
+        )
 
     def _run_in_thread(self, job: Any, settings: settings_form.Settings, key: str) -> None:
         run = None
@@ -381,8 +414,7 @@ class BatchScreen(Screen):
         if snap.note:
             figures += f"\n{view.ui_words(snap.note)}"
         self.query_one("#batch-figures", Static).update(Content(figures))
-        self._failures_seen = view.add_failures(self.query_one("#batch-failures", DataTable), snap,
-                                                 self._failures_seen)
+        self._failures_seen = view.add_failures(self.query_one("#batch-failures", DataTable), snap, self._failures_seen)
 
     def _end_run(self, key: str) -> None:
         _RUNNING_FILES.discard(key)
@@ -403,8 +435,7 @@ class BatchScreen(Screen):
             self.query_one("#batch-restart", Checkbox).value = False
         severity = "" if result.state.value == "finished" and not result.failures else "warning"
         self._status(text, severity)
-        self._announce(f"{job.data_file.name}: {text.splitlines()[0]} (F7 shows the rest)",
-                       severity or "information")
+        self._announce(f"{job.data_file.name}: {text.splitlines()[0]} (F7 shows the rest)", severity or "information")
 
     def _run_failed(self, message: str, key: str) -> None:
         self._end_run(key)
@@ -426,4 +457,3 @@ class BatchScreen(Screen):
         loop, run = self._loop, self.batch_run
         if loop is not None and run is not None:
             view.stop_soon(loop, run, "the console closed")
-

@@ -1,6 +1,7 @@
 """The batch screen's settings: the form (action, file, rate, concurrency, Track v2,
 resume / start over, dry run), what it reads into (`Settings`, or a `SettingsError`
 naming the setting at fault), and the defaults an empty Rate or Concurrency means."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,8 +44,7 @@ class Settings:
 
 
 def action_options() -> list[tuple[str, str]]:
-    return [(f"{spec.INFO.title} · {spec.INFO.id}", spec.INFO.id)
-            for specs in by_api().values() for spec in specs]
+    return [(f"{spec.INFO.title} · {spec.INFO.id}", spec.INFO.id) for specs in by_api().values() for spec in specs]
 
 
 def compose_settings() -> ComposeResult:
@@ -63,15 +63,24 @@ def compose_settings() -> ComposeResult:
         v2_mode.tooltip = "auto: Track v2 batch requests from 10 rows up; on; off: one request per row"
         yield v2_mode
     with Horizontal(classes="batch-row"):
-        yield Checkbox("Resume", id="batch-resume", compact=True,
-                       tooltip="Send only the rows an earlier run of this file did not complete")
-        yield Checkbox("Start over", id="batch-restart", compact=True,
-                       tooltip="Discard the earlier run's checkpoint and send every row again")
-        yield Checkbox("Dry run", id="batch-dry-run", compact=True, tooltip="Validate and show the requests; send nothing")
+        yield Checkbox(
+            "Resume",
+            id="batch-resume",
+            compact=True,
+            tooltip="Send only the rows an earlier run of this file did not complete",
+        )
+        yield Checkbox(
+            "Start over",
+            id="batch-restart",
+            compact=True,
+            tooltip="Discard the earlier run's checkpoint and send every row again",
+        )
+        yield Checkbox(
+            "Dry run", id="batch-dry-run", compact=True, tooltip="Validate and show the requests; send nothing"
+        )
         yield Button("Check file", id="batch-check-button", compact=True)
         yield Button("Run", id="batch-run-button", variant="primary", compact=True)
-        yield Button("Run anyway, skipping invalid rows", id="batch-run-anyway-button", variant="warning",
-                     compact=True)
+        yield Button("Run anyway, skipping invalid rows", id="batch-run-anyway-button", variant="warning", compact=True)
 
 
 def read_settings(values: dict[str, Any]) -> Settings:
@@ -89,17 +98,27 @@ def read_settings(values: dict[str, Any]) -> Settings:
             raise SettingsError(f"Concurrency: {text!r} is not a whole number (nothing sent)") from None
     if values["resume"] and values["restart"]:
         raise SettingsError("Resume and Start over contradict each other; tick one (nothing sent)")
-    return Settings(values["action_id"], path, rate, concurrency, values["v2_mode"],
-                    bool(values["resume"]), bool(values["restart"]), bool(values["dry_run"]))
+    return Settings(
+        values["action_id"],
+        path,
+        rate,
+        concurrency,
+        values["v2_mode"],
+        bool(values["resume"]),
+        bool(values["restart"]),
+        bool(values["dry_run"]),
+    )
 
 
 def limit_hint(action_id: str) -> str:
     from console.batch.runner import default_concurrency
 
     limit = limit_for(all_actions()[action_id])
-    return (f"Empty rate: {limit.default:g} requests/s, at most {limit.maximum:g}: {limit.what}. "
-            f"'unlimited' only against the sandbox. Empty concurrency: "
-            f"{default_concurrency(limit.default)}.")
+    return (
+        f"Empty rate: {limit.default:g} requests/s, at most {limit.maximum:g}: {limit.what}. "
+        f"'unlimited' only against the sandbox. Empty concurrency: "
+        f"{default_concurrency(limit.default)}."
+    )
 
 
 def default_placeholders(action_id: str) -> tuple[str, str]:

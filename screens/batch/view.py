@@ -6,13 +6,13 @@ The figures are the CLI progress bar's (done, failed, retrying, rate, ETA, unkno
 outcome), drawn from the same `console.batch.progress.Snapshot`; the texts reuse the
 CLI's wording where a user of both would compare them.
 """
+
 from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING, Any
 
 from console.batch.progress import FailureItem, Snapshot, State
-from console.actions.catalog import all_actions, by_api
 from console.batch.report import fmt_eta
 from console.batch.words import Words
 
@@ -24,8 +24,13 @@ FIELD_WIDTH = 22  # the invalid rows' Field column wraps beyond this
 SHOWN_FAILURES = 1000  # live failures listed; every one is in FILE.failed.jsonl anyway
 
 
-UI_WORDS = Words(resume="Resume", restart="Start over", concurrency="Concurrency",
-                 pass_resume="tick Resume", run_again="tick Resume and run again")
+UI_WORDS = Words(
+    resume="Resume",
+    restart="Start over",
+    concurrency="Concurrency",
+    pass_resume="tick Resume",
+    run_again="tick Resume and run again",
+)
 
 
 def ui_words(message: str) -> str:
@@ -36,13 +41,14 @@ def ui_words(message: str) -> str:
 
 def validation_text(job: Any) -> str:
     checked, todo = job.checked, job.plan
-    lines = [f"{job.data_file.name}: {checked.rows:,} rows, {checked.valid:,} valid, "
-             f"{checked.invalid:,} invalid."]
+    lines = [f"{job.data_file.name}: {checked.rows:,} rows, {checked.valid:,} valid, {checked.invalid:,} invalid."]
     if checked.invalid_file is not None:
         lines.append(f"Every invalid row, with its problems: {checked.invalid_file}")
     if checked.invalid and checked.valid:
-        lines.append("Nothing is sent until you choose \"Run anyway, skipping invalid rows\" (ctrl+y), "
-                     "or fix the file and check it again.")
+        lines.append(
+            'Nothing is sent until you choose "Run anyway, skipping invalid rows" (ctrl+y), '
+            "or fix the file and check it again."
+        )
     elif not checked.valid:
         lines.append("No valid rows: nothing can be sent. Fix the file and check it again.")
     if job.loaded is not None:
@@ -51,8 +57,10 @@ def validation_text(job: Any) -> str:
         lines.append(ui_words(resume_report(todo, job.action, job.data_file)))
     lines += [ui_words(f"Note: {n}") for n in job.notes]
     pace = "no rate limit" if job.rate is None else f"{job.rate:g} requests/s"
-    lines.append(f"To send: {todo.sending:,} rows at {pace}, {job.concurrency} at once"
-                 f"{', as Track v2 batches' if job.with_v2 else ''}.")
+    lines.append(
+        f"To send: {todo.sending:,} rows at {pace}, {job.concurrency} at once"
+        f"{', as Track v2 batches' if job.with_v2 else ''}."
+    )
     return "\n".join(lines)
 
 
@@ -95,13 +103,18 @@ def dry_run_text(job: Any) -> str:
 def figures(s: Snapshot) -> str:
     """The CLI bar's figures, every one always shown (a zero is news too)."""
     target = "no limit" if s.target_rate is None else f"{s.target_rate:g} req/s"
-    return " · ".join([
-        f"{s.completed:,} of {s.total:,}", f"{s.done:,} done", f"{s.failed:,} failed",
-        f"{s.retrying:,} retrying", f"{s.unknown:,} unknown outcome",
-        f"{s.rate:,.0f} rows/s ({target})",
-        # A stopped run has no ETA: what is left waits for a resume.
-        "stopped" if s.state in (State.INTERRUPTED, State.HALTED) else f"ETA {fmt_eta(s.eta_s)}",
-    ])
+    return " · ".join(
+        [
+            f"{s.completed:,} of {s.total:,}",
+            f"{s.done:,} done",
+            f"{s.failed:,} failed",
+            f"{s.retrying:,} retrying",
+            f"{s.unknown:,} unknown outcome",
+            f"{s.rate:,.0f} rows/s ({target})",
+            # A stopped run has no ETA: what is left waits for a resume.
+            "stopped" if s.state in (State.INTERRUPTED, State.HALTED) else f"ETA {fmt_eta(s.eta_s)}",
+        ]
+    )
 
 
 def failure_row(item: FailureItem) -> tuple[str, str, str, str, str]:
@@ -116,12 +129,21 @@ def summary_text(job: Any, run: Any, result: Any) -> str:
 
 
 def prepare_job(settings: Settings, creds: Any, on_progress: Any = None) -> Any:
-    from console.batch.job import prepare
     from console.actions.catalog import get_action
+    from console.batch.job import prepare
 
-    return prepare(get_action(settings.action_id), settings.file, creds, rate=settings.rate,
-                   concurrency=settings.concurrency, resume=settings.resume, restart=settings.restart,
-                   v2_mode=settings.v2_mode, preview=settings.dry_run, on_progress=on_progress)
+    return prepare(
+        get_action(settings.action_id),
+        settings.file,
+        creds,
+        rate=settings.rate,
+        concurrency=settings.concurrency,
+        resume=settings.resume,
+        restart=settings.restart,
+        v2_mode=settings.v2_mode,
+        preview=settings.dry_run,
+        on_progress=on_progress,
+    )
 
 
 def stop_soon(loop: asyncio.AbstractEventLoop, run: Any, reason: str) -> None:
@@ -135,8 +157,12 @@ def stop_soon(loop: asyncio.AbstractEventLoop, run: Any, reason: str) -> None:
 def invalid_key(job: Any) -> tuple:
     """What the user agreed to skip: how many rows and problems, and the ones listed."""
     checked = job.checked
-    return (checked.invalid, checked.problem_count, tuple(sorted(checked.fields.items())),
-            tuple((p.line, p.field, p.message) for p in checked.problems))
+    return (
+        checked.invalid,
+        checked.problem_count,
+        tuple(sorted(checked.fields.items())),
+        tuple((p.line, p.field, p.message) for p in checked.problems),
+    )
 
 
 def check_progress_text(name: str, rows: int, invalid: int) -> str:
@@ -150,7 +176,7 @@ def add_failures(table: Any, snap: Snapshot, seen: int) -> int:
     if new <= 0:
         return seen
     room = SHOWN_FAILURES - table.row_count
-    items = list(snap.failures)[-new:][:max(0, room)]
+    items = list(snap.failures)[-new:][: max(0, room)]
     table.add_rows(failure_row(i) for i in items)
     table.display = table.row_count > 0
     if room < new:

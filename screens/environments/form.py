@@ -1,8 +1,9 @@
 """The environment screen's form: what it holds (`FormValues`), how it is laid out, a key
 row, and how the typed values become credentials or a stored environment."""
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from textual import on
@@ -11,17 +12,13 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
-
-from dataclasses import replace
-
 from textual.widgets.option_list import Option
 
-from console.wire.apis import Region
-from console.wire.credentials import KEY_LABEL, Credentials, clean_key
 from console.environments.file import Environment
 from console.environments.keystore import KEY_KINDS
+from console.wire.apis import Region
+from console.wire.credentials import KEY_LABEL, Credentials, clean_key
 from screens.widgets.check_rows import CheckRows
-
 
 
 @dataclass
@@ -32,8 +29,12 @@ class FormValues:
     keys: dict[str, str] = field(default_factory=dict)  # only what was typed
 
     def differs_from(self, env: Environment) -> bool:
-        return (self.region != env.region or self.site_id != (env.site_id or "")
-                or self.protected != env.protected or any(self.keys.values()))
+        return (
+            self.region != env.region
+            or self.site_id != (env.site_id or "")
+            or self.protected != env.protected
+            or any(self.keys.values())
+        )
 
 
 def env_option(env: Environment, unsaved: bool) -> Option:
@@ -55,8 +56,11 @@ def form_credentials(stored: Credentials | None, env: Environment, values: FormV
         stored = stored_credentials(env)
     # Typed keys follow the rules of every other way in (stripped; InvalidKey, naming the
     # key, for a control or non-ASCII character).
-    typed = {f"{kind}_key": clean_key(value, f"the {KEY_LABEL[kind]} typed here")
-             for kind, value in values.keys.items() if value and value.strip()}
+    typed = {
+        f"{kind}_key": clean_key(value, f"the {KEY_LABEL[kind]} typed here")
+        for kind, value in values.keys.items()
+        if value and value.strip()
+    }
     return replace(stored, region=values.region, site_id=values.site_id or None, **typed)
 
 
@@ -83,8 +87,9 @@ class KeyRow(Horizontal):
     def input(self) -> Input:
         return self.query_one(Input)
 
-    def show_status(self, stored: bool | None, *, unreadable: bool = False, in_memory: bool = False,
-                    env_var: str | None = None) -> None:
+    def show_status(
+        self, stored: bool | None, *, unreadable: bool = False, in_memory: bool = False, env_var: str | None = None
+    ) -> None:
         """Where the key really is. stored: True/False once known, None while the keyring is
         being read; in_memory: the store keeps keys for this run only; env_var: the CIO_*
         variable that is set and so supplies this key to every send."""
@@ -95,8 +100,7 @@ class KeyRow(Horizontal):
         elif stored is None:
             text = "…"
         elif stored:
-            text = ("in memory for this run only: type to replace" if in_memory
-                    else "in the OS keyring: type to replace")
+            text = "in memory for this run only: type to replace" if in_memory else "in the OS keyring: type to replace"
         else:
             text = "not set: paste the key here"
         self.input.placeholder = text
@@ -127,15 +131,13 @@ def compose_form() -> ComposeResult:
             yield RadioButton("EU", id="region-eu", compact=True)
     with Horizontal(classes="row"):
         yield Label("Site ID", classes="row-label")
-        yield Input(id="env-site-id", compact=True,
-                    placeholder="from Settings > API Credentials")
+        yield Input(id="env-site-id", compact=True, placeholder="from Settings > API Credentials")
     for kind in KEY_KINDS:
         yield KeyRow(kind)
     with Horizontal(classes="row", id="env-toggles"):
         yield Label("", classes="row-label")
         yield Checkbox("Reveal keys", id="env-reveal-box", compact=True)
-        yield Checkbox("Protected (sends and deletes ask to confirm)", id="env-protected",
-                       compact=True)
+        yield Checkbox("Protected (sends and deletes ask to confirm)", id="env-protected", compact=True)
     with Horizontal(classes="row", id="env-buttons"):
         yield Label("", classes="row-label")
         yield Button("Save", id="env-save-button", variant="primary", compact=True)

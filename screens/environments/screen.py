@@ -9,13 +9,13 @@ What is typed is never lost: switching to another environment keeps the typed va
 as a draft (marked * in the list) until saved, and leaving with unsaved changes asks
 for a second escape. Keyring and file work runs off the event loop.
 """
+
 from __future__ import annotations
 
 import asyncio
-from functools import partial
-from pathlib import Path
-from typing import Any
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,13 +26,20 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, OptionList, RadioButton, RadioSet, Static
 
+from console.environments.keystore import KEY_KINDS, KeyringUnavailable
+from console.environments.store import Environment, EnvironmentStore, UnknownEnvironment
 from console.errors import ConsoleError
 from console.wire.apis import Region
 from console.wire.credentials import KEY_LABEL, Credentials
-from console.environments.keystore import KEY_KINDS, KeyringUnavailable
-from console.environments.store import Environment, EnvironmentStore, UnknownEnvironment
-from screens.environments.form import (FormValues, KeyRow, apply_values, compose_form, default_client,
-                                       env_option, form_credentials)
+from screens.environments.form import (
+    FormValues,
+    KeyRow,
+    apply_values,
+    compose_form,
+    default_client,
+    env_option,
+    form_credentials,
+)
 from screens.messages import SwitchEnvironment
 from screens.styles import ASSETS
 from screens.widgets.check_rows import CheckRows
@@ -55,7 +62,9 @@ class EnvironmentScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("escape", "back", "Back", id="env-back", tooltip="Back to where you were"),
-        Binding("ctrl+s", "save", "Save", id="env-save", tooltip="Save the settings, and the typed keys to the OS keyring"),
+        Binding(
+            "ctrl+s", "save", "Save", id="env-save", tooltip="Save the settings, and the typed keys to the OS keyring"
+        ),
         Binding("ctrl+t", "test", "Test", id="env-test", tooltip="Test the connection with these settings and keys"),
         Binding("ctrl+o", "use", "Use", id="env-use", tooltip="Switch the console to this environment"),
         Binding("ctrl+r", "reveal", "Reveal keys", id="env-reveal", tooltip="Show or hide the typed keys"),
@@ -231,8 +240,9 @@ class EnvironmentScreen(Screen):
         for row in self.query(KeyRow):
             stored = None if self.key_status is None else self.key_status.get(row.kind, False)
             var = ENV_KEYS[row.kind]
-            row.show_status(stored, unreadable=unknown, in_memory=in_memory,
-                            env_var=var if os.environ.get(var) else None)
+            row.show_status(
+                stored, unreadable=unknown, in_memory=in_memory, env_var=var if os.environ.get(var) else None
+            )
 
     @on(Input.Changed)
     @on(Checkbox.Changed, "#env-protected")
@@ -365,8 +375,12 @@ class EnvironmentScreen(Screen):
         finally:
             await client.aclose()
         failed = [c for c in checks if c.ok is False]
-        self._message(f"{name}: {len(failed)} check{'s' if len(failed) != 1 else ''} failed." if failed
-                      else f"{name}: every key that is set works.", error=bool(failed))
+        self._message(
+            f"{name}: {len(failed)} check{'s' if len(failed) != 1 else ''} failed."
+            if failed
+            else f"{name}: every key that is set works.",
+            error=bool(failed),
+        )
         return checks
 
     # -- switching, adding, leaving -------------------------------------------------------------
@@ -375,8 +389,9 @@ class EnvironmentScreen(Screen):
         if self.current is None:
             return
         if self.form_values().differs_from(self._env(self.current)):
-            self.notify(f"{self.current} has unsaved changes: save them (ctrl+s) before switching to it.",
-                        severity="warning")
+            self.notify(
+                f"{self.current} has unsaved changes: save them (ctrl+s) before switching to it.", severity="warning"
+            )
             return
         try:
             self.store.set_last_used(self.current)
@@ -408,8 +423,11 @@ class EnvironmentScreen(Screen):
         self._stash_draft()
         if self.drafts and not self._leave_armed:
             self._leave_armed = True
-            self.notify(f"Unsaved changes in {', '.join(self.drafts)}: press escape again to leave them "
-                        "unsaved (F2 shows them again), or ctrl+s to save.", severity="warning")
+            self.notify(
+                f"Unsaved changes in {', '.join(self.drafts)}: press escape again to leave them "
+                "unsaved (F2 shows them again), or ctrl+s to save.",
+                severity="warning",
+            )
             return
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()

@@ -4,6 +4,7 @@ The list is read in a thread worker when the screen opens (and on R); the highli
 row is shown in an Inspector below it, so F8/F9 copy that exchange. L loads the row's
 values back into its action's form in the workspace.
 """
+
 from __future__ import annotations
 
 import time
@@ -17,9 +18,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from screens.context import console_app
-from screens.styles import ASSETS
 from screens.inspector.inspector import Inspector
 from screens.inspector.texts import action_title
+from screens.styles import ASSETS
 from screens.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
@@ -46,14 +47,14 @@ def _cut_left(target: str, width: int) -> str:
     if len(target) <= width:
         return target
     method, _, path = target.partition(" ")
-    return f"{method} …{path[len(path) - (width - len(method) - 2):]}"
+    return f"{method} …{path[len(path) - (width - len(method) - 2) :]}"
 
 
 def _home(path: str) -> str:
     from pathlib import Path
 
     home = str(Path.home())
-    return "~" + path[len(home):] if path.startswith(home + "/") else path
+    return "~" + path[len(home) :] if path.startswith(home + "/") else path
 
 
 class HistoryScreen(Screen):
@@ -74,8 +75,13 @@ class HistoryScreen(Screen):
     CSS_PATH = [ASSETS / "inspector.tcss", ASSETS / "history.tcss"]
     BINDINGS = [
         Binding("escape", "back", "Back", id="history-back", tooltip="Back to the workspace"),
-        Binding("l", "load_into_form", "Load into form", id="history-load",
-                tooltip="Open this exchange's action with the values it was sent with"),
+        Binding(
+            "l",
+            "load_into_form",
+            "Load into form",
+            id="history-load",
+            tooltip="Open this exchange's action with the values it was sent with",
+        ),
         Binding("enter", "inspect", "Inspect", id="history-inspect", tooltip="Move into the inspector"),
         Binding("r", "reload", "Reload", id="history-reload", tooltip="Read the history file again"),
     ]
@@ -126,10 +132,20 @@ class HistoryScreen(Screen):
         for i, entry in enumerate(entries):
             status = entry.status_text()
             ok = entry.record.get("ok")
-            table.add_row(when(entry.at), _cut(entry.env, 16), _cut(action_title(entry.action_id), 24),
-                          _cut(entry.subject(), 26), _cut_left(entry.target(), 26), Text(status, style="green" if ok else ("yellow" if status.startswith("207") else "red")),
-                          key=str(i))
-        count = f"{len(entries)} exchange{'s' if len(entries) != 1 else ''}" if entries else "No exchanges yet: send a request from the workspace"
+            table.add_row(
+                when(entry.at),
+                _cut(entry.env, 16),
+                _cut(action_title(entry.action_id), 24),
+                _cut(entry.subject(), 26),
+                _cut_left(entry.target(), 26),
+                Text(status, style="green" if ok else ("yellow" if status.startswith("207") else "red")),
+                key=str(i),
+            )
+        count = (
+            f"{len(entries)} exchange{'s' if len(entries) != 1 else ''}"
+            if entries
+            else "No exchanges yet: send a request from the workspace"
+        )
         note = f" · {skipped} unreadable line{'s' if skipped != 1 else ''} skipped" if skipped else ""
         status = self.query_one("#history-status", Static)
         # Keyboard only: no "hover here"; the full path is in F1's help (HELP_PATH).
@@ -170,8 +186,7 @@ class HistoryScreen(Screen):
         if entry is None:
             return
         # The App owns the stack: it goes back to the workspace and fills the form there.
-        console_app(self).post_message(LoadIntoForm(entry.action_id, entry.values,
-                                                    title=action_title(entry.action_id)))
+        console_app(self).post_message(LoadIntoForm(entry.action_id, entry.values, title=action_title(entry.action_id)))
 
     def action_back(self) -> None:
         if self.maximized is not None:  # escape first restores a zoomed inspector

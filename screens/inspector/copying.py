@@ -7,6 +7,7 @@ Through `App.copy_to_clipboard`, which writes an OSC 52 sequence: it reaches the
 own clipboard over SSH too. A masked command references $CIO_*_API_KEY instead of the key
 (`console.wire.curl`), so it still runs where the variables are set.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -34,9 +35,9 @@ def shown_outcome(app: ConsoleApp) -> SendOutcome | None:
 
 def describe(outcome: SendOutcome) -> str:
     """Which exchange: `200 OK · Identify Customer at 12:03:04`."""
-    from screens.inspector.texts import action_title, status_title
-
     import time
+
+    from screens.inspector.texts import action_title, status_title
 
     at = getattr(outcome, "at", None)
     when = f" at {time.strftime('%H:%M:%S', time.localtime(at))}" if at else ""
@@ -46,8 +47,9 @@ def describe(outcome: SendOutcome) -> str:
 def _inspected(app: ConsoleApp) -> SendOutcome | None:
     outcome = shown_outcome(app)
     if outcome is None:
-        app.notify("Nothing to copy yet: send a request, or open one from the history (F3).",
-                   title="Copy", severity="warning")
+        app.notify(
+            "Nothing to copy yet: send a request, or open one from the history (F3).", title="Copy", severity="warning"
+        )
     return outcome
 
 
@@ -78,16 +80,24 @@ def copy_curl(app: ConsoleApp, *, reveal: bool = False) -> None:
         return
     text = curl_for(app, outcome, reveal=reveal)
     if text is None:
-        app.notify("This exchange comes from the history, which never stores keys: nothing to reveal. "
-                   "Copied nothing; F8 copies it with the keys masked.", title="Copy", severity="warning")
+        app.notify(
+            "This exchange comes from the history, which never stores keys: nothing to reveal. "
+            "Copied nothing; F8 copies it with the keys masked.",
+            title="Copy",
+            severity="warning",
+        )
         return
     app.copy_to_clipboard(text)
     if reveal:
-        app.notify(f"Copied {describe(outcome)} as curl WITH THE KEYS: the clipboard now holds a secret.",
-                   title="Copy", severity="warning")
+        app.notify(
+            f"Copied {describe(outcome)} as curl WITH THE KEYS: the clipboard now holds a secret.",
+            title="Copy",
+            severity="warning",
+        )
     else:
-        app.notify(f"Copied {describe(outcome)} as curl (keys masked: set CIO_* variables to run it).",
-                   title="Copy", timeout=4)
+        app.notify(
+            f"Copied {describe(outcome)} as curl (keys masked: set CIO_* variables to run it).", title="Copy", timeout=4
+        )
 
 
 def copy_body(app: ConsoleApp) -> None:
@@ -103,14 +113,17 @@ def copy_body(app: ConsoleApp) -> None:
     session = app.session
     text = redact_text(resp.text, session.secrets()) if session is not None else resp.text
     app.copy_to_clipboard(text)
-    app.notify(f"Copied the response body of {describe(outcome)} ({human_bytes(resp.size)}).", title="Copy",
-               timeout=4)
+    app.notify(f"Copied the response body of {describe(outcome)} ({human_bytes(resp.size)}).", title="Copy", timeout=4)
 
 
 COMMANDS = [
-    PaletteCommand("copy as curl (keys masked)", "The inspected request as a curl command (F8)",
-                   lambda app: copy_curl(app)),
-    PaletteCommand("copy as curl (reveal keys)", "The same command with the real keys: only when you ask for it",
-                   lambda app: copy_curl(app, reveal=True)),
+    PaletteCommand(
+        "copy as curl (keys masked)", "The inspected request as a curl command (F8)", lambda app: copy_curl(app)
+    ),
+    PaletteCommand(
+        "copy as curl (reveal keys)",
+        "The same command with the real keys: only when you ask for it",
+        lambda app: copy_curl(app, reveal=True),
+    ),
     PaletteCommand("copy response body", "The inspected answer's body (F9)", lambda app: copy_body(app)),
 ]

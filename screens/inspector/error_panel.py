@@ -9,6 +9,7 @@ from its Retry-After to when the user may send again (nothing is re-sent for the
 `console.diagnose.explain.send_again_text`, which the CLI prints too). When the likely
 cause is the key or the region, the connection test runs from here, in a worker.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,8 +36,14 @@ COUNTDOWN_TICK = 0.25  # s between countdown redraws: the whole second changes o
 class ErrorPanel(VerticalScroll, can_focus=True):
     BINDINGS = [
         # The panel's button says "(t)", so the footer leaves room for the workspace's keys.
-        Binding("t", "connection_test", "Test connection", id="inspector-connection-test", show=False,
-                tooltip="Check each key and the region against Customer.io (reads only)"),
+        Binding(
+            "t",
+            "connection_test",
+            "Test connection",
+            id="inspector-connection-test",
+            show=False,
+            tooltip="Check each key and the region against Customer.io (reads only)",
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -178,8 +185,11 @@ class ErrorPanel(VerticalScroll, can_focus=True):
             self._show("#why-test-status", Content.styled(f"The test could not run: {exc}", "$error"))
             return
         failed = [c for c in checks if c.ok is False]
-        text = (f"{session.label}: {len(failed)} check{'s' if len(failed) != 1 else ''} failed."
-                if failed else f"{session.label}: every key that is set works.")
+        text = (
+            f"{session.label}: {len(failed)} check{'s' if len(failed) != 1 else ''} failed."
+            if failed
+            else f"{session.label}: every key that is set works."
+        )
         self._show("#why-test-status", Content.styled(text, "bold $error" if failed else "bold $success"))
 
 
@@ -195,8 +205,7 @@ def _delivered_warning(why: Explanation) -> Content | None:
     if why.delivered != "unknown":
         return None
     # The label for Explanation.delivered == "unknown"; the explanation's steps say what to do.
-    return Content.styled("⚠ Delivered: unknown — it may have been delivered, so it was not re-sent.",
-                          "bold $warning")
+    return Content.styled("⚠ Delivered: unknown — it may have been delivered, so it was not re-sent.", "bold $warning")
 
 
 def _body(why: Explanation) -> Content:

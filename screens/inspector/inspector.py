@@ -9,6 +9,7 @@ for them. Bodies over `SYNC_LIMIT` are pretty-printed a slice at a time on the e
 (a thread would hold the interpreter lock and starve it) and drawn by a virtualised
 `JsonView`: a 5 MB answer never blocks a key press.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -21,8 +22,16 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
 from screens.context import console_app
-from screens.inspector.texts import (STATUS_CLASSES, action_title, attempts_content, headers_content, request_head,
-                                     status_class, status_title, subtitle)
+from screens.inspector.texts import (
+    STATUS_CLASSES,
+    action_title,
+    attempts_content,
+    headers_content,
+    request_head,
+    status_class,
+    status_title,
+    subtitle,
+)
 
 if TYPE_CHECKING:  # annotations only: httpx (via console.wire.transport) stays off the first frame's path
     from console.session.session import SendOutcome
@@ -46,11 +55,25 @@ TABS = Binding.Group("Tabs", compact=True)
 class Inspector(Vertical):
     ALLOW_MAXIMIZE = True  # z: the inspector fills the screen, tabs and all
     BINDINGS = [
-        Binding("left_square_bracket", "next_tab(-1)", "Previous tab", id="inspector-previous-tab", group=TABS,
-                tooltip="Show the tab on the left (Why, Body, Headers, Request, Attempts)"),
-        Binding("right_square_bracket", "next_tab(1)", "Next tab", id="inspector-next-tab", group=TABS,
-                tooltip="Show the tab on the right; arrows and PgUp/PgDn scroll it"),
-        Binding("z", "zoom", "Zoom", id="inspector-zoom", tooltip="Fill the screen with the inspector (z again to restore)"),
+        Binding(
+            "left_square_bracket",
+            "next_tab(-1)",
+            "Previous tab",
+            id="inspector-previous-tab",
+            group=TABS,
+            tooltip="Show the tab on the left (Why, Body, Headers, Request, Attempts)",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_tab(1)",
+            "Next tab",
+            id="inspector-next-tab",
+            group=TABS,
+            tooltip="Show the tab on the right; arrows and PgUp/PgDn scroll it",
+        ),
+        Binding(
+            "z", "zoom", "Zoom", id="inspector-zoom", tooltip="Fill the screen with the inspector (z again to restore)"
+        ),
     ]
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -74,8 +97,9 @@ class Inspector(Vertical):
         if self._defer("show", outcome):
             return
         ex = outcome.exchange
-        self._set_status(status_class(ex), f"{status_title(outcome)} · {action_title(outcome.action_id)}",
-                         subtitle(outcome))
+        self._set_status(
+            status_class(ex), f"{status_title(outcome)} · {action_title(outcome.action_id)}", subtitle(outcome)
+        )
         secrets = self._secrets()
         why = outcome.explanation
         panel = self._panel()
@@ -87,8 +111,8 @@ class Inspector(Vertical):
         else:
             tabs.show_tab("tab-why")
         self.query_one("#inspector-headers", Static).update(
-            headers_content(ex.response.headers, secrets) if ex.response is not None
-            else "(no answer: nothing to show)")
+            headers_content(ex.response.headers, secrets) if ex.response is not None else "(no answer: nothing to show)"
+        )
         self.query_one("#inspector-request-head", Static).update(request_head(outcome, secrets))
         self.query_one("#inspector-attempts", Static).update(attempts_content(ex))
         body = self.query_one("#inspector-body")
@@ -187,9 +211,14 @@ class Inspector(Vertical):
         await tabs.add_pane(TabPane("Why", ErrorPanel(id="inspector-why"), id="tab-why"))
         await tabs.add_pane(TabPane("Body", JsonView(id="inspector-body"), id="tab-body"))
         await tabs.add_pane(TabPane("Headers", VerticalScroll(Static(id="inspector-headers")), id="tab-headers"))
-        await tabs.add_pane(TabPane("Request", VerticalScroll(Static(id="inspector-request-head"),
-                                                              classes="inspector-request-head"),
-                                    JsonView(id="inspector-request-body"), id="tab-request"))
+        await tabs.add_pane(
+            TabPane(
+                "Request",
+                VerticalScroll(Static(id="inspector-request-head"), classes="inspector-request-head"),
+                JsonView(id="inspector-request-body"),
+                id="tab-request",
+            )
+        )
         await tabs.add_pane(TabPane("Attempts", VerticalScroll(Static(id="inspector-attempts")), id="tab-attempts"))
         self._tabs = tabs
         pending, self._pending = self._pending, []
@@ -222,8 +251,12 @@ class Inspector(Vertical):
             lines, is_json = format_body(text)
             view.set_lines(lines, is_json=is_json)
         else:
-            self.run_worker(self._format_slices(self._generation, view, text), group=f"format-{view.id}",
-                            exclusive=True, exit_on_error=False)
+            self.run_worker(
+                self._format_slices(self._generation, view, text),
+                group=f"format-{view.id}",
+                exclusive=True,
+                exit_on_error=False,
+            )
 
     async def _format_slices(self, generation: int, view: JsonView, text: str) -> None:
         """Pretty-print a big body on the event loop, SLICE_S at a time, yielding between
@@ -252,4 +285,3 @@ class Inspector(Vertical):
                     view.grown()
                 return
         view.set_lines(raw_lines(text), is_json=False)
-

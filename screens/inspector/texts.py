@@ -1,10 +1,11 @@
 """What the inspector shows, as text: the status line, size and time, headers, the
 request as sent (masked) and the attempts with why each retry happened. Pure functions
 of a SendOutcome, so the inspector, the history and the tests agree on the wording."""
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 
@@ -12,8 +13,8 @@ from console.wire.redact import mask_headers, redact_text
 from console.wire.sizes import human_bytes
 
 if TYPE_CHECKING:
-    from console.wire.exchange import Attempt, Exchange
     from console.session.session import SendOutcome
+    from console.wire.exchange import Attempt, Exchange
 
 
 def action_title(action_id: str) -> str:
@@ -100,8 +101,11 @@ def attempts_content(ex: Exchange) -> Content:
     parts: list = []
     last = len(ex.attempts)
     for attempt in ex.attempts:
-        parts += [(f"#{attempt.number} ", "bold"), (attempt_result(attempt), "bold"),
-                  f"  {human_ms(attempt.elapsed_ms)}"]
+        parts += [
+            (f"#{attempt.number} ", "bold"),
+            (attempt_result(attempt), "bold"),
+            f"  {human_ms(attempt.elapsed_ms)}",
+        ]
         if attempt.waited_s:
             parts.append(f"  after waiting {attempt.waited_s:g} s")
         if attempt.retry_reason:

@@ -5,6 +5,7 @@ The input comes from `console.people.person_actions` (prefilled from the profile
 checked by the action's own spec on every change; Ctrl+S dismisses with what the user
 filled in, and the profile screen sends it (asking the protected guard first).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,10 +18,10 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select, Static
 
-from console.wire.credentials import Credentials
 from console.actions.fields import Kind
-from console.people.person_actions import ProfileAction
 from console.actions.validation import InvalidInput
+from console.people.person_actions import ProfileAction
+from console.wire.credentials import Credentials
 from screens.styles import ASSETS
 from screens.widgets.request_preview import RequestPreview
 
@@ -28,8 +29,14 @@ from screens.widgets.request_preview import RequestPreview
 class ProfileActionScreen(ModalScreen[dict[str, Any] | None]):
     CSS_PATH = [ASSETS / "profile.tcss"]
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", id="profile-action-send", priority=True,
-                tooltip="Send this request (a protected environment asks for the identifier first)"),
+        Binding(
+            "ctrl+s",
+            "send",
+            "Send",
+            id="profile-action-send",
+            priority=True,
+            tooltip="Send this request (a protected environment asks for the identifier first)",
+        ),
         Binding("escape", "cancel", "Cancel", id="profile-action-cancel", tooltip="Back out; nothing is sent"),
     ]
 
@@ -49,8 +56,11 @@ class ProfileActionScreen(ModalScreen[dict[str, Any] | None]):
                 field = self.specs[name]
                 yield Label(f"{field.meta.label} *", classes="profile-action-label")
                 if field.meta.kind == Kind.ENUM:
-                    yield Select([(c, c) for c in field.meta.choices], id=f"fill-{name}",
-                                 prompt=f"Choose {field.meta.label.lower()}")
+                    yield Select(
+                        [(c, c) for c in field.meta.choices],
+                        id=f"fill-{name}",
+                        prompt=f"Choose {field.meta.label.lower()}",
+                    )
                 else:
                     yield Input(placeholder=str(field.meta.example or ""), id=f"fill-{name}")
             yield RequestPreview(id="profile-action-request")

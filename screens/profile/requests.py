@@ -5,15 +5,15 @@ lives, so nothing blocks the UI and the widgets can be updated directly. The pro
 guard is asked here (ConfirmScreen) and the typed text is passed on to the core, which
 checks it again before anything is sent.
 """
+
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, Protocol
 
-from console.errors import error_text
-from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
+from console.errors import error_text
+from console.wire.credentials import MissingCredential
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from console.people.edit import EditOutcome
     from console.people.lookup import LookupResult
     from console.people.person_actions import ProfileAction
-
 
 
 class ProfileView(Protocol):
@@ -98,9 +97,18 @@ async def apply_changes(screen: ProfileView) -> None:
         screen.status(f"Not sent: {error_text(exc)}", "error")
         return
     if outcome.exchange is not None:
-        screen.app.post_message(OutcomeRecorded(record_of(
-            plan.action, identify_input(plan.profile, plan.diff), outcome.exchange, session.creds, session.label,
-            explanation=outcome.explanation if not outcome.applied else None)))
+        screen.app.post_message(
+            OutcomeRecorded(
+                record_of(
+                    plan.action,
+                    identify_input(plan.profile, plan.diff),
+                    outcome.exchange,
+                    session.creds,
+                    session.label,
+                    explanation=outcome.explanation if not outcome.applied else None,
+                )
+            )
+        )
     screen.show_applied(outcome)
 
 

@@ -12,6 +12,7 @@ pending changes; F4 shows them again). A person belongs to the environment it wa
 up in: after a switch the profile stays on screen, marked as the other environment's, and
 nothing is edited, applied or sent for it until it is looked up again in the new one.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,21 +26,31 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
+from console.actions.validation import InvalidInput
 from console.diagnose.explain import Explanation
-from console.people.person_actions import ProfileAction, delete_device
 from console.people.draft import ProfileDraft, after_apply, typed_text, undo_draft
 from console.people.edit import EditOutcome
-from console.people.lookup import LookupResult, LookupOutcome
+from console.people.lookup import LookupOutcome, LookupResult
 from console.people.model import ID_TYPES, MISSING
-from console.actions.validation import InvalidInput
+from console.people.person_actions import ProfileAction, delete_device
+from screens.context import console_app
+from screens.profile.views import (
+    AttributeTable,
+    DeviceTable,
+    action_label,
+    applied_text,
+    diff_text,
+    environment_key,
+    listed_actions,
+    other_environment_text,
+    refused_text,
+    summary_text,
+    switched_text,
+)
 from screens.styles import ASSETS
-from screens.profile.views import (AttributeTable, DeviceTable, action_label, applied_text, diff_text,
-                                   environment_key, listed_actions, other_environment_text, refused_text,
-                                   summary_text, switched_text)
+from screens.widgets.footer import StableFooter
 from screens.widgets.request_preview import RequestPreview
 from screens.widgets.status_line import StatusLine
-from screens.widgets.footer import StableFooter
-from screens.context import console_app
 
 IO_GROUP = "profile-io"
 AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
@@ -66,16 +77,37 @@ class ProfileScreen(Screen):
         "before changing anything."
     )
     BINDINGS = [
-        Binding("ctrl+s", "apply", "Apply", id="profile-apply", priority=True,
-                tooltip="Send the identify that applies the pending changes, then read the profile back"),
-        Binding("ctrl+z", "undo", "Undo", id="profile-undo",
-                tooltip="Load the old values of the last apply as pending changes"),
+        Binding(
+            "ctrl+s",
+            "apply",
+            "Apply",
+            id="profile-apply",
+            priority=True,
+            tooltip="Send the identify that applies the pending changes, then read the profile back",
+        ),
+        Binding(
+            "ctrl+z",
+            "undo",
+            "Undo",
+            id="profile-undo",
+            tooltip="Load the old values of the last apply as pending changes",
+        ),
         Binding("ctrl+r", "reload", "Reload", id="profile-reload", tooltip="Read the profile again"),
         Binding("ctrl+l", "focus_lookup", "Look up", id="profile-lookup", tooltip="Jump to the lookup field"),
-        Binding("ctrl+t", "focus_actions", "Actions", id="profile-actions",
-                tooltip="Devices, merge, suppress, destroy: pick one to see its request"),
-        Binding("escape", "back", "Back", id="profile-back",
-                tooltip="Back to where you were; the person and pending changes stay here (F4)"),
+        Binding(
+            "ctrl+t",
+            "focus_actions",
+            "Actions",
+            id="profile-actions",
+            tooltip="Devices, merge, suppress, destroy: pick one to see its request",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="profile-back",
+            tooltip="Back to where you were; the person and pending changes stay here (F4)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -91,8 +123,9 @@ class ProfileScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="lookup-bar"):
-            yield Select([(AUTO, AUTO), *[(t, t) for t in ID_TYPES]], value=AUTO, allow_blank=False, id="id-type",
-                         compact=True)
+            yield Select(
+                [(AUTO, AUTO), *[(t, t) for t in ID_TYPES]], value=AUTO, allow_blank=False, id="id-type", compact=True
+            )
             yield Input(placeholder="user id, email or cio_id; Enter looks up", id="lookup-input", compact=True)
         yield StatusLine(id="profile-status")
         with Horizontal(id="profile-body"):
@@ -101,8 +134,7 @@ class ProfileScreen(Screen):
                 yield AttributeTable(id="attributes")
                 with Horizontal(id="edit-bar"):
                     yield Input(placeholder="attribute", id="attr-name", compact=True)
-                    yield Input(placeholder="value (empty removes), Enter",
-                                id="attr-value", compact=True)
+                    yield Input(placeholder="value (empty removes), Enter", id="attr-value", compact=True)
                 yield DeviceTable(id="devices")
             with Vertical(id="profile-right"):
                 yield OptionList(id="matches")
@@ -295,9 +327,12 @@ class ProfileScreen(Screen):
         self.last = outcome
         self.draft = after_apply(outcome)
         ok = outcome.verification is not None and outcome.verification.ok
-        self.status("Applied and read back: the profile matches." if ok
-                    else "Applied, but the profile read back does not match (see the right).",
-                    "success" if ok else "error")
+        self.status(
+            "Applied and read back: the profile matches."
+            if ok
+            else "Applied, but the profile read back does not match (see the right).",
+            "success" if ok else "error",
+        )
         self._render_all()
         self.query_one("#changes", Static).update(applied_text(outcome, undo_available=True))
 
@@ -323,8 +358,12 @@ class ProfileScreen(Screen):
     def action_back(self) -> None:
         # The screen is kept (the App installs it): leaving loses nothing; say what waits here.
         if self.draft is not None and not self.draft.empty:
-            self.app.notify(f"{len(self.draft.pending)} change(s) to {self.draft.profile.label} not applied: "
-                            "they wait on the profile fixer (F4).", title="Profile fixer", severity="warning")
+            self.app.notify(
+                f"{len(self.draft.pending)} change(s) to {self.draft.profile.label} not applied: "
+                "they wait on the profile fixer (F4).",
+                title="Profile fixer",
+                severity="warning",
+            )
         self.app.pop_screen()
 
     def action_focus_lookup(self) -> None:
@@ -373,8 +412,13 @@ class ProfileScreen(Screen):
             summary.update(summary_text(draft.profile))
         elif self.lookup is not None and self.lookup.outcome == LookupOutcome.AMBIGUOUS:
             # Nobody is picked yet: the person shown before must not look like one of them.
-            summary.update(Text(f"{len(self.lookup.matches)} people share {self.lookup.identifier}: pick one "
-                                "in the list on the right (Enter) to see their profile.", style="yellow"))
+            summary.update(
+                Text(
+                    f"{len(self.lookup.matches)} people share {self.lookup.identifier}: pick one "
+                    "in the list on the right (Enter) to see their profile.",
+                    style="yellow",
+                )
+            )
         else:
             summary.update("Look a person up to see their profile.")
         self.query_one(DeviceTable).show(draft.profile if draft else None)
@@ -400,8 +444,12 @@ class ProfileScreen(Screen):
             preview.show_waiting(f"No request: the profile shown belongs to {old}.")
             return
         if draft is None or draft.empty or session is None:
-            changes.update(Text("No changes. Enter on an attribute edits it; Delete removes it; "
-                                "a new name below adds one.", style="dim"))
+            changes.update(
+                Text(
+                    "No changes. Enter on an attribute edits it; Delete removes it; a new name below adds one.",
+                    style="dim",
+                )
+            )
             preview.show_waiting("The identify request appears here when something changes.")
             return
         try:
@@ -415,4 +463,3 @@ class ProfileScreen(Screen):
             preview.show_waiting("Nothing differs from what is stored: nothing would be sent.")
         else:
             preview.show_request(plan.request.preview(), plan.request.notes)
-

@@ -4,6 +4,7 @@ is pending, the devices table, and the text of the diff and of the read-back.
 Rendering only: what a change means (diff, request, verification) comes from the core
 (`console.people.draft`, `console.people.edit`).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,9 +17,9 @@ from textual.widgets import DataTable, Input
 
 from console.people.draft import ProfileDraft, typed_text, when
 from console.people.edit import SIGN, ChangeKind, Diff, EditOutcome
-from console.people.person_actions import ProfileAction, not_found_actions, profile_actions
 from console.people.lookup import LookupOutcome
 from console.people.model import MISSING, Profile
+from console.people.person_actions import ProfileAction, not_found_actions, profile_actions
 
 SHOWN_VALUE_CHARS = 28  # a long value is cut in the table; Enter loads all of it into the editor
 KIND_STYLE = {ChangeKind.ADD: "green", ChangeKind.CHANGE: "yellow", ChangeKind.REMOVE: "red"}
@@ -80,8 +81,10 @@ def applied_text(outcome: EditOutcome, *, undo_available: bool) -> Text:
         style = "green" if outcome.verification.ok else "red"
         out.append("Read back: " + "\n".join(outcome.verification.lines()) + "\n", style=style)
         if not outcome.verification.ok:
-            out.append("Some changes did not take (a conflicting identifier, or not processed yet: "
-                       "Ctrl+R reads the profile again).\n")
+            out.append(
+                "Some changes did not take (a conflicting identifier, or not processed yet: "
+                "Ctrl+R reads the profile again).\n"
+            )
     elif outcome.explanation is not None:
         out.append(outcome.explanation.text() + "\n", style="red")
     if undo_available:
@@ -93,10 +96,20 @@ class AttributeTable(DataTable):
     """Every attribute with when it was last set; pending edits marked +, ~ or -."""
 
     BINDINGS = [
-        Binding("delete", "remove", "Remove attribute", id="profile-remove-attribute",
-                tooltip="Mark the highlighted attribute for removal (nothing is sent yet)"),
-        Binding("backspace", "revert", "Revert", id="profile-revert-attribute",
-                tooltip="Drop the pending change to the highlighted attribute"),
+        Binding(
+            "delete",
+            "remove",
+            "Remove attribute",
+            id="profile-remove-attribute",
+            tooltip="Mark the highlighted attribute for removal (nothing is sent yet)",
+        ),
+        Binding(
+            "backspace",
+            "revert",
+            "Revert",
+            id="profile-revert-attribute",
+            tooltip="Drop the pending change to the highlighted attribute",
+        ),
     ]
 
     class Requested(Message):
@@ -166,7 +179,10 @@ class AttributeTable(DataTable):
             new = "(removed)" if row.pending == ChangeKind.REMOVE else short(row.new)
             self.add_row(
                 Text(SIGN[row.pending] if row.pending else "", style=style),
-                Text(row.name, style=style), short(row.value), Text(new, style=style), utc(row.set_at),
+                Text(row.name, style=style),
+                short(row.value),
+                Text(new, style=style),
+                utc(row.set_at),
                 key=row.name,
             )
         if self.row_count:
@@ -245,8 +261,11 @@ def listed_actions(draft: ProfileDraft | None, lookup: Any) -> list[ProfileActio
 def other_environment_text(draft: ProfileDraft | None, old: str, current: str | None) -> Text:
     """Why nothing is applied: the profile shown was looked up in environment `old`."""
     pending = f"{len(draft.pending)} change(s) planned in {old}; " if draft and not draft.empty else ""
-    return Text(f"{pending}nothing is applied to {current or 'this environment'}: this profile is "
-                f"{old}'s. Look the person up again here.", style="yellow")
+    return Text(
+        f"{pending}nothing is applied to {current or 'this environment'}: this profile is "
+        f"{old}'s. Look the person up again here.",
+        style="yellow",
+    )
 
 
 LOOK_UP_AGAIN = "Enter in the lookup field, or Ctrl+R"
@@ -254,11 +273,15 @@ LOOK_UP_AGAIN = "Enter in the lookup field, or Ctrl+R"
 
 def switched_text(label: str, old: str) -> str:
     """The environment changed while a person from `old` is on screen."""
-    return (f"Environment changed to {label}: the profile shown was looked up in {old} and belongs "
-            f"there. Nothing is applied to {label} until you look the person up again ({LOOK_UP_AGAIN}).")
+    return (
+        f"Environment changed to {label}: the profile shown was looked up in {old} and belongs "
+        f"there. Nothing is applied to {label} until you look the person up again ({LOOK_UP_AGAIN})."
+    )
 
 
 def refused_text(old: str, now: str) -> str:
     """Why an edit, apply or action is refused for a person looked up in environment `old`."""
-    return (f"Not applied: this profile was looked up in {old}, and the console is now on {now}. "
-            f"Look the person up again here first ({LOOK_UP_AGAIN}).")
+    return (
+        f"Not applied: this profile was looked up in {old}, and the console is now on {now}. "
+        f"Look the person up again here first ({LOOK_UP_AGAIN})."
+    )

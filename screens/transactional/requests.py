@@ -4,14 +4,15 @@ Async workers run on the App's event loop, where the Session's httpx client live
 UI never waits, and widgets are updated directly. Send goes out through
 `send_preview`, which sends the very PreparedRequest the preview holds.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from console.errors import error_text
-from console.wire.credentials import MissingCredential
 from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
+from console.errors import error_text
+from console.wire.credentials import MissingCredential
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
@@ -111,7 +112,8 @@ async def send(screen: TransactionalView) -> None:
     typed = None
     if expected is not None:
         typed = await app.push_screen_wait(
-            ConfirmScreen(env_label=session.label, what=preview.spec.INFO.title, expected=expected))
+            ConfirmScreen(env_label=session.label, what=preview.spec.INFO.title, expected=expected)
+        )
         if typed is None:
             screen.status("Backed out: nothing was sent.", "warning")
             return

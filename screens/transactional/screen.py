@@ -9,6 +9,7 @@ message_data, `customer.*` from the recipient's profile), every variable the dat
 not provide, and the exact request. Ctrl+S sends that very request, and only when the
 form has not changed since it was previewed.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -24,15 +25,15 @@ from textual.widgets import Header, Input, Label, OptionList, Static, Switch, Te
 from textual.widgets.option_list import Option
 
 from console.session.session import drop_empty
-from console.transactional.templates import Template, Variant
 from console.transactional.preview import EmailPreview
-from screens.styles import ASSETS
-from screens.widgets.fields import JsonEditor
-from screens.widgets.request_preview import RequestPreview
-from screens.transactional.views import email_text, findings_text, template_label, variant_label
-from screens.widgets.status_line import StatusLine
-from screens.widgets.footer import StableFooter
+from console.transactional.templates import Template, Variant
 from screens.context import console_app
+from screens.styles import ASSETS
+from screens.transactional.views import email_text, findings_text, template_label, variant_label
+from screens.widgets.fields import JsonEditor
+from screens.widgets.footer import StableFooter
+from screens.widgets.request_preview import RequestPreview
+from screens.widgets.status_line import StatusLine
 
 PREVIEW_DELAY = 0.5  # s: each preview reads the template and the recipient; not per keystroke
 
@@ -45,7 +46,7 @@ class TransactionalScreen(Screen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     HELP = (
         "Pick a transactional message on the left, then a content variant (its language). Fill "
-        "the recipient (To), the identifiers of the person (JSON, e.g. {\"id\": \"user_1001\"}; "
+        'the recipient (To), the identifiers of the person (JSON, e.g. {"id": "user_1001"}; '
         "empty: the To address) and message_data (JSON). The preview renders the variant with "
         "Liquid locally: trigger.* is message_data, customer.* the recipient's profile when one "
         "exists. Every variable the template uses and the data does not provide is listed. "
@@ -54,15 +55,29 @@ class TransactionalScreen(Screen):
         "'Queue as draft' on, Customer.io queues it as a draft instead of sending."
     )
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", id="tx-send", priority=True,
-                tooltip="Send exactly the previewed request"),
+        Binding("ctrl+s", "send", "Send", id="tx-send", priority=True, tooltip="Send exactly the previewed request"),
         Binding("ctrl+r", "preview", "Preview", id="tx-preview", tooltip="Render the preview again now"),
-        Binding("ctrl+t", "toggle_html", "Text/HTML", id="tx-toggle-html",
-                tooltip="Show the body as readable text or as the raw HTML"),
-        Binding("ctrl+l", "focus_templates", "Messages", id="tx-messages",
-                tooltip="Jump to the list of transactional messages"),
-        Binding("ctrl+e", "toggle_email", "Email/Request", id="tx-toggle-email",
-                tooltip="Narrow terminals: show the rendered email, or the form and its request"),
+        Binding(
+            "ctrl+t",
+            "toggle_html",
+            "Text/HTML",
+            id="tx-toggle-html",
+            tooltip="Show the body as readable text or as the raw HTML",
+        ),
+        Binding(
+            "ctrl+l",
+            "focus_templates",
+            "Messages",
+            id="tx-messages",
+            tooltip="Jump to the list of transactional messages",
+        ),
+        Binding(
+            "ctrl+e",
+            "toggle_email",
+            "Email/Request",
+            id="tx-toggle-email",
+            tooltip="Narrow terminals: show the rendered email, or the form and its request",
+        ),
         Binding("escape", "back", "Back", id="tx-back", tooltip="Back to where you were"),
     ]
 
@@ -263,8 +278,9 @@ class TransactionalScreen(Screen):
         data = self.form_values()
         if console_app(self).session is None or self.template is None or not data.get("to"):
             return
-        self.run_worker(render_preview(self, data, self.draft()), exclusive=True, group="tx-preview",
-                        exit_on_error=False)
+        self.run_worker(
+            render_preview(self, data, self.draft()), exclusive=True, group="tx-preview", exit_on_error=False
+        )
 
     def show_invalid(self, text: str) -> None:
         self.preview, self.previewed_data = None, None
@@ -282,8 +298,7 @@ class TransactionalScreen(Screen):
         elif preview.missing:
             self.status(f"Previewed: {len(preview.missing)} variable(s) missing. Ctrl+S sends.", "warning")
         elif stale:
-            self.status("Not sent: the form changed since the preview. Previewed again: Ctrl+S sends this.",
-                        "warning")
+            self.status("Not sent: the form changed since the preview. Previewed again: Ctrl+S sends this.", "warning")
         else:
             self.status("Previewed: every variable has a value. Ctrl+S sends exactly this request.", "success")
 
@@ -306,8 +321,11 @@ class TransactionalScreen(Screen):
         if self.template is None or not self.form_values().get("to"):
             self.status("Not sent: pick a transactional message and fill in To first.", "warning")
             return
-        fresh = self.preview is not None and self.previewed_data == self.form_values() \
+        fresh = (
+            self.preview is not None
+            and self.previewed_data == self.form_values()
             and self.previewed_draft == self.draft()
+        )
         if not fresh or any(w.group == "tx-preview" and w.is_running for w in self.workers):
             # Only a request the user has seen goes out.
             self._stale_send = True
@@ -315,13 +333,17 @@ class TransactionalScreen(Screen):
             self.schedule_preview(now=True)
             return
         if self.preview.rendered is None:
-            self.status("Not sent: " + (self.preview.explanation.title if self.preview.explanation else
-                                        "nothing rendered"), "error")
+            self.status(
+                "Not sent: " + (self.preview.explanation.title if self.preview.explanation else "nothing rendered"),
+                "error",
+            )
             return
         if self.preview.missing and self._missing_ok_for is not self.preview:
             self._missing_ok_for = self.preview
-            self.status(f"{len(self.preview.missing)} variable(s) have no value (see Data check). "
-                        "Ctrl+S again sends anyway.", "warning")
+            self.status(
+                f"{len(self.preview.missing)} variable(s) have no value (see Data check). Ctrl+S again sends anyway.",
+                "warning",
+            )
             return
         self.run_worker(send(self), exclusive=True, group="tx-send", exit_on_error=False)
 

@@ -1,12 +1,13 @@
 """What the transactional preview screen shows: the rendered email, the variables the data
 does not provide, the notes; rendering only (the render itself is the core's,
 `console.transactional.preview`)."""
+
 from __future__ import annotations
 
 from rich.text import Text
 
-from console.transactional.templates import Template, Variant
 from console.transactional.preview import EmailPreview, unapplied_line
+from console.transactional.templates import Template, Variant
 
 # A huge body would make every refresh slow; the preview shows its start and says so.
 SHOWN_BODY_CHARS = 20_000
@@ -33,8 +34,12 @@ def email_text(preview: EmailPreview, *, html: bool) -> Text:
     t, v = preview.template, preview.variant
     out.append("Template ", style="dim")
     out.append(f"{t.id} {t.name}" + (f", variant {v.language_label}" if v else "") + "\n")
-    for label, value in (("From", r.sender or "-"), ("To", str(preview.spec.value("to"))),
-                         ("Subject", r.subject.output), ("Preheader", r.preheader.output or "-")):
+    for label, value in (
+        ("From", r.sender or "-"),
+        ("To", str(preview.spec.value("to"))),
+        ("Subject", r.subject.output),
+        ("Preheader", r.preheader.output or "-"),
+    ):
         out.append(f"{label}: ", style="dim")
         out.append(value + "\n", style="bold" if label == "Subject" else "")
     out.append("── raw HTML ──\n" if html else "── body as text ──\n", style="dim")

@@ -1,5 +1,6 @@
 """The connection test's results, one row per check: on the environment screen (F2) and
 in the inspector's error panel (a 401's "test the connection")."""
+
 from __future__ import annotations
 
 from typing import Any

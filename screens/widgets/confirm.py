@@ -3,6 +3,7 @@
 Dismisses with what was typed (the caller checks it through `console.actions.guard`, so the UI
 and the core agree), or None when the user backs out. Nothing is sent until then.
 """
+
 from __future__ import annotations
 
 from textual import on
@@ -25,8 +26,12 @@ class ConfirmScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
             yield Label(f"{self.env_label} is protected", id="confirm-title")
-            yield Static(f"{self.what} goes out to {self.env_label}. Type [b]{self.expected}[/b] to confirm; "
-                         "Escape backs out and nothing is sent.", id="confirm-text", markup=True)
+            yield Static(
+                f"{self.what} goes out to {self.env_label}. Type [b]{self.expected}[/b] to confirm; "
+                "Escape backs out and nothing is sent.",
+                id="confirm-text",
+                markup=True,
+            )
             yield Input(placeholder=self.expected, id="confirm-input")
             yield Static("", id="confirm-error")
 
@@ -37,7 +42,8 @@ class ConfirmScreen(ModalScreen[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         if event.value.strip() != self.expected.strip():
             self.query_one("#confirm-error", Static).update(
-                f"That is not {self.expected!r}: nothing was sent. Type it exactly, or press Escape.")
+                f"That is not {self.expected!r}: nothing was sent. Type it exactly, or press Escape."
+            )
             return
         self.dismiss(event.value)
 

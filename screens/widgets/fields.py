@@ -4,6 +4,7 @@ A `FieldRow` shows the label (required fields marked), the editor for the kind, 
 text and the field's current problem. Every editor reports what the user typed as text
 (the shape `console.session.form_state` keeps) through one message, `FieldRow.Edited`.
 """
+
 from __future__ import annotations
 
 from rich.markup import escape
@@ -16,8 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static, Switch, TextArea
 
 from console.actions.fields import Kind
-from console.session.form_state import JSON_KINDS
 from console.actions.spec import SpecField
+from console.session.form_state import JSON_KINDS
 from screens.widgets.focus import focus_now
 
 KIND_HINTS = {
@@ -58,8 +59,15 @@ def _json_editor_bindings() -> list[Binding]:
         if b.action == "cursor_line_start":
             b = Binding("home", b.action, b.description, show=False)
         kept.append(b)
-    kept.append(Binding("ctrl+a", "select_all", "Select all", id="editor-select-all",
-                        tooltip="Select the whole JSON (typing or a paste then replaces it)"))
+    kept.append(
+        Binding(
+            "ctrl+a",
+            "select_all",
+            "Select all",
+            id="editor-select-all",
+            tooltip="Select the whole JSON (typing or a paste then replaces it)",
+        )
+    )
     return kept
 
 
@@ -126,8 +134,15 @@ class BoolSwitch(Switch):
     """A switch with a third state, "not set": an optional boolean left out of the request
     takes the API's default, which is not always false."""
 
-    BINDINGS = [Binding("delete,backspace", "unset", "Not set", id="field-unset",
-                        tooltip="Leave this option out of the request (the API's default)")]
+    BINDINGS = [
+        Binding(
+            "delete,backspace",
+            "unset",
+            "Not set",
+            id="field-unset",
+            tooltip="Leave this option out of the request (the API's default)",
+        )
+    ]
 
     def action_unset(self) -> None:
         self.post_message(FieldRow.Unset(self))
@@ -177,19 +192,37 @@ class FieldRow(Vertical):
         if meta.kind == Kind.ENUM:
             options = [(c, c) for c in meta.choices]
             value = text if text in meta.choices else Select.NULL
-            return Select(options, prompt=f"choose: {' / '.join(meta.choices)}", value=value, id=wid,
-                          classes="field-editor", compact=True)
+            return Select(
+                options,
+                prompt=f"choose: {' / '.join(meta.choices)}",
+                value=value,
+                id=wid,
+                classes="field-editor",
+                compact=True,
+            )
         if meta.kind == Kind.BOOLEAN:
             switch = BoolSwitch(value=text == "true", animate=False, id=wid, classes="field-editor")
             row = Horizontal(switch, Label(self._bool_text(text), classes="bool-state"), classes="bool-row")
             return row
         if meta.kind in JSON_KINDS:
-            area = JsonEditor(text, id=wid, classes="field-editor json-editor",
-                            show_line_numbers=True, tab_behavior="focus", compact=True,
-                            placeholder=f"e.g. {example}" if example else "")
+            area = JsonEditor(
+                text,
+                id=wid,
+                classes="field-editor json-editor",
+                show_line_numbers=True,
+                tab_behavior="focus",
+                compact=True,
+                placeholder=f"e.g. {example}" if example else "",
+            )
             return area
-        return FieldInput(text, placeholder=f"e.g. {example}" if example else "", id=wid,
-                          password=meta.kind == Kind.SECRET, classes="field-editor", compact=True)
+        return FieldInput(
+            text,
+            placeholder=f"e.g. {example}" if example else "",
+            id=wid,
+            password=meta.kind == Kind.SECRET,
+            classes="field-editor",
+            compact=True,
+        )
 
     @staticmethod
     def _bool_text(text: str) -> str:

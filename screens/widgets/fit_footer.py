@@ -5,6 +5,7 @@ under the command-palette key: `f4 Profil▏` at 120 columns, a stray `f` at 80.
 after each layout, hides every key from the first one that does not fit: a key is shown
 whole or not at all (F1 and the palette list every key).
 """
+
 from __future__ import annotations
 
 from textual.widgets import Footer

@@ -10,6 +10,7 @@ before is handled; on top of that, the keys that move the focus are priority bin
 (run by the App itself, without the trip through the widget tree) and move it with
 `focus_now`, so the next key is not held for long.
 """
+
 from __future__ import annotations
 
 from textual.actions import SkipAction

@@ -8,6 +8,7 @@ between widgets with the same keys, shows the same footer: it is kept as it is.
 On a narrow terminal the keys that do not fit are left out whole (F1 and the palette list
 every key), instead of the last one being cut to a stray letter before the palette key.
 """
+
 from __future__ import annotations
 
 from textual.widgets import Footer
@@ -16,8 +17,11 @@ from textual.widgets._footer import FooterKey
 
 def _shown(screen) -> tuple:
     """What the footer would show: each visible binding's key, label, state and tooltip."""
-    return tuple((binding.key, binding.description, enabled, tooltip)
-                 for (_, binding, enabled, tooltip) in screen.active_bindings.values() if binding.show)
+    return tuple(
+        (binding.key, binding.description, enabled, tooltip)
+        for (_, binding, enabled, tooltip) in screen.active_bindings.values()
+        if binding.show
+    )
 
 
 class StableFooter(Footer):

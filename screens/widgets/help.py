@@ -3,6 +3,7 @@
 Built from the screen's `HELP` text and its `active_bindings` (the focused widget's, the
 screen's and the App's), so a screen documents itself by declaring its bindings.
 """
+
 from __future__ import annotations
 
 from rich.table import Table
@@ -26,7 +27,11 @@ def binding_rows(screen: Screen) -> list[tuple[str, str, str, str]]:
         # carry an id (ours, even when kept out of the footer); the editing keys every
         # input has (cursor moves) would bury them.
         ours = node is screen or node is screen.app or bool(binding.id)
-        if not binding.description or not (ours or binding.show) or (binding.system and binding.action != "command_palette"):
+        if (
+            not binding.description
+            or not (ours or binding.show)
+            or (binding.system and binding.action != "command_palette")
+        ):
             continue
         ident = binding.id or binding.action
         if (ident, binding.description) in seen:

@@ -9,6 +9,7 @@ indent=2)` would (strings and numbers kept as written), a bounded number of toke
 the first screen at once. Text that is not JSON is detected on the way (`ok` False) and
 the caller shows it as it is. Pure Python, no Textual.
 """
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ with a small JSON tokenizer when it is first drawn. A big body is pretty-printed
 at a time (`screens.widgets.json_format`, driven by the `Inspector`) and the view grows as the
 lines arrive (`grown`), so the top of the body shows at once.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,7 @@ def raw_lines(text: str) -> list[str]:
         if len(line) <= MAX_LINE:
             lines.append(line)
         else:
-            lines.extend(line[i:i + MAX_LINE] for i in range(0, len(line), MAX_LINE))
+            lines.extend(line[i : i + MAX_LINE] for i in range(0, len(line), MAX_LINE))
     return lines
 
 
@@ -73,8 +74,13 @@ class JsonView(ScrollView, can_focus=True):
     ALLOW_SELECT = False
 
     COMPONENT_CLASSES = {
-        "json-view--key", "json-view--string", "json-view--number",
-        "json-view--literal", "json-view--punct", "json-view--gutter", "json-view--note",
+        "json-view--key",
+        "json-view--string",
+        "json-view--number",
+        "json-view--literal",
+        "json-view--punct",
+        "json-view--gutter",
+        "json-view--note",
     }
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -111,7 +117,7 @@ class JsonView(ScrollView, can_focus=True):
         """The list given to `set_lines` got more lines (a formatter is still filling it)."""
         lines = self._lines
         if self._measured < len(lines):
-            self._width = max(self._width, max(map(len, lines[self._measured:])))
+            self._width = max(self._width, max(map(len, lines[self._measured :])))
             self._measured = len(lines)
         gutter = len(str(len(lines))) + 1 if lines else 0
         if gutter != self._gutter:
@@ -162,12 +168,14 @@ class JsonView(ScrollView, can_focus=True):
         if not self._json:
             yield Segment(line, base)
             return
-        styles = {name: base + self.get_component_rich_style(f"json-view--{name}")
-                  for name in ("key", "string", "number", "literal", "punct")}
+        styles = {
+            name: base + self.get_component_rich_style(f"json-view--{name}")
+            for name in ("key", "string", "number", "literal", "punct")
+        }
         pos = 0
         for match in _TOKEN.finditer(line):
             if match.start() > pos:
-                yield Segment(line[pos:match.start()], base)
+                yield Segment(line[pos : match.start()], base)
             yield Segment(match.group(), styles[match.lastgroup or "punct"])
             pos = match.end()
         if pos < len(line):

@@ -9,6 +9,7 @@ key after Tab landed in the previous field. The gate holds every later key until
 one in flight has been stopped by a widget or has reached the App and its bindings ran,
 so each key goes where the focus is after every key before it.
 """
+
 from __future__ import annotations
 
 from collections import deque

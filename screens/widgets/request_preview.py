@@ -4,6 +4,7 @@
 keeps it in `.request`, so a test can compare it with the CLI's output; `show_problems`
 says which field is wrong and why. Keys are masked by the core before they get here.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,7 @@ class RequestPreview(VerticalScroll):
     def compose(self):
         yield Static(id="preview-text")
 
-    def show_request(self, preview: dict[str, Any], notes: list[str] | None = None,
-                     size: int | None = None) -> None:
+    def show_request(self, preview: dict[str, Any], notes: list[str] | None = None, size: int | None = None) -> None:
         """Show a request; `size` is the body's size on the wire, in bytes."""
         self.request, self.problem = preview, None
         self.remove_class("-invalid")
@@ -58,8 +58,11 @@ class RequestPreview(VerticalScroll):
 
             parts += [Content(""), highlight(body, language="json")]
         if cut:
-            parts.append(Content.styled(f"… only the first {SHOWN_BODY_CHARS:,} characters are shown "
-                                        "(all of it is sent)", "italic"))
+            parts.append(
+                Content.styled(
+                    f"… only the first {SHOWN_BODY_CHARS:,} characters are shown (all of it is sent)", "italic"
+                )
+            )
         for note in notes or []:
             parts += [Content(""), Content.styled(f"note: {note}", "italic")]
         self.query_one("#preview-text", Static).update(Content("\n").join(parts))

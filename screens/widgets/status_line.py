@@ -1,4 +1,5 @@
 """The one-line status of a screen (what just happened, what to do next)."""
+
 from __future__ import annotations
 
 from textual.content import Content

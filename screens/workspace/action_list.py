@@ -5,6 +5,7 @@ the first match, so "dest⏎" opens Destroy Customer without leaving the keyboar
 Every change of the filter moves the highlight to the first match, drawn as brightly as
 when the list has the focus: what Enter opens is always the row that stands out.
 """
+
 from __future__ import annotations
 
 from rich.markup import escape
@@ -29,8 +30,10 @@ class ActionFilter(Input):
     """The filter. Enter and Down are priority keys: the form opens (or the list takes the
     focus) before the next key is delivered, so nothing typed right behind lands here."""
 
-    BINDINGS = [Binding("enter", "open_highlighted", "Open", id="actions-open", show=False, priority=True),
-                Binding("down", "into_list", "List", show=False, priority=True)]
+    BINDINGS = [
+        Binding("enter", "open_highlighted", "Open", id="actions-open", show=False, priority=True),
+        Binding("down", "into_list", "List", show=False, priority=True),
+    ]
 
     def action_open_highlighted(self) -> None:
         action_list = self.query_ancestor(ActionList)
@@ -42,9 +45,10 @@ class ActionFilter(Input):
 
 
 class ActionOptions(OptionList):
-    BINDINGS = [Binding("slash", "filter", "Filter", id="actions-filter",
-                        tooltip="Type to narrow the actions"),
-                Binding("enter", "open_highlighted", "Open", id="actions-open-row", show=False, priority=True)]
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="actions-filter", tooltip="Type to narrow the actions"),
+        Binding("enter", "open_highlighted", "Open", id="actions-open-row", show=False, priority=True),
+    ]
 
     def action_filter(self) -> None:
         focus_now(self.screen.query_one("#action-filter", Input))
@@ -65,10 +69,14 @@ class ActionList(Vertical):
         self._groups = INDEX
         # Prompts made once: rebuilding the list on every key of the filter then parses no markup.
         self._headings = {api: Content.from_markup("[b $accent]$api[/]", api=api) for api, _ in INDEX}
-        self._prompts = {action_id: (Content("▸ " + title), Content("  " + title))
-                         for _, actions in INDEX for action_id, title in actions}
-        self._haystacks = {action_id: f"{action_id} {title} {api}".lower()
-                           for api, actions in INDEX for action_id, title in actions}
+        self._prompts = {
+            action_id: (Content("▸ " + title), Content("  " + title))
+            for _, actions in INDEX
+            for action_id, title in actions
+        }
+        self._haystacks = {
+            action_id: f"{action_id} {title} {api}".lower() for api, actions in INDEX for action_id, title in actions
+        }
         self.current: str | None = None
         self._rebuild_pending = False
 

@@ -4,6 +4,7 @@ The environment's anonymous id is forgotten and a new one started (console/envir
 the same store `cio-console anon reset` uses); open forms still showing the old id take
 the new one.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from screens.context import ConsoleApp
 
 
-def reset_anonymous_id(app: "ConsoleApp") -> None:
+def reset_anonymous_id(app: ConsoleApp) -> None:
     session = app.session
     if session is None:
         app.notify("The environment is still loading; try again in a moment.", title="Anonymous id")
@@ -30,7 +31,7 @@ def reset_anonymous_id(app: "ConsoleApp") -> None:
     app.run_worker(work, thread=True, group="anonymous-id")
 
 
-def _done(app: "ConsoleApp", key: str, previous: str | None, new: str) -> None:
+def _done(app: ConsoleApp, key: str, previous: str | None, new: str) -> None:
     from screens.messages import AnonymousIdReset
 
     forgot = f"Forgot {previous}; " if previous else ""
@@ -39,7 +40,9 @@ def _done(app: "ConsoleApp", key: str, previous: str | None, new: str) -> None:
 
 
 COMMANDS = [
-    PaletteCommand("reset anonymous id (start a new visitor)",
-                   "Forget this environment's anonymous id and start a new one, as a client library's reset() does",
-                   reset_anonymous_id),
+    PaletteCommand(
+        "reset anonymous id (start a new visitor)",
+        "Forget this environment's anonymous id and start a new one, as a client library's reset() does",
+        reset_anonymous_id,
+    ),
 ]

@@ -3,6 +3,7 @@
 The form shows a `FormState` and never owns the values: the workspace stores each edit
 in the state (so switching actions loses nothing) and asks the form to mark problems.
 """
+
 from __future__ import annotations
 
 from rich.markup import escape
@@ -106,8 +107,10 @@ class ActionForm(VerticalScroll):
             field = info.confirm_field
             what = self.state.specs[field].meta.label if field in self.state.specs else "the identifier"
             kind = "destroys or blocks data" if info.destructive else "sends a message"
-            guard.update(f"[b]{escape(env_label)} is protected[/b]: this action {kind}; Send asks you "
-                         f"to type the {escape(what)} first.")
+            guard.update(
+                f"[b]{escape(env_label)} is protected[/b]: this action {kind}; Send asks you "
+                f"to type the {escape(what)} first."
+            )
 
     @on(FieldRow.Edited)
     def _edited(self, event: FieldRow.Edited) -> None:

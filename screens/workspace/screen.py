@@ -7,10 +7,11 @@ preview=True)`, the same call `send --dry-run` makes. Send runs in an exclusive 
 the protected guard's question, the request (progress forwarded to the inspector) and
 the outcome, whose explanation may name a field the form then marks.
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -22,14 +23,14 @@ from textual.widgets import Header, Input, Static
 from textual.widgets._select import SelectOverlay
 
 from screens.context import console_app
-from screens.workspace.action_list import ActionList
 from screens.widgets.fit_footer import FitFooter
 from screens.widgets.focus import focus_now
 from screens.widgets.request_preview import RequestPreview
 from screens.widgets.status_line import StatusLine
+from screens.workspace.action_list import ActionList
 
 if TYPE_CHECKING:
-    from console.session.form_state import FormCheck, FormBook, FormState
+    from console.session.form_state import FormBook, FormCheck, FormState
     from console.session.session import SendOutcome
     from screens.workspace.form import ActionForm
 
@@ -45,9 +46,9 @@ def load_form_modules() -> None:
     TextArea, httpx (~150 ms). The workspace does it in a thread after its first frame, so
     the action list is on screen and takes keys while this runs."""
     import console.actions.catalog
-    import console.session.form_state  # noqa: F401
+    import console.session.form_state
+    import screens.inspector.inspector
     import screens.workspace.form  # noqa: F401
-    import screens.inspector.inspector  # noqa: F401
 
     console.actions.catalog.all_actions()
 
@@ -73,15 +74,34 @@ class WorkspaceScreen(Screen):
         "is kept per action for the whole session."
     )
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", id="send", priority=True,
-                tooltip="Send this action's request to the current environment"),
-        Binding("f5", "fill_examples", "Examples", id="fill-examples",
-                tooltip="Fill every empty field with its example"),
+        Binding(
+            "ctrl+s",
+            "send",
+            "Send",
+            id="send",
+            priority=True,
+            tooltip="Send this action's request to the current environment",
+        ),
+        Binding(
+            "f5", "fill_examples", "Examples", id="fill-examples", tooltip="Fill every empty field with its example"
+        ),
         # Priority (escape, ctrl+r): the focus moves before the next key is delivered.
-        Binding("escape", "find_action", "Actions", id="find-action", priority=True,
-                tooltip="Back to the action filter and list (what you typed stays in the form)"),
-        Binding("ctrl+r", "focus_inspector", "Response", id="focus-inspector", priority=True,
-                tooltip="Into the inspector: [ and ] switch its tabs, arrows and PgUp/PgDn scroll; Escape comes back"),
+        Binding(
+            "escape",
+            "find_action",
+            "Actions",
+            id="find-action",
+            priority=True,
+            tooltip="Back to the action filter and list (what you typed stays in the form)",
+        ),
+        Binding(
+            "ctrl+r",
+            "focus_inspector",
+            "Response",
+            id="focus-inspector",
+            priority=True,
+            tooltip="Into the inspector: [ and ] switch its tabs, arrows and PgUp/PgDn scroll; Escape comes back",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -126,14 +146,21 @@ class WorkspaceScreen(Screen):
         # The user put the focus somewhere (a click) while a form was still mounting: the
         # form does not take it back, and what was typed for it goes nowhere.
         for form in getattr(self, "_forms", {}).values():
-            if form.opening and focused is not None and focused is not form.opened_from \
-                    and form not in focused.ancestors:
+            if (
+                form.opening
+                and focused is not None
+                and focused is not form.opened_from
+                and form not in focused.ancestors
+            ):
                 form.cancel_opening()
         # Synchronous with the focus change: the column the focus moves into is shown
         # before the next key is delivered to it.
         # Only where it changes the layout: a class on the screen restyles every widget in it.
-        picking = self.has_class("-narrow") and focused is not None \
+        picking = (
+            self.has_class("-narrow")
+            and focused is not None
             and self.query_one(ActionList) in focused.ancestors_with_self
+        )
         if self.has_class("-picking") != picking:
             self.set_class(picking, "-picking")
 
@@ -163,8 +190,8 @@ class WorkspaceScreen(Screen):
         await self._mount_inspector()
 
     async def _mount_inspector(self) -> None:
-        from screens.styles import use_stylesheet
         from screens.inspector.inspector import Inspector
+        from screens.styles import use_stylesheet
 
         use_stylesheet(self.app, "inspector.tcss")
         placeholder = self.query_one("#inspector-placeholder")
@@ -335,8 +362,9 @@ class WorkspaceScreen(Screen):
             self._status("")
             return
         names = ", ".join(state.specs[n].meta.label for n in check.problems)
-        self._status(f"Not sent: fix {names}." if names else f"Not sent: {'; '.join(check.general)}.", "error",
-                     from_check=True)
+        self._status(
+            f"Not sent: fix {names}." if names else f"Not sent: {'; '.join(check.general)}.", "error", from_check=True
+        )
 
     def action_fill_examples(self) -> None:
         if self.state is None:
@@ -344,8 +372,9 @@ class WorkspaceScreen(Screen):
         filled = self.state.fill_examples()
         self._form().show_values(filled)
         self._refresh()
-        self._status(f"Examples filled into {len(filled)} empty field(s)." if filled
-                     else "Every field already has a value.")
+        self._status(
+            f"Examples filled into {len(filled)} empty field(s)." if filled else "Every field already has a value."
+        )
 
     def action_find_action(self) -> None:
         from textual.actions import SkipAction
@@ -361,8 +390,9 @@ class WorkspaceScreen(Screen):
 
         found = self.query(Inspector)
         if not found or not found.first().has_content:
-            self._status("Nothing to inspect yet: send a request (ctrl+s) and its answer shows below the preview.",
-                         "warning")
+            self._status(
+                "Nothing to inspect yet: send a request (ctrl+s) and its answer shows below the preview.", "warning"
+            )
             return
         found.first().focus_content()
 
@@ -415,7 +445,8 @@ class WorkspaceScreen(Screen):
             confirm = None
             if expected is not None:
                 confirm = await app.push_screen_wait(
-                    ConfirmScreen(env_label=session.label, what=action.INFO.title, expected=expected))
+                    ConfirmScreen(env_label=session.label, what=action.INFO.title, expected=expected)
+                )
                 if confirm is None:
                     self._status("Backed out: nothing was sent.", "warning")
                     return
@@ -444,8 +475,9 @@ class WorkspaceScreen(Screen):
         if why is not None and field and field in state.specs:
             state.refused(field, why.api_message or why.title)
             self._refresh()
-            self._status(f"{head}: the API refused {_field_label(state, field)} — {why.api_message or why.title}",
-                         "error")
+            self._status(
+                f"{head}: the API refused {_field_label(state, field)} — {why.api_message or why.title}", "error"
+            )
             self._form().focus_field(field, select=True)  # typing replaces the refused value
         elif outcome.ok:
             self._status(f"{head}: {action.INFO.title} sent to {label}.", "success")

@@ -1,4 +1,5 @@
 """Helpers for batch tests: writing row files, and counting what the sandbox applied."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,10 @@ def people(n: int, prefix: str = "b") -> list[dict]:
 
 
 def events(n: int, prefix: str = "e") -> list[dict]:
-    return [{"customer_identifier": f"{prefix}{i}", "event_name": "batch_test", "event_properties": {"row": i}}
-            for i in range(n)]
+    return [
+        {"customer_identifier": f"{prefix}{i}", "event_name": "batch_test", "event_properties": {"row": i}}
+        for i in range(n)
+    ]
 
 
 def was_applied(entry: dict) -> bool:

@@ -1,5 +1,6 @@
 """`cio-console batch` against the loopback sandbox: validation first, then every row
 applied exactly once, whatever the server answers."""
+
 import json
 
 from console.batch.checkpoint import RowOutcome, load
@@ -132,7 +133,10 @@ def test_v2_batch_partial_failures_are_mapped_to_their_rows(batch, sandbox, tmp_
     assert result.code == 1, result.err
     assert "28 done, 2 failed" in result.err and "(1 Track v2 batches)" in result.err
     failed = [json.loads(line) for line in (tmp_path / "people.jsonl.failed.jsonl").read_text().splitlines()]
-    assert [(f["line"], f["status"], f["explanation"]["field"]) for f in failed] == [(5, 207, "traits"), (22, 207, "traits")]
+    assert [(f["line"], f["status"], f["explanation"]["field"]) for f in failed] == [
+        (5, 207, "traits"),
+        (22, 207, "traits"),
+    ]
     snap = sandbox.sandbox.snapshot()
     ids = {p["id"] for p in snap["people"]}
     assert {f"v{i}" for i in range(30) if i not in (4, 21)} <= ids and not {"v4", "v21"} & ids
@@ -149,8 +153,9 @@ def test_v2_refused_whole_falls_back_to_one_request_per_row(batch, sandbox, tmp_
 
 def test_wrong_key_stops_the_run_and_resume_sends_the_rest_once(batch, sandbox, tmp_path):
     path = write_jsonl(tmp_path / "people.jsonl", people(40, "w"))
-    bad = batch("identify-customer", path, "--v2-batch", "off", "--concurrency", "2",
-                CIO_TRACK_API_KEY="wrong-track-key")
+    bad = batch(
+        "identify-customer", path, "--v2-batch", "off", "--concurrency", "2", CIO_TRACK_API_KEY="wrong-track-key"
+    )
     assert bad.code == 1
     assert "Stopped: 401 Unauthorized" in bad.err and "--resume" in bad.err
     assert len(sandbox.sandbox.requests) < 40  # it did not run every row into the wall
@@ -196,8 +201,10 @@ def test_env_overrides_region_and_sandbox(batch, sandbox, tmp_path):
 
 def protected_environment(cli, sandbox, name="Prod"):
     """A stored environment on the sandbox, marked protected (keys in the test keyring)."""
-    assert cli("env", "add", name, "--region", "us", "--site-id", DEMO["site_id"],
-               "--sandbox-root", sandbox.root_url).code == 0
+    assert (
+        cli("env", "add", name, "--region", "us", "--site-id", DEMO["site_id"], "--sandbox-root", sandbox.root_url).code
+        == 0
+    )
     for kind in ("track", "app", "write"):
         assert cli("env", "set-key", name, kind, stdin=DEMO[f"{kind}_key"] + "\n").code == 0
     assert cli("env", "set", name, "--protected").code == 0

@@ -1,9 +1,10 @@
 """The checkpoint survives a killed process: whole lines, a torn last line ignored."""
+
 import json
 
 import pytest
 
-from console.batch.checkpoint import Checkpoint, CheckpointError, CheckpointEntry, RowOutcome, load
+from console.batch.checkpoint import Checkpoint, CheckpointEntry, CheckpointError, RowOutcome, load
 from console.batch.outcomes import FailedFile
 
 HEADER = {"action": "track-event", "target": "http://127.0.0.1:1/track-us"}
@@ -71,8 +72,12 @@ def test_records_are_written_through_at_once(tmp_path):
 
 def test_failed_file_keeps_the_latest_failure_of_rows_still_failing(tmp_path):
     failed = FailedFile(tmp_path / "rows.jsonl.failed.jsonl")
-    failed.append([{"key": "a", "line": 1, "outcome": "error", "status": 503},
-                   {"key": "b", "line": 2, "outcome": "rejected", "status": 400}])
+    failed.append(
+        [
+            {"key": "a", "line": 1, "outcome": "error", "status": 503},
+            {"key": "b", "line": 2, "outcome": "rejected", "status": 400},
+        ]
+    )
     failed.append([{"key": "a", "line": 1, "outcome": "error", "status": 429}])
     with open(failed.path, "a") as fh:
         fh.write('{"key": "c", "li')  # torn by a kill

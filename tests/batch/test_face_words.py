@@ -1,5 +1,6 @@
 """The core's batch advice names no face's control: each face renders the same core text
 in its own words (the CLI's flags, the batch screen's checkboxes)."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,9 @@ FACE_WORDS = ("--resume", "--restart", "--concurrency", "Tick", "tick", "Start o
 
 def earlier_run_refusal(batch, sandbox, tmp_path) -> str:
     path = write_jsonl(tmp_path / "people.jsonl", people(3))
-    first = batch("identify-customer", path, "--v2-batch", "off", "--rate", "unlimited",
-                  CIO_TRACK_API_KEY="wrong-key")  # refused: the checkpoint is left for a resume
+    first = batch(
+        "identify-customer", path, "--v2-batch", "off", "--rate", "unlimited", CIO_TRACK_API_KEY="wrong-key"
+    )  # refused: the checkpoint is left for a resume
     assert first.code != 0
     with pytest.raises(JobError) as caught:
         prepare(get_action("identify-customer"), path, from_env(sandbox_env(sandbox)))
@@ -60,8 +62,9 @@ def test_the_dry_run_is_one_text_for_both_faces(batch, sandbox, tmp_path):
     path = write_jsonl(tmp_path / "people.jsonl", people(5))
     cli = batch("identify-customer", path, "--v2-batch", "off", "--rate", "10", "--dry-run")
     assert cli.code == 0, cli.err
-    job = prepare(get_action("identify-customer"), path, from_env(sandbox_env(sandbox)), rate="10",
-                  v2_mode="off", preview=True)
+    job = prepare(
+        get_action("identify-customer"), path, from_env(sandbox_env(sandbox)), rate="10", v2_mode="off", preview=True
+    )
     ui = dry_run_text(job)
     said = [line for line in cli.err.splitlines() if line.startswith("dry run: ")]
     assert said and ui.splitlines()[0] == "Dry run: " + said[0].removeprefix("dry run: ")

@@ -1,6 +1,7 @@
 """How a batch file is split and decoded: a row is one `\\n`-ended line of JSONL, whatever
 characters its strings hold; a line that cannot be decoded is that line's problem; the
 files beside FILE that hold row data are the owner's only."""
+
 import json
 import os
 import stat
@@ -18,8 +19,12 @@ def test_line_separators_inside_strings_stay_in_their_row(batch, sandbox, tmp_pa
     # json.dumps(..., ensure_ascii=False) writes U+2028, U+2029 and U+0085 raw: valid JSON,
     # but str.splitlines() would cut the row there. Windows line ends are accepted too.
     values = {"u1": "first\u2028second", "u2": "next\x85line", "u3": "para\u2029graph\x1c\x1d\x1e"}
-    text = "\r\n".join(json.dumps({"customer_identifier": k, "traits": {"note": v}}, ensure_ascii=False)
-                       for k, v in values.items()) + "\r\n"
+    text = (
+        "\r\n".join(
+            json.dumps({"customer_identifier": k, "traits": {"note": v}}, ensure_ascii=False) for k, v in values.items()
+        )
+        + "\r\n"
+    )
     path = tmp_path / "people.jsonl"
     path.write_bytes(text.encode("utf-8"))
     assert [r.line for r in read_rows(path)] == [1, 2, 3]
@@ -46,8 +51,11 @@ def test_an_undecodable_line_is_that_lines_problem_and_the_others_are_sent(batch
     assert "line 2: is not UTF-8 text (byte 29 of the line" in result.err
     assert "line 3: holds \\ud800 at column" in result.err
     assert "surrogates not allowed" not in result.err
-    assert sorted(applied_paths(sandbox)) == ["/api/v1/customers/ok1", "/api/v1/customers/ok2",
-                                              "/api/v1/customers/pair%F0%9F%98%80"]
+    assert sorted(applied_paths(sandbox)) == [
+        "/api/v1/customers/ok1",
+        "/api/v1/customers/ok2",
+        "/api/v1/customers/pair%F0%9F%98%80",
+    ]
 
 
 def test_an_undecodable_csv_cell_names_its_line_and_column(batch, sandbox, tmp_path):
@@ -87,8 +95,8 @@ def test_the_failed_and_invalid_files_are_the_owners_only(batch, sandbox, tmp_pa
 def test_a_file_changed_after_its_check_sends_nothing_unchecked(tmp_path):
     import pytest
 
-    from console.batch.job import JobError, prepare
     from console.actions.catalog import get_action
+    from console.batch.job import JobError, prepare
     from console.wire.credentials import Credentials
 
     action = get_action("identify-customer")

@@ -4,6 +4,7 @@ The sandbox runs in the test process on loopback; the batch runs in a subprocess
 pointed at it with CIO_* variables, and is stopped with a real signal. Every request
 is held 0.3 s by the sandbox, so rows are in flight when the signal lands.
 """
+
 import json
 import os
 import re
@@ -25,8 +26,14 @@ LAUNCH = "import sys; from screens.launcher import main; sys.exit(main(sys.argv[
 
 def start(sandbox, *args: str) -> subprocess.Popen:
     env = {**os.environ, **sandbox_env(sandbox)}
-    return subprocess.Popen([sys.executable, "-c", LAUNCH, "batch", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", LAUNCH, "batch", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
 
 
 def slow_answers(sandbox) -> None:

@@ -1,8 +1,9 @@
 """Rate limits per API (reference §8.2) and what a user may ask for."""
+
 import pytest
 
-from console.batch.limits import RateError, choose_rate, limit_for
 from console.actions.catalog import all_actions, get_action
+from console.batch.limits import RateError, choose_rate, limit_for
 
 REAL = "https://track.customer.io"
 LOOP = "http://127.0.0.1:8765/track-us"

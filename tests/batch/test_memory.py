@@ -6,6 +6,7 @@ generated file against the same process for a 10-row file: the difference is wha
 file's size cost. A modest file (tens of MB is the benchmark's: benchmarks/batch_memory.py);
 the bound is generous and no time is asserted.
 """
+
 import subprocess
 import sys
 
@@ -38,8 +39,12 @@ print(path.stat().st_size, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 
 
 
 def peak(tmp_path, rows: int) -> tuple[int, int]:
-    done = subprocess.run([sys.executable, "-c", MEASURE, str(tmp_path / f"rows{rows}.jsonl"), str(rows)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, str(tmp_path / f"rows{rows}.jsonl"), str(rows)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     size, rss = done.stdout.split()
     return int(size), int(rss)

@@ -1,4 +1,5 @@
 """The pacer holds a steady rate; the adaptive controller slows on sustained 429s only."""
+
 import itertools
 
 import pytest

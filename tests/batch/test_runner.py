@@ -1,18 +1,19 @@
 """BatchRun through its Python API: the figures a console screen would subscribe to."""
+
 import httpx
 
+from console.actions.catalog import get_action
+from console.actions.validation import validate
 from console.batch.checkpoint import Checkpoint, RowOutcome, load
 from console.batch.outcomes import FailedFile
 from console.batch.pool import is_linear, linear_transport
 from console.batch.progress import State
 from console.batch.rows import BatchRow, ValidRow
 from console.batch.runner import BatchRun, Options
-from console.actions.catalog import get_action
-from console.wire.credentials import Credentials
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from console.sandbox import SandboxConfig, create_app
+from console.wire.credentials import Credentials
 from console.wire.transport import RetryPolicy
-from console.actions.validation import validate
 
 IDENTIFY = get_action("identify-customer")
 
@@ -28,11 +29,19 @@ def rows(n, bad=()):
 def make_run(tmp_path, batch_rows, **options):
     app = create_app(SandboxConfig())
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
-    creds = Credentials(site_id=DEMO["site_id"], track_key=DEMO["track_key"],
-                        urls={IDENTIFY.INFO.api: "http://sandbox/track-us"})
+    creds = Credentials(
+        site_id=DEMO["site_id"], track_key=DEMO["track_key"], urls={IDENTIFY.INFO.api: "http://sandbox/track-us"}
+    )
     checkpoint = Checkpoint.create(tmp_path / "cp.jsonl", {"action": IDENTIFY.INFO.id})
-    run = BatchRun(IDENTIFY, creds, batch_rows, checkpoint=checkpoint, failed=FailedFile(tmp_path / "failed.jsonl"),
-                   client=client, options=Options(rate=None, concurrency=4, **options))
+    run = BatchRun(
+        IDENTIFY,
+        creds,
+        batch_rows,
+        checkpoint=checkpoint,
+        failed=FailedFile(tmp_path / "failed.jsonl"),
+        client=client,
+        options=Options(rate=None, concurrency=4, **options),
+    )
     return run, app, client
 
 
@@ -45,7 +54,14 @@ async def test_listeners_see_done_failed_and_live_failures(tmp_path):
     unsubscribe()
     assert state == State.FINISHED
     final = seen[-1]
-    assert (final.total, final.done, final.failed, final.unknown, final.retrying, final.in_flight) == (20, 18, 2, 0, 0, 0)
+    assert (final.total, final.done, final.failed, final.unknown, final.retrying, final.in_flight) == (
+        20,
+        18,
+        2,
+        0,
+        0,
+        0,
+    )
     assert [f.line for f in final.failures] == [5, 13] and {f.field for f in final.failures} == {"traits"}
     assert final.eta_s == 0.0 and final.requests == 20
     assert [s.done for s in seen] == sorted(s.done for s in seen)  # figures only grow
@@ -71,8 +87,14 @@ async def test_the_network_going_down_stops_the_run(tmp_path):
         port = s.getsockname()[1]
     creds = Credentials(site_id="s", track_key="trackkey1", urls={IDENTIFY.INFO.api: f"http://127.0.0.1:{port}"})
     checkpoint = Checkpoint.create(tmp_path / "cp.jsonl", {"action": IDENTIFY.INFO.id})
-    run = BatchRun(IDENTIFY, creds, rows(100), checkpoint=checkpoint, failed=FailedFile(tmp_path / "f.jsonl"),
-                   options=Options(rate=None, concurrency=2, policy=RetryPolicy(max_attempts=1)))
+    run = BatchRun(
+        IDENTIFY,
+        creds,
+        rows(100),
+        checkpoint=checkpoint,
+        failed=FailedFile(tmp_path / "f.jsonl"),
+        options=Options(rate=None, concurrency=2, policy=RetryPolicy(max_attempts=1)),
+    )
     state = await run.run()
     assert state == State.HALTED and run.halt_network
     assert "network failed for 10 rows in a row (refused)" in run.halt
@@ -91,11 +113,14 @@ async def test_the_job_flow_a_console_screen_would_follow(tmp_path):
     from console.batch.job import prepare
 
     path = tmp_path / "people.csv"
-    path.write_text("customer_identifier,traits\n" + "".join(f'j{i},"{{""n"": {i}}}"\n' for i in range(5))
-                    + ',"{}"\n', encoding="utf-8")
+    path.write_text(
+        "customer_identifier,traits\n" + "".join(f'j{i},"{{""n"": {i}}}"\n' for i in range(5)) + ',"{}"\n',
+        encoding="utf-8",
+    )
     app = create_app(SandboxConfig())
-    creds = Credentials(site_id=DEMO["site_id"], track_key=DEMO["track_key"],
-                        urls={IDENTIFY.INFO.api: "http://sandbox/track-us"})
+    creds = Credentials(
+        site_id=DEMO["site_id"], track_key=DEMO["track_key"], urls={IDENTIFY.INFO.api: "http://sandbox/track-us"}
+    )
     job = prepare(IDENTIFY, path, creds, rate="500", v2_mode="off")
     assert [p.line for p in job.checked.problems] == [7] and job.checked.invalid == 1 and job.plan.sending == 5
     assert job.guarded_rows == 0 and job.rate == 500

@@ -5,6 +5,7 @@ itself; a full disk ends the run with one message and loses nothing already reco
 The batch runs in a real subprocess (killed with SIGKILL where the test says so) against
 the sandbox on loopback; what was applied is counted from the sandbox's own state.
 """
+
 import os
 import re
 import signal
@@ -41,8 +42,14 @@ sys.exit(main(sys.argv[1:]))
 
 def start(sandbox, *args: str, code: str = LAUNCH, **env: str) -> subprocess.Popen:
     env = {**os.environ, **sandbox_env(sandbox), **env}
-    return subprocess.Popen([sys.executable, "-c", code, "batch", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, "batch", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+    )
 
 
 def quiet(sandbox, seconds: float = 0.7, timeout: float = 15.0) -> None:
@@ -72,8 +79,9 @@ def test_kill_while_rows_wait_out_429s_then_resume_sends_each_once(batch, sandbo
     sandbox.sandbox.config.rate_limit = 40 if v2 == "off" else 1
     try:
         proc = start(sandbox, "track-event", str(path), "--rate", "300", "--v2-batch", v2, "--yes")
-        assert wait_for(lambda: sum(event_counts(sandbox).values()) >= 40 and refused(sandbox) >= 1), \
+        assert wait_for(lambda: sum(event_counts(sandbox).values()) >= 40 and refused(sandbox) >= 1), (
             "the batch never met the rate limit"
+        )
         # From now on every attempt is refused with a long Retry-After: once the server is
         # quiet, every row not done is waiting to retry or queued, none is in flight.
         track = "/api/v1/customers/*" if v2 == "off" else "/api/v2/batch"
@@ -89,7 +97,9 @@ def test_kill_while_rows_wait_out_429s_then_resume_sends_each_once(batch, sandbo
 
     # No answer was in flight at the kill: no row may be left "sending" (unknown).
     outcomes = last_records(path)
-    assert RowOutcome.SENDING not in outcomes.values(), sorted(n for n, o in outcomes.items() if o == RowOutcome.SENDING)
+    assert RowOutcome.SENDING not in outcomes.values(), sorted(
+        n for n, o in outcomes.items() if o == RowOutcome.SENDING
+    )
     assert RowOutcome.ERROR in outcomes.values()  # the refused rows, recorded as not delivered
 
     resumed = batch("track-event", path, "--resume", "--rate", "unlimited", "--v2-batch", v2)
@@ -120,8 +130,18 @@ def test_a_server_that_loses_every_answer_halts_the_run_after_a_short_streak(bat
 @pytest.mark.parametrize("full_after", [120, 121, 150])  # a write-ahead record, an outcome...
 def test_a_full_disk_stops_with_one_message_and_resume_continues(batch, sandbox, tmp_path, full_after):
     path = write_jsonl(tmp_path / "events.jsonl", events(300, "f"))
-    proc = start(sandbox, "track-event", str(path), "--rate", "400", "--v2-batch", "off", "--yes",
-                 code=DISK_FULL, DISK_FULL_AFTER=str(full_after))
+    proc = start(
+        sandbox,
+        "track-event",
+        str(path),
+        "--rate",
+        "400",
+        "--v2-batch",
+        "off",
+        "--yes",
+        code=DISK_FULL,
+        DISK_FULL_AFTER=str(full_after),
+    )
     _, err = proc.communicate(timeout=60)
     assert proc.returncode in (1, 3), err
     assert "Traceback" not in err and "never retrieved" not in err, err

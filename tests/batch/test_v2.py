@@ -1,12 +1,13 @@
 """Track v2 batch requests built from identify and event rows, and 207s mapped back."""
+
 import json
 
+from console.actions.catalog import get_action
+from console.actions.validation import validate
 from console.batch import v2
 from console.batch.plan import make_units, use_v2
 from console.batch.rows import BatchRow, ValidRow
-from console.actions.catalog import get_action
 from console.wire.credentials import Credentials
-from console.actions.validation import validate
 
 IDENTIFY = get_action("identify-customer")
 EVENT = get_action("track-event")
@@ -23,15 +24,31 @@ def test_identifier_shapes_follow_v1():
 
 
 def test_identify_and_event_operations():
-    op, size = v2.operation(validate(IDENTIFY, {"customer_identifier": "u1",
-                                                "traits": {"plan": "pro", "_timestamp": 1700000000}}))
-    assert op == {"type": "person", "action": "identify", "identifiers": {"id": "u1"},
-                  "timestamp": 1700000000, "attributes": {"plan": "pro"}}
+    op, size = v2.operation(
+        validate(IDENTIFY, {"customer_identifier": "u1", "traits": {"plan": "pro", "_timestamp": 1700000000}})
+    )
+    assert op == {
+        "type": "person",
+        "action": "identify",
+        "identifiers": {"id": "u1"},
+        "timestamp": 1700000000,
+        "attributes": {"plan": "pro"},
+    }
     assert size == len(json.dumps(op, separators=(",", ":")))
-    op, _ = v2.operation(validate(EVENT, {"customer_identifier": "a@x.io", "event_name": "paid",
-                                          "event_properties": {"n": 1}, "event_id": "01HQ"}))
-    assert op == {"type": "person", "action": "event", "identifiers": {"email": "a@x.io"}, "name": "paid",
-                  "attributes": {"n": 1}, "id": "01HQ"}
+    op, _ = v2.operation(
+        validate(
+            EVENT,
+            {"customer_identifier": "a@x.io", "event_name": "paid", "event_properties": {"n": 1}, "event_id": "01HQ"},
+        )
+    )
+    assert op == {
+        "type": "person",
+        "action": "event",
+        "identifiers": {"email": "a@x.io"},
+        "name": "paid",
+        "attributes": {"n": 1},
+        "id": "01HQ",
+    }
 
 
 def test_rows_without_a_certain_v2_form_stay_on_v1():
@@ -39,8 +56,10 @@ def test_rows_without_a_certain_v2_form_stay_on_v1():
     assert v2.operation(validate(IDENTIFY, {"customer_identifier": "a@x.io", "traits": {"id": "u9"}})) is None
     big = {f"a{i}": "x" * 900 for i in range(40)}
     assert v2.operation(validate(IDENTIFY, {"customer_identifier": "u1", "traits": big})) is None
-    rows = [row(IDENTIFY, 1, {"customer_identifier": "u1"}),
-            row(IDENTIFY, 2, {"customer_identifier": "a@x.io", "traits": {"id": "u9"}})]
+    rows = [
+        row(IDENTIFY, 1, {"customer_identifier": "u1"}),
+        row(IDENTIFY, 2, {"customer_identifier": "a@x.io", "traits": {"id": "u9"}}),
+    ]
     units = make_units(rows, with_v2=True)
     # Streamed: a row with no v2 form goes out as it comes, the batch once full or at the end.
     assert sorted((u.is_v2, [r.line for r in u.rows]) for u in units) == [(False, [2]), (True, [1])]
@@ -59,9 +78,13 @@ def test_chunks_respect_the_count_and_byte_limits():
 
 
 def test_207_errors_are_placed_on_their_rows():
-    body = {"errors": [{"batch_index": 2, "reason": "invalid", "field": "attributes.plan", "message": "bad"},
-                       {"batch_index": 2, "reason": "other", "field": "name", "message": "second"},
-                       {"batch_index": 0, "reason": "required", "field": "identifiers", "message": "missing"}]}
+    body = {
+        "errors": [
+            {"batch_index": 2, "reason": "invalid", "field": "attributes.plan", "message": "bad"},
+            {"batch_index": 2, "reason": "other", "field": "name", "message": "second"},
+            {"batch_index": 0, "reason": "required", "field": "identifiers", "message": "missing"},
+        ]
+    }
     placed = v2.partial_failures(body, 3)
     assert sorted(placed) == [0, 2] and placed[2]["message"] == "bad"
     assert v2.partial_failures({"errors": [{"reason": "no index"}]}, 3) is None

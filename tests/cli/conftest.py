@@ -1,4 +1,5 @@
 """Helpers for CLI tests against the loopback sandbox."""
+
 from __future__ import annotations
 
 import json

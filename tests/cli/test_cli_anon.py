@@ -1,13 +1,14 @@
 """`cio-console anon show|reset`: the per-environment anonymous id, and what uses it."""
+
 from __future__ import annotations
 
 import json
 import uuid
 
-from console.environments import anonymous
 from console.actions.catalog import get_action
-from console.wire.credentials import Credentials
 from console.actions.prefill import prefill_values
+from console.environments import anonymous
+from console.wire.credentials import Credentials
 
 from .conftest import api_requests
 

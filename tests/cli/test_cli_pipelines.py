@@ -1,4 +1,5 @@
 """The Pipelines actions through `cio-console send`, against the sandbox over loopback."""
+
 from __future__ import annotations
 
 import uuid
@@ -20,8 +21,15 @@ def _is_uuid4(text: str) -> bool:
 
 
 def test_identify_creates_the_person_with_iso_timestamp_and_message_id(send, sandbox):
-    r = send("pipelines-identify", {"user_id": "pl_1", "anonymous_id": "anon-9",
-                                    "traits": {"email": "pl1@example.com", "plan": "pro"}, "timestamp": 1714564800})
+    r = send(
+        "pipelines-identify",
+        {
+            "user_id": "pl_1",
+            "anonymous_id": "anon-9",
+            "traits": {"email": "pl1@example.com", "plan": "pro"},
+            "timestamp": 1714564800,
+        },
+    )
     assert r.code == 0, r.err
     body = _one_cdp_request(sandbox, "/v1/identify")
     assert body["userId"] == "pl_1" and body["timestamp"] == "2024-05-01T12:00:00Z"
@@ -39,8 +47,16 @@ def test_identify_without_any_id_is_refused_before_sending(send, sandbox):
 
 
 def test_track_records_the_event(send, sandbox):
-    r = send("pipelines-track", {"user_id": "user_1001", "event": "Order Completed", "properties": {"total": 12},
-                                 "message_id": "my-id-1", "timestamp": "2024-05-01T14:00:00+02:00"})
+    r = send(
+        "pipelines-track",
+        {
+            "user_id": "user_1001",
+            "event": "Order Completed",
+            "properties": {"total": 12},
+            "message_id": "my-id-1",
+            "timestamp": "2024-05-01T14:00:00+02:00",
+        },
+    )
     assert r.code == 0, r.err
     body = _one_cdp_request(sandbox, "/v1/track")
     assert body["messageId"] == "my-id-1" and body["timestamp"] == "2024-05-01T12:00:00Z"
@@ -70,8 +86,13 @@ def test_strict_mode_makes_the_api_refuse_what_it_cannot_use(send, sandbox):
 
 def test_page_and_screen(send, sandbox):
     anon = "3f1c8a5e-8a0e-4c1e-9d7b-2f6a1c0b9e11"
-    assert send("pipelines-page", {"anonymous_id": anon, "name": "Pricing",
-                                   "properties": {"url": "https://example.com/pricing"}}).code == 0
+    assert (
+        send(
+            "pipelines-page",
+            {"anonymous_id": anon, "name": "Pricing", "properties": {"url": "https://example.com/pricing"}},
+        ).code
+        == 0
+    )
     assert send("pipelines-screen", {"user_id": "user_1002", "name": "Home", "properties": {"tab": "feed"}}).code == 0
     page, screen = sandbox.sandbox.state.events[-2:]
     assert (page.type, page.name, page.anonymous_id, page.cio_id) == ("page", "Pricing", anon, None)
@@ -87,8 +108,9 @@ def test_page_and_screen_refuse_bad_input(send, sandbox, action):
 
 
 def test_group_relates_the_person_to_the_object(send, sandbox):
-    r = send("pipelines-group", {"user_id": "user_1003", "group_id": "acme",
-                                 "traits": {"name": "Acme", "object_type_id": 2}})
+    r = send(
+        "pipelines-group", {"user_id": "user_1003", "group_id": "acme", "traits": {"name": "Acme", "object_type_id": 2}}
+    )
     assert r.code == 0, r.err
     assert 'traits.object_type_id sent as the string "2"' in r.err
     obj = sandbox.sandbox.state.objects["2:acme"]
@@ -138,8 +160,11 @@ def test_batch_applies_every_call_with_shared_context(send, sandbox):
 
 
 def test_batch_names_each_bad_call_and_sends_nothing(send, sandbox):
-    calls = [{"type": "track", "userId": "u"}, {"type": "alias", "previousId": "a", "userId": "b"},
-             {"type": "identify", "userId": "u", "context": {"ip": "1.2.3.4"}}]
+    calls = [
+        {"type": "track", "userId": "u"},
+        {"type": "alias", "previousId": "a", "userId": "b"},
+        {"type": "identify", "userId": "u", "context": {"ip": "1.2.3.4"}},
+    ]
     r = send("pipelines-batch", {"batch": calls})
     assert r.code == 2
     assert "item 0 (track): event is required" in r.err

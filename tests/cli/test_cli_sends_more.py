@@ -1,4 +1,5 @@
 """send-sms, send-in-app and send-inbox-message through the CLI against the sandbox."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,16 @@ def _deliveries(sandbox):
 
 
 def test_sms_is_delivered_to_the_number(send, sandbox):
-    r = send("send-sms", {"transactional_message_id": "1", "identifiers": {"id": "user_1001"},
-                          "to": "+15551234567", "from": "+15557654321", "message_data": {"code": "123456"}})
+    r = send(
+        "send-sms",
+        {
+            "transactional_message_id": "1",
+            "identifiers": {"id": "user_1001"},
+            "to": "+15551234567",
+            "from": "+15557654321",
+            "message_data": {"code": "123456"},
+        },
+    )
     assert r.code == 0, r.err
     [delivery] = _deliveries(sandbox)
     assert (delivery.channel, delivery.to) == ("sms", "+15551234567")
@@ -24,8 +33,9 @@ def test_sms_is_delivered_to_the_number(send, sandbox):
 
 
 def test_sms_to_a_number_that_is_not_e164_is_refused_with_a_suggestion(send, sandbox):
-    r = send("send-sms", {"transactional_message_id": "1", "identifiers": {"id": "user_1001"},
-                          "to": "+1 (555) 123-4567"})
+    r = send(
+        "send-sms", {"transactional_message_id": "1", "identifiers": {"id": "user_1001"}, "to": "+1 (555) 123-4567"}
+    )
     assert r.code == 2
     assert "To (to) '+1 (555) 123-4567' is not an E.164 phone number" in r.err
     assert "did you mean +15551234567?" in r.err
@@ -33,15 +43,25 @@ def test_sms_to_a_number_that_is_not_e164_is_refused_with_a_suggestion(send, san
 
 
 def test_sms_accepts_liquid_for_the_number(send, sandbox):
-    r = send("send-sms", {"transactional_message_id": "1", "identifiers": {"id": "user_1001"},
-                          "to": "{{customer.phone}}"}, "--dry-run")
+    r = send(
+        "send-sms",
+        {"transactional_message_id": "1", "identifiers": {"id": "user_1001"}, "to": "{{customer.phone}}"},
+        "--dry-run",
+    )
     assert r.code == 0 and r.json()["body"]["to"] == "{{customer.phone}}"
 
 
 @pytest.mark.parametrize("action,channel", [("send-in-app", "in_app"), ("send-inbox-message", "inbox_message")])
 def test_in_app_and_inbox_are_delivered(send, sandbox, action, channel):
-    r = send(action, {"transactional_message_id": "welcome", "identifiers": {"email": "grace.hopper@example.com"},
-                      "message_data": {"coupon": "SPRING"}, "language": "fr"})
+    r = send(
+        action,
+        {
+            "transactional_message_id": "welcome",
+            "identifiers": {"email": "grace.hopper@example.com"},
+            "message_data": {"coupon": "SPRING"},
+            "language": "fr",
+        },
+    )
     assert r.code == 0, r.err
     [delivery] = _deliveries(sandbox)
     assert (delivery.channel, delivery.language) == (channel, "fr")

@@ -1,5 +1,6 @@
 """Issue 13, items 4-8: hostile input and slow or lying servers end in the documented
 exit code with the field (or file) named — never a traceback, never a hang."""
+
 from __future__ import annotations
 
 import httpx
@@ -30,15 +31,26 @@ def test_json_nested_ten_thousand_levels_is_refused_naming_the_field(cli, sandbo
     assert sandbox.sandbox.requests == []
 
 
-@pytest.mark.parametrize(("action", "data", "field"), [
-    ("identify-customer", '{"customer_identifier": "u", "traits": {"name": "\\ud800"}}', "traits"),
-    ("send-transactional-email", '{"transactional_message_id": "1", "to": "a@example.com", '
-                                 '"identifiers": {"id": "u"}, "message_data": {"x": ["\\udfff"]}}', "message_data"),
-    ("send-transactional-email", '{"transactional_message_id": "1", "to": "a@example.com", '
-                                 '"identifiers": {"id": "u"}, "headers": {"X-A": "\\ud83d"}}', "headers"),
-    ("identify-customer", '{"customer_identifier": "u\\ud800"}', "customer_identifier"),
-    ("identify-customer", '{"customer_identifier": "u", "traits": {"k\\ud800": 1}}', "traits"),
-])
+@pytest.mark.parametrize(
+    ("action", "data", "field"),
+    [
+        ("identify-customer", '{"customer_identifier": "u", "traits": {"name": "\\ud800"}}', "traits"),
+        (
+            "send-transactional-email",
+            '{"transactional_message_id": "1", "to": "a@example.com", '
+            '"identifiers": {"id": "u"}, "message_data": {"x": ["\\udfff"]}}',
+            "message_data",
+        ),
+        (
+            "send-transactional-email",
+            '{"transactional_message_id": "1", "to": "a@example.com", '
+            '"identifiers": {"id": "u"}, "headers": {"X-A": "\\ud83d"}}',
+            "headers",
+        ),
+        ("identify-customer", '{"customer_identifier": "u\\ud800"}', "customer_identifier"),
+        ("identify-customer", '{"customer_identifier": "u", "traits": {"k\\ud800": 1}}', "traits"),
+    ],
+)
 def test_lone_surrogates_are_refused_naming_the_field(cli, sandbox, action, data, field):
     """Item 5. Before: UnicodeEncodeError traceback (exit 1), or a message naming no field."""
     for extra in (["--dry-run"], []):
@@ -72,9 +84,11 @@ def test_invalid_utf8_in_an_input_file_names_the_file(cli, short_tmp_path):
 def test_long_values_are_cut_in_messages(cli):
     """Item 8: a 1.2 MB invalid value was echoed whole into stderr."""
     huge = "x" * 1_200_000
-    for args in (["-f", "customer_identifier=u", "-f", "event_name=e", "-f", f"timestamp={huge}"],
-                 ["-f", "customer_identifier=u", "-f", "event_name=e", "-f", f"{huge}=1"],
-                 ["-f", huge]):
+    for args in (
+        ["-f", "customer_identifier=u", "-f", "event_name=e", "-f", f"timestamp={huge}"],
+        ["-f", "customer_identifier=u", "-f", "event_name=e", "-f", f"{huge}=1"],
+        ["-f", huge],
+    ):
         result = cli("send", "track-event", *args, "--dry-run")
         assert result.code == 2
         assert len(result.err) < 2_000, len(result.err)
@@ -85,9 +99,8 @@ async def test_retry_after_waits_are_bounded_in_total():
     """Item 7: `Retry-After: 60` three times kept a send waiting 180 s; the waits
     together are now bounded by max_total_wait (--max-wait), and the final 429 says when
     to send again."""
-    from tests.core.test_transport import SEND, Script, run
-
     from console.wire.transport import RetryPolicy
+    from tests.core.test_transport import SEND, Script, run
 
     script = Script((429, {"Retry-After": "60"}))
     ex, waits = await run(SEND, script, RetryPolicy(max_wait=60, max_total_wait=60))
@@ -99,12 +112,11 @@ async def test_the_deadline_covers_every_attempt_not_each_one():
     against a server that never answers gets one deadline, not one per attempt."""
     import asyncio
 
-    from tests.core.test_transport import IDENTIFY, CREDS
-
     from console.actions.catalog import get_action
+    from console.actions.validation import validate
     from console.wire.request import build_request
     from console.wire.transport import RetryPolicy, perform
-    from console.actions.validation import validate
+    from tests.core.test_transport import CREDS, IDENTIFY
 
     calls = 0
 
@@ -115,8 +127,9 @@ async def test_the_deadline_covers_every_attempt_not_each_one():
 
     spec = validate(get_action(IDENTIFY[0]), IDENTIFY[1])
     async with httpx.AsyncClient(transport=httpx.MockTransport(stall)) as client:
-        ex = await perform(build_request(spec, CREDS), client, repeat_safe=True,
-                           policy=RetryPolicy(deadline=0.3, max_total_wait=5))
+        ex = await perform(
+            build_request(spec, CREDS), client, repeat_safe=True, policy=RetryPolicy(deadline=0.3, max_total_wait=5)
+        )
     assert calls == 1 and ex.failure is not None and ex.failure.value == "read-timeout"
     assert "0.3 s deadline" in ex.failure_detail
 
@@ -145,8 +158,15 @@ def test_an_unexpected_error_is_a_message_and_an_exit_code_never_a_traceback(cli
 
 @pytest.mark.parametrize("url", ["http://exa mple.com", "ftp://example.com", "http://example.com/\x01x", "example.com"])
 def test_a_base_url_variable_that_is_not_a_url_is_refused_naming_it(cli, url):
-    result = cli("send", "track-event", "-f", "customer_identifier=u", "-f", "event_name=e",
-                 env={"CIO_SITE_ID": "s1", "CIO_TRACK_API_KEY": "TRACKKEY123", "CIO_TRACK_URL": url})
+    result = cli(
+        "send",
+        "track-event",
+        "-f",
+        "customer_identifier=u",
+        "-f",
+        "event_name=e",
+        env={"CIO_SITE_ID": "s1", "CIO_TRACK_API_KEY": "TRACKKEY123", "CIO_TRACK_URL": url},
+    )
     assert result.code == 2 and "CIO_TRACK_URL" in result.err and "not a base URL" in result.err
 
 

@@ -1,6 +1,7 @@
 """One send path: `cio-console send` and the workspace's Session go through the same core
 steps (plan -> guard -> perform -> explain), so the same input puts the same bytes on the
 wire, to the sandbox over a real loopback socket."""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,9 +25,14 @@ class Recording(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         body = await request.aread()
-        self.sent.append((request.method, str(request.url),
-                          sorted((k, v) for k, v in request.headers.items() if k.lower() != "content-length"),
-                          body))
+        self.sent.append(
+            (
+                request.method,
+                str(request.url),
+                sorted((k, v) for k, v in request.headers.items() if k.lower() != "content-length"),
+                body,
+            )
+        )
         return await self.real.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -35,10 +41,23 @@ class Recording(httpx.AsyncBaseTransport):
 
 INPUTS = [
     ("identify-customer", {"customer_identifier": "one path/1", "traits": {"plan": "pro", "name": "Zoë"}}),
-    ("track-event", {"customer_identifier": "user_1001", "event_name": "purchased",
-                     "event_properties": {"price": 29.99}, "timestamp": 1700000000}),
-    ("send-transactional-email", {"transactional_message_id": "welcome", "to": "ada.lovelace@example.com",
-                                  "message_data": {"items": [{"name": "Socks"}]}}),
+    (
+        "track-event",
+        {
+            "customer_identifier": "user_1001",
+            "event_name": "purchased",
+            "event_properties": {"price": 29.99},
+            "timestamp": 1700000000,
+        },
+    ),
+    (
+        "send-transactional-email",
+        {
+            "transactional_message_id": "welcome",
+            "to": "ada.lovelace@example.com",
+            "message_data": {"items": [{"name": "Socks"}]},
+        },
+    ),
 ]
 
 
@@ -79,8 +98,13 @@ def test_cli_send_goes_through_the_sessions_send(cli, sandbox, monkeypatch):
         return await real(self, planned, **kw)
 
     monkeypatch.setattr(Session, "send_planned", spy)
-    result = cli("send", "track-event", "--input",
-                 json.dumps({"customer_identifier": "user_1001", "event_name": "x"}), env=sandbox_env(sandbox))
+    result = cli(
+        "send",
+        "track-event",
+        "--input",
+        json.dumps({"customer_identifier": "user_1001", "event_name": "x"}),
+        env=sandbox_env(sandbox),
+    )
     assert result.code == 0, result.err
     assert calls == ["track-event"]
 

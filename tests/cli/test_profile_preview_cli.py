@@ -1,4 +1,5 @@
 """`cio-console profile show|set` and `cio-console preview-email` against the sandbox."""
+
 import json
 import shlex
 
@@ -67,10 +68,19 @@ def test_show_network_failure_exits_3(cli, env):
 
 # -- profile set -------------------------------------------------------------------------
 def test_set_prints_diff_and_request_sends_verifies_and_undo_works(cli, env, sandbox):
-    r = cli("profile", "set", "user_1001", "--input", '{"plan": "enterprise", "nickname": "Countess", "city": null}',
-            env=env)
+    r = cli(
+        "profile",
+        "set",
+        "user_1001",
+        "--input",
+        '{"plan": "enterprise", "nickname": "Countess", "city": null}',
+        env=env,
+    )
     assert r.code == 0, r.err
-    assert '  ~ plan: "pro" -> "enterprise"\n  + nickname: (not set) -> "Countess"\n  - city: "London" -> (not set)' in r.out
+    assert (
+        '  ~ plan: "pro" -> "enterprise"\n  + nickname: (not set) -> "Countess"\n  - city: "London" -> (not set)'
+        in r.out
+    )
     request = json.loads(r.out.split("Request:\n", 1)[1].split("\nSent:", 1)[0])
     assert request["body"] == {"plan": "enterprise", "nickname": "Countess", "city": ""}
     assert request["headers"]["Authorization"] == "Basic ****"
@@ -98,11 +108,14 @@ def test_set_nothing_to_change(cli, env, sandbox):
     assert r.code == 0 and "Nothing to change" in r.out and writes(sandbox) == []
 
 
-@pytest.mark.parametrize("given, words", [
-    ('{"plan": ', "not valid JSON"),
-    ('["plan"]', "must be a JSON object"),
-    ('{"cio_id": "x"}', "cio_id is assigned by Customer.io"),
-])
+@pytest.mark.parametrize(
+    "given, words",
+    [
+        ('{"plan": ', "not valid JSON"),
+        ('["plan"]', "must be a JSON object"),
+        ('{"cio_id": "x"}', "cio_id is assigned by Customer.io"),
+    ],
+)
 def test_set_bad_input_exits_2_and_sends_nothing(cli, env, sandbox, given, words):
     r = cli("profile", "set", "user_1001", "--input", given, env=env)
     assert r.code == 2 and words in r.err
@@ -142,8 +155,12 @@ def test_preview_strict_exits_1_when_a_variable_is_missing(cli, env):
 
 
 def test_preview_html_and_json(cli, env):
-    data = {"transactional_message_id": 1, "to": "ada.lovelace@example.com", "language": "es",
-            "message_data": {"items": [{"name": "Calcetines"}]}}
+    data = {
+        "transactional_message_id": 1,
+        "to": "ada.lovelace@example.com",
+        "language": "es",
+        "message_data": {"items": [{"name": "Calcetines"}]},
+    }
     html = cli("preview-email", "--input", json.dumps(data), "--html", env=env)
     assert "<li>Calcetines</li>" in html.out
     out = cli("preview-email", "--input", json.dumps(data), "--json", env=env).json()
@@ -166,13 +183,18 @@ def test_preview_unknown_template_exits_1(cli, env):
 
 
 def test_preview_with_a_filter_it_cannot_apply_still_renders_and_says_so(cli, env):
-    data = {"transactional_message_id": 2, "to": "grace.hopper@example.com",
-            "subject": "Hello {{ customer.first_name | titlecase }}",
-            "message_data": {"reset_url": "https://acme.example/r/1", "expires_in_minutes": 10}}
+    data = {
+        "transactional_message_id": 2,
+        "to": "grace.hopper@example.com",
+        "subject": "Hello {{ customer.first_name | titlecase }}",
+        "message_data": {"reset_url": "https://acme.example/r/1", "expires_in_minutes": 10},
+    }
     r = cli("preview-email", "--input", json.dumps(data), env=env)
     assert r.code == 0, r.err
     assert "Subject: Hello Grace" in r.out
     assert "Filters not applied in this preview: titlecase" in r.out
-    assert cli("preview-email", "--input", json.dumps(data), "--json", env=env).json()["unapplied_filters"] == ["titlecase"]
+    assert cli("preview-email", "--input", json.dumps(data), "--json", env=env).json()["unapplied_filters"] == [
+        "titlecase"
+    ]
     strict = cli("preview-email", "--input", json.dumps(data), "--strict", env=env)
     assert strict.code == 1 and "1 filter(s) not applied" in strict.err

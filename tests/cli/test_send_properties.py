@@ -5,6 +5,7 @@ traceback, never another exit code, never a request that is not valid JSON.
 The CLI's `main` runs in-process (one call per example); examples are bounded so that
 every action is covered in a few seconds.
 """
+
 from __future__ import annotations
 
 import io
@@ -20,20 +21,34 @@ from console.actions.catalog import all_actions
 from screens.launcher import main
 
 ACTIONS = sorted(all_actions())
-SETTINGS = settings(max_examples=100, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=100,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 # Any text, lone surrogates and control characters included, and the values that broke
 # the console before (issue 13) often enough that every action meets them.
 TEXT = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, exclude_categories=()), max_size=12)
-NASTY_TEXT = st.sampled_from(["\ud800", "d\udcff", "a\x00b", "\r\n", "é", "\U0001d11e", "0012", "", " ",
-                              "{{customer.email}}", "x" * 5000])
+NASTY_TEXT = st.sampled_from(
+    ["\ud800", "d\udcff", "a\x00b", "\r\n", "é", "\U0001d11e", "0012", "", " ", "{{customer.email}}", "x" * 5000]
+)
 DEEP = st.integers(min_value=99, max_value=150).map(lambda n: json.loads("[" * n + "]" * n))
-SCALARS = (st.none() | st.booleans() | st.integers() | st.integers(min_value=-(2**70), max_value=2**70)
-           | st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([math.nan, math.inf, -math.inf])
-           | TEXT | NASTY_TEXT | DEEP)
-JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3)
-                           | st.dictionaries(TEXT, inner, max_size=3), max_leaves=8)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.sampled_from([math.nan, math.inf, -math.inf])
+    | TEXT
+    | NASTY_TEXT
+    | DEEP
+)
+JSON_VALUES = st.recursive(
+    SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3), max_leaves=8
+)
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -106,6 +121,7 @@ def test_any_text_in_any_field_from_the_command_line(action_id):
 
 def test_not_a_number_is_refused_naming_the_field():
     """NaN and Infinity parse in Python's JSON reader but are not JSON: refused, not sent."""
-    code, out, err = run("send", "identify-customer", "--input",
-                         '{"customer_identifier": "u", "traits": {"score": NaN}}', "--dry-run")
+    code, out, err = run(
+        "send", "identify-customer", "--input", '{"customer_identifier": "u", "traits": {"score": NaN}}', "--dry-run"
+    )
     assert code == 2 and "traits" in err and "not a JSON number" in err and not out

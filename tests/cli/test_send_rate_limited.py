@@ -1,4 +1,5 @@
 """`send` still rate limited after its retries: the same words the console shows."""
+
 import json
 
 from tests.conftest import sandbox_env
@@ -14,6 +15,7 @@ def test_a_send_429_to_the_end_is_not_resent_and_says_when_to_send_again(cli, sa
     assert "rate limited by the App API after 4 attempts" in result.err
     assert "It was not delivered, and nothing is re-sent automatically" in result.err
     assert result.err.rstrip().endswith(
-        "You can send again in 5 s: it was not delivered, and nothing is re-sent automatically.")
+        "You can send again in 5 s: it was not delivered, and nothing is re-sent automatically."
+    )
     assert [r["status"] for r in sandbox.sandbox.requests] == [429] * 4
     assert len(sandbox.sandbox.state.deliveries) == 0  # nothing was delivered

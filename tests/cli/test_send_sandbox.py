@@ -1,5 +1,6 @@
 """`cio-console send` against the sandbox on a real loopback port: every action's happy
 path, each error status explained, and what the sandbox actually received."""
+
 import json
 
 import pytest
@@ -18,32 +19,78 @@ def wait_for(probe, timeout=10.0):
         time.sleep(0.05)
     return value
 
+
 HAPPY = [
-    ("identify-customer", {"customer_identifier": "new user/1", "traits": {"plan": "premium", "first_name": "Zoë"}},
-     "PUT", "/api/v1/customers/new%20user%2F1"),
-    ("track-event", {"customer_identifier": "user_1001", "event_name": "purchased",
-                     "event_properties": {"price": 29.99}, "timestamp": 1700000000},
-     "POST", "/api/v1/customers/user_1001/events"),
-    ("track-anonymous", {"anonymous_id": "anon_abc123", "event_name": "viewed_pricing"},
-     "POST", "/api/v1/events"),
-    ("add-device", {"customer_identifier": "user_1001", "device_id": "tok-new", "platform": "android",
-                    "attributes": {"app_version": "1.0.0"}},
-     "PUT", "/api/v1/customers/user_1001/devices"),
-    ("delete-device", {"customer_identifier": "user_1001", "device_token": "ios-token-ada-0001"},
-     "DELETE", "/api/v1/customers/user_1001/devices/ios-token-ada-0001"),
+    (
+        "identify-customer",
+        {"customer_identifier": "new user/1", "traits": {"plan": "premium", "first_name": "Zoë"}},
+        "PUT",
+        "/api/v1/customers/new%20user%2F1",
+    ),
+    (
+        "track-event",
+        {
+            "customer_identifier": "user_1001",
+            "event_name": "purchased",
+            "event_properties": {"price": 29.99},
+            "timestamp": 1700000000,
+        },
+        "POST",
+        "/api/v1/customers/user_1001/events",
+    ),
+    ("track-anonymous", {"anonymous_id": "anon_abc123", "event_name": "viewed_pricing"}, "POST", "/api/v1/events"),
+    (
+        "add-device",
+        {
+            "customer_identifier": "user_1001",
+            "device_id": "tok-new",
+            "platform": "android",
+            "attributes": {"app_version": "1.0.0"},
+        },
+        "PUT",
+        "/api/v1/customers/user_1001/devices",
+    ),
+    (
+        "delete-device",
+        {"customer_identifier": "user_1001", "device_token": "ios-token-ada-0001"},
+        "DELETE",
+        "/api/v1/customers/user_1001/devices/ios-token-ada-0001",
+    ),
     ("suppress-customer", {"customer_identifier": "user_1007"}, "POST", "/api/v1/customers/user_1007/suppress"),
     ("unsuppress-customer", {"customer_identifier": "user_1007"}, "POST", "/api/v1/customers/user_1007/unsuppress"),
-    ("merge-customers", {"primary_identifier_type": "id", "primary_identifier": "user_1001",
-                         "secondary_identifier_type": "email", "secondary_identifier": "katherine.johnson@example.com"},
-     "POST", "/api/v1/merge_customers"),
-    ("destroy-customer", {"customer_identifier": "alan.turing@example.com"},
-     "DELETE", "/api/v1/customers/alan.turing%40example.com"),
-    ("send-transactional-email", {"transactional_message_id": "welcome", "to": "ada.lovelace@example.com",
-                                  "message_data": {"items": [{"name": "Socks"}]}},
-     "POST", "/v1/send/email"),
-    ("send-push", {"transactional_message_id": "3", "identifiers": {"id": "user_1002"},
-                   "message_data": {"order": {"id": "A-1"}}},
-     "POST", "/v1/send/push"),
+    (
+        "merge-customers",
+        {
+            "primary_identifier_type": "id",
+            "primary_identifier": "user_1001",
+            "secondary_identifier_type": "email",
+            "secondary_identifier": "katherine.johnson@example.com",
+        },
+        "POST",
+        "/api/v1/merge_customers",
+    ),
+    (
+        "destroy-customer",
+        {"customer_identifier": "alan.turing@example.com"},
+        "DELETE",
+        "/api/v1/customers/alan.turing%40example.com",
+    ),
+    (
+        "send-transactional-email",
+        {
+            "transactional_message_id": "welcome",
+            "to": "ada.lovelace@example.com",
+            "message_data": {"items": [{"name": "Socks"}]},
+        },
+        "POST",
+        "/v1/send/email",
+    ),
+    (
+        "send-push",
+        {"transactional_message_id": "3", "identifiers": {"id": "user_1002"}, "message_data": {"order": {"id": "A-1"}}},
+        "POST",
+        "/v1/send/push",
+    ),
 ]
 
 
@@ -73,8 +120,7 @@ def test_identify_then_state_reflects_it(cli, sandbox):
 
 def test_send_email_fills_identifiers_from_to(cli, sandbox):
     data = {"transactional_message_id": "1", "to": "grace.hopper@example.com"}
-    result = cli("send", "send-transactional-email", "--input", json.dumps(data), "--json",
-                 env=sandbox_env(sandbox))
+    result = cli("send", "send-transactional-email", "--input", json.dumps(data), "--json", env=sandbox_env(sandbox))
     assert result.code == 0, result.err
     assert result.json()["body"]["delivery_id"]
     assert "identifiers filled from To" in result.err
@@ -82,6 +128,7 @@ def test_send_email_fills_identifiers_from_to(cli, sandbox):
 
 
 # ---- errors -----------------------------------------------------------------------
+
 
 def test_401_track_action_with_the_app_key(cli, sandbox):
     env = sandbox_env(sandbox, CIO_TRACK_API_KEY=DEMO.app_key)
@@ -118,8 +165,9 @@ def eu_sandbox():
 
 def test_us_environment_against_an_eu_workspace_is_a_region_redirect(cli, eu_sandbox):
     eu_sandbox.sandbox.reset()
-    result = cli("send", "identify-customer", "-f", "customer_identifier=user_1001",
-                 env=sandbox_env(eu_sandbox, region="us"))
+    result = cli(
+        "send", "identify-customer", "-f", "customer_identifier=user_1001", env=sandbox_env(eu_sandbox, region="us")
+    )
     assert result.code == 1
     assert result.out.startswith("301")
     assert "these credentials belong to an EU workspace" in result.err
@@ -129,8 +177,9 @@ def test_us_environment_against_an_eu_workspace_is_a_region_redirect(cli, eu_san
 
 
 def test_eu_environment_against_a_us_workspace_is_401_mentioning_the_region(cli, sandbox):
-    result = cli("send", "identify-customer", "-f", "customer_identifier=user_1001",
-                 env=sandbox_env(sandbox, region="eu"))
+    result = cli(
+        "send", "identify-customer", "-f", "customer_identifier=user_1001", env=sandbox_env(sandbox, region="eu")
+    )
     assert result.code == 1
     assert "401" in result.out and "The region is set to EU" in result.err
 
@@ -181,8 +230,9 @@ def test_a_send_that_times_out_is_not_retried(cli, sandbox):
     # The sandbox applies the send, then answers too late: delivered, answer lost.
     sandbox.sandbox.add_fault("/v1/send/email", delay=3, apply=True, times=1)
     data = {"transactional_message_id": "1", "to": "ada.lovelace@example.com"}
-    result = cli("send", "send-transactional-email", "--input", json.dumps(data), "--timeout", "0.5",
-                 env=sandbox_env(sandbox))
+    result = cli(
+        "send", "send-transactional-email", "--input", json.dumps(data), "--timeout", "0.5", env=sandbox_env(sandbox)
+    )
     assert result.code == 3
     assert "Unknown outcome" in result.err and "NOT re-sent" in result.err
     # The sandbox logs the request once its late answer is written; wait for that, then
@@ -203,23 +253,59 @@ def test_refused_connection_is_exit_3(cli, sandbox):
 
 BAD = [
     ("missing required", "track-event", {"customer_identifier": "u"}, "Event Name (event_name) is required"),
-    ("object that is an array", "identify-customer", {"customer_identifier": "u", "traits": [1]},
-     "Traits (traits) must be a JSON object"),
-    ("object that is a string", "track-event", {"customer_identifier": "u", "event_name": "e",
-                                                "event_properties": "plain"}, "is not valid JSON"),
-    ("unknown enum value", "add-device", {"customer_identifier": "u", "device_id": "d", "platform": "web"},
-     "Platform (platform) must be one of ios, android (got 'web')"),
-    ("enum in merge", "merge-customers", {"primary_identifier_type": "phone", "primary_identifier": "1",
-                                          "secondary_identifier_type": "id", "secondary_identifier": "2"},
-     "Primary Identifier Type (primary_identifier_type) must be one of id, email, cio_id"),
-    ("over-long id", "identify-customer", {"customer_identifier": "x" * 151},
-     "Customer Identifier (customer_identifier) is 151 bytes; Customer.io allows at most 150 bytes"),
-    ("integer", "track-event", {"customer_identifier": "u", "event_name": "e", "timestamp": "soon"},
-     "Timestamp (timestamp) must be Unix seconds"),
-    ("boolean", "send-transactional-email", {"transactional_message_id": "1", "to": "a@x.com",
-                                             "queue_draft": "perhaps"}, "Queue Draft (queue_draft) must be true or false"),
-    ("identifiers object", "send-push", {"transactional_message_id": "1", "identifiers": {"id": "a", "email": "b@x.com"}},
-     "Identifiers (identifiers) must have exactly one of id, email, cio_id"),
+    (
+        "object that is an array",
+        "identify-customer",
+        {"customer_identifier": "u", "traits": [1]},
+        "Traits (traits) must be a JSON object",
+    ),
+    (
+        "object that is a string",
+        "track-event",
+        {"customer_identifier": "u", "event_name": "e", "event_properties": "plain"},
+        "is not valid JSON",
+    ),
+    (
+        "unknown enum value",
+        "add-device",
+        {"customer_identifier": "u", "device_id": "d", "platform": "web"},
+        "Platform (platform) must be one of ios, android (got 'web')",
+    ),
+    (
+        "enum in merge",
+        "merge-customers",
+        {
+            "primary_identifier_type": "phone",
+            "primary_identifier": "1",
+            "secondary_identifier_type": "id",
+            "secondary_identifier": "2",
+        },
+        "Primary Identifier Type (primary_identifier_type) must be one of id, email, cio_id",
+    ),
+    (
+        "over-long id",
+        "identify-customer",
+        {"customer_identifier": "x" * 151},
+        "Customer Identifier (customer_identifier) is 151 bytes; Customer.io allows at most 150 bytes",
+    ),
+    (
+        "integer",
+        "track-event",
+        {"customer_identifier": "u", "event_name": "e", "timestamp": "soon"},
+        "Timestamp (timestamp) must be Unix seconds",
+    ),
+    (
+        "boolean",
+        "send-transactional-email",
+        {"transactional_message_id": "1", "to": "a@x.com", "queue_draft": "perhaps"},
+        "Queue Draft (queue_draft) must be true or false",
+    ),
+    (
+        "identifiers object",
+        "send-push",
+        {"transactional_message_id": "1", "identifiers": {"id": "a", "email": "b@x.com"}},
+        "Identifiers (identifiers) must have exactly one of id, email, cio_id",
+    ),
     ("unknown field", "destroy-customer", {"customer_id": "u"}, "customer_id is not a field of destroy-customer"),
 ]
 
@@ -244,25 +330,38 @@ def test_input_from_a_file_and_stdin(cli, sandbox, tmp_path):
     path = tmp_path / "in.json"
     path.write_text('{"customer_identifier": "from_file"}')
     assert cli("send", "identify-customer", "--input", f"@{path}", env=sandbox_env(sandbox)).code == 0
-    assert cli("send", "identify-customer", "--input", "@-", stdin='{"customer_identifier": "from_stdin"}',
-               env=sandbox_env(sandbox)).code == 0
+    assert (
+        cli(
+            "send",
+            "identify-customer",
+            "--input",
+            "@-",
+            stdin='{"customer_identifier": "from_stdin"}',
+            env=sandbox_env(sandbox),
+        ).code
+        == 0
+    )
     assert [r["path"] for r in sandbox.sandbox.requests] == [
-        "/api/v1/customers/from_file", "/api/v1/customers/from_stdin"]
+        "/api/v1/customers/from_file",
+        "/api/v1/customers/from_stdin",
+    ]
 
 
 def test_unknown_action_and_missing_key(cli, sandbox):
     result = cli("send", "identify-custmer", env=sandbox_env(sandbox))
     assert result.code == 2 and "Did you mean identify-customer" in result.err
     env = sandbox_env(sandbox, CIO_APP_API_KEY="")
-    result = cli("send", "send-push", "--input", '{"identifiers": {"id": "u"}, "transactional_message_id": "3"}',
-                 env=env)
+    result = cli(
+        "send", "send-push", "--input", '{"identifiers": {"id": "u"}, "transactional_message_id": "3"}', env=env
+    )
     assert result.code == 2 and "CIO_APP_API_KEY" in result.err
     assert sandbox.sandbox.requests == []
 
 
 def test_dry_run_prints_one_json_object_with_keys_masked(cli, sandbox):
-    result = cli("send", "identify-customer", "-f", "customer_identifier=a+b@x.com", "--dry-run",
-                 env=sandbox_env(sandbox))
+    result = cli(
+        "send", "identify-customer", "-f", "customer_identifier=a+b@x.com", "--dry-run", env=sandbox_env(sandbox)
+    )
     assert result.code == 0
     out = result.json()
     assert set(out) == {"method", "url", "headers", "body"}

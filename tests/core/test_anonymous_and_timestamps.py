@@ -1,15 +1,16 @@
 """The per-environment anonymous id store, form prefill metadata, and ISO timestamps."""
+
 import json
-from datetime import datetime, UTC
+from datetime import UTC, datetime
 
 import pytest
 
-from console.environments import anonymous
 from console.actions.catalog import all_actions, get_action
-from console.wire.credentials import Credentials
 from console.actions.docs import action_as_dict
 from console.actions.prefill import prefill_values, prefilled_fields
 from console.actions.timestamps import iso, parse_when, to_iso
+from console.environments import anonymous
+from console.wire.credentials import Credentials
 
 
 def test_keys_for_named_environments_variables_and_the_sandbox():
@@ -61,24 +62,30 @@ def test_prefill_values_are_per_environment():
     assert staging["previous_id"] == anonymous.current("Staging") != production["previous_id"]
 
 
-@pytest.mark.parametrize("value,expected", [
-    (1714564800, "2024-05-01T12:00:00Z"),
-    ("1714564800", "2024-05-01T12:00:00Z"),
-    ("2024-05-01T12:00:00Z", "2024-05-01T12:00:00Z"),
-    ("2024-05-01T14:00:00+02:00", "2024-05-01T12:00:00Z"),
-    ("2024-05-01T12:00:00.5Z", "2024-05-01T12:00:00.500Z"),
-    ("2024-05-01", "2024-05-01T00:00:00Z"),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (1714564800, "2024-05-01T12:00:00Z"),
+        ("1714564800", "2024-05-01T12:00:00Z"),
+        ("2024-05-01T12:00:00Z", "2024-05-01T12:00:00Z"),
+        ("2024-05-01T14:00:00+02:00", "2024-05-01T12:00:00Z"),
+        ("2024-05-01T12:00:00.5Z", "2024-05-01T12:00:00.500Z"),
+        ("2024-05-01", "2024-05-01T00:00:00Z"),
+    ],
+)
 def test_timestamps_are_sent_as_iso_utc(value, expected):
     assert to_iso(value)[0] == expected
 
 
-@pytest.mark.parametrize("value,message", [
-    ("soon", "is not an ISO-8601 date-time or Unix seconds"),
-    (1714564800000, "looks like milliseconds"),
-    ("-5", "must not be negative"),
-    (True, "must be ISO-8601 text or Unix seconds"),
-])
+@pytest.mark.parametrize(
+    "value,message",
+    [
+        ("soon", "is not an ISO-8601 date-time or Unix seconds"),
+        (1714564800000, "looks like milliseconds"),
+        ("-5", "must not be negative"),
+        (True, "must be ISO-8601 text or Unix seconds"),
+    ],
+)
 def test_bad_timestamps_say_what_would_be_right(value, message):
     with pytest.raises(ValueError, match=message):
         parse_when(value)

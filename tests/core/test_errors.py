@@ -1,5 +1,6 @@
 """One error hierarchy (issue 15): every product exception derives from ConsoleError,
 keeps the built-in base its callers catch it by, and carries its field as an attribute."""
+
 from __future__ import annotations
 
 import importlib
@@ -24,8 +25,7 @@ def _product_exceptions() -> dict[str, type[BaseException]]:
                 continue  # the sandbox answers HTTP errors; it raises none for people
             module = importlib.import_module(info.name)
             for name, obj in vars(module).items():
-                if (inspect.isclass(obj) and issubclass(obj, BaseException)
-                        and obj.__module__ == info.name):
+                if inspect.isclass(obj) and issubclass(obj, BaseException) and obj.__module__ == info.name:
                     found[f"{info.name}.{name}"] = obj
     return found
 
@@ -37,20 +37,23 @@ def test_every_product_exception_derives_from_console_error():
     assert stray == []
 
 
-@pytest.mark.parametrize("qualname, builtin", [
-    ("console.actions.json_input.TooDeep", ValueError),
-    ("console.wire.credentials.InvalidKey", ValueError),
-    ("console.environments.file.ConfigFileError", ValueError),
-    ("console.environments.file.InvalidSetting", ValueError),
-    ("console.environments.store.UnknownEnvironment", KeyError),
-    ("console.actions.catalog.UnknownAction", KeyError),
-    ("console.session.history.HistoryLocked", TimeoutError),
-    ("console.batch.limits.RateError", ValueError),
-    ("console.batch.rows.FileFormatError", ValueError),
-    ("console.batch.checkpoint.CheckpointError", ValueError),
-    ("console.batch.job.JobError", ValueError),
-    ("screens.batch_parts.SettingsError", ValueError),
-])
+@pytest.mark.parametrize(
+    "qualname, builtin",
+    [
+        ("console.actions.json_input.TooDeep", ValueError),
+        ("console.wire.credentials.InvalidKey", ValueError),
+        ("console.environments.file.ConfigFileError", ValueError),
+        ("console.environments.file.InvalidSetting", ValueError),
+        ("console.environments.store.UnknownEnvironment", KeyError),
+        ("console.actions.catalog.UnknownAction", KeyError),
+        ("console.session.history.HistoryLocked", TimeoutError),
+        ("console.batch.limits.RateError", ValueError),
+        ("console.batch.rows.FileFormatError", ValueError),
+        ("console.batch.checkpoint.CheckpointError", ValueError),
+        ("console.batch.job.JobError", ValueError),
+        ("screens.batch_parts.SettingsError", ValueError),
+    ],
+)
 def test_each_keeps_the_builtin_base_callers_catch(qualname, builtin):
     module, _, name = qualname.rpartition(".")
     assert issubclass(getattr(importlib.import_module(module), name), builtin)

@@ -1,15 +1,16 @@
 """Failures are explained for the action and API at hand."""
+
 import json
 
 import httpx
 
 from console.actions.catalog import get_action
+from console.actions.validation import validate
+from console.diagnose.explain import explain
 from console.wire.credentials import Credentials
 from console.wire.error_body import api_errors
 from console.wire.exchange import Exchange, Failure, Response
-from console.diagnose.explain import explain
 from console.wire.request import build_request
-from console.actions.validation import validate
 
 CREDS = Credentials(site_id="s", track_key="trackkey1", app_key="appkey1")
 
@@ -56,14 +57,17 @@ def test_401_when_the_same_key_is_set_for_both():
 
 
 def test_redirect_to_eu_explains_the_region():
-    ex, action = exchange(*IDENTIFY, status=301,
-                          headers={"location": "https://track-eu.customer.io/api/v1/customers/u1"})
+    ex, action = exchange(
+        *IDENTIFY, status=301, headers={"location": "https://track-eu.customer.io/api/v1/customers/u1"}
+    )
     e = explain(ex, action, CREDS)
     assert "EU workspace" in e.title and "--region eu" in " ".join(e.steps)
 
 
 def test_400_names_the_field_from_the_message_prefix():
-    ex, action = exchange(*DEVICE, status=400, body={"meta": {"errors": ["device.platform: must be one of ios, android"]}})
+    ex, action = exchange(
+        *DEVICE, status=400, body={"meta": {"errors": ["device.platform: must be one of ios, android"]}}
+    )
     e = explain(ex, action, CREDS)
     assert e.field == "platform" and "device.platform" in e.api_message
 
@@ -111,8 +115,12 @@ def test_timeout_on_a_send_says_it_may_have_been_delivered():
 
 
 def test_network_failures_say_nothing_was_sent():
-    for failure, words in ((Failure.DNS, "could not resolve"), (Failure.REFUSED, "connection refused"),
-                           (Failure.TLS, "TLS handshake"), (Failure.CONNECT_TIMEOUT, "could not connect")):
+    for failure, words in (
+        (Failure.DNS, "could not resolve"),
+        (Failure.REFUSED, "connection refused"),
+        (Failure.TLS, "TLS handshake"),
+        (Failure.CONNECT_TIMEOUT, "could not connect"),
+    ):
         ex, action = exchange(*SEND, failure=failure)
         e = explain(ex, action, CREDS)
         assert words in e.title and "Nothing was sent" in e.cause

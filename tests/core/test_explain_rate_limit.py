@@ -1,4 +1,5 @@
 """A final 429: not delivered, never re-sent for the user, and when they may send again."""
+
 import email.utils
 import time
 

@@ -1,4 +1,5 @@
 """The headless form state: typed values per action, prefill, examples, checks."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ from console.session.form_state import FormBook, FormState
 def test_check_names_fields_through_the_core():
     state = FormState(get_action("track-event"))
     state.set("customer_identifier", "user_1")
-    state.set("event_properties", "{\n  \"a\": ,\n}")
+    state.set("event_properties", '{\n  "a": ,\n}')
     state.set("timestamp", "1700000000000")
     check = state.check()
     assert not check.ok

@@ -1,4 +1,5 @@
 """The history file: masked, bounded, robust to a corrupt line, and reopened as an Outcome."""
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,9 @@ async def test_a_failure_keeps_its_explanation(sandbox):
     import dataclasses
 
     session = Session(dataclasses.replace(creds, app_key=creds.track_key))
-    outcome = await _send(session, "send-transactional-email",
-                          {"transactional_message_id": "1", "to": "ada@example.com"})
+    outcome = await _send(
+        session, "send-transactional-email", {"transactional_message_id": "1", "to": "ada@example.com"}
+    )
     assert outcome.exchange.status == 401
     history = History()
     history.append(outcome, session.secrets())

@@ -1,6 +1,7 @@
 """The history file shared by several real processes (two consoles on one machine): appends
 racing compactions lose no entry and tear no line; a lock held elsewhere makes an append
 fail cleanly (an OSError, which the App reports as "Not saved to the history")."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from console.actions.catalog import get_action
-from console.session.history import HistoryEntry, History, HistoryLocked, to_record
+from console.session.history import History, HistoryEntry, HistoryLocked, to_record
 from console.session.session import Session
 from screens.app import sandbox_credentials
 

@@ -1,6 +1,7 @@
 """The history record of a send made outside the workspace form (a profile's action or
 edit, a transactional message) is built in the core, the same for every screen: the input
 as the form holds it (so it loads back) and the core's explanation of a failure."""
+
 from __future__ import annotations
 
 import json
@@ -38,4 +39,6 @@ def test_a_success_has_no_explanation_and_a_given_one_is_kept():
     ok = exchange(200, "{}")
     assert record_of(get_action("identify-customer"), DATA, ok, CREDS, "Staging").explanation is None
     failed = exchange(400, "{}")
-    assert record_of(get_action("identify-customer"), DATA, failed, CREDS, "Staging", explanation=None).explanation is None
+    assert (
+        record_of(get_action("identify-customer"), DATA, failed, CREDS, "Staging", explanation=None).explanation is None
+    )

@@ -1,9 +1,10 @@
 """Liquid rendering edge cases, missing variables, and the HTML body as text."""
+
+from console.people.model import Profile
 from console.transactional.html_text import html_to_text
 from console.transactional.liquid import render
-from console.people.model import Profile
-from console.transactional.templates import Template, Variant, pick_variant
 from console.transactional.preview import customer_data, liquid_context, render_email
+from console.transactional.templates import Template, Variant, pick_variant
 
 
 def missing(result):
@@ -11,16 +12,21 @@ def missing(result):
 
 
 def test_missing_variables_are_listed_in_source_order():
-    r = render("Hi {{ customer.first_name }}, order {{ trigger.order_id }} ships {{ trigger.carrier }}",
-               {"trigger": {"carrier": "UPS"}, "customer": {}})
+    r = render(
+        "Hi {{ customer.first_name }}, order {{ trigger.order_id }} ships {{ trigger.carrier }}",
+        {"trigger": {"carrier": "UPS"}, "customer": {}},
+    )
     assert r.output == "Hi , order  ships UPS"
     assert missing(r) == ["customer.first_name", "trigger.order_id"]
 
 
 def test_nested_paths_resolve_through_objects_and_arrays():
     data = {"trigger": {"order": {"id": "A-1", "lines": [{"sku": "S1"}]}}}
-    r = render("{{ trigger.order.id }} {{ trigger.order.lines[0].sku }} {{ trigger.order.lines[1].sku }} "
-               "{{ trigger.order.total.amount }}", data)
+    r = render(
+        "{{ trigger.order.id }} {{ trigger.order.lines[0].sku }} {{ trigger.order.lines[1].sku }} "
+        "{{ trigger.order.total.amount }}",
+        data,
+    )
     assert r.output.split() == ["A-1", "S1"]
     assert missing(r) == ["trigger.order.lines[1].sku", "trigger.order.total.amount"]
 
@@ -34,15 +40,20 @@ def test_loop_variables_are_not_missing_but_the_collection_is():
 
 
 def test_assign_and_capture_are_local():
-    r = render("{% assign n = trigger.qty | plus: 1 %}{% capture who %}{{ customer.name }}{% endcapture %}{{ n }} {{ who }}",
-               {"trigger": {"qty": 2}, "customer": {"name": "Ada"}})
+    r = render(
+        "{% assign n = trigger.qty | plus: 1 %}{% capture who %}{{ customer.name }}{% endcapture %}{{ n }} {{ who }}",
+        {"trigger": {"qty": 2}, "customer": {"name": "Ada"}},
+    )
     assert r.output == "3 Ada" and r.missing == []
 
 
 def test_filters_default_upcase_date():
     data = {"trigger": {"when": 1700000000, "name": "ada"}, "customer": {}}
-    r = render('{{ customer.first_name | default: "there" | upcase }} {{ trigger.name | upcase }} '
-               '{{ trigger.when | date: "%Y-%m-%d" }}', data)
+    r = render(
+        '{{ customer.first_name | default: "there" | upcase }} {{ trigger.name | upcase }} '
+        '{{ trigger.when | date: "%Y-%m-%d" }}',
+        data,
+    )
     assert r.output == "THERE ADA 2023-11-14"
     (m,) = r.missing
     assert m.path == "customer.first_name" and m.has_default and m.line() == "customer.first_name (default used)"
@@ -54,8 +65,10 @@ def test_default_counts_only_when_every_use_has_one():
 
 
 def test_array_size_first_last_are_properties_not_keys():
-    r = render("{{ trigger.items.size }} {{ trigger.items.first }} {{ trigger.items.last }} {{ trigger.tags.size }}",
-               {"trigger": {"items": ["a", "b"]}})
+    r = render(
+        "{{ trigger.items.size }} {{ trigger.items.first }} {{ trigger.items.last }} {{ trigger.tags.size }}",
+        {"trigger": {"items": ["a", "b"]}},
+    )
     assert r.output.split() == ["2", "a", "b"] and missing(r) == ["trigger.tags.size"]
 
 
@@ -81,8 +94,10 @@ def test_a_runaway_loop_stops_with_an_error_instead_of_hanging():
 def test_customer_comes_from_the_profile_and_trigger_from_message_data():
     profile = Profile(cio_id="c1", id="u1", email="ada@example.com", attributes={"first_name": "Ada", "plan": "pro"})
     context = liquid_context({"plan": "trigger-plan"}, customer_data(profile, {"email": "ada@example.com"}))
-    r = render("{{ customer.first_name }} {{ customer.plan }} {{ trigger.plan }} {{ customer.email }} {{ customer.cio_id }}",
-               context)
+    r = render(
+        "{{ customer.first_name }} {{ customer.plan }} {{ trigger.plan }} {{ customer.email }} {{ customer.cio_id }}",
+        context,
+    )
     assert r.output == "Ada pro trigger-plan ada@example.com c1"
     # Without a profile, the person Customer.io creates on send holds only the identifier.
     bare = liquid_context({}, customer_data(None, {"email": "new@example.com"}))
@@ -90,8 +105,14 @@ def test_customer_comes_from_the_profile_and_trigger_from_message_data():
 
 
 def test_render_email_uses_overrides_and_merges_missing_across_parts():
-    variant = Variant(1, "", subject="Hi {{ customer.name | default: 'you' }}", preheader="{{ trigger.pre }}",
-                      body="<p>{{ customer.name }} {{ trigger.code }}</p>", sender="Acme <a@acme.example>")
+    variant = Variant(
+        1,
+        "",
+        subject="Hi {{ customer.name | default: 'you' }}",
+        preheader="{{ trigger.pre }}",
+        body="<p>{{ customer.name }} {{ trigger.code }}</p>",
+        sender="Acme <a@acme.example>",
+    )
     email = render_email(variant, {"customer": {}, "trigger": {"code": "C1"}}, {"subject": "Fixed {{ trigger.code }}"})
     assert email.subject.output == "Fixed C1" and email.text == "C1"
     assert [(m.path, m.has_default) for m in email.missing] == [("trigger.pre", False), ("customer.name", False)]
@@ -127,16 +148,23 @@ def test_html_to_text_keeps_structure():
 
 
 def test_an_unknown_filter_passes_the_value_through_and_is_listed():
-    r = render("Hi {{ customer.name | titlecase | upcase }}, {{ trigger.n | shout: 2 | plus: 1 }}",
-               {"customer": {"name": "ann lee"}, "trigger": {"n": 4}})
+    r = render(
+        "Hi {{ customer.name | titlecase | upcase }}, {{ trigger.n | shout: 2 | plus: 1 }}",
+        {"customer": {"name": "ann lee"}, "trigger": {"n": 4}},
+    )
     assert r.ok and r.output == "Hi ANN LEE, 5"
     assert r.unapplied == ["titlecase", "shout"]
     assert render("{{ 'a' | upcase }}", {}).unapplied == []
 
 
 def test_unapplied_filters_are_merged_across_the_parts_of_an_email():
-    variant = Variant(None, "", subject="{{ customer.name | titlecase }}", body="<p>{{ 1 | money }}"
-                      "{{ customer.name | titlecase }}</p>", preheader="")
+    variant = Variant(
+        None,
+        "",
+        subject="{{ customer.name | titlecase }}",
+        body="<p>{{ 1 | money }}{{ customer.name | titlecase }}</p>",
+        preheader="",
+    )
     rendered = render_email(variant, liquid_context({}, {"name": "ann"}))
     assert rendered.unapplied == ["titlecase", "money"] and rendered.errors == []
     assert rendered.subject.output == "ann"

@@ -1,17 +1,18 @@
 """207 partial failures item by item, and the v2 / Pipelines error shapes."""
+
 import json
 
 import httpx
 import pytest
 
 from console.actions.catalog import get_action
+from console.actions.validation import validate
+from console.diagnose.explain import explain
 from console.wire.credentials import Credentials
 from console.wire.error_body import api_errors
 from console.wire.exchange import Exchange, Response
-from console.diagnose.explain import explain
 from console.wire.multi_status import failed_operations, item_failures, summarize
 from console.wire.request import build_request
-from console.actions.validation import validate
 
 CREDS = Credentials(site_id="s", track_key="t", write_key="w")
 OPS = [
@@ -29,10 +30,17 @@ def exchange(action_id, data, status, body):
 
 
 def test_207_is_not_ok_and_lists_each_failed_operation():
-    ex, action = exchange("track-v2-batch", {"batch": OPS}, 207, {"errors": [
-        {"batch_index": 1, "reason": "invalid", "field": "name", "message": "name: is reserved"},
-        {"batch_index": 2, "reason": "not_found", "field": "primary", "message": "primary: no such person"},
-    ]})
+    ex, action = exchange(
+        "track-v2-batch",
+        {"batch": OPS},
+        207,
+        {
+            "errors": [
+                {"batch_index": 1, "reason": "invalid", "field": "name", "message": "name: is reserved"},
+                {"batch_index": 2, "reason": "not_found", "field": "primary", "message": "primary: no such person"},
+            ]
+        },
+    )
     assert ex.partial and not ex.ok
     failures = item_failures(ex)
     assert [(f.index, f.summary, f.field, f.reason) for f in failures] == [
@@ -49,8 +57,12 @@ def test_207_is_not_ok_and_lists_each_failed_operation():
 
 
 def test_207_with_an_index_outside_the_request_is_still_shown():
-    ex, _action = exchange("track-v2-batch", {"batch": OPS[:1]}, 207, {"errors": [
-        {"batch_index": 5, "reason": "invalid", "field": "x", "message": "bad"}]})
+    ex, _action = exchange(
+        "track-v2-batch",
+        {"batch": OPS[:1]},
+        207,
+        {"errors": [{"batch_index": 5, "reason": "invalid", "field": "x", "message": "bad"}]},
+    )
     [failure] = item_failures(ex)
     assert failure.summary == "(no operation 5 in the request)"
     assert failed_operations(ex) == []
@@ -62,47 +74,79 @@ def test_a_200_batch_has_no_failures():
 
 
 def test_v2_400_names_the_form_field():
-    ex, action = exchange("track-v2-entity", {"type": "person", "action": "add_device", "identifiers": {"id": "u"},
-                                              "device_token": "t", "device_platform": "ios"}, 400,
-                          {"errors": [{"reason": "invalid", "field": "device.token", "message": "device.token: unknown"}]})
+    ex, action = exchange(
+        "track-v2-entity",
+        {
+            "type": "person",
+            "action": "add_device",
+            "identifiers": {"id": "u"},
+            "device_token": "t",
+            "device_platform": "ios",
+        },
+        400,
+        {"errors": [{"reason": "invalid", "field": "device.token", "message": "device.token: unknown"}]},
+    )
     e = explain(ex, action, CREDS)
     assert e.field == "device_token" and e.api_message == "device.token: unknown"
 
 
 def test_pipelines_strict_400_names_the_form_field():
-    ex, action = exchange("pipelines-track", {"user_id": "u", "event": "E"}, 400,
-                          {"code": "invalid_request", "message": "userId: must be a string"})
+    ex, action = exchange(
+        "pipelines-track",
+        {"user_id": "u", "event": "E"},
+        400,
+        {"code": "invalid_request", "message": "userId: must be a string"},
+    )
     e = explain(ex, action, CREDS)
     assert e.field == "user_id" and "Pipelines Track" in e.title
 
 
 def test_pipelines_batch_error_paths_point_at_the_batch_field():
-    ex, action = exchange("pipelines-batch", {"batch": [{"type": "track", "userId": "u", "event": "E"}]}, 400,
-                          {"code": "invalid_request", "message": "batch[0].event: is required"})
+    ex, action = exchange(
+        "pipelines-batch",
+        {"batch": [{"type": "track", "userId": "u", "event": "E"}]},
+        400,
+        {"code": "invalid_request", "message": "batch[0].event: is required"},
+    )
     assert explain(ex, action, CREDS).field == "batch"
 
 
 def test_pipelines_401_names_the_write_key():
-    ex, action = exchange("pipelines-alias", {"previous_id": "a", "user_id": "b"}, 401,
-                          {"code": "unauthorized", "message": "Authorization: unknown credentials"})
+    ex, action = exchange(
+        "pipelines-alias",
+        {"previous_id": "a", "user_id": "b"},
+        401,
+        {"code": "unauthorized", "message": "Authorization: unknown credentials"},
+    )
     e = explain(ex, action, CREDS)
     assert "Pipelines API rejected the Write API key" in e.title and "Data Pipelines > Sources" in e.steps[0]
 
 
-@pytest.mark.parametrize("text,expected", [
-    ('{"errors":[{"reason":"invalid","field":"identifiers","message":"identifiers: must have one"}]}',
-     [("identifiers: must have one", "identifiers", None)]),
-    ('{"errors":[{"batch_index":3,"reason":"required","field":"name","message":"name: is required"}]}',
-     [("name: is required", "name", 3)]),
-    ('{"code":"invalid_request","message":"event: is required"}', [("event: is required", "event", None)]),
-    ('{"error":{"code":"bad","message":"anonymousId: too long","field":"anonymousId"}}',
-     [("anonymousId: too long", "anonymousId", None)]),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        (
+            '{"errors":[{"reason":"invalid","field":"identifiers","message":"identifiers: must have one"}]}',
+            [("identifiers: must have one", "identifiers", None)],
+        ),
+        (
+            '{"errors":[{"batch_index":3,"reason":"required","field":"name","message":"name: is required"}]}',
+            [("name: is required", "name", 3)],
+        ),
+        ('{"code":"invalid_request","message":"event: is required"}', [("event: is required", "event", None)]),
+        (
+            '{"error":{"code":"bad","message":"anonymousId: too long","field":"anonymousId"}}',
+            [("anonymousId: too long", "anonymousId", None)],
+        ),
+    ],
+)
 def test_error_shapes(text, expected):
     assert [(e.message, e.field, e.index) for e in api_errors(text)] == expected
 
 
 def test_summaries_of_pipelines_calls():
     assert summarize({"type": "track", "userId": "u1", "event": "Signed Up"}) == 'track Signed Up {"userId": "u1"}'
-    assert summarize({"type": "group", "anonymousId": "a", "groupId": "g"}) == 'group {"anonymousId": "a", "groupId": "g"}'
+    assert (
+        summarize({"type": "group", "anonymousId": "a", "groupId": "g"}) == 'group {"anonymousId": "a", "groupId": "g"}'
+    )
     assert summarize(7) == "7"

@@ -1,10 +1,11 @@
 """The profile diff: what changes, what is sent, and how undo puts it back."""
+
 import pytest
 
-from console.wire.credentials import Credentials
+from console.actions.validation import InvalidInput
 from console.people.edit import REMOVAL, ChangeKind, compute_diff, plan_edit, verify
 from console.people.model import MISSING, Profile, profile_from_response, same_stored, stored_text
-from console.actions.validation import InvalidInput
+from console.wire.credentials import Credentials
 
 CREDS = Credentials(site_id="site1", track_key="trackkey1", app_key="appkey1")
 
@@ -12,7 +13,9 @@ CREDS = Credentials(site_id="site1", track_key="trackkey1", app_key="appkey1")
 def ada() -> Profile:
     # As the App API returns them: every attribute value is text.
     return Profile(
-        cio_id="a3000001", id="user_1", email="ada@example.com",
+        cio_id="a3000001",
+        id="user_1",
+        email="ada@example.com",
         attributes={"plan": "pro", "seats": "250", "beta": "true", "city": "London", "prefs": '{"a": 1}'},
         timestamps={"plan": 1700000000},
     )
@@ -29,8 +32,11 @@ def test_change_add_remove_and_unchanged():
     assert (change["plan"].old, change["plan"].new) == ("pro", "enterprise")
     assert change["nickname"].old is MISSING and change["city"].new is MISSING
     assert [u.name for u in diff.unchanged] == ["seats"]
-    assert diff.lines()[:3] == ['~ plan: "pro" -> "enterprise"', '+ nickname: (not set) -> "Countess"',
-                                '- city: "London" -> (not set)']
+    assert diff.lines()[:3] == [
+        '~ plan: "pro" -> "enterprise"',
+        '+ nickname: (not set) -> "Countess"',
+        '- city: "London" -> (not set)',
+    ]
 
 
 def test_the_identify_carries_only_changes_and_removals_as_empty_strings():
@@ -42,16 +48,19 @@ def test_the_identify_carries_only_changes_and_removals_as_empty_strings():
     assert plan.spec.INFO.id == "identify-customer"
 
 
-@pytest.mark.parametrize("old, new, changed", [
-    ("250", 250, False),          # stored as text: the same value
-    ("true", True, False),
-    ("250", 251, True),
-    ("pro", 5, True),
-    ("29.99", 29.99, False),
-    ('{"a": 1}', {"a": 1}, False),  # objects come back as JSON text
-    ('{"a": 1}', {"a": 2}, True),
-    ("1", True, True),            # text "1" is not the text "true"
-])
+@pytest.mark.parametrize(
+    "old, new, changed",
+    [
+        ("250", 250, False),  # stored as text: the same value
+        ("true", True, False),
+        ("250", 251, True),
+        ("pro", 5, True),
+        ("29.99", 29.99, False),
+        ('{"a": 1}', {"a": 1}, False),  # objects come back as JSON text
+        ('{"a": 1}', {"a": 2}, True),
+        ("1", True, True),  # text "1" is not the text "true"
+    ],
+)
 def test_type_changes_compare_as_stored_text(old, new, changed):
     profile = Profile(cio_id="c1", attributes={"x": old})
     diff = compute_diff(profile, {"x": new})
@@ -77,15 +86,18 @@ def test_identifier_changes_are_sent_as_text_through_the_cio_path():
     assert plan.request.url.endswith("/customers/cio_a3000001")
 
 
-@pytest.mark.parametrize("desired, field, words", [
-    ({"cio_id": "x"}, "cio_id", "cannot be changed"),
-    ({"email": None}, "email", "cannot be removed"),
-    ({"email": "not-an-email"}, "email", "not an email address"),
-    ({"id": True}, "id", "must be text"),
-    ({"_last_emailed": 1}, "_last_emailed", "maintained by Customer.io"),
-    ({"x" * 151: 1}, "x" * 151, "150 bytes"),
-    ({"bio": "é" * 501}, "bio", "1002 bytes"),
-])
+@pytest.mark.parametrize(
+    "desired, field, words",
+    [
+        ({"cio_id": "x"}, "cio_id", "cannot be changed"),
+        ({"email": None}, "email", "cannot be removed"),
+        ({"email": "not-an-email"}, "email", "not an email address"),
+        ({"id": True}, "id", "must be text"),
+        ({"_last_emailed": 1}, "_last_emailed", "maintained by Customer.io"),
+        ({"x" * 151: 1}, "x" * 151, "150 bytes"),
+        ({"bio": "é" * 501}, "bio", "1002 bytes"),
+    ],
+)
 def test_bad_changes_are_refused_naming_the_attribute(desired, field, words):
     with pytest.raises(InvalidInput) as info:
         compute_diff(ada(), desired)
@@ -101,8 +113,12 @@ def test_undo_round_trip_restores_every_value():
     before = ada()
     diff = compute_diff(before, {"plan": "enterprise", "nickname": "Countess", "city": None})
     # The profile as it would read back after the edit.
-    after = Profile(cio_id=before.cio_id, id=before.id, email=before.email,
-                    attributes={**before.attributes, "plan": "enterprise", "nickname": "Countess"})
+    after = Profile(
+        cio_id=before.cio_id,
+        id=before.id,
+        email=before.email,
+        attributes={**before.attributes, "plan": "enterprise", "nickname": "Countess"},
+    )
     del after.attributes["city"]
     assert verify(diff, after).ok
     undo = compute_diff(after, diff.undo())
@@ -126,14 +142,16 @@ def test_verify_names_what_did_not_take():
 
 
 def test_profile_from_the_attributes_answer():
-    data = {"customer": {
-        "id": "user_1",
-        "identifiers": {"id": "user_1", "email": None, "cio_id": "a1"},
-        "attributes": {"id": "user_1", "cio_id": "a1", "plan": "pro"},
-        "timestamps": {"plan": 1700000000, "cio_id": 1600000000},
-        "unsubscribed": True,
-        "devices": [{"id": "tok", "platform": "ios", "last_used": 1700000001, "attributes": {"app_version": "1"}}],
-    }}
+    data = {
+        "customer": {
+            "id": "user_1",
+            "identifiers": {"id": "user_1", "email": None, "cio_id": "a1"},
+            "attributes": {"id": "user_1", "cio_id": "a1", "plan": "pro"},
+            "timestamps": {"plan": 1700000000, "cio_id": 1600000000},
+            "unsubscribed": True,
+            "devices": [{"id": "tok", "platform": "ios", "last_used": 1700000001, "attributes": {"app_version": "1"}}],
+        }
+    }
     p = profile_from_response(data)
     assert p.identifiers == {"id": "user_1", "email": None, "cio_id": "a1"}
     assert p.attributes == {"plan": "pro"} and p.unsubscribed

@@ -1,18 +1,24 @@
 """Pending edits on a profile (what the profile screen collects before anything is sent)."""
+
 import pytest
 
-from console.wire.credentials import Credentials
+from console.actions.validation import InvalidInput
 from console.people.draft import ProfileDraft, parse_typed, typed_text, undo_draft, when
 from console.people.edit import ChangeKind, EditOutcome, EditPlan, compute_diff
 from console.people.model import MISSING, Profile
-from console.actions.validation import InvalidInput
+from console.wire.credentials import Credentials
 
 CREDS = Credentials(site_id="site1", track_key="trackkey1", app_key="appkey1")
 
 
 def ada() -> Profile:
-    return Profile(cio_id="a1", id="user_1", email="ada@example.com",
-                   attributes={"plan": "pro", "city": "London", "seats": "250"}, timestamps={"plan": 1700000000})
+    return Profile(
+        cio_id="a1",
+        id="user_1",
+        email="ada@example.com",
+        attributes={"plan": "pro", "city": "London", "seats": "250"},
+        timestamps={"plan": 1700000000},
+    )
 
 
 def test_typed_text_is_sent_as_text_and_json_objects_as_objects():
@@ -64,9 +70,13 @@ def test_undo_draft_puts_back_the_old_values_against_the_profile_read_back():
     draft.set("nickname", "Countess")
     draft.remove("city")
     plan = EditPlan(before, compute_diff(before, draft.pending))
-    after = Profile(cio_id="a1", id="user_1", email="ada@example.com",
-                    attributes={"plan": "enterprise", "seats": "250", "nickname": "Countess"})
-    from console.people.lookup import LookupResult, LookupOutcome
+    after = Profile(
+        cio_id="a1",
+        id="user_1",
+        email="ada@example.com",
+        attributes={"plan": "enterprise", "seats": "250", "nickname": "Countess"},
+    )
+    from console.people.lookup import LookupOutcome, LookupResult
 
     outcome = EditOutcome(plan, readback=LookupResult(LookupOutcome.FOUND, "a1", "cio_id", profile=after))
     undo = undo_draft(outcome)

@@ -1,14 +1,15 @@
 """Request shapes of the Pipelines, extra App send and Track v2 actions."""
+
 import base64
 import uuid
 
 import pytest
 
-from console.wire.apis import API
 from console.actions.catalog import all_actions, get_action
+from console.actions.validation import validate
+from console.wire.apis import API
 from console.wire.credentials import Credentials
 from console.wire.request import build_request
-from console.actions.validation import validate
 
 from .test_requests import CASES as SEED_CASES
 
@@ -23,38 +24,129 @@ APP = "https://api.customer.io/v1/send"
 V2 = "https://track.customer.io/api/v2"
 
 CASES = [
-    ("pipelines-identify", {"user_id": "u1", "anonymous_id": "a1", "traits": {"plan": "pro"},
-                            "timestamp": "1714564800", "context": {"ip": "203.0.113.7"}},
-     f"{CDP}/identify",
-     {"type": "identify", "userId": "u1", "anonymousId": "a1", "traits": {"plan": "pro"}, "timestamp": "2024-05-01T12:00:00Z",
-      "context": {"ip": "203.0.113.7"}}),
-    ("pipelines-track", {"anonymous_id": "a1", "event": "Signed Up", "properties": {"k": 1},
-                         "integrations": {"All": False}},
-     f"{CDP}/track", {"type": "track", "anonymousId": "a1", "event": "Signed Up", "properties": {"k": 1}, "integrations": {"All": False}}),
-    ("pipelines-page", {"user_id": "u1", "name": "Pricing", "properties": {"url": "https://x.com/p"}},
-     f"{CDP}/page", {"type": "page", "userId": "u1", "name": "Pricing", "properties": {"url": "https://x.com/p"}}),
-    ("pipelines-screen", {"user_id": "u1", "name": "Home"}, f"{CDP}/screen", {"type": "screen", "userId": "u1", "name": "Home"}),
-    ("pipelines-group", {"user_id": "u1", "group_id": "acme", "traits": {"object_type_id": "2", "name": "Acme"}},
-     f"{CDP}/group", {"type": "group", "userId": "u1", "groupId": "acme", "traits": {"object_type_id": "2", "name": "Acme"}}),
+    (
+        "pipelines-identify",
+        {
+            "user_id": "u1",
+            "anonymous_id": "a1",
+            "traits": {"plan": "pro"},
+            "timestamp": "1714564800",
+            "context": {"ip": "203.0.113.7"},
+        },
+        f"{CDP}/identify",
+        {
+            "type": "identify",
+            "userId": "u1",
+            "anonymousId": "a1",
+            "traits": {"plan": "pro"},
+            "timestamp": "2024-05-01T12:00:00Z",
+            "context": {"ip": "203.0.113.7"},
+        },
+    ),
+    (
+        "pipelines-track",
+        {"anonymous_id": "a1", "event": "Signed Up", "properties": {"k": 1}, "integrations": {"All": False}},
+        f"{CDP}/track",
+        {
+            "type": "track",
+            "anonymousId": "a1",
+            "event": "Signed Up",
+            "properties": {"k": 1},
+            "integrations": {"All": False},
+        },
+    ),
+    (
+        "pipelines-page",
+        {"user_id": "u1", "name": "Pricing", "properties": {"url": "https://x.com/p"}},
+        f"{CDP}/page",
+        {"type": "page", "userId": "u1", "name": "Pricing", "properties": {"url": "https://x.com/p"}},
+    ),
+    (
+        "pipelines-screen",
+        {"user_id": "u1", "name": "Home"},
+        f"{CDP}/screen",
+        {"type": "screen", "userId": "u1", "name": "Home"},
+    ),
+    (
+        "pipelines-group",
+        {"user_id": "u1", "group_id": "acme", "traits": {"object_type_id": "2", "name": "Acme"}},
+        f"{CDP}/group",
+        {"type": "group", "userId": "u1", "groupId": "acme", "traits": {"object_type_id": "2", "name": "Acme"}},
+    ),
     ("pipelines-alias", {"previous_id": "a1", "user_id": "u1"}, f"{CDP}/alias", {"previousId": "a1", "userId": "u1"}),
-    ("pipelines-batch", {"batch": [{"type": "track", "userId": "u1", "event": "E"}], "context": {"locale": "fr"}},
-     f"{CDP}/batch", {"batch": [{"type": "track", "userId": "u1", "event": "E"}], "context": {"locale": "fr"}}),
-    ("send-sms", {"transactional_message_id": "7", "identifiers": {"id": "u1"}, "to": "+15551234567",
-                  "from": "+15557654321", "send_to_unsubscribed": False, "tracked": True},
-     f"{APP}/sms", {"transactional_message_id": 7, "identifiers": {"id": "u1"}, "to": "+15551234567",
-                    "from": "+15557654321", "send_to_unsubscribed": False, "tracked": True}),
-    ("send-in-app", {"transactional_message_id": "promo", "identifiers": {"cio_id": "03"}, "message_data": {"a": 1},
-                     "send_at": 1900000000},
-     f"{APP}/in_app", {"transactional_message_id": "promo", "identifiers": {"cio_id": "03"}, "message_data": {"a": 1},
-                       "send_at": 1900000000}),
-    ("send-inbox-message", {"transactional_message_id": "4", "identifiers": {"email": "a@x.com"}, "queue_draft": True},
-     f"{APP}/inbox_message", {"transactional_message_id": 4, "identifiers": {"email": "a@x.com"}, "queue_draft": True}),
-    ("track-v2-entity", {"type": "person", "action": "add_device", "identifiers": {"id": "u1"}, "device_token": "tok",
-                         "device_platform": "ios", "device_last_used": 1700000000, "device_attributes": {"v": "1"}},
-     f"{V2}/entity", {"type": "person", "action": "add_device", "identifiers": {"id": "u1"},
-                      "device": {"token": "tok", "platform": "ios", "last_used": 1700000000, "attributes": {"v": "1"}}}),
-    ("track-v2-batch", {"batch": [{"type": "person", "action": "event", "identifiers": {"id": "u1"}, "name": "e"}]},
-     f"{V2}/batch", {"batch": [{"type": "person", "action": "event", "identifiers": {"id": "u1"}, "name": "e"}]}),
+    (
+        "pipelines-batch",
+        {"batch": [{"type": "track", "userId": "u1", "event": "E"}], "context": {"locale": "fr"}},
+        f"{CDP}/batch",
+        {"batch": [{"type": "track", "userId": "u1", "event": "E"}], "context": {"locale": "fr"}},
+    ),
+    (
+        "send-sms",
+        {
+            "transactional_message_id": "7",
+            "identifiers": {"id": "u1"},
+            "to": "+15551234567",
+            "from": "+15557654321",
+            "send_to_unsubscribed": False,
+            "tracked": True,
+        },
+        f"{APP}/sms",
+        {
+            "transactional_message_id": 7,
+            "identifiers": {"id": "u1"},
+            "to": "+15551234567",
+            "from": "+15557654321",
+            "send_to_unsubscribed": False,
+            "tracked": True,
+        },
+    ),
+    (
+        "send-in-app",
+        {
+            "transactional_message_id": "promo",
+            "identifiers": {"cio_id": "03"},
+            "message_data": {"a": 1},
+            "send_at": 1900000000,
+        },
+        f"{APP}/in_app",
+        {
+            "transactional_message_id": "promo",
+            "identifiers": {"cio_id": "03"},
+            "message_data": {"a": 1},
+            "send_at": 1900000000,
+        },
+    ),
+    (
+        "send-inbox-message",
+        {"transactional_message_id": "4", "identifiers": {"email": "a@x.com"}, "queue_draft": True},
+        f"{APP}/inbox_message",
+        {"transactional_message_id": 4, "identifiers": {"email": "a@x.com"}, "queue_draft": True},
+    ),
+    (
+        "track-v2-entity",
+        {
+            "type": "person",
+            "action": "add_device",
+            "identifiers": {"id": "u1"},
+            "device_token": "tok",
+            "device_platform": "ios",
+            "device_last_used": 1700000000,
+            "device_attributes": {"v": "1"},
+        },
+        f"{V2}/entity",
+        {
+            "type": "person",
+            "action": "add_device",
+            "identifiers": {"id": "u1"},
+            "device": {"token": "tok", "platform": "ios", "last_used": 1700000000, "attributes": {"v": "1"}},
+        },
+    ),
+    (
+        "track-v2-batch",
+        {"batch": [{"type": "person", "action": "event", "identifiers": {"id": "u1"}, "name": "e"}]},
+        f"{V2}/batch",
+        {"batch": [{"type": "person", "action": "event", "identifiers": {"id": "u1"}, "name": "e"}]},
+    ),
 ]
 
 
@@ -100,11 +192,16 @@ def test_message_id_is_fixed_per_spec_so_the_preview_is_what_is_sent():
 
 
 def test_batch_message_ids_are_per_call_and_kept_when_given():
-    spec = validate(get_action("pipelines-batch"), {"batch": [
-        {"type": "track", "userId": "u", "event": "a"},
-        {"type": "track", "userId": "u", "event": "b", "messageId": "given"},
-        {"type": "identify", "anonymousId": "x", "timestamp": 1714564800},
-    ]})
+    spec = validate(
+        get_action("pipelines-batch"),
+        {
+            "batch": [
+                {"type": "track", "userId": "u", "event": "a"},
+                {"type": "track", "userId": "u", "event": "b", "messageId": "given"},
+                {"type": "identify", "anonymousId": "x", "timestamp": 1714564800},
+            ]
+        },
+    )
     body = build_request(spec, CREDS).body
     assert build_request(spec, CREDS).body == body
     ids = [item["messageId"] for item in body["batch"]]

@@ -1,12 +1,13 @@
 """Retry rules: 429/503 honour Retry-After; sends and events are never re-sent blindly."""
+
 import httpx
 
 from console.actions.catalog import get_action
+from console.actions.validation import validate
 from console.wire.credentials import Credentials
 from console.wire.exchange import Exchange, Failure
 from console.wire.request import build_request
 from console.wire.transport import RetryPolicy, make_client, parse_retry_after, perform
-from console.actions.validation import validate
 
 CREDS = Credentials(site_id="s", track_key="trackkey1", app_key="appkey1")
 IDENTIFY = ("identify-customer", {"customer_identifier": "u1"})
@@ -38,8 +39,9 @@ async def run(action, script, policy=RetryPolicy()) -> tuple[Exchange, list[floa
         waits.append(seconds)
 
     async with make_client(transport=httpx.MockTransport(script)) as client:
-        ex = await perform(build_request(spec, CREDS), client, repeat_safe=spec.INFO.is_repeat_safe,
-                           policy=policy, sleep=sleep)
+        ex = await perform(
+            build_request(spec, CREDS), client, repeat_safe=spec.INFO.is_repeat_safe, policy=policy, sleep=sleep
+        )
     return ex, waits
 
 

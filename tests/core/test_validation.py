@@ -1,4 +1,5 @@
 """Bad input is refused with the field named and what would be right."""
+
 import pytest
 
 from console.actions.catalog import get_action
@@ -100,8 +101,9 @@ def test_send_email_recipient_rules():
     by_field, _ = problems("send-transactional-email", {"transactional_message_id": "1", "to": "a@x.com, b@x.com"})
     assert "identifiers" in by_field and "several addresses" in by_field["identifiers"]
     many = ", ".join(f"p{i}@x.com" for i in range(16))
-    by_field, _ = problems("send-transactional-email",
-                           {"transactional_message_id": "1", "to": many, "identifiers": {"id": "u"}})
+    by_field, _ = problems(
+        "send-transactional-email", {"transactional_message_id": "1", "to": many, "identifiers": {"id": "u"}}
+    )
     assert "the limit is 15" in by_field["to"]
 
 
@@ -111,14 +113,19 @@ def test_push_needs_a_template_and_identifiers():
     by_field, _ = problems("send-push", {"transactional_message_id": "3"})
     assert set(by_field) == {"identifiers"}
     validate(get_action("send-push"), {"identifiers": {"id": "u"}, "transactional_message_id": "2"})
-    by_field, _ = problems("send-push", {"identifiers": {"id": "u"}, "transactional_message_id": "2",
-                                         "custom_data": {"n": 1}})
+    by_field, _ = problems(
+        "send-push", {"identifiers": {"id": "u"}, "transactional_message_id": "2", "custom_data": {"n": 1}}
+    )
     assert "must be a string" in by_field["custom_data"]
 
 
 def test_merging_a_profile_into_itself_is_refused():
-    data = {"primary_identifier_type": "id", "primary_identifier": "u", "secondary_identifier_type": "id",
-            "secondary_identifier": "u"}
+    data = {
+        "primary_identifier_type": "id",
+        "primary_identifier": "u",
+        "secondary_identifier_type": "id",
+        "secondary_identifier": "u",
+    }
     by_field, _ = problems("merge-customers", data)
     assert "same person" in by_field["secondary_identifier"]
 

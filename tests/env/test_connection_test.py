@@ -1,13 +1,14 @@
 """The connection test against the sandbox, in both regions, over loopback."""
+
 from __future__ import annotations
 
 import pytest
 
-from console.wire.apis import Region
 from console.diagnose.connection_test import ConnectionCheck, run_connection_test
-from console.wire.credentials import Credentials
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from console.sandbox import SandboxConfig, serve_in_thread
+from console.wire.apis import Region
+from console.wire.credentials import Credentials
 from console.wire.transport import RetryPolicy, make_client
 
 NO_RETRY = RetryPolicy(max_attempts=1)
@@ -21,9 +22,16 @@ def eu_sandbox():
 
 
 def creds_for(running, region: str = "us", **changes) -> Credentials:
-    values = dict(region=Region(region), site_id=DEMO["site_id"], track_key=DEMO["track_key"],
-                  app_key=DEMO["app_key"], write_key=DEMO["write_key"], sandbox_root=running.root_url,
-                  name="Staging", source="environment Staging")
+    values = dict(
+        region=Region(region),
+        site_id=DEMO["site_id"],
+        track_key=DEMO["track_key"],
+        app_key=DEMO["app_key"],
+        write_key=DEMO["write_key"],
+        sandbox_root=running.root_url,
+        name="Staging",
+        source="environment Staging",
+    )
     values.update(changes)
     return Credentials(**values)
 
@@ -44,7 +52,12 @@ def requests_to(running) -> list[dict]:
 
 async def test_all_good(sandbox):
     checks = await run(creds_for(sandbox))
-    assert {k: c.status for k, c in checks.items()} == {"track": "pass", "region": "pass", "app": "pass", "write": "pass"}
+    assert {k: c.status for k, c in checks.items()} == {
+        "track": "pass",
+        "region": "pass",
+        "app": "pass",
+        "write": "pass",
+    }
     assert "workspace 4242" in checks["track"].detail
     assert checks["region"].detail.startswith("US, as configured")
     assert "Sandbox (4242)" in checks["app"].detail
@@ -59,7 +72,8 @@ async def test_the_test_changes_no_data(sandbox):
     assert before == after
     write_calls = [r for r in requests_to(sandbox) if r["api"] == "cdp"]
     assert [(r["method"], r["prefix"] + r["path"], r["body"], r["status"]) for r in write_calls] == [
-        ("POST", "/cdp-us/v1/batch", {"batch": []}, 200)]
+        ("POST", "/cdp-us/v1/batch", {"batch": []}, 200)
+    ]
 
 
 async def test_a_track_key_used_as_the_app_key(sandbox):
@@ -121,7 +135,12 @@ async def test_from_variables_the_fix_names_the_variable(eu_sandbox):
 
 async def test_keys_not_set_are_skipped(sandbox):
     checks = await run(creds_for(sandbox, track_key=None, write_key=None))
-    assert {k: c.status for k, c in checks.items()} == {"track": "skip", "region": "skip", "app": "pass", "write": "skip"}
+    assert {k: c.status for k, c in checks.items()} == {
+        "track": "skip",
+        "region": "skip",
+        "app": "pass",
+        "write": "skip",
+    }
 
 
 async def test_a_track_key_without_a_site_id_fails_without_a_call(sandbox):
@@ -131,7 +150,9 @@ async def test_a_track_key_without_a_site_id_fails_without_a_call(sandbox):
 
 
 async def test_wrong_keys_everywhere(sandbox):
-    checks = await run(creds_for(sandbox, track_key="nope-track-000", app_key="nope-app-000", write_key="nope-write-000"))
+    checks = await run(
+        creds_for(sandbox, track_key="nope-track-000", app_key="nope-app-000", write_key="nope-write-000")
+    )
     assert [checks[k].ok for k in ("track", "app", "write")] == [False, False, False]
     assert "does not know this App API key" in checks["app"].detail
     assert "does not know this Write key" in checks["write"].detail
@@ -147,7 +168,9 @@ async def test_unreachable_host_is_a_network_failure():
 async def test_server_trouble_is_reported_with_the_status(sandbox):
     import httpx
 
-    httpx.post(f"{sandbox.root_url}/_sandbox/faults", json={"path": "/v1/workspaces", "status": 500, "times": None}).raise_for_status()
+    httpx.post(
+        f"{sandbox.root_url}/_sandbox/faults", json={"path": "/v1/workspaces", "status": 500, "times": None}
+    ).raise_for_status()
     checks = await run(creds_for(sandbox), policy=NO_RETRY)
     assert checks["track"].ok
     assert checks["app"].ok is False and "500" in checks["app"].detail

@@ -1,4 +1,5 @@
 """`cio-console env ...` and `send --env`, in process, with an in-memory keyring."""
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,12 @@ def stored(memory_keyring, env: str, kind: str) -> str | None:
 
 
 def sandbox_environment(cli, running, name="Sandbox", region="us", **keys):
-    assert cli("env", "add", name, "--region", region, "--site-id", DEMO["site_id"],
-               "--sandbox-root", running.root_url).code == 0
+    assert (
+        cli(
+            "env", "add", name, "--region", region, "--site-id", DEMO["site_id"], "--sandbox-root", running.root_url
+        ).code
+        == 0
+    )
     for kind in ("track", "app", "write"):
         value = keys.get(kind, DEMO[f"{kind}_key"])
         if value:
@@ -83,7 +88,12 @@ def test_set_changes_only_what_is_given(cli):
 
 
 def test_set_urls(cli):
-    assert cli("env", "set", "Editor", "--url", "app=http://127.0.0.1:9/app-us", "--url", "track=http://127.0.0.1:9/t").code == 0
+    assert (
+        cli(
+            "env", "set", "Editor", "--url", "app=http://127.0.0.1:9/app-us", "--url", "track=http://127.0.0.1:9/t"
+        ).code
+        == 0
+    )
     assert cli("env", "set", "Editor", "--url", "track=").code == 0
     env = EnvironmentStore().get("Editor")
     assert {a.value: u for a, u in env.urls.items()} == {"app": "http://127.0.0.1:9/app-us"}
@@ -119,8 +129,14 @@ def test_set_key_never_takes_the_key_as_an_argument(cli, memory_keyring):
     assert memory_keyring.entries == {}
 
 
-@pytest.mark.parametrize("stdin,message", [("", "no key on stdin"), ("a-key-1\nb-key-2\n", "more than one line"),
-                                           ("has space in it", "spaces or control characters")])
+@pytest.mark.parametrize(
+    "stdin,message",
+    [
+        ("", "no key on stdin"),
+        ("a-key-1\nb-key-2\n", "more than one line"),
+        ("has space in it", "spaces or control characters"),
+    ],
+)
 def test_set_key_refuses_unusable_input(cli, memory_keyring, stdin, message):
     r = cli("env", "set-key", "Staging", "write", stdin=stdin)
     assert r.code == 2 and message in r.err and "nothing was stored" in r.err
@@ -236,18 +252,31 @@ def test_send_with_a_stored_environment_reaches_the_workspace(cli, sandbox):
     import httpx
 
     sandbox_environment(cli, sandbox)
-    r = cli("send", "identify-customer", "--env", "Sandbox", "--input",
-            '{"customer_identifier": "env-user-1", "traits": {"plan": "gold"}}')
+    r = cli(
+        "send",
+        "identify-customer",
+        "--env",
+        "Sandbox",
+        "--input",
+        '{"customer_identifier": "env-user-1", "traits": {"plan": "gold"}}',
+    )
     assert r.code == 0, r.err
     logged = httpx.get(f"{sandbox.root_url}/_sandbox/requests").json()["requests"]
     assert [(x["path"], x["status"], x["auth"]["key_kind"]) for x in logged] == [
-        ("/api/v1/customers/env-user-1", 200, "track")]
+        ("/api/v1/customers/env-user-1", 200, "track")
+    ]
 
 
 def test_send_with_a_missing_stored_key_names_the_command(cli, sandbox):
     sandbox_environment(cli, sandbox, app="")
-    r = cli("send", "send-push", "--env", "Sandbox", "--input",
-            '{"transactional_message_id": "1", "identifiers": {"id": "u1"}}')
+    r = cli(
+        "send",
+        "send-push",
+        "--env",
+        "Sandbox",
+        "--input",
+        '{"transactional_message_id": "1", "identifiers": {"id": "u1"}}',
+    )
     assert r.code == 2
     assert "App API key" in r.err and "environment Sandbox" in r.err and "env set-key NAME app" in r.err
 
@@ -305,8 +334,14 @@ def test_env_test_without_a_keyring_tests_the_keys_the_variables_supply(cli, san
 def test_without_a_keyring_no_fix_suggests_env_set_key(cli, sandbox, monkeypatch):
     cli("env", "add", "Sandbox", "--region", "us", "--site-id", DEMO["site_id"], "--sandbox-root", sandbox.root_url)
     _no_keyring(monkeypatch)
-    r = cli("send", "send-transactional-email", "--env", "Sandbox", "--input",
-            '{"transactional_message_id": "1", "to": "ada.lovelace@example.com"}')
+    r = cli(
+        "send",
+        "send-transactional-email",
+        "--env",
+        "Sandbox",
+        "--input",
+        '{"transactional_message_id": "1", "to": "ada.lovelace@example.com"}',
+    )
     assert r.code == 2, r.err
     assert "CIO_APP_API_KEY" in r.err and "set-key" not in r.err
     r = cli("env", "test", "Sandbox", "--json", env={"CIO_APP_API_KEY": DEMO["app_key"]})

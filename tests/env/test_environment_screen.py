@@ -1,4 +1,5 @@
 """Pilot tests driving the environment screen: fill, save, test, switch environment."""
+
 from __future__ import annotations
 
 import httpx
@@ -103,8 +104,10 @@ async def test_fill_and_save(store, memory_keyring):
         await settle(pilot)
         env = store.get("Staging")
         assert (env.site_id, env.region.value) == ("site-typed", "eu")
-        assert memory_keyring.entries == {(SERVICE, "Staging:track"): DEMO["track_key"],
-                                          (SERVICE, "Staging:app"): DEMO["app_key"]}
+        assert memory_keyring.entries == {
+            (SERVICE, "Staging:track"): DEMO["track_key"],
+            (SERVICE, "Staging:app"): DEMO["app_key"],
+        }
         # Saved keys leave the form; the inputs say they are stored.
         assert value(screen, "#key-track") == "" and value(screen, "#key-app") == ""
         assert screen.query_one("#key-app", Input).placeholder.startswith("in the OS keyring")
@@ -142,7 +145,8 @@ async def test_the_field_marked_is_the_one_the_error_names_not_a_label_in_its_te
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "App API key contains spaces or control characters" in str(
-            screen.query_one("#env-message", Static).render())
+            screen.query_one("#env-message", Static).render()
+        )
         assert screen.query_one("#key-app", Input).has_class("-invalid")
         assert not screen.query_one("#key-track", Input).has_class("-invalid")
         assert memory_keyring.entries == {}

@@ -2,6 +2,7 @@
 keyring, the environment screen's inputs), and no output holds a key in any encoding
 (raw, Basic base64, URL-encoded), whatever the key looks like and whatever goes wrong.
 """
+
 from __future__ import annotations
 
 import base64
@@ -51,13 +52,16 @@ def test_a_key_ending_in_cr_is_stripped_and_works(cli, sandbox):
     assert profile.code == 0, profile.err
 
 
-@pytest.mark.parametrize(("key", "what"), [
-    ("APPSECRET456\r\nX-Evil: 1", "spaces or control characters"),
-    ("APP SECRET456", "spaces or control characters"),
-    ("APPSECR\x1bET456", "spaces or control characters"),
-    ("APPSECRÉT456", "non-ASCII"),  # item 3: before, a UnicodeEncodeError traceback, exit 1
-    ("APPSECRET\u200b456", "non-ASCII"),  # a zero-width space from a web page
-])
+@pytest.mark.parametrize(
+    ("key", "what"),
+    [
+        ("APPSECRET456\r\nX-Evil: 1", "spaces or control characters"),
+        ("APP SECRET456", "spaces or control characters"),
+        ("APPSECR\x1bET456", "spaces or control characters"),
+        ("APPSECRÉT456", "non-ASCII"),  # item 3: before, a UnicodeEncodeError traceback, exit 1
+        ("APPSECRET\u200b456", "non-ASCII"),  # a zero-width space from a web page
+    ],
+)
 def test_a_key_that_cannot_be_sent_is_refused_naming_the_variable_not_the_value(cli, sandbox, key, what):
     env = sandbox_env(sandbox, CIO_APP_API_KEY=key)
     for extra in ([], ["--dry-run"], ["--json"]):
@@ -88,16 +92,19 @@ def test_set_key_from_stdin_refuses_a_non_ascii_key_without_echoing_it(cli):
 
 
 def test_the_environment_screen_checks_typed_keys_the_same_way():
+    from console.environments.file import Environment
     from console.wire.apis import Region
     from console.wire.credentials import InvalidKey
-    from console.environments.file import Environment
     from screens.environments.form import FormValues, form_credentials
 
     env = Environment(name="Staging", region=Region.US, site_id="s1", protected=False)
-    values = FormValues(region=Region.US, site_id="s1", protected=False,
-                        keys={"track": " TRACKKEY123\r", "app": "", "write": ""})
+    values = FormValues(
+        region=Region.US, site_id="s1", protected=False, keys={"track": " TRACKKEY123\r", "app": "", "write": ""}
+    )
     assert form_credentials(None, env, values).track_key == "TRACKKEY123"
-    bad = FormValues(region=Region.US, site_id="s1", protected=False, keys={"track": "TRACKKÉY123", "app": "", "write": ""})
+    bad = FormValues(
+        region=Region.US, site_id="s1", protected=False, keys={"track": "TRACKKÉY123", "app": "", "write": ""}
+    )
     with pytest.raises(InvalidKey, match="Track API key typed here contains a non-ASCII") as info:
         form_credentials(None, env, bad)
     assert "KÉY" not in str(info.value)
@@ -106,10 +113,16 @@ def test_the_environment_screen_checks_typed_keys_the_same_way():
 def test_json_explanation_api_message_is_redacted(cli, faults):
     """Item 2: an error body that echoes the credentials. Before, `--json`'s
     explanation.api_message held "echo Basic …" and "echo Bearer …" in clear."""
-    for action, args, var in (("track-event", ["-f", "customer_identifier=u", "-f", "event_name=e"], "CIO_TRACK_URL"),
-                              ("send-transactional-email", EMAIL, "CIO_APP_URL")):
-        env = {"CIO_SITE_ID": SITE, "CIO_TRACK_API_KEY": "TRACKSECRET123", "CIO_APP_API_KEY": "APPSECRET456",
-               var: faults.url("echo", uuid.uuid4().hex)}
+    for action, args, var in (
+        ("track-event", ["-f", "customer_identifier=u", "-f", "event_name=e"], "CIO_TRACK_URL"),
+        ("send-transactional-email", EMAIL, "CIO_APP_URL"),
+    ):
+        env = {
+            "CIO_SITE_ID": SITE,
+            "CIO_TRACK_API_KEY": "TRACKSECRET123",
+            "CIO_APP_API_KEY": "APPSECRET456",
+            var: faults.url("echo", uuid.uuid4().hex),
+        }
         result = cli("send", action, *args, "--json", env=env)
         assert result.code == 1
         message = result.json()["explanation"]["api_message"]
@@ -121,8 +134,11 @@ def test_json_explanation_api_message_is_redacted(cli, faults):
 def test_the_batch_failed_file_holds_no_echoed_key(cli, faults, tmp_path):
     rows = tmp_path / "events.jsonl"
     rows.write_text('{"customer_identifier": "u1", "event_name": "e"}\n', encoding="utf-8")
-    env = {"CIO_SITE_ID": SITE, "CIO_TRACK_API_KEY": "TRACKSECRET123",
-           "CIO_TRACK_URL": faults.url("echo", uuid.uuid4().hex, "400")}
+    env = {
+        "CIO_SITE_ID": SITE,
+        "CIO_TRACK_API_KEY": "TRACKSECRET123",
+        "CIO_TRACK_URL": faults.url("echo", uuid.uuid4().hex, "400"),
+    }
     result = cli("batch", "track-event", str(rows), "--yes", "--v2-batch", "off", env=env)
     assert result.code == 1, result.err
     failed = (tmp_path / "events.jsonl.failed.jsonl").read_text(encoding="utf-8")
@@ -133,28 +149,43 @@ def test_the_batch_failed_file_holds_no_echoed_key(cli, faults, tmp_path):
 
 # Keys as people paste them: any printable ASCII (quotes, %, +, /, = included), with
 # whitespace around them that is stripped on entry.
-KEYS = st.tuples(st.sampled_from(["", " ", "\r", "\n", "\r\n", "\t"]),
-                 st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=8, max_size=40),
-                 st.sampled_from(["", "\r", "\n", "\r\n", " "]))
+KEYS = st.tuples(
+    st.sampled_from(["", " ", "\r", "\n", "\r\n", "\t"]),
+    st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=8, max_size=40),
+    st.sampled_from(["", "\r", "\n", "\r\n", " "]),
+)
 PATHS = st.sampled_from([("echo", "401"), ("echo", "400"), ("echo", "500"), ("echo", "429"), ("close", None)])
-ACTIONS = st.sampled_from([
-    ("track-event", ["-f", "customer_identifier=u", "-f", "event_name=e"]),
-    ("identify-customer", ["-f", "customer_identifier=u"]),
-    ("send-transactional-email", EMAIL),
-    ("pipelines-track", ["-f", "user_id=u", "-f", "event=e"]),
-])
+ACTIONS = st.sampled_from(
+    [
+        ("track-event", ["-f", "customer_identifier=u", "-f", "event_name=e"]),
+        ("identify-customer", ["-f", "customer_identifier=u"]),
+        ("send-transactional-email", EMAIL),
+        ("pipelines-track", ["-f", "user_id=u", "-f", "event=e"]),
+    ]
+)
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(key=KEYS, path=PATHS, action=ACTIONS, as_json=st.booleans())
 def test_no_output_holds_a_key_in_any_encoding(cli, faults, key, path, action, as_json):
     before, core, after = key
     raw = before + core + after
     name, args = action
     base = faults.url(path[0], uuid.uuid4().hex, path[1])
-    env = {"CIO_SITE_ID": SITE, "CIO_TRACK_API_KEY": raw, "CIO_APP_API_KEY": raw, "CIO_WRITE_API_KEY": raw,
-           "CIO_TRACK_URL": base, "CIO_APP_URL": base, "CIO_PIPELINES_URL": base}
+    env = {
+        "CIO_SITE_ID": SITE,
+        "CIO_TRACK_API_KEY": raw,
+        "CIO_APP_API_KEY": raw,
+        "CIO_WRITE_API_KEY": raw,
+        "CIO_TRACK_URL": base,
+        "CIO_APP_URL": base,
+        "CIO_PIPELINES_URL": base,
+    }
     result = cli("send", name, *args, *(["--json"] if as_json else []), "--timeout", "2", "--max-wait", "0", env=env)
     assert result.code in (1, 3), result.err
     assert "Traceback" not in result.err

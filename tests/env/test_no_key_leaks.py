@@ -1,5 +1,6 @@
 """Keys configured once, every command run, then no key may appear anywhere: not in the
 config dir (or any file the run left), not in any output, not in any log."""
+
 from __future__ import annotations
 
 import base64
@@ -54,7 +55,10 @@ def test_no_command_output_log_or_file_holds_a_key(cli, isolated, workspace, eu_
         return result
 
     identify = ["--input", '{"customer_identifier": "leak-user", "traits": {"plan": "gold"}}']
-    push = ["--input", '{"transactional_message_id": "1", "identifiers": {"id": "leak-user"}, "title": "Hi", "message": "Yo"}']
+    push = [
+        "--input",
+        '{"transactional_message_id": "1", "identifiers": {"id": "leak-user"}, "title": "Hi", "message": "Yo"}',
+    ]
 
     # Configure: a good environment, one with a wrong key, one in the wrong region.
     run("env", "add", "Good", "--region", "us", "--site-id", SITE, "--sandbox-root", workspace.root_url)
@@ -85,8 +89,10 @@ def test_no_command_output_log_or_file_holds_a_key(cli, isolated, workspace, eu_
     assert run("send", "send-push", "--env", "Wrong", *push).code == 1
     assert run("send", "send-push", "--env", "Wrong", "--json", *push).code == 1
     assert run("send", "identify-customer", "--env", "Mixed", *identify).code == 1
-    assert run("send", "identify-customer", "--env", "Good", "--dry-run", *identify,
-               env={"CIO_APP_API_KEY": WRONG}).code == 0
+    assert (
+        run("send", "identify-customer", "--env", "Good", "--dry-run", *identify, env={"CIO_APP_API_KEY": WRONG}).code
+        == 0
+    )
     assert run("env", "set", "Wrong", "--region", "eu").code == 0
     assert run("env", "rename", "Wrong", "Wrong2").code == 0
     assert run("env", "delete-key", "Wrong2", "write").code == 0

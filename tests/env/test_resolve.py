@@ -1,5 +1,6 @@
 """One environment resolver for both faces: the CLI's `--env` and the console's start-up,
 palette and F2 get the same credentials for the same environment and variables."""
+
 from __future__ import annotations
 
 import pytest

@@ -5,6 +5,7 @@ daemon whenever both tools exist (`.ci/run` installs them; tests/with_secret_ser
 and sets CIO_TEST_SECRET_SERVICE=1: then this test must run, and fails rather than skips when
 the service cannot be reached. Run bare (plain `pytest`) it skips with the reason.
 """
+
 from __future__ import annotations
 
 import os
@@ -31,11 +32,12 @@ def secret_service_backend():
         if REQUIRED:
             log = os.environ.get("CIO_TEST_SECRET_SERVICE_LOG")
             daemon = open(log, encoding="utf-8", errors="replace").read().strip() if log and os.path.exists(log) else ""
-            pytest.fail(f"make test started a Secret Service, but it is not usable: {reason}"
-                        + (f"\ngnome-keyring-daemon said: {daemon}" if daemon else ""))
+            pytest.fail(
+                f"make test started a Secret Service, but it is not usable: {reason}"
+                + (f"\ngnome-keyring-daemon said: {daemon}" if daemon else "")
+            )
         tools = [t for t in ("dbus-run-session", "gnome-keyring-daemon") if not shutil.which(t)]
-        hint = (f"install {' and '.join(tools)} (Debian: apt-get install gnome-keyring dbus), then "
-                if tools else "")
+        hint = f"install {' and '.join(tools)} (Debian: apt-get install gnome-keyring dbus), then " if tools else ""
         pytest.skip(f"{reason}; {hint}run `make test`, which starts one under dbus-run-session")
     return SecretService.Keyring()
 

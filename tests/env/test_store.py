@@ -1,4 +1,5 @@
 """Stored environments: the TOML file, the keys in the (in-memory) keyring, overrides."""
+
 from __future__ import annotations
 
 import stat
@@ -6,7 +7,6 @@ import types
 
 import pytest
 
-from console.wire.apis import API, Region
 from console.environments.keystore import SERVICE, KeyringUnavailable, KeyStore, MemoryKeyStore
 from console.environments.store import (
     ConfigFileError,
@@ -15,6 +15,7 @@ from console.environments.store import (
     credentials_for,
     default_config_dir,
 )
+from console.wire.apis import API, Region
 
 TRACK, APP, WRITE = "trk-known-0123456789", "app-known-abcdefabcdef", "wrt-known-9876543210"
 
@@ -227,8 +228,14 @@ def test_variables_override_field_by_field(store):
     store.update("Staging", site_id="site-s", region="us")
     store.set_key("Staging", "track", TRACK)
     store.set_key("Staging", "app", APP)
-    creds = credentials_for("staging", environ={"CIO_APP_API_KEY": "app-from-ci-000", "CIO_REGION": "eu",
-                                               "CIO_TRACK_URL": "http://127.0.0.1:1/track-eu/"})
+    creds = credentials_for(
+        "staging",
+        environ={
+            "CIO_APP_API_KEY": "app-from-ci-000",
+            "CIO_REGION": "eu",
+            "CIO_TRACK_URL": "http://127.0.0.1:1/track-eu/",
+        },
+    )
     assert creds.track_key == TRACK and creds.site_id == "site-s"  # stored
     assert creds.app_key == "app-from-ci-000" and creds.region == Region.EU  # overridden
     assert creds.base_url(API.TRACK) == "http://127.0.0.1:1/track-eu"

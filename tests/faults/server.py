@@ -7,6 +7,7 @@ reset, stall, trickle, truncate, lie about gzip, answer an HTML page, a 5xx with
 without Retry-After, a 429 with any Retry-After, a redirect. With `tls=` it serves
 HTTPS with a self-signed certificate (the handshake fails before any request is read).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -19,8 +20,21 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote
 
-FAULTS = ("echo", "close", "reset", "stall", "trickle", "truncated", "badgzip", "html200",
-          "500", "503", "429", "redirect", "ok")
+FAULTS = (
+    "echo",
+    "close",
+    "reset",
+    "stall",
+    "trickle",
+    "truncated",
+    "badgzip",
+    "html200",
+    "500",
+    "503",
+    "429",
+    "redirect",
+    "ok",
+)
 
 
 class FaultServer:
@@ -46,8 +60,7 @@ class FaultServer:
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
-        self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._handle, "127.0.0.1", 0, ssl=self._tls))
+        self._server = self._loop.run_until_complete(asyncio.start_server(self._handle, "127.0.0.1", 0, ssl=self._tls))
         self.port = self._server.sockets[0].getsockname()[1]
         self._ready.set()
         self._loop.run_forever()
@@ -104,20 +117,38 @@ class FaultServer:
 
         scheme, _, token = authorization.partition(" ")
         decoded = base64.b64decode(token + "==").decode("utf-8", "replace") if scheme == "Basic" else token
-        body = json.dumps({"meta": {"error": f"echo {authorization}"},
-                           "errors": [{"message": f"decoded {decoded}", "field": "x"},
-                                      {"message": f"url {quote(decoded, safe='')}"}]}).encode()
-        writer.write((f"HTTP/1.1 {status} Echo\r\nContent-Type: application/json\r\n"
-                      f"Content-Length: {len(body)}\r\nX-Echo: {authorization}\r\n\r\n").encode("latin-1") + body)
+        body = json.dumps(
+            {
+                "meta": {"error": f"echo {authorization}"},
+                "errors": [
+                    {"message": f"decoded {decoded}", "field": "x"},
+                    {"message": f"url {quote(decoded, safe='')}"},
+                ],
+            }
+        ).encode()
+        writer.write(
+            (
+                f"HTTP/1.1 {status} Echo\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nX-Echo: {authorization}\r\n\r\n"
+            ).encode("latin-1")
+            + body
+        )
         await writer.drain()
         return True
 
     async def _answer(self, fault: str, param: str, writer: asyncio.StreamWriter) -> bool:
-        def send(status: str, body: bytes = b"{}", extra: str = "", ctype: str = "application/json",
-                 length: int | None = None) -> None:
+        def send(
+            status: str,
+            body: bytes = b"{}",
+            extra: str = "",
+            ctype: str = "application/json",
+            length: int | None = None,
+        ) -> None:
             n = len(body) if length is None else length
-            writer.write((f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {n}\r\n"
-                          f"{extra}\r\n").encode("latin-1") + body)
+            writer.write(
+                (f"HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {n}\r\n{extra}\r\n").encode("latin-1")
+                + body
+            )
 
         if fault == "close":
             writer.close()
@@ -149,8 +180,12 @@ class FaultServer:
         elif fault == "html200":
             send("200 OK", b"<html><body>Please log in to the Wi-Fi</body></html>", ctype="text/html; charset=utf-8")
         elif fault in ("500", "502", "503", "504"):
-            reason = {"500": "Internal Server Error", "502": "Bad Gateway", "503": "Service Unavailable",
-                      "504": "Gateway Timeout"}[fault]
+            reason = {
+                "500": "Internal Server Error",
+                "502": "Bad Gateway",
+                "503": "Service Unavailable",
+                "504": "Gateway Timeout",
+            }[fault]
             extra = f"Retry-After: {param}\r\n" if param else ""
             send(f"{fault} {reason}", b'{"meta": {"error": "server error"}}', extra=extra)
         elif fault == "429":
@@ -168,25 +203,32 @@ class FaultServer:
 
 def self_signed_context(directory: Path) -> ssl.SSLContext:
     """A server context with a fresh self-signed certificate for 127.0.0.1."""
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-    import ipaddress
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=2))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(cert_path, key_path)
     return ctx

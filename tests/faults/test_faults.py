@@ -6,6 +6,7 @@ message, and how many requests the fault server saw.
 The CLI runs in-process (`cli` fixture) against tests/faults/server.py on loopback,
 with `--timeout 1 --max-wait 1` so that every case ends in about a second at most.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -20,8 +21,10 @@ ACTIONS = {
     # action: (arguments, repeating is harmless)
     "track-event": (["-f", "customer_identifier=u1", "-f", "event_name=purchased"], False),
     "identify-customer": (["-f", "customer_identifier=u1", "-f", 'traits={"plan": "gold"}'], True),
-    "send-transactional-email": (["--input", '{"transactional_message_id": "1", "to": "ada@example.com", '
-                                             '"identifiers": {"id": "u1"}}'], False),
+    "send-transactional-email": (
+        ["--input", '{"transactional_message_id": "1", "to": "ada@example.com", "identifiers": {"id": "u1"}}'],
+        False,
+    ),
     "pipelines-track": (["-f", "user_id=u1", "-f", "event=Order Completed"], False),
 }
 
@@ -67,8 +70,15 @@ def tls_faults(tmp_path_factory):
 def _run(cli, server, fault, param, action):
     token = uuid.uuid4().hex
     base = server.url(fault, token, param)
-    env = {"CIO_SITE_ID": SITE, "CIO_TRACK_API_KEY": TRACK, "CIO_APP_API_KEY": APP, "CIO_WRITE_API_KEY": WRITE,
-           "CIO_TRACK_URL": base, "CIO_APP_URL": base, "CIO_PIPELINES_URL": base}
+    env = {
+        "CIO_SITE_ID": SITE,
+        "CIO_TRACK_API_KEY": TRACK,
+        "CIO_APP_API_KEY": APP,
+        "CIO_WRITE_API_KEY": WRITE,
+        "CIO_TRACK_URL": base,
+        "CIO_APP_URL": base,
+        "CIO_PIPELINES_URL": base,
+    }
     args, _ = ACTIONS[action]
     result = cli("send", action, *args, "--timeout", "1", "--max-wait", "1", env=env)
     return result, server.seen[token]
@@ -151,11 +161,22 @@ def test_an_answer_holding_a_lone_surrogate_prints_escaped_in_a_real_process(fau
     from pathlib import Path
 
     token = uuid.uuid4().hex
-    env = {**os.environ, "CIO_SITE_ID": SITE, "CIO_TRACK_API_KEY": TRACK, "PYTHONIOENCODING": "utf-8",
-           "CIO_TRACK_URL": faults.url("body", token, '{"meta": {"error": "bad \\ud800 value"}}')}
+    env = {
+        **os.environ,
+        "CIO_SITE_ID": SITE,
+        "CIO_TRACK_API_KEY": TRACK,
+        "PYTHONIOENCODING": "utf-8",
+        "CIO_TRACK_URL": faults.url("body", token, '{"meta": {"error": "bad \\ud800 value"}}'),
+    }
     code = "import sys; from screens.launcher import main; sys.exit(main())"
-    done = subprocess.run([sys.executable, "-c", code, "send", "track-event", *ACTIONS["track-event"][0]],
-                          env=env, capture_output=True, text=True, cwd=Path(__file__).parents[2], timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code, "send", "track-event", *ACTIONS["track-event"][0]],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parents[2],
+        timeout=60,
+    )
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert "bad \\ud800 value" in done.stderr and "\\ud800" in done.stdout

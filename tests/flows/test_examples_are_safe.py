@@ -2,6 +2,7 @@
 examples (the very code F5 runs) and sent to the demo sandbox over a loopback socket is
 accepted (2xx). Plus what "safe" means beyond the status: recent timestamps, no fixed
 event ids that would de-duplicate a second send away, people that are in the demo data."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,8 @@ import time
 import pytest
 
 from console.actions.catalog import all_actions
-from console.session.form_state import FormState
 from console.sandbox.demo import demo_data
+from console.session.form_state import FormState
 from console.session.session import Session
 from screens.app import sandbox_credentials
 
@@ -35,7 +36,8 @@ async def test_the_examples_filled_form_is_accepted_by_the_demo_sandbox(action_i
     resp = outcome.exchange.response
     assert resp is not None and 200 <= resp.status < 300, (
         f"{action_id}: {resp.status if resp else 'no answer'} "
-        f"{outcome.explanation.text() if outcome.explanation else ''}\n{resp.text if resp else ''}")
+        f"{outcome.explanation.text() if outcome.explanation else ''}\n{resp.text if resp else ''}"
+    )
 
 
 def _walk(value):
@@ -68,7 +70,9 @@ def test_examples_name_only_demo_people_recent_times_and_no_fixed_event_ids():
         # Two fills never carry the same event id: a second send would be de-duplicated away.
         again = _filled(action_id)
         for name, text in state.filled().items():
-            if "event_id" in name or (name in ("messageId", "message_id", "id") and "ulid" in state.specs[name].meta.help.lower()):
+            if "event_id" in name or (
+                name in ("messageId", "message_id", "id") and "ulid" in state.specs[name].meta.help.lower()
+            ):
                 assert again.values[name] != text, (action_id, name)
         for name, text in state.filled().items():
             if state.specs[name].meta.kind.value in ("json-object", "json-array"):
@@ -82,8 +86,9 @@ async def test_a_push_send_with_an_email_template_says_so_in_english(sandbox):
 
     session = Session(sandbox_credentials(sandbox.root_url))
     try:
-        outcome = await session.send(get_action("send-push"), {"transactional_message_id": "2",
-                                                                "identifiers": '{"id": "user_1001"}'})
+        outcome = await session.send(
+            get_action("send-push"), {"transactional_message_id": "2", "identifiers": '{"id": "user_1001"}'}
+        )
     finally:
         await session.aclose()
     assert "message 2 is an email message" in outcome.exchange.response.text

@@ -1,14 +1,15 @@
 """Previewing a transactional email against the sandbox, then sending exactly that."""
+
 import dataclasses
 
 import pytest
 
-from console.wire.credentials import from_env
 from console.actions.guard import ConfirmationRequired
-from console.transactional.templates import list_templates, list_variants
-from console.transactional.preview import preview_email, send_preview
-from console.wire.transport import make_client
 from console.actions.validation import InvalidInput
+from console.transactional.preview import preview_email, send_preview
+from console.transactional.templates import list_templates, list_variants
+from console.wire.credentials import from_env
+from console.wire.transport import make_client
 from tests.conftest import sandbox_env
 
 
@@ -36,10 +37,15 @@ async def test_templates_and_their_language_variants(sandbox, creds, client):
 
 
 async def test_preview_with_a_missing_variable(sandbox, creds, client):
-    preview = await preview_email(creds, client, {
-        "transactional_message_id": "password_reset", "to": "grace.hopper@example.com",
-        "message_data": {"expires_in_minutes": 15},
-    })
+    preview = await preview_email(
+        creds,
+        client,
+        {
+            "transactional_message_id": "password_reset",
+            "to": "grace.hopper@example.com",
+            "message_data": {"expires_in_minutes": 15},
+        },
+    )
     r = preview.rendered
     assert preview.template.id == 2 and preview.profile.id == "user_1002"
     assert "Hi Grace," in r.text and "grace.hopper@example.com" in r.text  # customer.* from the profile
@@ -49,15 +55,24 @@ async def test_preview_with_a_missing_variable(sandbox, creds, client):
 
 
 async def test_preview_in_another_language_and_for_a_new_person(sandbox, creds, client):
-    preview = await preview_email(creds, client, {
-        "transactional_message_id": 1, "to": "new.person@example.com", "language": "es",
-        "message_data": {"items": [{"name": "Calcetines"}, {"name": "Gorro"}]},
-    })
+    preview = await preview_email(
+        creds,
+        client,
+        {
+            "transactional_message_id": 1,
+            "to": "new.person@example.com",
+            "language": "es",
+            "message_data": {"items": [{"name": "Calcetines"}, {"name": "Gorro"}]},
+        },
+    )
     r = preview.rendered
     assert preview.variant.language == "es"
     assert r.subject.output == "¡Bienvenido a Acme, amigo!"
     assert "- Calcetines\n- Gorro" in r.text
-    assert {(m.path, m.has_default) for m in preview.missing} == {("customer.first_name", True), ("customer.plan", True)}
+    assert {(m.path, m.has_default) for m in preview.missing} == {
+        ("customer.first_name", True),
+        ("customer.plan", True),
+    }
     assert any("creates the person on send" in n for n in preview.notes)
 
 
@@ -67,8 +82,12 @@ async def test_preview_for_a_shared_email_says_customer_is_empty(sandbox, creds,
 
 
 async def test_preview_then_send_sends_exactly_the_previewed_request(sandbox, creds, client):
-    data = {"transactional_message_id": "welcome", "to": "Ada <ada.lovelace@example.com>",
-            "identifiers": {"id": "user_1001"}, "message_data": {"items": [{"name": "Socks"}]}}
+    data = {
+        "transactional_message_id": "welcome",
+        "to": "Ada <ada.lovelace@example.com>",
+        "identifiers": {"id": "user_1001"},
+        "message_data": {"items": [{"name": "Socks"}]},
+    }
     preview = await preview_email(creds, client, data, queue_draft=True)
     assert preview.rendered.subject.output == "Welcome to Acme, Ada!"
     assert sends(sandbox) == []  # previewing sends nothing

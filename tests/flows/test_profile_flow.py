@@ -1,10 +1,13 @@
 """Looking up and fixing a profile against the sandbox on a real loopback socket."""
+
 import dataclasses
 
 import pytest
 
-from console.wire.credentials import from_env
 from console.actions.guard import ConfirmationRequired
+from console.actions.validation import InvalidInput
+from console.people.edit import apply_edit, plan_edit, plan_undo
+from console.people.lookup import LookupOutcome, lookup_profile
 from console.people.person_actions import (
     add_device,
     delete_device,
@@ -15,10 +18,8 @@ from console.people.person_actions import (
     suppress,
     unsuppress,
 )
-from console.people.edit import apply_edit, plan_edit, plan_undo
-from console.people.lookup import LookupOutcome, lookup_profile
+from console.wire.credentials import from_env
 from console.wire.transport import make_client
-from console.actions.validation import InvalidInput
 from tests.conftest import sandbox_env
 
 
@@ -152,8 +153,9 @@ async def test_profile_actions_are_catalog_actions_prefilled(sandbox, creds, cli
     production = dataclasses.replace(creds, protected=True, name="Production")
     with pytest.raises(ConfirmationRequired, match="cio_sb000001"):
         await destroy(ada).run(production, client, confirmation="user_1001")
-    destroys = [r for r in sandbox.sandbox.requests if r["path"] == "/api/v1/customers/cio_sb000001"
-                and r["method"] == "DELETE"]
+    destroys = [
+        r for r in sandbox.sandbox.requests if r["path"] == "/api/v1/customers/cio_sb000001" and r["method"] == "DELETE"
+    ]
     assert destroys == []
     assert (await destroy(ada).run(production, client, confirmation="cio_sb000001")).ok
     assert (await lookup_profile(creds, client, "user_1001")).outcome == LookupOutcome.NOT_FOUND
@@ -167,6 +169,8 @@ async def test_a_suppressed_person_is_not_found_and_unsuppress_is_offered(sandbo
     gone = await lookup_profile(creds, client, "alan.turing@example.com", "email")
     assert gone.outcome == LookupOutcome.NOT_FOUND and "suppressed" in gone.explanation.text()
     (offer,) = not_found_actions(gone.identifier, gone.id_type)
-    assert offer.action_id == "unsuppress-customer" and offer.input == {"customer_identifier": "alan.turing@example.com"}
+    assert offer.action_id == "unsuppress-customer" and offer.input == {
+        "customer_identifier": "alan.turing@example.com"
+    }
     assert (await offer.run(creds, client)).ok
     assert any(r["path"] == "/api/v1/customers/alan.turing%40example.com/unsuppress" for r in sandbox.sandbox.requests)

@@ -1,4 +1,5 @@
 """Fixtures for the sandbox tests: a fixed clock, an in-process client, credentials."""
+
 from __future__ import annotations
 
 import base64
@@ -82,8 +83,9 @@ def person(snapshot: dict, **match) -> dict | None:
 async def attributes(client: httpx.AsyncClient, customer_id: str, id_type: str = "id") -> httpx.Response:
     from urllib.parse import quote
 
-    return await client.get(f"/app-us/v1/customers/{quote(customer_id, safe='')}/attributes",
-                            params={"id_type": id_type}, headers=APP)
+    return await client.get(
+        f"/app-us/v1/customers/{quote(customer_id, safe='')}/attributes", params={"id_type": id_type}, headers=APP
+    )
 
 
 @pytest.fixture

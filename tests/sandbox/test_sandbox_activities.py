@@ -1,5 +1,6 @@
 """The activity log and the paginated person reads: what the sandbox received is recorded
 with its time, and `start`/`limit`/`next` page through it without gaps or repeats."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,31 +17,46 @@ async def activities(client, who="user_1001", **params) -> dict:
 
 
 async def test_identify_event_device_and_delivery_are_recorded_with_their_time(client, clock):
-    await client.put("/track-us/api/v1/customers/user_1001", json={"plan": "enterprise", "city": None},
-                     headers=TRACK)
+    await client.put("/track-us/api/v1/customers/user_1001", json={"plan": "enterprise", "city": None}, headers=TRACK)
     clock.advance(5)
-    await client.post("/track-us/api/v1/customers/user_1001/events",
-                      json={"name": "purchase", "data": {"total": 3}}, headers=TRACK)
+    await client.post(
+        "/track-us/api/v1/customers/user_1001/events", json={"name": "purchase", "data": {"total": 3}}, headers=TRACK
+    )
     clock.advance(5)
-    await client.put("/track-us/api/v1/customers/user_1001/devices",
-                     json={"device": {"id": "tok-2", "platform": "android"}}, headers=TRACK)
+    await client.put(
+        "/track-us/api/v1/customers/user_1001/devices",
+        json={"device": {"id": "tok-2", "platform": "android"}},
+        headers=TRACK,
+    )
     await client.delete("/track-us/api/v1/customers/user_1001/devices/tok-2", headers=TRACK)
-    r = await client.post(f"{A}/send/email", headers=APP, json={
-        "transactional_message_id": 1, "identifiers": {"id": "user_1001"}, "to": "ada.lovelace@example.com"})
+    r = await client.post(
+        f"{A}/send/email",
+        headers=APP,
+        json={"transactional_message_id": 1, "identifiers": {"id": "user_1001"}, "to": "ada.lovelace@example.com"},
+    )
     delivery = r.json()["delivery_id"]
     clock.advance(1)
     got = (await activities(client, limit=100))["activities"]
     newest = [(a["type"], a["timestamp"]) for a in got[:7]]
-    assert newest == [("delivered_email", START + 11), ("sent_email", START + 10),
-                      ("device_change", START + 10), ("device_change", START + 10),
-                      ("event", START + 5), ("attribute_change", START), ("event", 1735776000)]
+    assert newest == [
+        ("delivered_email", START + 11),
+        ("sent_email", START + 10),
+        ("device_change", START + 10),
+        ("device_change", START + 10),
+        ("event", START + 5),
+        ("attribute_change", START),
+        ("event", 1735776000),
+    ]
     assert got[0]["delivery_id"] == delivery and got[0]["delivery_type"] == "email"
     assert got[0]["data"] == {"delivery_id": delivery, "delivered": START + 11}
     assert [a["data"]["action"] for a in got[2:4]] == ["removed", "added"]
     assert got[4]["name"] == "purchase" and got[4]["data"] == {"total": 3}
     assert got[5]["data"] == {"city": {"from": "London", "to": ""}, "plan": {"from": "pro", "to": "enterprise"}}
-    assert got[0]["customer_identifiers"] == {"id": "user_1001", "email": "ada.lovelace@example.com",
-                                              "cio_id": "sb000001"}
+    assert got[0]["customer_identifiers"] == {
+        "id": "user_1001",
+        "email": "ada.lovelace@example.com",
+        "cio_id": "sb000001",
+    }
 
 
 async def test_filters_by_type_and_name(client):
@@ -58,8 +74,11 @@ async def test_profile_create_merge_and_suppression(client, clock):
     assert [a["type"] for a in got] == ["attribute_change", "profile_create"]
     assert got[0]["data"] == {"email": {"from": "", "to": "n@example.com"}}
     clock.advance(1)
-    await client.post("/track-us/api/v1/merge_customers", headers=TRACK,
-                      json={"primary": {"id": "user_1001"}, "secondary": {"id": "newbie"}})
+    await client.post(
+        "/track-us/api/v1/merge_customers",
+        headers=TRACK,
+        json={"primary": {"id": "user_1001"}, "secondary": {"id": "newbie"}},
+    )
     merged = (await activities(client, "user_1001", limit=100))["activities"]
     assert merged[0]["type"] == "profile_merge" and merged[0]["data"]["secondary"]["id"] == "newbie"
     # The secondary's recent activity came across with it.
@@ -70,17 +89,37 @@ async def test_profile_create_merge_and_suppression(client, clock):
 
 
 async def test_relationships_are_activities_and_a_read(client):
-    op = {"type": "person", "action": "add_relationships", "identifiers": {"id": "user_1002"},
-          "cio_relationships": [{"identifiers": {"object_type_id": "1", "object_id": "acme"},
-                                 "relationship_attributes": {"role": "admin"}}]}
-    await client.post("/track-us/api/v2/entity", headers=TRACK, json={
-        "type": "object", "action": "identify", "identifiers": {"object_type_id": "1", "object_id": "acme"},
-        "attributes": {"name": "Acme Inc"}})
+    op = {
+        "type": "person",
+        "action": "add_relationships",
+        "identifiers": {"id": "user_1002"},
+        "cio_relationships": [
+            {"identifiers": {"object_type_id": "1", "object_id": "acme"}, "relationship_attributes": {"role": "admin"}}
+        ],
+    }
+    await client.post(
+        "/track-us/api/v2/entity",
+        headers=TRACK,
+        json={
+            "type": "object",
+            "action": "identify",
+            "identifiers": {"object_type_id": "1", "object_id": "acme"},
+            "attributes": {"name": "Acme Inc"},
+        },
+    )
     await client.post("/track-us/api/v2/entity", json=op, headers=TRACK)
     rels = (await client.get(f"{A}/customers/user_1002/relationships", headers=APP)).json()
-    assert rels == {"cio_relationships": [{"object_type_id": 1, "identifiers": {"object_id": "acme"},
-                                           "attributes": {"name": "Acme Inc"},
-                                           "relationship_attributes": {"role": "admin"}}], "next": ""}
+    assert rels == {
+        "cio_relationships": [
+            {
+                "object_type_id": 1,
+                "identifiers": {"object_id": "acme"},
+                "attributes": {"name": "Acme Inc"},
+                "relationship_attributes": {"role": "admin"},
+            }
+        ],
+        "next": "",
+    }
     assert (await activities(client, "user_1002"))["activities"][0]["type"] == "add_relationship"
     await client.post("/track-us/api/v2/entity", json={**op, "action": "delete_relationships"}, headers=TRACK)
     assert (await client.get(f"{A}/customers/user_1002/relationships", headers=APP)).json()["cio_relationships"] == []
@@ -111,9 +150,16 @@ async def test_activities_paginate_without_gaps_or_repeats(client, clock):
     assert len(set(names)) == len(names)
 
 
-@pytest.mark.parametrize("params,field", [({"limit": "101"}, "limit"), ({"limit": "0"}, "limit"),
-                                          ({"limit": "ten"}, "limit"), ({"start": "bogus"}, "start"),
-                                          ({"id_type": "phone"}, "id_type")])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"limit": "101"}, "limit"),
+        ({"limit": "0"}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"start": "bogus"}, "start"),
+        ({"id_type": "phone"}, "id_type"),
+    ],
+)
 async def test_bad_paging_is_a_400_naming_the_field(client, params, field):
     r = await client.get(f"{A}/customers/user_1001/activities", params=params, headers=APP)
     assert r.status_code == 400 and r.json()["meta"]["error"].startswith(f"{field}:")
@@ -123,8 +169,11 @@ async def test_messages_paginate_and_filter_by_time(client, clock):
     ids = []
     for _ in range(5):
         clock.advance(100)
-        r = await client.post(f"{A}/send/email", headers=APP, json={
-            "transactional_message_id": 2, "identifiers": {"id": "user_1002"}, "to": "grace.hopper@example.com"})
+        r = await client.post(
+            f"{A}/send/email",
+            headers=APP,
+            json={"transactional_message_id": 2, "identifiers": {"id": "user_1002"}, "to": "grace.hopper@example.com"},
+        )
         ids.append(r.json()["delivery_id"])
     url = f"{A}/customers/user_1002/messages"
     seen, start = [], ""
@@ -137,8 +186,11 @@ async def test_messages_paginate_and_filter_by_time(client, clock):
     assert seen == [[ids[4], ids[3]], [ids[2], ids[1]], [ids[0]]]
     window = (await client.get(url, params={"start_ts": START + 200, "end_ts": START + 400}, headers=APP)).json()
     assert [m["id"] for m in window["messages"]] == [ids[3], ids[2], ids[1]] and window["next"] == ""
-    for params, field in (({"limit": 1001}, "limit"), ({"start_ts": "yesterday"}, "start_ts"),
-                          ({"start": "x"}, "start")):
+    for params, field in (
+        ({"limit": 1001}, "limit"),
+        ({"start_ts": "yesterday"}, "start_ts"),
+        ({"start": "x"}, "start"),
+    ):
         r = await client.get(url, params=params, headers=APP)
         assert r.status_code == 400 and r.json()["meta"]["error"].startswith(f"{field}:")
 

@@ -1,4 +1,5 @@
 """App API transactional sends: deliveries, person creation, 400/403/404/413/422."""
+
 from __future__ import annotations
 
 import base64
@@ -12,8 +13,12 @@ PUSH = "/app-us/v1/send/push"
 
 
 def email_body(**overrides):
-    body = {"transactional_message_id": 1, "to": "ada.lovelace@example.com", "identifiers": {"id": "user_1001"},
-            "message_data": {"items": [{"name": "Mug"}]}}
+    body = {
+        "transactional_message_id": 1,
+        "to": "ada.lovelace@example.com",
+        "identifiers": {"id": "user_1001"},
+        "message_data": {"items": [{"name": "Mug"}]},
+    }
     body.update(overrides)
     return {k: v for k, v in body.items() if v is not None}
 
@@ -50,10 +55,15 @@ async def test_send_without_template_needs_from_subject_body(client):
     body = email_body(transactional_message_id=None)
     r = await client.post(EMAIL, json=body, headers=APP)
     assert r.status_code == 400
-    assert r.json() == {"meta": {"error": (
-        "from: is required when transactional_message_id is not given; "
-        "subject: is required when transactional_message_id is not given; "
-        "body: is required when transactional_message_id is not given")}}
+    assert r.json() == {
+        "meta": {
+            "error": (
+                "from: is required when transactional_message_id is not given; "
+                "subject: is required when transactional_message_id is not given; "
+                "body: is required when transactional_message_id is not given"
+            )
+        }
+    }
     body.update({"from": "me@acme.example", "subject": "Hi", "body": "<p>Hi</p>"})
     assert (await client.post(EMAIL, json=body, headers=APP)).status_code == 200
 
@@ -138,15 +148,21 @@ async def test_unknown_cio_id_is_404(client):
 async def test_422_for_invalid_values(client, clock):
     r = await client.post(EMAIL, json=email_body(to="not-an-email"), headers=APP)
     assert r.status_code == 422
-    assert r.json() == {"errors": [{"detail": "to: 'not-an-email' is not a valid email address",
-                                    "source": {"pointer": "/to"}, "status": "422"}]}
+    assert r.json() == {
+        "errors": [
+            {"detail": "to: 'not-an-email' is not a valid email address", "source": {"pointer": "/to"}, "status": "422"}
+        ]
+    }
     r = await client.post(EMAIL, json=email_body(identifiers={"email": "nope"}), headers=APP)
     assert r.status_code == 422
     assert r.json()["errors"][0]["source"] == {"pointer": "/identifiers/email"}
     r = await client.post(EMAIL, json=email_body(send_at=START + 91 * 86400), headers=APP)
     assert r.status_code == 422
-    assert r.json()["errors"][0] == {"detail": "send_at: is more than 90 days ahead",
-                                     "source": {"pointer": "/send_at"}, "status": "422"}
+    assert r.json()["errors"][0] == {
+        "detail": "send_at: is more than 90 days ahead",
+        "source": {"pointer": "/send_at"},
+        "status": "422",
+    }
     assert (await state(client))["deliveries"] == []
     r = await client.post(EMAIL, json=email_body(send_at=START + 89 * 86400), headers=APP)
     assert r.status_code == 200
@@ -170,8 +186,11 @@ async def test_draft_and_unsubscribed_states(client, clock):
 
 
 async def test_send_push(client):
-    body = {"transactional_message_id": "order_shipped", "identifiers": {"id": "user_1001"},
-            "message_data": {"order": {"id": "A-1"}}}
+    body = {
+        "transactional_message_id": "order_shipped",
+        "identifiers": {"id": "user_1001"},
+        "message_data": {"order": {"id": "A-1"}},
+    }
     r = await client.post(PUSH, json=body, headers=APP)
     assert r.status_code == 200 and set(r.json()) == {"delivery_id", "queued_at"}
     r = await client.post(PUSH, json={**body, "to": "ios-token-ada-0001"}, headers=APP)
@@ -193,8 +212,12 @@ async def test_push_needs_a_template_even_with_title_and_message(client):
 
 
 async def test_push_custom_device_is_upserted(client):
-    body = {"transactional_message_id": 3, "identifiers": {"email": "new@example.com"},
-            "custom_device": {"token": "tok-new", "platform": "android"}, "to": "tok-new"}
+    body = {
+        "transactional_message_id": 3,
+        "identifiers": {"email": "new@example.com"},
+        "custom_device": {"token": "tok-new", "platform": "android"},
+        "to": "tok-new",
+    }
     r = await client.post(PUSH, json=body, headers=APP)
     assert r.status_code == 200
     p = person(await state(client), email="new@example.com")

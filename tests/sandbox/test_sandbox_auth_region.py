@@ -1,4 +1,5 @@
 """Auth per key type and region behaviour, over HTTP."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,14 +56,15 @@ async def test_app_rejects_wrong_credentials(empty_client, headers):
 
 async def test_app_401_names_the_key_type_without_echoing_it(empty_client):
     r = await empty_client.get("/app-us/v1/workspaces", headers={"Authorization": f"Bearer {TRACK_KEY}"})
-    assert r.json() == {"meta": {"error": "Authorization: that is a Track API key; this API takes Bearer <App API key>"}}
+    assert r.json() == {
+        "meta": {"error": "Authorization: that is a Track API key; this API takes Bearer <App API key>"}
+    }
     assert TRACK_KEY not in r.text
 
 
 @pytest.mark.parametrize("headers", CDP_BAD.values(), ids=CDP_BAD.keys())
 async def test_cdp_strict_rejects_wrong_credentials(empty_client, headers):
-    r = await empty_client.post("/cdp-us/v1/identify", json={"userId": "u1"},
-                                headers={**headers, "X-Strict-Mode": "1"})
+    r = await empty_client.post("/cdp-us/v1/identify", json={"userId": "u1"}, headers={**headers, "X-Strict-Mode": "1"})
     assert r.status_code == 401
     assert r.json()["code"] == "unauthorized" and r.json()["message"].startswith("Authorization: ")
 

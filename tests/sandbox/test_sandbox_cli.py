@@ -1,4 +1,5 @@
 """`cio-console sandbox`: arguments, the start-up banner, and a clean stop."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,13 @@ def parse(*argv: str) -> argparse.Namespace:
 
 def test_defaults():
     args = parse()
-    assert (args.host, args.port, args.region, args.rate_limit, args.no_demo_data) == ("127.0.0.1", 8765, "us", None, False)
+    assert (args.host, args.port, args.region, args.rate_limit, args.no_demo_data) == (
+        "127.0.0.1",
+        8765,
+        "us",
+        None,
+        False,
+    )
     assert args.app_key == APP_KEY
     assert sandbox_cmd.HELP == "Serve an offline Customer.io workspace on loopback"
 
@@ -43,10 +50,15 @@ def test_run_prints_urls_and_env_then_stops_cleanly():
         for api in ("track", "app", "cdp"):
             for region in ("us", "eu"):
                 assert f"{root}/{api}-{region}" in text
-        for line in ("export CIO_SITE_ID=sandbox-site-0001", "export CIO_TRACK_API_KEY=sandbox-track-key-0001",
-                     "export CIO_APP_API_KEY=my-app-key", "export CIO_WRITE_API_KEY=sandbox-write-key-0001",
-                     "export CIO_REGION=eu", f"export CIO_TRACK_URL={root}/track-eu",
-                     f"export CIO_PIPELINES_URL={root}/cdp-eu"):
+        for line in (
+            "export CIO_SITE_ID=sandbox-site-0001",
+            "export CIO_TRACK_API_KEY=sandbox-track-key-0001",
+            "export CIO_APP_API_KEY=my-app-key",
+            "export CIO_WRITE_API_KEY=sandbox-write-key-0001",
+            "export CIO_REGION=eu",
+            f"export CIO_TRACK_URL={root}/track-eu",
+            f"export CIO_PIPELINES_URL={root}/cdp-eu",
+        ):
             assert line in text
         r = httpx.get(f"{root}/app-eu/v1/workspaces", headers={"Authorization": "Bearer my-app-key"})
         assert r.status_code == 200 and r.json()["workspaces"][0]["people"] == 11

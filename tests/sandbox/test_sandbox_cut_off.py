@@ -3,6 +3,7 @@
 Over a real loopback socket with a raw client: httpx cannot send a short body, and
 only a real connection can be closed half-way through one.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,10 @@ from .conftest import TRACK
 
 
 def _raw_post(port: int, path: str, body: bytes, announced: int) -> None:
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {TRACK['Authorization']}\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {announced}\r\n\r\n").encode()
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {TRACK['Authorization']}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {announced}\r\n\r\n"
+    ).encode()
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(head + body)
         if len(body) == announced:

@@ -1,6 +1,7 @@
 """Deliveries play out over the sandbox's clock and tell the stories of issue 16: each
 demo person, and the same state reached through the Track API alone, gets the outcome
 the doctor will have to explain (state, metric with its time, failure_message)."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -106,12 +107,15 @@ async def test_the_esp_bounced_demo_person(client, clock):
     assert m["state"] == "dropped" and "2024-12-30" in m["failure_message"]
 
 
-@pytest.mark.parametrize("who,to,why", [
-    # Alan: the welcome template (send_to_unsubscribed false) is not sent to the unsubscribed.
-    ("user_1003", "alan.turing@example.com", "unsubscribed (unsubscribed: true)"),
-    # Barbara: the welcome template's topic, Getting started, is off for her.
-    ("user_1009", "barbara.liskov@example.com", "topic 1 (Getting started)"),
-])
+@pytest.mark.parametrize(
+    "who,to,why",
+    [
+        # Alan: the welcome template (send_to_unsubscribed false) is not sent to the unsubscribed.
+        ("user_1003", "alan.turing@example.com", "unsubscribed (unsubscribed: true)"),
+        # Barbara: the welcome template's topic, Getting started, is off for her.
+        ("user_1009", "barbara.liskov@example.com", "topic 1 (Getting started)"),
+    ],
+)
 async def test_not_sent_to_the_unsubscribed_or_topic_off(client, clock, who, to, why):
     d = await send(client, **welcome(who, to))
     assert (await message(client, d))["state"] == "queued"
@@ -138,11 +142,21 @@ async def test_what_the_send_or_template_allows_reaches_them(client, clock):
 
 
 async def test_push_without_a_device_fails(client, clock):
-    m = await settle(client, clock, await send(client, PUSH, transactional_message_id=3,
-                                               identifiers={"id": "user_1010"}))
+    m = await settle(
+        client, clock, await send(client, PUSH, transactional_message_id=3, identifiers={"id": "user_1010"})
+    )
     assert m["state"] == "failed" and "no device" in m["failure_message"]
-    m = await settle(client, clock, await send(client, PUSH, transactional_message_id=3,
-                                               identifiers={"id": "user_1011"}, message_data={"order": {"id": "Z"}}))
+    m = await settle(
+        client,
+        clock,
+        await send(
+            client,
+            PUSH,
+            transactional_message_id=3,
+            identifiers={"id": "user_1011"},
+            message_data={"order": {"id": "Z"}},
+        ),
+    )
     assert m["state"] == "opened" and m["subject"] == "Your order is on its way"
     archived = (await client.get(f"{A}/messages/{m['id']}/archived_message", headers=APP)).json()["archived_message"]
     assert archived["body"] == "Hi Mary, order Z has shipped."
@@ -154,8 +168,13 @@ async def test_email_to_a_person_without_an_email_is_undeliverable(client, clock
 
 
 async def test_a_template_that_does_not_render_fails(client, clock):
-    body = {"identifiers": {"id": "user_1011"}, "to": "mary.jackson@example.com", "from": "a@acme.example",
-            "subject": "Hi", "body": "{{ customer.first_name | no_such_filter }}"}
+    body = {
+        "identifiers": {"id": "user_1011"},
+        "to": "mary.jackson@example.com",
+        "from": "a@acme.example",
+        "subject": "Hi",
+        "body": "{{ customer.first_name | no_such_filter }}",
+    }
     m = await settle(client, clock, await send(client, **body))
     assert m["state"] == "failed" and m["failure_message"].startswith("Liquid error: unknown filter")
 
@@ -172,8 +191,10 @@ async def test_drafts_and_scheduled_sends(client, clock):
 
 
 async def test_the_archived_message_is_the_rendered_content(client, clock):
-    d = await send(client, **welcome("user_1011", "mary.jackson@example.com", language="es",
-                                     message_data={"items": [{"name": "Mug"}]}))
+    d = await send(
+        client,
+        **welcome("user_1011", "mary.jackson@example.com", language="es", message_data={"items": [{"name": "Mug"}]}),
+    )
     r = await client.get(f"{A}/messages/{d}/archived_message", headers=APP)
     assert r.status_code == 404  # still queued: nothing sent, nothing archived
     clock.advance(STEP)
@@ -198,42 +219,60 @@ async def test_a_person_made_by_identify_alone_gets_the_same_outcomes(empty_clie
     assert (await put("u-ok", {"email": "ok@example.com"})).status_code == 200
     plain = {"from": "a@acme.example", "subject": "Hi {{ customer.first_name }}", "body": "<p>Hi</p>"}
     outcomes = {}
-    for who, to, extra in (("u-unsub", "u@example.com", {"send_to_unsubscribed": False}),
-                           ("u-noemail", "{{ customer.email }}", {}),
-                           ("u-bounce", "b@bounce.example.com", {}),
-                           ("u-ok", "ok@example.com", {})):
+    for who, to, extra in (
+        ("u-unsub", "u@example.com", {"send_to_unsubscribed": False}),
+        ("u-noemail", "{{ customer.email }}", {}),
+        ("u-bounce", "b@bounce.example.com", {}),
+        ("u-ok", "ok@example.com", {}),
+    ):
         d = await send(c, identifiers={"id": who}, to=to, **plain, **extra)
         outcomes[who] = d
     clock.advance(10)
     states = {who: (await message(c, d))["state"] for who, d in outcomes.items()}
-    assert states == {"u-unsub": "undeliverable", "u-noemail": "undeliverable", "u-bounce": "bounced",
-                      "u-ok": "opened"}
+    assert states == {"u-unsub": "undeliverable", "u-noemail": "undeliverable", "u-bounce": "bounced", "u-ok": "opened"}
 
 
 async def test_a_topic_is_changed_by_identify_with_the_dotted_key(client, clock):
     prefs = f"{A}/customers/user_1011/subscription_preferences"
     topics = (await client.get(prefs, headers=APP)).json()["customer"]["topics"]
     assert [(t["id"], t["subscribed"]) for t in topics] == [("1", True), ("2", True), ("3", True)]
-    r = await client.put("/track-us/api/v1/customers/user_1011",
-                         json={"cio_subscription_preferences.topics.topic_1": False}, headers=TRACK)
+    r = await client.put(
+        "/track-us/api/v1/customers/user_1011",
+        json={"cio_subscription_preferences.topics.topic_1": False},
+        headers=TRACK,
+    )
     assert r.status_code == 200
     topics = (await client.get(prefs, headers=APP)).json()["customer"]["topics"]
     assert [(t["id"], t["subscribed"]) for t in topics] == [("1", False), ("2", True), ("3", True)]
-    m = await settle(client, clock, await send(client, transactional_message_id="welcome",
-                                               identifiers={"id": "user_1011"}, to="mary.jackson@example.com"))
+    m = await settle(
+        client,
+        clock,
+        await send(
+            client, transactional_message_id="welcome", identifiers={"id": "user_1011"}, to="mary.jackson@example.com"
+        ),
+    )
     assert m["state"] == "undeliverable" and "topic 1 (Getting started)" in m["failure_message"]
     # Turned back on, the welcome email arrives.
-    await client.put("/track-us/api/v1/customers/user_1011",
-                     json={"cio_subscription_preferences.topics.topic_1": True}, headers=TRACK)
-    m = await settle(client, clock, await send(client, transactional_message_id=1,
-                                               identifiers={"id": "user_1011"}, to="mary.jackson@example.com"))
+    await client.put(
+        "/track-us/api/v1/customers/user_1011",
+        json={"cio_subscription_preferences.topics.topic_1": True},
+        headers=TRACK,
+    )
+    m = await settle(
+        client,
+        clock,
+        await send(client, transactional_message_id=1, identifiers={"id": "user_1011"}, to="mary.jackson@example.com"),
+    )
     assert m["state"] == "opened"
 
 
 async def test_topics_and_defaults(client):
     listed = (await client.get(f"{A}/subscription_topics", headers=APP)).json()["topics"]
     assert [(t["id"], t["identifier"], t["name"], t["subscribed_by_default"]) for t in listed] == [
-        (1, "topic_1", "Getting started", True), (2, "topic_2", "Newsletter", True), (3, "topic_3", "Offers", False)]
+        (1, "topic_1", "Getting started", True),
+        (2, "topic_2", "Newsletter", True),
+        (3, "topic_3", "Offers", False),
+    ]
     # Ada never chose: each topic follows its default.
     ada = (await client.get(f"{A}/customers/user_1001/subscription_preferences", headers=APP)).json()["customer"]
     assert [t["subscribed"] for t in ada["topics"]] == [True, True, False] and ada["unsubscribed"] is False
@@ -243,7 +282,10 @@ async def test_topics_and_defaults(client):
     assert r.status_code == 404
     templates = (await client.get(f"{A}/transactional", headers=APP)).json()["messages"]
     assert [(t["subscription_topic_id"], t["send_to_unsubscribed"]) for t in templates] == [
-        (1, False), (None, True), (None, True)]
+        (1, False),
+        (None, True),
+        (None, True),
+    ]
 
 
 async def test_demo_people_for_every_story(client):
@@ -266,10 +308,12 @@ def test_stories_over_a_real_loopback_socket(loopback, clock):
     import httpx
 
     base = loopback.base_url("app")
-    sends = {"arrives": welcome("user_1011", "mary.jackson@example.com"),
-             "bounces": welcome("user_1001", "x@bounce.example.com"),
-             "topic off": welcome("user_1009", "barbara.liskov@example.com"),
-             "no device": {"transactional_message_id": 3, "identifiers": {"id": "user_1010"}}}
+    sends = {
+        "arrives": welcome("user_1011", "mary.jackson@example.com"),
+        "bounces": welcome("user_1001", "x@bounce.example.com"),
+        "topic off": welcome("user_1009", "barbara.liskov@example.com"),
+        "no device": {"transactional_message_id": 3, "identifiers": {"id": "user_1010"}},
+    }
     with httpx.Client(base_url=base, headers=APP) as http:
         ids = {}
         for story, body in sends.items():
@@ -282,8 +326,11 @@ def test_stories_over_a_real_loopback_socket(loopback, clock):
                 if not trail[story] or trail[story][-1] != state_now:
                     trail[story].append(state_now)
             clock.advance(STEP)
-        assert trail == {"arrives": ["queued", "sent", "delivered", "opened"],
-                         "bounces": ["queued", "sent", "bounced"],
-                         "topic off": ["queued", "undeliverable"], "no device": ["queued", "failed"]}
+        assert trail == {
+            "arrives": ["queued", "sent", "delivered", "opened"],
+            "bounces": ["queued", "sent", "bounced"],
+            "topic off": ["queued", "undeliverable"],
+            "no device": ["queued", "failed"],
+        }
         got = http.get("/v1/customers/user_1011/activities", params={"limit": 3}).json()
         assert [a["type"] for a in got["activities"]] == ["opened_email", "delivered_email", "sent_email"]

@@ -1,4 +1,5 @@
 """The demo workspace: what later features (ambiguous email, previews) rely on."""
+
 from __future__ import annotations
 
 import liquid
@@ -17,7 +18,11 @@ def test_demo_credentials_are_recognisable_and_the_defaults():
     assert DEMO_CREDENTIALS.write_key == "sandbox-write-key-0001"
     cfg = SandboxConfig()
     assert (cfg.site_id, cfg.track_key, cfg.app_key, cfg.write_key) == (
-        DEMO_CREDENTIALS.site_id, DEMO_CREDENTIALS.track_key, DEMO_CREDENTIALS.app_key, DEMO_CREDENTIALS.write_key)
+        DEMO_CREDENTIALS.site_id,
+        DEMO_CREDENTIALS.track_key,
+        DEMO_CREDENTIALS.app_key,
+        DEMO_CREDENTIALS.write_key,
+    )
     with pytest.raises(ValueError):
         SandboxConfig(region="ap")
 
@@ -41,10 +46,18 @@ async def test_demo_off(make_client):
 def test_templates_are_valid_liquid_and_render():
     data = demo_data()
     assert [(t["id"], t["trigger_name"], t["type"]) for t in data["templates"]] == [
-        (1, "welcome", "email"), (2, "password_reset", "email"), (3, "order_shipped", "push")]
-    context = {"customer": {"first_name": "Ada", "email": "ada@example.com"},
-               "trigger": {"items": [{"name": "Mug"}, {"name": "Hat"}], "order": {"id": "A-1"},
-                           "reset_url": "https://acme.example/reset/abc"}}
+        (1, "welcome", "email"),
+        (2, "password_reset", "email"),
+        (3, "order_shipped", "push"),
+    ]
+    context = {
+        "customer": {"first_name": "Ada", "email": "ada@example.com"},
+        "trigger": {
+            "items": [{"name": "Mug"}, {"name": "Hat"}],
+            "order": {"id": "A-1"},
+            "reset_url": "https://acme.example/reset/abc",
+        },
+    }
     rendered = {}
     for t in data["templates"]:
         for v in t["variants"]:
@@ -68,7 +81,10 @@ async def test_created_ids_are_deterministic(make_client):
     ids = []
     for _ in range(2):
         c = make_client()
-        r = await c.post("/app-us/v1/send/email", headers=APP, json={
-            "transactional_message_id": 1, "to": "z@example.com", "identifiers": {"email": "z@example.com"}})
+        r = await c.post(
+            "/app-us/v1/send/email",
+            headers=APP,
+            json={"transactional_message_id": 1, "to": "z@example.com", "identifiers": {"email": "z@example.com"}},
+        )
         ids.append((r.json()["delivery_id"], [p["cio_id"] for p in (await state(c))["people"]][-1]))
     assert ids[0] == ids[1] == ("sbx-delivery-000001", "sb000100")

@@ -1,4 +1,5 @@
 """Percent-encoded identifiers round-trip through every kind of path."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -13,13 +14,16 @@ IDS = ["a/b", "a b", "Jürgen", "a'b(c)*!", "100%", "x?y#z", "semi;colon"]
 @pytest.mark.parametrize("raw", IDS)
 async def test_ids_round_trip(empty_client, raw):
     enc = quote(raw, safe="")
-    assert (await empty_client.put(f"/track-us/api/v1/customers/{enc}", json={"n": 1}, headers=TRACK)).status_code == 200
+    assert (
+        await empty_client.put(f"/track-us/api/v1/customers/{enc}", json={"n": 1}, headers=TRACK)
+    ).status_code == 200
     assert person(await state(empty_client), id=raw) is not None
     r = await attributes(empty_client, raw)
     assert r.status_code == 200 and r.json()["customer"]["id"] == raw
     await empty_client.post(f"/track-us/api/v1/customers/{enc}/events", json={"name": "e"}, headers=TRACK)
-    await empty_client.put(f"/track-us/api/v1/customers/{enc}/devices",
-                           json={"device": {"id": raw, "platform": "ios"}}, headers=TRACK)
+    await empty_client.put(
+        f"/track-us/api/v1/customers/{enc}/devices", json={"device": {"id": raw, "platform": "ios"}}, headers=TRACK
+    )
     p = person(await state(empty_client), id=raw)
     assert [d["id"] for d in p["devices"]] == [raw]
     await empty_client.delete(f"/track-us/api/v1/customers/{enc}/devices/{enc}", headers=TRACK)

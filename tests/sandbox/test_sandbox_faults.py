@@ -1,4 +1,5 @@
 """Injected faults over HTTP: status, delay + apply, drop, probability, admin API."""
+
 from __future__ import annotations
 
 import asyncio

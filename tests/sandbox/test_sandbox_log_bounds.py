@@ -3,6 +3,7 @@
 Measured as memory (tracemalloc), not time: what the sandbox process keeps after many
 large requests must stay near the log's byte bound, whatever the count.
 """
+
 from __future__ import annotations
 
 import gc
@@ -24,8 +25,11 @@ async def test_many_one_megabyte_bodies_keep_memory_near_the_byte_bound(empty_cl
     try:
         before = tracemalloc.get_traced_memory()[0]
         for i in range(count):
-            r = await empty_client.put(f"/track-us/api/v1/customers/big{i % 3}", content=body,
-                                       headers={**TRACK, "Content-Type": "application/json"})
+            r = await empty_client.put(
+                f"/track-us/api/v1/customers/big{i % 3}",
+                content=body,
+                headers={**TRACK, "Content-Type": "application/json"},
+            )
             assert r.status_code in (200, 400)
         gc.collect()
         held = tracemalloc.get_traced_memory()[0] - before

@@ -1,4 +1,5 @@
 """Over a real loopback socket: plain HTTP, redirects with the real port, and TLS."""
+
 from __future__ import annotations
 
 import datetime
@@ -25,8 +26,7 @@ async def test_identify_then_read_over_socket(loopback):
 
 def test_eu_redirect_location_uses_the_real_host_and_port():
     with serve_in_thread(SandboxConfig(region="eu", demo_data=False)) as running:
-        r = httpx.post(f"{running.root_url}/track-us/api/v1/customers/u%201/events",
-                       json={"name": "x"}, headers=TRACK)
+        r = httpx.post(f"{running.root_url}/track-us/api/v1/customers/u%201/events", json={"name": "x"}, headers=TRACK)
         assert r.status_code == 301
         assert r.headers["location"] == f"{running.root_url}/track-eu/api/v1/customers/u%201/events"
         assert running.base_url("track") == f"{running.root_url}/track-eu"
@@ -45,27 +45,33 @@ def test_serve_an_existing_app_and_stop_frees_the_handle():
 
 
 def _self_signed(tmp_path):
+    import ipaddress
+
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import NameOID
-    import ipaddress
 
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
     cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_file.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_file, key_file
 
 
@@ -76,8 +82,15 @@ def test_tls(tmp_path):
         assert running.root_url.startswith("https://127.0.0.1:")
         context = ssl.create_default_context(cafile=str(cert_file))
         with httpx.Client(base_url=running.root_url, verify=context) as c:
-            r = c.post("/app-us/v1/send/email", headers=APP, json={
-                "transactional_message_id": "welcome", "to": "ada@example.com", "identifiers": {"id": "user_1001"}})
+            r = c.post(
+                "/app-us/v1/send/email",
+                headers=APP,
+                json={
+                    "transactional_message_id": "welcome",
+                    "to": "ada@example.com",
+                    "identifiers": {"id": "user_1001"},
+                },
+            )
             assert r.status_code == 200 and r.json()["delivery_id"].startswith("sbx-delivery-")
             r = c.get("/track-us/api/v1/accounts/region", headers=TRACK)
             assert r.json()["url"] == f"{running.root_url}/track-us"

@@ -1,4 +1,5 @@
 """Rate limiting with Retry-After, driven by the injectable clock."""
+
 from __future__ import annotations
 
 from .conftest import APP, CDP, TRACK

@@ -1,4 +1,5 @@
 """The request log and admin endpoints; no key material ever stored or echoed."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,16 @@ async def test_log_and_state_never_hold_key_material(client):
         assert secret not in dumped
     assert "Authorization" not in json.dumps(client.sandbox.requests)
     kinds = [(e["auth"]["key_kind"], e["auth"]["valid"]) for e in client.sandbox.requests]
-    assert kinds == [("track", True), ("app", False), ("track", False), ("app", True), ("track", False),
-                     ("app", True), ("write", True), ("app", False)]
+    assert kinds == [
+        ("track", True),
+        ("app", False),
+        ("track", False),
+        ("app", True),
+        ("track", False),
+        ("app", True),
+        ("write", True),
+        ("app", False),
+    ]
 
 
 async def test_reset_restores_demo_state(client):

@@ -1,4 +1,5 @@
 """Track API v1 over HTTP: every call's happy path, its state change and its 400s."""
+
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -142,8 +143,9 @@ async def test_track_event_validation(empty_client):
 
 
 async def test_anonymous_event_merges_on_identify(empty_client):
-    r = await empty_client.post("/track-us/api/v1/events", json={"name": "viewed", "anonymous_id": "anon-1"},
-                                headers=TRACK)
+    r = await empty_client.post(
+        "/track-us/api/v1/events", json={"name": "viewed", "anonymous_id": "anon-1"}, headers=TRACK
+    )
     assert r.status_code == 200
     snap = await state(empty_client)
     assert snap["events"][0]["cio_id"] is None and snap["events"][0]["anonymous_id"] == "anon-1"
@@ -226,11 +228,14 @@ async def test_merge_moves_data_and_deletes_secondary(empty_client):
     await empty_client.put(f"{C}/keep", json={"plan": "pro", "city": ""}, headers=TRACK)
     await empty_client.put(f"{C}/{enc('anon@example.com')}", json={"plan": "free", "city": "Oslo"}, headers=TRACK)
     await empty_client.post(f"{C}/{enc('anon@example.com')}/events", json={"name": "clicked"}, headers=TRACK)
-    await empty_client.put(f"{C}/{enc('anon@example.com')}/devices",
-                           json={"device": {"id": "t1", "platform": "android"}}, headers=TRACK)
-    r = await empty_client.post("/track-us/api/v1/merge_customers",
-                                json={"primary": {"id": "keep"}, "secondary": {"email": "anon@example.com"}},
-                                headers=TRACK)
+    await empty_client.put(
+        f"{C}/{enc('anon@example.com')}/devices", json={"device": {"id": "t1", "platform": "android"}}, headers=TRACK
+    )
+    r = await empty_client.post(
+        "/track-us/api/v1/merge_customers",
+        json={"primary": {"id": "keep"}, "secondary": {"email": "anon@example.com"}},
+        headers=TRACK,
+    )
     assert r.status_code == 200 and r.json() == {}
     snap = await state(empty_client)
     [p] = snap["people"]
@@ -243,8 +248,11 @@ async def test_merge_moves_data_and_deletes_secondary(empty_client):
 
 async def test_merge_with_missing_primary_does_nothing(empty_client):
     await empty_client.put(f"{C}/second", json={}, headers=TRACK)
-    r = await empty_client.post("/track-us/api/v1/merge_customers",
-                                json={"primary": {"id": "missing"}, "secondary": {"id": "second"}}, headers=TRACK)
+    r = await empty_client.post(
+        "/track-us/api/v1/merge_customers",
+        json={"primary": {"id": "missing"}, "secondary": {"id": "second"}},
+        headers=TRACK,
+    )
     assert r.status_code == 200
     snap = await state(empty_client)
     assert person(snap, id="second") is not None and snap["merges"][0]["applied"] is False
@@ -252,8 +260,9 @@ async def test_merge_with_missing_primary_does_nothing(empty_client):
 
 async def test_merge_validation_uses_singular_error(empty_client):
     url = "/track-us/api/v1/merge_customers"
-    r = await empty_client.post(url, json={"primary": {"id": "a", "email": "b@x.com"}, "secondary": {"id": "c"}},
-                                headers=TRACK)
+    r = await empty_client.post(
+        url, json={"primary": {"id": "a", "email": "b@x.com"}, "secondary": {"id": "c"}}, headers=TRACK
+    )
     assert r.status_code == 400
     assert r.json() == {"meta": {"error": "primary: must have exactly one of id, email, cio_id"}}
     r = await empty_client.post(url, json={"primary": {"id": "a"}, "secondary": {}}, headers=TRACK)
@@ -270,10 +279,14 @@ async def test_manual_segment_add_and_remove(client):
     url = "/track-us/api/v1/segments/3/add_customers"
     r = await client.post(url, json={"ids": ["user_1002"]}, headers=TRACK)
     assert r.status_code == 200
-    r = await client.get("/app-us/v1/customers/user_1002/segments", headers={"Authorization": "Bearer sandbox-app-key-0001"})
+    r = await client.get(
+        "/app-us/v1/customers/user_1002/segments", headers={"Authorization": "Bearer sandbox-app-key-0001"}
+    )
     assert 3 in [s["id"] for s in r.json()["segments"]]
     await client.post("/track-us/api/v1/segments/3/remove_customers", json={"ids": ["user_1002"]}, headers=TRACK)
-    r = await client.get("/app-us/v1/customers/user_1002/segments", headers={"Authorization": "Bearer sandbox-app-key-0001"})
+    r = await client.get(
+        "/app-us/v1/customers/user_1002/segments", headers={"Authorization": "Bearer sandbox-app-key-0001"}
+    )
     assert 3 not in [s["id"] for s in r.json()["segments"]]
     r = await client.post("/track-us/api/v1/segments/1/add_customers", json={"ids": ["x"]}, headers=TRACK)
     assert r.status_code == 400

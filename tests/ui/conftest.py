@@ -4,6 +4,7 @@ An Input's or TextArea's cursor blinks on a real 0.5 s timer, so a snapshot take
 than half a second after the focus came (a loaded machine, pytest-xdist) could catch it
 off while the baselines show it on. In snapshot tests the blink keeps the cursor shown:
 what is on screen is then only what the test did, not when the picture was taken."""
+
 from __future__ import annotations
 
 import pytest

@@ -4,6 +4,7 @@ Snapshots must not show the sandbox's random port: the credentials name
 FIXED_ROOT, and the client's transport rewrites each request's host and port to the
 running sandbox before it goes out over the socket (paths, headers and bodies untouched).
 """
+
 from __future__ import annotations
 
 import httpx

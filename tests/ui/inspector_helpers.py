@@ -1,5 +1,6 @@
 """Outcomes for inspector tests: really sent to the sandbox, optionally frozen (fixed
 URL root, times and dates) so a snapshot of them is deterministic."""
+
 from __future__ import annotations
 
 import dataclasses

@@ -1,4 +1,5 @@
 """The text a person sees on the terminal, line by line (what tmux's capture-pane gives)."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """The App shell: opens on a session, marks protected environments, switches in a worker."""
+
 from __future__ import annotations
 
 import dataclasses

@@ -1,5 +1,6 @@
 """The batch screen (F7) against the loopback sandbox: validation first, nothing sent
 until accepted, a run where every valid row arrives once, cancel then resume, failures."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -143,7 +144,9 @@ async def test_failures_are_listed_live_with_line_and_explanation(sandbox, tmp_p
         failures = table_rows(screen, "#batch-failures")
         # Rows go out concurrently, so failures arrive in either order.
         assert sorted((line, outcome, code) for line, outcome, code, *_ in failures) == [
-            ("3", "rejected", "400"), ("5", "rejected", "400")]
+            ("3", "rejected", "400"),
+            ("5", "rejected", "400"),
+        ]
         assert all(f[4] for f in failures)  # each says what happened
         failed = [json.loads(line) for line in path.with_name("events.jsonl.failed.jsonl").read_text().splitlines()]
         assert sorted(r["line"] for r in failed) == [3, 5]

@@ -3,6 +3,7 @@
 Deterministic: a fixed sandbox URL, a relative file name (the test runs in tmp_path),
 and no run, so no rate, ETA or clock is on screen.
 """
+
 from __future__ import annotations
 
 from textual.widgets import DataTable, Input, Select

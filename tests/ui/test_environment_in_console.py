@@ -1,5 +1,6 @@
 """The environment screen inside the console: F2, store keys, switch, and the next send
 goes to that environment over loopback; the console reopens on it. Plus its snapshot."""
+
 from __future__ import annotations
 
 from textual.widgets import Input
@@ -23,8 +24,11 @@ async def test_f2_store_keys_switch_and_send_to_that_environment(sandbox, memory
         screen = app.screen
         screen._select("Staging")
         await settle(pilot)
-        for selector, text in {"#env-site-id": DEMO["site_id"], "#key-track": DEMO["track_key"],
-                               "#key-app": DEMO["app_key"]}.items():
+        for selector, text in {
+            "#env-site-id": DEMO["site_id"],
+            "#key-track": DEMO["track_key"],
+            "#key-app": DEMO["app_key"],
+        }.items():
             screen.query_one(selector, Input).value = text
         await pilot.press("ctrl+s")
         await until(pilot, lambda: store.get("Staging").site_id == DEMO["site_id"], "the save")
@@ -78,8 +82,9 @@ async def test_f2_shown_again_reads_what_another_process_changed_keeping_what_is
         other.add("QA", "eu")
         await pilot.press("f2")
         await until(pilot, lambda: app.screen is screen, "the same environment screen")
-        await until(pilot, lambda: screen.query_one("#env-site-id", Input).value == "site-from-elsewhere",
-                    "the changed Site ID")
+        await until(
+            pilot, lambda: screen.query_one("#env-site-id", Input).value == "site-from-elsewhere", "the changed Site ID"
+        )
         assert "QA" in [o.id for o in screen.query_one("#env-list").options]
         screen.query_one("#env-site-id", Input).value = "typed-here"
         await pilot.press("escape", "escape")  # unsaved: the second Escape leaves, keeping it

@@ -1,6 +1,7 @@
 """Every path that changes the environment in use (F2's ctrl+o, the palette's `env: …`,
 start-up) makes the header, the request's target and the production guard agree — also
 under `--sandbox`, where a stored environment may point at the embedded sandbox."""
+
 from __future__ import annotations
 
 from textual.widgets import Input, RadioButton
@@ -67,8 +68,9 @@ async def test_ctrl_o_under_sandbox_keeps_a_protected_environments_guard(memory_
         await _embedded(pilot)
         assert not app.session.protected
         store = app.store
-        store.add("Prod via sandbox", "us", site_id=DEMO["site_id"], protected=True,
-                  sandbox_root=app.sandbox_server.root_url)
+        store.add(
+            "Prod via sandbox", "us", site_id=DEMO["site_id"], protected=True, sandbox_root=app.sandbox_server.root_url
+        )
         store.set_key("Prod via sandbox", "track", DEMO["track_key"])
         await _use_from_f2(pilot, "Prod via sandbox")
         assert app.session.protected and app.has_class("-protected")

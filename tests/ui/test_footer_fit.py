@@ -1,5 +1,6 @@
 """At 120 columns the workspace's footer shows each of its keys whole, wherever the focus
 is; the keys kept out of it still work and F1 lists every one."""
+
 from __future__ import annotations
 
 import asyncio
@@ -72,15 +73,28 @@ async def test_the_workspace_footer_fits_120_columns_and_f1_lists_the_rest(sandb
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         listed = {row[1] for row in app.screen.rows}
-    assert {"Quit", "Copy curl", "Copy body", "Transactional preview", "Batch", "Test connection",
-            "Previous tab", "Next tab", "Zoom", "Response", "Send", "Examples", "Actions"} <= listed
+    assert {
+        "Quit",
+        "Copy curl",
+        "Copy body",
+        "Transactional preview",
+        "Batch",
+        "Test connection",
+        "Previous tab",
+        "Next tab",
+        "Zoom",
+        "Response",
+        "Send",
+        "Examples",
+        "Actions",
+    } <= listed
 
 
 async def test_f6_and_f7_open_their_screens_from_a_json_editor(sandbox):
     """A TextArea binds F6/F7 (select line/all): the console's keys come first."""
     from screens.batch.screen import BatchScreen
-    from screens.widgets.fields import JsonEditor
     from screens.transactional.screen import TransactionalScreen
+    from screens.widgets.fields import JsonEditor
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:

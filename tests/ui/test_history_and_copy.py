@@ -1,5 +1,6 @@
 """History (persisted with keys masked, reopened, loaded back into the form) and copying
 (curl with keys masked; revealed only on the explicit palette command; the body)."""
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,9 @@ async def test_history_persists_masked_and_reopens(sandbox):
         table = screen.query_one(DataTable)
         assert table.row_count == 1
         row = table.get_row_at(0)
-        assert row[1] == "Sandbox" and row[2] == "Identify Customer" and row[3] == "user_hist" and str(row[5]) == "200 OK"
+        assert (
+            row[1] == "Sandbox" and row[2] == "Identify Customer" and row[3] == "user_hist" and str(row[5]) == "200 OK"
+        )
         inspector = screen.query_one(Inspector)
         await pilot.pause()
         assert inspector.border_title.startswith("200 OK") and inspector.has_class("-ok")

@@ -1,5 +1,6 @@
 """F3's rows can be told apart: six sends of one action to six people show whom each was
 about and where it went; the status line names the file instead of "hover here"."""
+
 from __future__ import annotations
 
 from textual.widgets import DataTable
@@ -24,12 +25,17 @@ async def test_rows_of_one_action_are_told_apart_by_recipient_and_target(sandbox
         assert len(rows) == 3 and len(set(rows)) == 3, rows
         for to, template in zip(reversed(recipients), ("992", "991", "990"), strict=True):
             row = next(r for r in rows if to in r)
-            assert f"#{template} {to}" in row and "/v1/send/email" in row and row.count("POST") == 1 and "404" in row, row
+            assert f"#{template} {to}" in row and "/v1/send/email" in row and row.count("POST") == 1 and "404" in row, (
+                row
+            )
         # The table fits 120 columns: every column's header is on screen.
         assert sum(c.get_render_width(table) for c in table.columns.values()) <= 118
         status = str(app.screen.query_one("#history-status").render())
         assert "hover" not in status and "history.jsonl" in status, status
-        assert str(app.screen.history_path).endswith("cio-console/history.jsonl") and app.screen.history_path in app.screen.HELP
+        assert (
+            str(app.screen.history_path).endswith("cio-console/history.jsonl")
+            and app.screen.history_path in app.screen.HELP
+        )
 
 
 async def test_a_person_action_names_the_person(sandbox):

@@ -1,12 +1,13 @@
 """The inspector and its error panel, driven through the workspace against the sandbox."""
+
 from __future__ import annotations
 
 from textual.widgets import Button, Input
 
+from console.session.session import Session
 from screens.app import CioConsoleApp
 from screens.inspector.error_panel import ErrorPanel
 from screens.inspector.inspector import Inspector
-from console.session.session import Session
 from tests.ui.inspector_helpers import EMAIL, closed_port_root, track_key_as_app_key
 from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle, until
 
@@ -61,8 +62,15 @@ async def test_a_429_is_retried_with_a_countdown(sandbox, fake_clock):
         await pilot.press("ctrl+s")
         inspector = ws.query_one(Inspector)
         # until the 429 came back and the transport waits its 1 s
-        await until(pilot, lambda: fake_clock.sleeping and inspector.query(ErrorPanel)
-                    and inspector.query_one(ErrorPanel).seconds_left() is not None, "the retry wait")
+        await until(
+            pilot,
+            lambda: (
+                fake_clock.sleeping
+                and inspector.query(ErrorPanel)
+                and inspector.query_one(ErrorPanel).seconds_left() is not None
+            ),
+            "the retry wait",
+        )
         panel = inspector.query_one(ErrorPanel)
         left = panel.seconds_left()
         await until(pilot, lambda: f"retrying in {left} s" in text_of(panel.query_one("#why-wait")), "the countdown")
@@ -107,8 +115,11 @@ async def test_a_lost_answer_to_a_send_is_not_resent(sandbox):
 
 
 async def test_a_5_mb_body_does_not_block_keys(sandbox):
-    big = {"customers": [{"id": i, "email": f"user{i}@example.com", "plan": "premium", "tags": ["a", "b"]}
-                         for i in range(70_000)]}
+    big = {
+        "customers": [
+            {"id": i, "email": f"user{i}@example.com", "plan": "premium", "tags": ["a", "b"]} for i in range(70_000)
+        ]
+    }
     sandbox.sandbox.add_fault("/api/v1/customers/*", status=200, body=big)
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -136,8 +147,10 @@ async def test_a_5_mb_body_does_not_block_keys(sandbox):
 async def test_a_207_lists_the_failed_operations(sandbox):
     import json
 
-    ops = [{"type": "person", "action": "identify", "identifiers": {"id": "p207"}, "attributes": {"plan": "pro"}},
-           {"type": "person", "action": "identify", "identifiers": {"phone": "+15551234567"}}]
+    ops = [
+        {"type": "person", "action": "identify", "identifiers": {"id": "p207"}, "attributes": {"plan": "pro"}},
+        {"type": "person", "action": "identify", "identifiers": {"phone": "+15551234567"}},
+    ]
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         inspector = await _send_form(pilot, "track-v2-batch", batch=json.dumps(ops))

@@ -1,5 +1,6 @@
 """Ctrl+R takes the focus from the workspace into the inspector; there [ and ] switch its
 tabs, the keys scroll what is shown, and Escape goes back to the action filter."""
+
 from __future__ import annotations
 
 from textual.widgets import Input, TabbedContent

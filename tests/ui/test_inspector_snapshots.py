@@ -4,6 +4,7 @@ workspace) and of the history screen.
 Deterministic: the outcomes are really sent to the sandbox, then frozen (fixed URL root,
 times, dates) before they are shown; the clock's zone is UTC.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -47,6 +48,7 @@ def _showing(outcome, *, zoom: bool = False):
             inspector.focus_content()
             await pilot.press("z")
             await pilot.pause()
+
     return run_before
 
 

@@ -1,5 +1,6 @@
 """The slice-at-a-time JSON pretty-printer writes what json.dumps(indent=2) writes, and
 tells text that is not JSON (shown as it is) from a body that was cut short."""
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,20 @@ def _run(text: str, tokens: int = 3) -> PrettyJson:
     return pretty
 
 
-@pytest.mark.parametrize("value", [
-    {}, [], [[[]]], 5, "text", None,
-    {"a": {}, "b": [], "c": [1, {"d": None, "e": [True, False]}], "s": 'x"y,:{[ \\ é'},
-    {"k": [{"x": 1.5e3}, -2, 0.25]}, [1, 2, [3, [4, {}]]],
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        [[[]]],
+        5,
+        "text",
+        None,
+        {"a": {}, "b": [], "c": [1, {"d": None, "e": [True, False]}], "s": 'x"y,:{[ \\ é'},
+        {"k": [{"x": 1.5e3}, -2, 0.25]},
+        [1, 2, [3, [4, {}]]],
+    ],
+)
 def test_same_lines_as_json_dumps(value):
     compact = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     pretty = _run(compact)
@@ -31,8 +41,10 @@ def test_same_lines_as_json_dumps(value):
     assert _run(spaced).lines == pretty.lines
 
 
-@pytest.mark.parametrize("text", ['{"a" 1}', "[1,,2]", '{"a":1]', "hello", '{"a":1} x', "[1 2]",
-                                  "<html><body>502</body></html>", "{,}", "[1]]"])
+@pytest.mark.parametrize(
+    "text",
+    ['{"a" 1}', "[1,,2]", '{"a":1]', "hello", '{"a":1} x', "[1 2]", "<html><body>502</body></html>", "{,}", "[1]]"],
+)
 def test_not_json_is_detected(text):
     assert not _run(text).ok
     lines, is_json = format_body(text)

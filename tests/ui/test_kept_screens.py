@@ -2,6 +2,7 @@
 shows the same screen with what was in it (a person looked up, a half-filled transactional
 form, a batch still running); a person looked up before an environment switch is marked as
 the other environment's and nothing is applied to the new one without a new lookup."""
+
 from __future__ import annotations
 
 import asyncio
@@ -197,7 +198,9 @@ async def test_a_switch_while_the_transactional_form_is_hidden_keeps_the_form_no
         await press(pilot, "f6")
         await tx_ui.idle(pilot)
         assert app.screen is screen and screen.template is None and screen.preview is None
-        assert "Environment changed to Sandbox (protected): pick the message again" in tx_ui.text_of(screen, "#tx-status")
+        assert "Environment changed to Sandbox (protected): pick the message again" in tx_ui.text_of(
+            screen, "#tx-status"
+        )
         assert screen.query_one("#tx-to", Input).value == "ada.lovelace@example.com"
         await pilot.press("ctrl+s")
         await tx_ui.idle(pilot)

@@ -1,12 +1,13 @@
 """The profile fixer (F4) against the sandbox over loopback: look up, edit, apply, read back,
 undo; an ambiguous email; a 404 explained; the protected guard on destroy."""
+
 from __future__ import annotations
 
 from textual.widgets import Input, OptionList, Select
 
-from screens.widgets.confirm import ConfirmScreen
 from screens.profile.action_screen import ProfileActionScreen
 from screens.profile.screen import ProfileScreen
+from screens.widgets.confirm import ConfirmScreen
 from tests.ui.workspace_helpers import sandbox_app
 
 
@@ -79,7 +80,9 @@ async def test_look_up_edit_two_remove_one_apply_read_back_and_undo(sandbox):
         await pilot.press("delete")
         await pilot.pause()
         changes = text_of(screen, "#changes")
-        assert '~ plan: "pro" -> "enterprise"' in changes and '- company: "Analytical Engines Ltd" -> (not set)' in changes
+        assert (
+            '~ plan: "pro" -> "enterprise"' in changes and '- company: "Analytical Engines Ltd" -> (not set)' in changes
+        )
         previewed = screen.query_one("#edit-request").request
         assert previewed["method"] == "PUT" and previewed["url"].endswith("/api/v1/customers/cio_sb000001")
         assert previewed["body"] == {"plan": "enterprise", "city": "Paris", "company": ""}
@@ -100,7 +103,10 @@ async def test_look_up_edit_two_remove_one_apply_read_back_and_undo(sandbox):
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert screen.query_one("#edit-request").request["body"] == {
-            "plan": "pro", "city": "London", "company": "Analytical Engines Ltd"}
+            "plan": "pro",
+            "city": "London",
+            "company": "Analytical Engines Ltd",
+        }
         assert len(identifies(sandbox)) == 1  # the undo is reviewed first
         await pilot.press("ctrl+s")
         await idle(pilot)
@@ -195,7 +201,8 @@ async def test_protected_env_refuses_a_destroy_without_the_right_identifier(sand
         await pilot.press("enter")
         await idle(pilot)
         assert [r["path"] for r in sandbox.sandbox.requests if r["method"] == "DELETE"] == [
-            "/api/v1/customers/cio_sb000001"]
+            "/api/v1/customers/cio_sb000001"
+        ]
         assert "Destroy Customer sent" in status(screen)
         assert "404 Not Found" in text_of(screen, "#profile-summary")
 
@@ -235,7 +242,9 @@ async def test_merge_another_profile_into_this_one(sandbox):
         modal.query_one("#fill-secondary_identifier", Input).value = "user_1007"
         await pilot.pause()
         assert modal.query_one("#profile-action-request").request["body"] == {
-            "primary": {"cio_id": "sb000001"}, "secondary": {"id": "user_1007"}}
+            "primary": {"cio_id": "sb000001"},
+            "secondary": {"id": "user_1007"},
+        }
         await pilot.press("ctrl+s")
         await idle(pilot)
         assert "Merge Customers sent" in status(screen) and screen.draft.profile.cio_id == "sb000001"
@@ -306,8 +315,9 @@ async def test_a_refused_identify_is_explained_and_the_changes_stay_pending(sand
         screen = await open_profile(pilot)
         await look_up(pilot, screen, "user_1001")
         await edit(pilot, screen, "plan", "free")
-        sandbox.sandbox.add_fault("/api/v1/customers/*", method="PUT", status=400,
-                                  body={"meta": {"error": "bad attribute"}})
+        sandbox.sandbox.add_fault(
+            "/api/v1/customers/*", method="PUT", status=400, body={"meta": {"error": "bad attribute"}}
+        )
         await pilot.press("ctrl+s")
         await idle(pilot)
         assert "Not applied" in status(screen)

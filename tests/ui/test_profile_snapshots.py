@@ -3,6 +3,7 @@
 Deterministic: the URL shown is FIXED_ROOT (requests still reach the loopback sandbox),
 the demo data's timestamps are fixed, and nothing on screen shows the clock.
 """
+
 from __future__ import annotations
 
 from tests.ui.fixed_root import fixed_root_app
@@ -17,6 +18,7 @@ def _pending_edits(pilot):
         await edit(pilot, screen, "nickname", "Countess")
         await edit(pilot, screen, "company", "")
         await idle(pilot)
+
     return run()
 
 
@@ -25,6 +27,7 @@ def _not_found(pilot):
         screen = await open_profile(pilot)
         await look_up(pilot, screen, "user_nobody")
         await idle(pilot)
+
     return run()
 
 

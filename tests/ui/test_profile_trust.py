@@ -1,5 +1,6 @@
 """F4's trust defects (issue 12): the summary never shows a person the screen is not about,
 no garbled status text, and no key typed right after Enter-to-edit is lost."""
+
 from __future__ import annotations
 
 from textual import events
@@ -84,8 +85,11 @@ async def test_keys_on_the_table_after_an_edit_go_nowhere_but_the_table(sandbox)
         await pilot.pause()
         await burst(pilot, "enter", "g", "o", "l", "d", "enter")
         await idle(pilot)
-        assert "1 change(s) pending" in status(screen), (status(screen), app.focused,
-                                                          screen.query_one("#attr-value", Input).value)
+        assert "1 change(s) pending" in status(screen), (
+            status(screen),
+            app.focused,
+            screen.query_one("#attr-value", Input).value,
+        )
         assert app.focused is table
         await burst(pilot, "q", "w")
         await idle(pilot)

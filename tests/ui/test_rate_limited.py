@@ -1,5 +1,6 @@
 """A send rate limited to the end: the transport's bounded retries, then a countdown to
 when the user may send again. Nothing is re-sent for them (a 429 was not delivered)."""
+
 from __future__ import annotations
 
 from screens.inspector.error_panel import ErrorPanel
@@ -37,7 +38,8 @@ async def test_a_send_still_429_after_its_retries_counts_down_to_sending_again(s
         first = panel.send_again_in()
         assert first is not None and 0 < first <= 3
         assert wait.display and text_of(wait) == (
-            f"You can send again in {first} s: it was not delivered, and nothing is re-sent automatically.")
+            f"You can send again in {first} s: it was not delivered, and nothing is re-sent automatically."
+        )
         assert inspector.border_title.startswith("429 Too Many Requests")
         title = text_of(panel.query_one("#why-title"))
         assert f"after {MAX_ATTEMPTS} attempts" in title
@@ -48,8 +50,9 @@ async def test_a_send_still_429_after_its_retries_counts_down_to_sending_again(s
         # What the panel shows counts down as the (fake) clock moves ...
         lower = [f"You can send again in {n} s:" for n in range(1, first)]
         fake_clock.advance(1)
-        await until(pilot, lambda: any(t in text_of(wait) for t in lower) or "now" in text_of(wait),
-                    "the countdown to move")
+        await until(
+            pilot, lambda: any(t in text_of(wait) for t in lower) or "now" in text_of(wait), "the countdown to move"
+        )
         # ... to "now"; nothing is sent by itself meanwhile or after.
         fake_clock.advance(first)
         await until(pilot, lambda: "You can send again now:" in text_of(wait), "the countdown to end")

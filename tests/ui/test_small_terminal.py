@@ -1,6 +1,7 @@
 """F2, F4 and F6 do their job at 80x24 (a common laptop/SSH size), and nothing on them is
 cut at 120 columns: every label, button and placeholder fits or wraps. Plus snapshots of
 the three screens at 80x24 (deterministic: fixed URL, demo data, no clock on screen)."""
+
 from __future__ import annotations
 
 import pytest
@@ -56,8 +57,14 @@ async def test_f2_at_80x24_shows_its_buttons(memory_keyring):
         await until(pilot, lambda: app.session is not None, "the first environment")
         screen = await _f2(pilot)
         text = screen_text(app)
-        for shown in ("Save", "Test connection", "Use this environment", "Track key", "Write key",
-                      "Protected (sends and deletes ask to confirm)"):
+        for shown in (
+            "Save",
+            "Test connection",
+            "Use this environment",
+            "Track key",
+            "Write key",
+            "Protected (sends and deletes ask to confirm)",
+        ):
             assert shown in text, (shown, text)
         assert not _cut(screen), _cut(screen)
         # The buttons are in the visible part of the form, not scrolled away.
@@ -128,6 +135,7 @@ def _profile(pilot):
         screen = await open_profile(pilot)
         await look_up(pilot, screen, "user_1001")
         await idle(pilot)
+
     return run()
 
 
@@ -137,6 +145,7 @@ def _transactional(pilot):
         await pick(pilot, screen, "#tx-templates", 1)
         await fill(pilot, screen, to="grace.hopper@example.com", data='{"expires_in_minutes": 15}')
         await idle(pilot)
+
     return run()
 
 

@@ -1,14 +1,15 @@
 """The transactional preview (F6) against the sandbox over loopback: messages and their
 variants, the render with a missing variable, the HTML toggle, then a send that is
 exactly the previewed request; the protected guard asks for the recipient."""
+
 from __future__ import annotations
 
 import json
 
 from textual.widgets import Input, OptionList, Switch, TextArea
 
-from screens.widgets.confirm import ConfirmScreen
 from screens.transactional.screen import TransactionalScreen
+from screens.widgets.confirm import ConfirmScreen
 from tests.ui.workspace_helpers import sandbox_app
 
 
@@ -89,8 +90,14 @@ async def test_preview_then_send_sends_exactly_the_previewed_request(sandbox):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_transactional(pilot)
         await pick(pilot, screen, "#tx-templates", 0)
-        await fill(pilot, screen, to="ada.lovelace@example.com", identifiers='{"id": "user_1001"}',
-                   data=json.dumps({"items": [{"name": "Socks"}]}), draft=True)
+        await fill(
+            pilot,
+            screen,
+            to="ada.lovelace@example.com",
+            identifiers='{"id": "user_1001"}',
+            data=json.dumps({"items": [{"name": "Socks"}]}),
+            draft=True,
+        )
         assert "Welcome to Acme, Ada!" in text_of(screen, "#tx-rendered")
         previewed = screen.query_one("#tx-request").request
         assert previewed["body"]["queue_draft"] is True and "sb-app" not in json.dumps(previewed["headers"])
@@ -147,8 +154,9 @@ async def test_protected_env_asks_for_the_recipient_before_sending(sandbox):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_transactional(pilot)
         await pick(pilot, screen, "#tx-templates", 0)
-        await fill(pilot, screen, to="ada.lovelace@example.com", identifiers='{"id": "user_1001"}',
-                   data='{"items": []}')
+        await fill(
+            pilot, screen, to="ada.lovelace@example.com", identifiers='{"id": "user_1001"}', data='{"items": []}'
+        )
         await pilot.press("ctrl+s")
         if screen.preview.missing:
             await pilot.press("ctrl+s")
@@ -200,8 +208,12 @@ async def test_protected_env_sends_once_the_recipient_is_typed(sandbox):
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_transactional(pilot)
         await pick(pilot, screen, "#tx-templates", 1)
-        await fill(pilot, screen, to="grace.hopper@example.com",
-                   data='{"expires_in_minutes": 15, "reset_url": "https://acme.example/r/1"}')
+        await fill(
+            pilot,
+            screen,
+            to="grace.hopper@example.com",
+            data='{"expires_in_minutes": 15, "reset_url": "https://acme.example/r/1"}',
+        )
         assert not screen.preview.missing
         previewed = screen.query_one("#tx-request").request
         await pilot.press("ctrl+s")

@@ -4,6 +4,7 @@ text and as raw HTML.
 Deterministic: the URL shown is FIXED_ROOT (requests still reach the loopback sandbox);
 the demo templates and people are fixed; nothing on screen shows the clock.
 """
+
 from __future__ import annotations
 
 from tests.ui.fixed_root import fixed_root_app
@@ -19,7 +20,9 @@ def _previewed(html: bool):
             if html:
                 await pilot.press("ctrl+t")
             await idle(pilot)
+
         return run()
+
     return run_before
 
 

@@ -1,6 +1,7 @@
 """F6's status and placeholders tell the truth (issue 12): no "Pick one (Enter)" after the
 pick, examples that cannot pass for typed values, and the narrow layout's key only where
 it does something."""
+
 from __future__ import annotations
 
 from textual.widgets import Input

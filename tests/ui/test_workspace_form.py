@@ -1,5 +1,6 @@
 """The form: live JSON validation, send blocked until fixed, values kept across actions,
 the preview equal to `send --dry-run`, prefill, examples, load_values and F1 help."""
+
 from __future__ import annotations
 
 import json
@@ -76,16 +77,25 @@ async def test_required_fields_are_marked_after_a_send_attempt(sandbox):
 
 
 async def test_preview_equals_send_dry_run(sandbox, cli):
-    data = {"customer_identifier": "user 1/2", "event_name": "purchased",
-            "event_properties": {"price": 29.99, "items": ["socks"]}, "timestamp": 1700000000}
+    data = {
+        "customer_identifier": "user 1/2",
+        "event_name": "purchased",
+        "event_properties": {"price": 29.99, "items": ["socks"]},
+        "timestamp": 1700000000,
+    }
     dry = cli("send", "track-event", "--input", json.dumps(data), "--dry-run", env=sandbox_env(sandbox))
     assert dry.code == 0, dry.err
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
         await opened(pilot, "track-event")
-        fill(ws, customer_identifier="user 1/2", event_name="purchased",
-             event_properties=json.dumps(data["event_properties"]), timestamp="1700000000")
+        fill(
+            ws,
+            customer_identifier="user 1/2",
+            event_name="purchased",
+            event_properties=json.dumps(data["event_properties"]),
+            timestamp="1700000000",
+        )
         await settle(pilot)
         preview = ws.query_one("#preview")
         assert preview.request == dry.json()
@@ -115,8 +125,15 @@ async def test_load_values_opens_the_form_with_them(sandbox):
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.load_values("add-device", {"customer_identifier": "user_1001", "device_id": "tok",
-                                      "platform": "ios", "attributes": {"app_version": "2.0"}})
+        ws.load_values(
+            "add-device",
+            {
+                "customer_identifier": "user_1001",
+                "device_id": "tok",
+                "platform": "ios",
+                "attributes": {"app_version": "2.0"},
+            },
+        )
         await settle(pilot)
         assert ws.state.action_id == "add-device"
         assert ws.editor("platform").value == "ios"
@@ -133,8 +150,13 @@ async def test_filter_narrows_the_action_list(sandbox):
         ids = [o.id for o in ws.query_one("#action-options").options if o.id]
         assert ids == ["pipelines-track"]
         await pilot.press("enter")
-        await until(pilot, lambda: ws.state.action_id == "pipelines-track" and ws._form().rows()
-                    and app.focused is ws.editor("user_id"), "straight into the form")
+        await until(
+            pilot,
+            lambda: (
+                ws.state.action_id == "pipelines-track" and ws._form().rows() and app.focused is ws.editor("user_id")
+            ),
+            "straight into the form",
+        )
         await pilot.press(*"u1")
         await pilot.pause()
         assert ws.editor("user_id").value == "u1"
@@ -188,8 +210,9 @@ async def test_a_large_body_previews_quickly_and_is_sent_whole(sandbox):
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
         await opened(pilot, "pipelines-batch")
-        batch = [{"type": "track", "userId": f"user_{i}", "event": "Viewed", "properties": {"n": i}}
-                 for i in range(2000)]
+        batch = [
+            {"type": "track", "userId": f"user_{i}", "event": "Viewed", "properties": {"n": i}} for i in range(2000)
+        ]
         fill(ws, batch=json.dumps(batch))
         preview = ws.query_one("#preview")
         for _ in range(50):  # a big document: wait for the debounced preview, not a fixed time
@@ -241,8 +264,16 @@ async def test_palette_action_entry_opens_its_form_over_another_screen(sandbox):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         app.open_action("add-device")
-        await until(pilot, lambda: app.screen is ws and ws.state.action_id == "add-device"
-                    and ws._form().rows() and app.focused is ws.editor("customer_identifier"), "the form's focus")
+        await until(
+            pilot,
+            lambda: (
+                app.screen is ws
+                and ws.state.action_id == "add-device"
+                and ws._form().rows()
+                and app.focused is ws.editor("customer_identifier")
+            ),
+            "the form's focus",
+        )
 
 
 async def test_palette_reset_anonymous_id_gives_the_form_a_new_visitor(sandbox):
@@ -276,8 +307,11 @@ async def test_keys_typed_while_a_new_form_mounts_land_in_its_first_field(sandbo
             key = events.Key(ch, ch)
             key.set_sender(app)
             app.post_message(key)
-        await until(pilot, lambda: ws._form().rows() and ws.editor("customer_identifier").value == "bob42",
-                    "every key in the identifier")
+        await until(
+            pilot,
+            lambda: ws._form().rows() and ws.editor("customer_identifier").value == "bob42",
+            "every key in the identifier",
+        )
         assert ws.query_one("#action-filter").value == ""
 
 

@@ -1,4 +1,5 @@
 """Sending in a protected environment, and API errors that name a form field."""
+
 from __future__ import annotations
 
 from screens.widgets.confirm import ConfirmScreen

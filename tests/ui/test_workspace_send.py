@@ -1,4 +1,5 @@
 """The workspace fills and sends each kind of form to the sandbox over loopback."""
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,10 @@ async def test_json_array_batch(sandbox):
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
         await opened(pilot, "pipelines-batch")
-        batch = [{"type": "identify", "userId": "user_ws_b", "traits": {"plan": "pro"}},
-                 {"type": "track", "userId": "user_ws_b", "event": "Signed Up"}]
+        batch = [
+            {"type": "identify", "userId": "user_ws_b", "traits": {"plan": "pro"}},
+            {"type": "track", "userId": "user_ws_b", "event": "Signed Up"},
+        ]
         fill(ws, batch=json.dumps(batch, indent=2))
         await settle(pilot)
         await send_and_wait(pilot)
@@ -102,8 +105,15 @@ async def test_embedded_sandbox_from_the_keyboard_alone():
         await app.workers.wait_for_complete()
         ws = await ready(pilot)
         await pilot.press(*"track ev", "enter")
-        await until(pilot, lambda: ws.state.action_id == "track-event" and ws._form().rows()
-                    and app.focused is ws.editor("customer_identifier"), "the form's focus")
+        await until(
+            pilot,
+            lambda: (
+                ws.state.action_id == "track-event"
+                and ws._form().rows()
+                and app.focused is ws.editor("customer_identifier")
+            ),
+            "the form's focus",
+        )
         await pilot.press(*"user_1001", "enter", *"signed_up")
         await settle(pilot)
         assert ws.query_one("#preview").request["body"]["name"] == "signed_up"

@@ -2,6 +2,7 @@
 
 Deterministic: a fixed sandbox URL (nothing is sent), no clocks, no random ids shown.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -26,8 +27,13 @@ async def _identify_filled(pilot) -> None:
 async def _track_event_invalid(pilot) -> None:
     await pilot.pause()
     ws = await opened(pilot, "track-event")
-    fill(ws, customer_identifier="user_123", event_name="purchased",
-         event_properties='{"price": 29.99,\n "sku": }', timestamp="1700000000000")
+    fill(
+        ws,
+        customer_identifier="user_123",
+        event_name="purchased",
+        event_properties='{"price": 29.99,\n "sku": }',
+        timestamp="1700000000000",
+    )
     await settle(pilot)
     await pilot.press("end")  # a focused Input's select-on-focus highlight would race the fill
 
@@ -61,8 +67,15 @@ async def _identify_opened_at_80(pilot) -> None:
     await pilot.pause()
     ws = pilot.app.screen
     await pilot.press(*"identify", "enter")
-    await until(pilot, lambda: ws.state is not None and ws.state.action_id == "identify-customer"
-                and pilot.app.focused is not None and ws._form() in pilot.app.focused.ancestors)
+    await until(
+        pilot,
+        lambda: (
+            ws.state is not None
+            and ws.state.action_id == "identify-customer"
+            and pilot.app.focused is not None
+            and ws._form() in pilot.app.focused.ancestors
+        ),
+    )
     fill(ws, customer_identifier="user_123", traits='{"plan": "premium"}')
     await settle(pilot)
     await pilot.press("end")

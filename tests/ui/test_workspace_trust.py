@@ -3,13 +3,14 @@ highlighted, which is the first match; every focus stop is visible; no key lands
 the focus has left or the user cannot see, even when keys arrive in one burst; focus and
 error marks differ; status text follows the state; select-all in the JSON editors; F8/F9
 copy what the inspector shows; 80x24 shows the form and the request."""
+
 from __future__ import annotations
 
 from textual import events
 from textual.widgets import Input, TextArea
 
-from screens.workspace.form import ActionForm
 from screens.inspector.inspector import Inspector
+from screens.workspace.form import ActionForm
 from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, sent, settle, status_text, until
 
 
@@ -173,8 +174,15 @@ async def test_keys_typed_while_a_form_mounts_go_only_to_its_first_field(sandbox
         ws = await ready(pilot)
         # Enter opens Track Event (not built yet) and the keys behind it arrive at once.
         burst(app, *"track event", "enter", *"user_9")
-        await until(pilot, lambda: ws.state.action_id == "track-event" and isinstance(app.focused, Input)
-                    and app.focused.id == "field-customer_identifier", "the first field focused")
+        await until(
+            pilot,
+            lambda: (
+                ws.state.action_id == "track-event"
+                and isinstance(app.focused, Input)
+                and app.focused.id == "field-customer_identifier"
+            ),
+            "the first field focused",
+        )
         await drained(pilot)
         assert ws.query_one("#action-filter", Input).value == "track event"
         assert ws.editor("customer_identifier").value == "user_9"
@@ -234,8 +242,9 @@ async def test_focus_and_error_marks_differ_in_shape(sandbox):
 
 
 async def test_after_a_refusal_typing_replaces_the_refused_value(sandbox):
-    sandbox.sandbox.add_fault("/v1/send/email", method="POST", status=400,
-                              body={"meta": {"error": "transactional_message_id: not found"}})
+    sandbox.sandbox.add_fault(
+        "/v1/send/email", method="POST", status=400, body={"meta": {"error": "transactional_message_id: not found"}}
+    )
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await opened(pilot, "send-transactional-email")
@@ -305,8 +314,9 @@ async def test_f8_copies_the_exchange_the_inspector_shows_not_the_last_recorded(
         await send_and_wait(pilot)
         shown = ws.query_one(Inspector).outcome
         # Another screen (F6) sends and records its exchange meanwhile.
-        other = await app.session.send(get_action("track-event"),
-                                       {"customer_identifier": "user_other", "event_name": "elsewhere"})
+        other = await app.session.send(
+            get_action("track-event"), {"customer_identifier": "user_other", "event_name": "elsewhere"}
+        )
         app.record(other)
         await pilot.press("f8")
         await drained(pilot)
@@ -361,7 +371,7 @@ async def test_a_placeholder_too_long_for_its_field_ends_in_an_ellipsis(sandbox)
         await drained(pilot)
         full = "e.g. 022bb90c-bbac-11e4-8dfc-aa07a5b093db"
         assert len(full) > editor.content_size.width  # the case: it cannot fit
-        line = screen_text(app)[editor.region.y][editor.region.x:editor.region.right].strip()
+        line = screen_text(app)[editor.region.y][editor.region.x : editor.region.right].strip()
         assert line.startswith("e.g. 022bb90c") and line.endswith("…"), line
 
 
@@ -401,9 +411,15 @@ async def test_property_the_opened_action_is_the_first_listed_and_typing_shows_w
                     first = first_listed(ws)
                     if isinstance(app.focused, Input) and app.focused.id == "action-filter" and first:
                         await pilot.press("enter")
-                        await until(pilot, lambda ws=ws, first=first, app=app: ws.state.action_id == first
-                                    and app.focused is not None and ws._form() in app.focused.ancestors,
-                                    f"{first} opened (seed {seed})")
+                        await until(
+                            pilot,
+                            lambda ws=ws, first=first, app=app: (
+                                ws.state.action_id == first
+                                and app.focused is not None
+                                and ws._form() in app.focused.ancestors
+                            ),
+                            f"{first} opened (seed {seed})",
+                        )
                     continue
                 before = {id(w): value_of(w) for w in ws.query("Input, TextArea")}
                 typed = "".join(k for k in keys if len(k) == 1 and k in "qwz")
@@ -411,9 +427,11 @@ async def test_property_the_opened_action_is_the_first_listed_and_typing_shows_w
                 await drained(pilot)
                 await pilot.pause(0.05)
                 target = app.focused
-                changed = [w for w in ws.query("Input, TextArea")
-                           if value_of(w) != before.get(id(w), "") and w is not target
-                           and w.id != "action-filter"]
+                changed = [
+                    w
+                    for w in ws.query("Input, TextArea")
+                    if value_of(w) != before.get(id(w), "") and w is not target and w.id != "action-filter"
+                ]
                 assert not changed, f"seed {seed}: {keys} changed {changed}, focus on {target}"
                 if typed and isinstance(target, (Input, TextArea)) and target.id != "action-filter":
                     assert visible(target), f"seed {seed}: typed into {target!r}, not on screen"

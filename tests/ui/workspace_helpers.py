@@ -1,4 +1,5 @@
 """Driving the workspace in Pilot tests: open it on a sandbox session, fill fields, send."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,8 +30,11 @@ async def ready(pilot) -> WorkspaceScreen:
         if screen.state is None or not screen.query("#inspector"):
             return False
         form = screen._forms.get(screen.state.action_id)
-        return form is not None and form.is_mounted and all(
-            form.query(f"#field-{spec.name}") for spec in screen.state.action.field_specs())
+        return (
+            form is not None
+            and form.is_mounted
+            and all(form.query(f"#field-{spec.name}") for spec in screen.state.action.field_specs())
+        )
 
     await until(pilot, loaded, "the workspace's first form and inspector")
     await pilot.pause()
@@ -83,8 +87,11 @@ async def opened(pilot, action_id: str) -> WorkspaceScreen:
     screen.select_action(action_id)
     for _ in range(100):
         await pilot.pause(0.01)
-        if screen.state.action_id == action_id and pilot.app.focused is not None \
-                and screen._form() in pilot.app.focused.ancestors:
+        if (
+            screen.state.action_id == action_id
+            and pilot.app.focused is not None
+            and screen._form() in pilot.app.focused.ancestors
+        ):
             return screen
     raise AssertionError(f"the {action_id} form never took focus")
 

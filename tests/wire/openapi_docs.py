@@ -9,6 +9,7 @@ adjustments that are not defects (the App document is OpenAPI 3.0: `nullable` is
 as JSON Schema's "or null"; Pipelines' paths are under the server's `/v1`) and the
 KNOWN_DEFECTS below worked around, each where it is met and no further.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,15 +32,15 @@ KNOWN_DEFECTS: dict[str, str] = {
     "oneOf-overlap": (
         "Several schemas use oneOf where the branches overlap, so a valid body matches more "
         "than one and oneOf fails: Track merge_customers (the primary/secondary branches have "
-        "no `required`, every merge matches all three), App sendEmail (\"with template\" and "
-        "\"without template\" overlap when a template send overrides from/subject/body), "
+        'no `required`, every merge matches all three), App sendEmail ("with template" and '
+        '"without template" overlap when a template send overrides from/subject/body), '
         "Pipelines identify, page and screen with both userId and anonymousId (two branches), "
-        "any Pipelines `context` (both \"Mobile\" and \"Non-mobile\"), so also batch items. "
+        'any Pipelines `context` (both "Mobile" and "Non-mobile"), so also batch items. '
         "Worked around: oneOf is read as anyOf."
     ),
     "pipelines-group-no-required": (
         "Pipelines /group: no branch has `required`, so under oneOf every call fails (each "
-        "matches both \"Known User\" and \"Anonymous User\"). Covered by reading oneOf as "
+        'matches both "Known User" and "Anonymous User"). Covered by reading oneOf as '
         "anyOf; the console's own check requires groupId and a userId or anonymousId."
     ),
     "message-type-enum": (
@@ -51,7 +52,7 @@ KNOWN_DEFECTS: dict[str, str] = {
     ),
     "push-to-required": (
         "App /v1/send/push: `to` is listed as required in a block shared with email, while the "
-        "push schema gives it a default of \"all\": leaving it out is right. Worked around: "
+        'push schema gives it a default of "all": leaving it out is right. Worked around: '
         "`to` is dropped from the push request's `required`."
     ),
     "track-path-identifier": (
@@ -62,7 +63,7 @@ KNOWN_DEFECTS: dict[str, str] = {
     "track-attribute-values": (
         "Track PUT /api/v1/customers/{identifier}: attribute values are string, integer or "
         "boolean only, while the same document says of object and relationship attributes "
-        "\"pass null or an empty string to remove an attribute\", and numbers such as 29.99 "
+        '"pass null or an empty string to remove an attribute", and numbers such as 29.99 '
         "are attributes in every official client. Worked around: null and numbers are "
         "accepted as identify attribute values."
     ),
@@ -80,7 +81,7 @@ KNOWN_DEFECTS: dict[str, str] = {
     "pipelines-errors-unattached": (
         "Pipelines: the 400 answer's schema ({meta: {errors: [string]}}) is defined in "
         "components/responses but no path refers to it: every path lists only 200, whose "
-        "description says \"an empty object\" with no schema. Worked around: a Pipelines "
+        'description says "an empty object" with no schema. Worked around: a Pipelines '
         "400 is checked against components/responses/400, and a 200 must be {}."
     ),
     "undocumented-send-channels": (
@@ -102,8 +103,7 @@ def docs_dir() -> Path | None:
 def require_docs() -> Path:
     found = docs_dir()
     if found is None:
-        pytest.skip("Customer.io's OpenAPI documents are not beside the repository (../shared) "
-                    "nor in /work/shared")
+        pytest.skip("Customer.io's OpenAPI documents are not beside the repository (../shared) nor in /work/shared")
     return found
 
 
@@ -135,8 +135,9 @@ def document(api: str) -> dict[str, Any]:
     if api == "cdp":  # KNOWN_DEFECTS["pipelines-base-path"]
         doc["paths"] = {"/v1" + path: item for path, item in doc["paths"].items()}
     if api == "track":  # KNOWN_DEFECTS["track-attribute-values"]
-        values = doc["paths"]["/api/v1/customers/{identifier}"]["put"]["requestBody"]["content"][
-            "application/json"]["schema"]["additionalProperties"]
+        values = doc["paths"]["/api/v1/customers/{identifier}"]["put"]["requestBody"]["content"]["application/json"][
+            "schema"
+        ]["additionalProperties"]
         values["anyOf"] = [*values["anyOf"], {"type": "number"}, {"type": "null"}]
     if api == "app":  # KNOWN_DEFECTS["push-to-required"]
         _drop_required(doc["paths"]["/v1/send/push"]["post"]["requestBody"], "to")
@@ -170,8 +171,11 @@ def operation(api: str, method: str, path: str) -> Operation | None:
     segments = urlsplit(path).path.strip("/").split("/")
     for template, item in document(api)["paths"].items():
         parts = template.strip("/").split("/")
-        if len(parts) == len(segments) and method.lower() in item and all(
-                p == s or (p.startswith("{") and p.endswith("}")) for p, s in zip(parts, segments, strict=True)):
+        if (
+            len(parts) == len(segments)
+            and method.lower() in item
+            and all(p == s or (p.startswith("{") and p.endswith("}")) for p, s in zip(parts, segments, strict=True))
+        ):
             return Operation(api, method.lower(), template)
     return None
 
@@ -182,7 +186,8 @@ def _registry():
     from referencing.jsonschema import DRAFT202012
 
     return Registry().with_resources(
-        (f"urn:cio:{api}", Resource(contents=document(api), specification=DRAFT202012)) for api in FILES)
+        (f"urn:cio:{api}", Resource(contents=document(api), specification=DRAFT202012)) for api in FILES
+    )
 
 
 def _node(api: str, pointer: str) -> Any:
@@ -197,8 +202,9 @@ def problems(op: Operation, pointer: str, value: Any) -> list[str]:
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator({"$ref": f"urn:cio:{op.api}{pointer}"}, registry=_registry())
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message[:300]}"
-            for e in validator.iter_errors(value)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: {e.message[:300]}" for e in validator.iter_errors(value)
+    ]
 
 
 def response_schema(op: Operation, status: int) -> str | None:
@@ -207,8 +213,11 @@ def response_schema(op: Operation, status: int) -> str | None:
     key = str(status) if str(status) in responses else ("default" if "default" in responses else None)
     if key is None and op.api == "cdp" and str(status) in document("cdp")["components"]["responses"]:
         # KNOWN_DEFECTS["pipelines-errors-unattached"]
-        return f"#/components/responses/{status}/content/application~1json/schema" if "content" in \
-            document("cdp")["components"]["responses"][str(status)] else None
+        return (
+            f"#/components/responses/{status}/content/application~1json/schema"
+            if "content" in document("cdp")["components"]["responses"][str(status)]
+            else None
+        )
     if key is None:
         return None
     response = responses[key]

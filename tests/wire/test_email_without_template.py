@@ -4,6 +4,7 @@
 Validation, the dry-run preview, the Liquid preview, the production guard and the
 sandbox's delivery, each against the loopback sandbox where something is sent.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,15 +12,19 @@ import json
 import pytest
 
 from console.actions.catalog import get_action
-from console.wire.credentials import Credentials
 from console.actions.guard import ConfirmationRequired, check_confirmation
 from console.actions.validation import InvalidInput, validate
+from console.wire.credentials import Credentials
 from tests.conftest import sandbox_env
 
 EMAIL = get_action("send-transactional-email")
-NO_TEMPLATE = {"to": "ada.lovelace@example.com", "from": '"Acme" <hi@acme.com>',
-               "subject": "Hello {{ customer.first_name | default: 'there' }}",
-               "body": "<p>Order {{ trigger.order_id }} shipped</p>", "message_data": {"order_id": "A-7"}}
+NO_TEMPLATE = {
+    "to": "ada.lovelace@example.com",
+    "from": '"Acme" <hi@acme.com>',
+    "subject": "Hello {{ customer.first_name | default: 'there' }}",
+    "body": "<p>Order {{ trigger.order_id }} shipped</p>",
+    "message_data": {"order_id": "A-7"},
+}
 
 
 def test_validation_names_what_is_missing():
@@ -27,7 +32,8 @@ def test_validation_names_what_is_missing():
         validate(EMAIL, {"to": "a@example.com"})
     assert none_given.value.fields == ["transactional_message_id"]
     assert "or send without a template by giving Body (body), Subject (subject) and From (from)" in str(
-        none_given.value)
+        none_given.value
+    )
     with pytest.raises(InvalidInput) as partly:
         validate(EMAIL, {"to": "a@example.com", "subject": "Hi", "body": "  "})
     assert partly.value.fields == ["body", "from"]
@@ -37,8 +43,9 @@ def test_validation_names_what_is_missing():
 
 
 def test_dry_run_sends_no_template_id(cli, sandbox):
-    r = cli("send", "send-transactional-email", "--input", json.dumps(NO_TEMPLATE), "--dry-run",
-            env=sandbox_env(sandbox))
+    r = cli(
+        "send", "send-transactional-email", "--input", json.dumps(NO_TEMPLATE), "--dry-run", env=sandbox_env(sandbox)
+    )
     assert r.code == 0, r.err
     body = r.json()["body"]
     assert "transactional_message_id" not in body

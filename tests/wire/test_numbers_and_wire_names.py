@@ -5,6 +5,7 @@ Item 14 is tested as a class: every place the console or the sandbox reads typed
 as a number — template ids in every send, integer and timestamp fields, template and
 segment ids in the sandbox, timestamps in a profile answer.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,11 +14,11 @@ import httpx
 import pytest
 
 from console.actions.catalog import all_actions, get_action
-from console.wire.credentials import Credentials
-from console.people.model import profile_from_response
-from console.wire.request import build_request
-from console.sandbox import SandboxConfig, create_app
 from console.actions.validation import InvalidInput, validate
+from console.people.model import profile_from_response
+from console.sandbox import SandboxConfig, create_app
+from console.wire.credentials import Credentials
+from console.wire.request import build_request
 from tests.sandbox.conftest import APP, TRACK
 
 CREDS = Credentials(site_id="s", track_key="t", app_key="a", write_key="w")
@@ -38,8 +39,7 @@ def _sent_template_id(action_id: str, text: str):
 
 
 def test_every_send_that_takes_a_template_is_covered():
-    takes = {a for a in all_actions() if any(f.name == "transactional_message_id"
-                                             for f in get_action(a).field_specs())}
+    takes = {a for a in all_actions() if any(f.name == "transactional_message_id" for f in get_action(a).field_specs())}
     assert takes == set(TEMPLATE_SENDS)
 
 
@@ -56,23 +56,32 @@ def test_a_trigger_name_of_digits_stays_a_string(action_id):
 @pytest.mark.parametrize("text", ["²", "١٢", "1.5", "12a"])
 def test_integer_fields_refuse_what_is_not_a_whole_number_by_name(text):
     with pytest.raises(InvalidInput) as err:
-        validate(get_action("send-transactional-email"),
-                 {"transactional_message_id": "1", "to": "a@example.com", "send_at": text})
+        validate(
+            get_action("send-transactional-email"),
+            {"transactional_message_id": "1", "to": "a@example.com", "send_at": text},
+        )
     assert err.value.fields == ["send_at"]
     assert "must be Unix seconds, a whole number" in err.value.text()
 
 
 def test_integer_fields_read_ascii_whole_numbers():
-    spec = validate(get_action("track-event"), {"customer_identifier": "u", "event_name": "e",
-                                                "timestamp": " 0001700000000 "})
+    spec = validate(
+        get_action("track-event"), {"customer_identifier": "u", "event_name": "e", "timestamp": " 0001700000000 "}
+    )
     assert spec.value("timestamp") == 1700000000
 
 
 def test_a_profile_answer_with_odd_timestamps_is_read_not_crashed():
-    profile = profile_from_response({"customer": {
-        "identifiers": {"cio_id": "c1", "id": "u1"}, "attributes": {"plan": "pro", "seats": "3"},
-        "timestamps": {"plan": "²", "seats": "1700000000", "x": "١٢"},
-        "devices": [{"id": "d1", "last_used": "²"}]}})
+    profile = profile_from_response(
+        {
+            "customer": {
+                "identifiers": {"cio_id": "c1", "id": "u1"},
+                "attributes": {"plan": "pro", "seats": "3"},
+                "timestamps": {"plan": "²", "seats": "1700000000", "x": "١٢"},
+                "devices": [{"id": "d1", "last_used": "²"}],
+            }
+        }
+    )
     assert profile.timestamps == {"seats": 1700000000}
     assert profile.devices[0].last_used is None
 
@@ -80,11 +89,25 @@ def test_a_profile_answer_with_odd_timestamps_is_read_not_crashed():
 async def test_the_sandbox_reads_0001_as_a_trigger_name_not_template_1():
     app = create_app(SandboxConfig())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sb") as client:
-        r = await client.post("/app-us/v1/send/email", headers=APP, json={
-            "transactional_message_id": "0001", "to": "ada.lovelace@example.com", "identifiers": {"id": "user_1001"}})
+        r = await client.post(
+            "/app-us/v1/send/email",
+            headers=APP,
+            json={
+                "transactional_message_id": "0001",
+                "to": "ada.lovelace@example.com",
+                "identifiers": {"id": "user_1001"},
+            },
+        )
         assert r.status_code == 404 and "0001" in r.text
-        r = await client.post("/app-us/v1/send/email", headers=APP, json={
-            "transactional_message_id": "1", "to": "ada.lovelace@example.com", "identifiers": {"id": "user_1001"}})
+        r = await client.post(
+            "/app-us/v1/send/email",
+            headers=APP,
+            json={
+                "transactional_message_id": "1",
+                "to": "ada.lovelace@example.com",
+                "identifiers": {"id": "user_1001"},
+            },
+        )
         assert r.status_code == 200
         assert (await client.get("/app-us/v1/transactional/0001", headers=APP)).status_code == 404
         assert (await client.get("/app-us/v1/transactional/1", headers=APP)).status_code == 200
@@ -147,14 +170,21 @@ def test_both_names_with_different_values_is_an_error_naming_both(action_id):
 def test_the_cli_sends_a_pasted_segment_payload(cli, sandbox):
     from tests.conftest import sandbox_env
 
-    payload = {"type": "track", "userId": "user_1001", "event": "Order Completed", "properties": {"total": 9},
-               "messageId": "seg-0001", "timestamp": "2024-05-01T12:00:00Z"}
+    payload = {
+        "type": "track",
+        "userId": "user_1001",
+        "event": "Order Completed",
+        "properties": {"total": 9},
+        "messageId": "seg-0001",
+        "timestamp": "2024-05-01T12:00:00Z",
+    }
     r = cli("send", "pipelines-track", "--input", json.dumps(payload), env=sandbox_env(sandbox))
     assert r.code == 0, r.err
     (sent,) = [e for e in sandbox.sandbox.requests if e["api"] == "cdp"]
     assert sent["status"] == 200 and sent["body"] == payload
-    wrong = cli("send", "pipelines-track", "--input", json.dumps({**payload, "type": "identify"}),
-                env=sandbox_env(sandbox))
+    wrong = cli(
+        "send", "pipelines-track", "--input", json.dumps({**payload, "type": "identify"}), env=sandbox_env(sandbox)
+    )
     assert wrong.code == 2 and "use pipelines-identify" in wrong.err
 
 
@@ -163,8 +193,11 @@ async def test_the_sandbox_query_numbers_are_read_not_crashed():
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sb") as client:
         r = await client.post("/app-us/v1/customers?limit=²", headers=APP, json={"filter": {"and": []}})
         assert r.status_code == 400 and "limit" in r.text
-        r = await client.post("/app-us/v1/customers?limit=2&start=²", headers=APP,
-                              json={"filter": {"attribute": {"field": "plan", "operator": "exists"}}})
+        r = await client.post(
+            "/app-us/v1/customers?limit=2&start=²",
+            headers=APP,
+            json={"filter": {"attribute": {"field": "plan", "operator": "exists"}}},
+        )
         assert r.status_code == 200
         assert (await client.get("/_sandbox/requests?since=²")).status_code == 200
 

@@ -7,17 +7,18 @@ and from the cases below (each Pipelines call by itself and in a batch, an email
 without a template), and its JSON body is checked against the document's schema for
 its method and path.
 """
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 import pytest
 
-from console.actions.pipelines_batch import ITEM_TYPES
 from console.actions.catalog import all_actions, get_action
+from console.actions.pipelines_batch import ITEM_TYPES
+from console.actions.validation import InvalidInput, validate
 from console.wire.credentials import Credentials
 from console.wire.request import build_request
-from console.actions.validation import InvalidInput, validate
 from tests.core.test_requests import CASES as TRACK_APP_CASES
 from tests.core.test_requests_apis import CASES as MORE_CASES
 
@@ -36,18 +37,27 @@ PIPELINES_CASES = [
     ("pipelines-screen", {"user_id": "u1", "name": "Home", "properties": {"tab": "feed"}}),
     ("pipelines-group", {"anonymous_id": "a1", "group_id": "acme", "traits": {"object_type_id": 2}}),
     ("pipelines-alias", {"previous_id": "a1", "user_id": "u1", "message_id": "m-1"}),
-    ("pipelines-batch", {"batch": [
-        {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}},
-        {"type": "track", "anonymousId": "a1", "event": "E", "timestamp": 1714564800},
-        {"type": "page", "userId": "u1", "name": "Home"},
-        {"type": "screen", "anonymousId": "a1", "name": "Feed"},
-        {"type": "group", "userId": "u1", "groupId": "acme"}], "integrations": {"All": True}}),
+    (
+        "pipelines-batch",
+        {
+            "batch": [
+                {"type": "identify", "userId": "u1", "traits": {"plan": "pro"}},
+                {"type": "track", "anonymousId": "a1", "event": "E", "timestamp": 1714564800},
+                {"type": "page", "userId": "u1", "name": "Home"},
+                {"type": "screen", "anonymousId": "a1", "name": "Feed"},
+                {"type": "group", "userId": "u1", "groupId": "acme"},
+            ],
+            "integrations": {"All": True},
+        },
+    ),
     # Pasted from a Segment-style payload: wire names and the call's own type.
     ("pipelines-track", {"type": "track", "userId": "u1", "event": "E", "messageId": "m-2"}),
 ]
 EXTRA_CASES = [
-    ("send-transactional-email", {"to": "ann@example.com", "from": "hi@acme.com", "subject": "Hi",
-                                  "body": "<p>Hi</p>"}),
+    (
+        "send-transactional-email",
+        {"to": "ann@example.com", "from": "hi@acme.com", "subject": "Hi", "body": "<p>Hi</p>"},
+    ),
     ("send-transactional-email", {"transactional_message_id": "0012", "to": "ann@example.com"}),
     ("send-push", {"transactional_message_id": "3", "identifiers": {"email": "ann@example.com"}}),
 ]
@@ -94,9 +104,17 @@ def test_every_action_and_every_pipelines_type_is_covered():
     assert batch_types == set(ITEM_TYPES)
 
 
-@pytest.mark.parametrize("action_id,call_type", [
-    ("pipelines-identify", "identify"), ("pipelines-track", "track"), ("pipelines-page", "page"),
-    ("pipelines-screen", "screen"), ("pipelines-group", "group"), ("pipelines-alias", None)])
+@pytest.mark.parametrize(
+    "action_id,call_type",
+    [
+        ("pipelines-identify", "identify"),
+        ("pipelines-track", "track"),
+        ("pipelines-page", "page"),
+        ("pipelines-screen", "screen"),
+        ("pipelines-group", "group"),
+        ("pipelines-alias", None),
+    ],
+)
 def test_each_pipelines_call_carries_its_own_type(action_id, call_type):
     data = {"user_id": "u1", "event": "E", "group_id": "g", "previous_id": "a1"}
     fields = {f.name for f in get_action(action_id).field_specs()}
@@ -110,8 +128,9 @@ def test_the_undocumented_send_channels_are_still_not_in_the_document():
     fails, and their requests join the check above."""
     docs.require_docs()
     for action_id in NOT_IN_DOCS:
-        request = build_request(validate(get_action(action_id), {
-            "transactional_message_id": "1", "identifiers": {"id": "u1"}}), CREDS)
+        request = build_request(
+            validate(get_action(action_id), {"transactional_message_id": "1", "identifiers": {"id": "u1"}}), CREDS
+        )
         assert docs.operation("app", request.method, urlsplit(request.url).path) is None
 
 

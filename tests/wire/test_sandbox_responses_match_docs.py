@@ -5,6 +5,7 @@ Every route of the sandbox is called (successes, and the errors the documents gi
 schema for), and every answer with a JSON body is checked against the schema the
 document gives its status. A route or a documented status left uncalled fails the test.
 """
+
 from __future__ import annotations
 
 import httpx
@@ -34,13 +35,30 @@ def _calls(deliveries: list[str]) -> list[tuple[str, str, str, object]]:
         ("track", "POST", "/api/v1/customers/user_1003/unsuppress", None),
         ("track", "POST", "/api/v1/segments/3/add_customers", {"ids": ["user_1001"]}),
         ("track", "POST", "/api/v1/segments/3/remove_customers", {"ids": ["user_1001"]}),
-        ("track", "POST", "/api/v1/merge_customers", {"primary": {"id": "user_1001"}, "secondary": {"id": "user_1007"}}),
+        (
+            "track",
+            "POST",
+            "/api/v1/merge_customers",
+            {"primary": {"id": "user_1001"}, "secondary": {"id": "user_1007"}},
+        ),
         ("track", "DELETE", "/api/v1/customers/user_1003", None),
-        ("track", "POST", "/api/v2/entity", {"type": "person", "action": "identify", "identifiers": {"id": "v2u"},
-                                             "attributes": {"a": "1"}}),
-        ("track", "POST", "/api/v2/batch", {"batch": [
-            {"type": "person", "action": "event", "identifiers": {"id": "v2u"}, "name": "e"},
-            {"type": "person", "action": "identify", "identifiers": {"phone": "+15551234567"}}]}),
+        (
+            "track",
+            "POST",
+            "/api/v2/entity",
+            {"type": "person", "action": "identify", "identifiers": {"id": "v2u"}, "attributes": {"a": "1"}},
+        ),
+        (
+            "track",
+            "POST",
+            "/api/v2/batch",
+            {
+                "batch": [
+                    {"type": "person", "action": "event", "identifiers": {"id": "v2u"}, "name": "e"},
+                    {"type": "person", "action": "identify", "identifiers": {"phone": "+15551234567"}},
+                ]
+            },
+        ),
         ("app", "GET", "/v1/workspaces", None),
         ("app", "GET", "/v1/customers?email=grace.hopper%40example.com", None),
         ("app", "POST", "/v1/customers", {"filter": {"attribute": {"field": "plan", "operator": "exists"}}}),
@@ -108,8 +126,16 @@ def _calls(deliveries: list[str]) -> list[tuple[str, str, str, object]]:
 
 SENDS = [
     ("email", {"transactional_message_id": 1, "to": "ada.lovelace@example.com", "identifiers": {"id": "user_1001"}}),
-    ("email", {"to": "grace.hopper@example.com", "identifiers": {"id": "user_1002"}, "from": "hi@acme.com",
-               "subject": "Hi", "body": "<p>Hi</p>"}),
+    (
+        "email",
+        {
+            "to": "grace.hopper@example.com",
+            "identifiers": {"id": "user_1002"},
+            "from": "hi@acme.com",
+            "subject": "Hi",
+            "body": "<p>Hi</p>",
+        },
+    ),
     ("push", {"transactional_message_id": 3, "identifiers": {"id": "user_1001"}}),
     ("sms", {"transactional_message_id": 1, "identifiers": {"id": "user_1001"}, "to": "+15551234567"}),
     ("in_app", {"transactional_message_id": 1, "identifiers": {"id": "user_1001"}}),
@@ -123,6 +149,7 @@ async def test_every_sandbox_response_matches_the_documents():
     app = create_app(SandboxConfig(clock=clock))
     seen: list[tuple[str, str, str, int, object]] = []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox") as client:
+
         async def call(api: str, method: str, path: str, body: object) -> httpx.Response:
             r = await client.request(method, PREFIX[api] + path, json=body, headers=AUTH[api])
             seen.append((api, method, path, r.status_code, r.json() if r.content else None))
@@ -134,19 +161,40 @@ async def test_every_sandbox_response_matches_the_documents():
             assert r.status_code == 200, (channel, r.text)
             deliveries.append(r.json()["delivery_id"])
         # Before reading: a relationship (with an object), and every delivery played out.
-        await call("track", "POST", "/api/v2/entity", {
-            "type": "object", "action": "identify", "identifiers": {"object_type_id": "1", "object_id": "acme"},
-            "attributes": {"name": "Acme"}, "cio_relationships": [{"identifiers": {"id": "user_1001"}}]})
-        await call("track", "POST", "/api/v2/entity", {
-            "type": "person", "action": "add_relationships", "identifiers": {"id": "user_1001"},
-            "cio_relationships": [{"identifiers": {"object_type_id": "1", "object_id": "acme"}}]})
+        await call(
+            "track",
+            "POST",
+            "/api/v2/entity",
+            {
+                "type": "object",
+                "action": "identify",
+                "identifiers": {"object_type_id": "1", "object_id": "acme"},
+                "attributes": {"name": "Acme"},
+                "cio_relationships": [{"identifiers": {"id": "user_1001"}}],
+            },
+        )
+        await call(
+            "track",
+            "POST",
+            "/api/v2/entity",
+            {
+                "type": "person",
+                "action": "add_relationships",
+                "identifiers": {"id": "user_1001"},
+                "cio_relationships": [{"identifiers": {"object_type_id": "1", "object_id": "acme"}}],
+            },
+        )
         clock.advance(10)
         for api, method, path, body in _calls(deliveries):
             await call(api, method, path, body)
         # Unauthorized, for every API whose document gives 401 a schema.
         for api, path in (("track", "/api/v1/customers/u1"), ("app", "/v1/customers/u1/attributes")):
-            r = await client.request("PUT" if api == "track" else "GET", PREFIX[api] + path, json={},
-                                     headers={"Authorization": "Basic bm9wZTpub3Bl"})
+            r = await client.request(
+                "PUT" if api == "track" else "GET",
+                PREFIX[api] + path,
+                json={},
+                headers={"Authorization": "Basic bm9wZTpub3Bl"},
+            )
             seen.append((api, r.request.method, path, r.status_code, r.json() if r.content else None))
 
     failures, checked, unschemed = [], set(), set()
@@ -184,12 +232,15 @@ async def test_every_sandbox_response_matches_the_documents():
     # errors of each API.
     with_schema = {(api, t) for api, _m, t, s in checked if s < 300}
     assert {t for api, t in with_schema if api == "app"} >= {
-        t for api, _m, t in routes if api == "app" and (api, "POST", t) not in NOT_IN_DOCS}
+        t for api, _m, t in routes if api == "app" and (api, "POST", t) not in NOT_IN_DOCS
+    }
     assert {api for api, _m, _t, s in checked if s >= 400} == {"track", "app", "cdp"}
 
 
-@pytest.mark.parametrize("channel,expected", [("sms", "twilio"), ("push", "push"), ("in_app", "in_app"),
-                                              ("inbox_message", "inbox_message"), ("email", "email")])
+@pytest.mark.parametrize(
+    "channel,expected",
+    [("sms", "twilio"), ("push", "push"), ("in_app", "in_app"), ("inbox_message", "inbox_message"), ("email", "email")],
+)
 async def test_delivery_types_and_recipients(channel, expected):
     """The three shapes the issue names, one by one: SMS is `twilio`, and `recipient` is a
     string for every channel."""
@@ -223,9 +274,11 @@ def test_activity_types_and_metric_names_are_the_documents():
 
     doc = docs.document("app")
     item = doc["paths"]["/v1/customers/{customer_id}/activities"]["get"]["responses"]["200"]["content"][
-        "application/json"]["schema"]["properties"]["activities"]["items"]
+        "application/json"
+    ]["schema"]["properties"]["activities"]["items"]
     assert set(item["properties"]["type"]["enum"]) >= activities.TYPES
-    metrics = doc["paths"]["/v1/messages/{message_id}"]["get"]["responses"]["200"]["content"][
-        "application/json"]["schema"]["properties"]["message"]["properties"]["metrics"]["properties"]
+    metrics = doc["paths"]["/v1/messages/{message_id}"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]["properties"]["message"]["properties"]["metrics"]["properties"]
     reachable = {"sent", "delivered", "opened", "bounced", "spammed", "drafted", *deliveries.NOT_SENT}
     assert reachable <= set(metrics)
