@@ -27,9 +27,10 @@ ROWS = 300_000
 async def measure(path: Path) -> tuple[list[float], float]:
     from textual.widgets import Input, Select
 
+    from console.environments.resolve import sandbox_credentials
     from console.sandbox import SandboxConfig, serve_in_thread
     from console.session.session import Session
-    from screens.app import CioConsoleApp, sandbox_credentials
+    from screens.app import CioConsoleApp
 
     with serve_in_thread(SandboxConfig()) as running:  # idle: a check sends nothing
         app = CioConsoleApp(session=Session(sandbox_credentials(running.root_url)))

@@ -82,8 +82,9 @@ async def press(app, frames: Frames, key: str, done: Callable[[], bool], timeout
 
 
 async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
+    from console.environments.resolve import sandbox_credentials
     from console.session.session import Session
-    from screens.app import CioConsoleApp, sandbox_credentials
+    from screens.app import CioConsoleApp
 
     app = CioConsoleApp(session=Session(sandbox_credentials(FIXED_ROOT)))
     results: dict[str, list[float]] = {}

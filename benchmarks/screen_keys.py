@@ -61,9 +61,10 @@ async def _key(pilot, frames: Frames, key: str, done) -> float:
 
 
 async def measure() -> dict[str, list[float]]:
+    from console.environments.resolve import sandbox_credentials
     from console.sandbox import SandboxConfig, serve_in_thread
     from console.session.session import Session
-    from screens.app import CioConsoleApp, sandbox_credentials
+    from screens.app import CioConsoleApp
 
     times: dict[str, list[float]] = {}
     with serve_in_thread(SandboxConfig()) as sb:

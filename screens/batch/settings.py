@@ -14,13 +14,15 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from console.actions.catalog import all_actions, by_api
 from console.batch.limits import limit_for
+from console.errors import InputError
 
 FIRST_ACTION = "identify-customer"
 V2_MODES = [("auto", "auto"), ("on", "on"), ("off: one request per row", "off")]
 
 
-class SettingsError(ValueError):
-    """A setting the screen refuses before reading the file; names the setting."""
+class SettingsError(InputError, ValueError):
+    """A setting the screen refuses before reading the file; names the setting (and `field`
+    is its key in the form's values)."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ def read_settings(values: dict[str, Any]) -> Settings:
     """Settings from the form's values; SettingsError names the setting at fault."""
     path = (values["path"] or "").strip()
     if not path:
-        raise SettingsError("File: type the path of a CSV or JSONL file (nothing sent)")
+        raise SettingsError("File: type the path of a CSV or JSONL file (nothing sent)", field="path")
     rate = (values["rate"] or "").strip() or None
     text = (values["concurrency"] or "").strip()
     concurrency = None
@@ -95,9 +97,11 @@ def read_settings(values: dict[str, Any]) -> Settings:
         try:
             concurrency = int(text)
         except ValueError:
-            raise SettingsError(f"Concurrency: {text!r} is not a whole number (nothing sent)") from None
+            raise SettingsError(
+                f"Concurrency: {text!r} is not a whole number (nothing sent)", field="concurrency"
+            ) from None
     if values["resume"] and values["restart"]:
-        raise SettingsError("Resume and Start over contradict each other; tick one (nothing sent)")
+        raise SettingsError("Resume and Start over contradict each other; tick one (nothing sent)", field="restart")
     return Settings(
         values["action_id"],
         path,

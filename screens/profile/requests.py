@@ -44,10 +44,6 @@ class ProfileView(Protocol):
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
 
 
-def _why(exc: Exception) -> str:
-    return exc.text() if isinstance(exc, InvalidInput) else str(exc)
-
-
 async def _confirm(screen: ProfileView, spec, what: str) -> tuple[bool, str | None]:
     """(go on?, typed text): asks only in a protected environment."""
     from screens.widgets.confirm import ConfirmScreen

@@ -50,10 +50,6 @@ class TransactionalView(Protocol):
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
 
 
-def _why(exc: Exception) -> str:
-    return exc.text() if isinstance(exc, InvalidInput) else str(exc)
-
-
 async def load_templates(screen: TransactionalView) -> None:
     from console.transactional.templates import list_templates
 

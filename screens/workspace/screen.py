@@ -455,7 +455,9 @@ class WorkspaceScreen(Screen):
             # An async worker runs on the event loop, so progress can go straight to the widget.
             outcome = await session.send(action, values, confirm=confirm, on_event=inspector.progress)
         except (InvalidInput, MissingCredential, ConfirmationRequired) as exc:
-            text = exc.text() if isinstance(exc, InvalidInput) else str(exc)
+            from console.errors import error_text
+
+            text = error_text(exc)
             self._status(f"Not sent: {text}", "error")
             return
         except Exception as exc:  # noqa: BLE001 - an unexpected failure is shown, never a crash

@@ -51,7 +51,7 @@ def test_every_product_exception_derives_from_console_error():
         ("console.batch.rows.FileFormatError", ValueError),
         ("console.batch.checkpoint.CheckpointError", ValueError),
         ("console.batch.job.JobError", ValueError),
-        ("screens.batch_parts.SettingsError", ValueError),
+        ("screens.batch.settings.SettingsError", ValueError),
     ],
 )
 def test_each_keeps_the_builtin_base_callers_catch(qualname, builtin):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from console.actions.catalog import get_action
+from console.environments.resolve import sandbox_credentials
 from console.session.history import History, default_path
 from console.session.session import Session
-from screens.app import sandbox_credentials
 
 
 def _secrets(creds) -> list[str]:

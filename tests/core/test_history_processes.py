@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from console.actions.catalog import get_action
+from console.environments.resolve import sandbox_credentials
 from console.session.history import History, HistoryEntry, HistoryLocked, to_record
 from console.session.session import Session
-from screens.app import sandbox_credentials
 
 # spawn, not fork: the parent runs the sandbox's server thread and an event loop.
 CTX = multiprocessing.get_context("spawn")

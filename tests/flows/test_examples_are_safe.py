@@ -11,10 +11,10 @@ import time
 import pytest
 
 from console.actions.catalog import all_actions
+from console.environments.resolve import sandbox_credentials
 from console.sandbox.demo import demo_data
 from console.session.form_state import FormState
 from console.session.session import Session
-from screens.app import sandbox_credentials
 
 ACTIONS = sorted(all_actions())
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import httpx
 
+from console.environments.resolve import sandbox_credentials
 from console.session.session import Session
 from console.wire.transport import make_client
-from screens.app import CioConsoleApp, sandbox_credentials
+from screens.app import CioConsoleApp
 
 FIXED_ROOT = "http://127.0.0.1:8765"
 

@@ -8,8 +8,8 @@ import re
 import socket
 
 from console.actions.catalog import get_action
+from console.environments.resolve import sandbox_credentials
 from console.session.session import SendOutcome, Session
-from screens.app import sandbox_credentials
 
 FIXED_ROOT = "http://127.0.0.1:8765"
 FIXED_AT = 1795910400.0  # 2026-11-29 00:00:00 UTC

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from console.environments.resolve import sandbox_credentials
 from console.session.session import Session
-from screens.app import CioConsoleApp, sandbox_credentials
+from screens.app import CioConsoleApp
 
 
 async def test_protected_session_is_marked_in_the_header(sandbox):

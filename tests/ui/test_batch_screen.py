@@ -8,8 +8,9 @@ import json
 
 from textual.widgets import Checkbox, DataTable, Input, Select
 
+from console.environments.resolve import sandbox_credentials
 from console.session.session import Session
-from screens.app import CioConsoleApp, sandbox_credentials
+from screens.app import CioConsoleApp
 from screens.batch.screen import BatchScreen
 from tests.batch.conftest import event_counts, events, write_jsonl
 

@@ -7,8 +7,8 @@ import json
 
 from textual.widgets import DataTable
 
+from console.environments.resolve import sandbox_credentials
 from console.session.history import default_path
-from screens.app import sandbox_credentials
 from screens.history.screen import HistoryScreen
 from screens.inspector.inspector import Inspector
 from tests.ui.inspector_helpers import secrets_of

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
+from console.environments.resolve import sandbox_credentials
 from console.session.history import History
-from screens.app import sandbox_credentials
 from screens.inspector.inspector import Inspector
 from tests.ui.inspector_helpers import EMAIL, FIXED_AT, FIXED_ROOT, frozen, send, track_key_as_app_key
 from tests.ui.workspace_helpers import ready, sandbox_app, steady_cursor

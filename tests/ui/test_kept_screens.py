@@ -11,8 +11,8 @@ import threading
 
 from textual.widgets import Input, TextArea
 
+from console.environments.resolve import sandbox_credentials
 from console.session.session import Session
-from screens.app import sandbox_credentials
 from screens.batch.screen import BatchScreen
 from screens.profile.screen import ProfileScreen
 from screens.transactional.screen import TransactionalScreen

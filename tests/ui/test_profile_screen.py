@@ -253,8 +253,8 @@ async def test_merge_another_profile_into_this_one(sandbox):
 
 
 async def test_an_environment_change_marks_the_person_and_applies_nothing(sandbox):
+    from console.environments.resolve import sandbox_credentials
     from console.session.session import Session
-    from screens.app import sandbox_credentials
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:

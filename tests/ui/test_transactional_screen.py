@@ -169,8 +169,8 @@ async def test_protected_env_asks_for_the_recipient_before_sending(sandbox):
 
 
 async def test_an_environment_change_reloads_the_messages_and_drops_the_preview(sandbox):
+    from console.environments.resolve import sandbox_credentials
     from console.session.session import Session
-    from screens.app import sandbox_credentials
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -182,8 +182,8 @@ async def test_switching_environment_recomputes_prefill_and_preview(sandbox):
     import dataclasses
 
     from console.environments import anonymous
+    from console.environments.resolve import sandbox_credentials
     from console.session.session import Session
-    from screens.app import sandbox_credentials
 
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -90,8 +90,9 @@ async def test_a_422_marks_the_field_the_api_named(sandbox):
 async def test_missing_key_is_reported_and_nothing_sent(sandbox):
     import dataclasses
 
+    from console.environments.resolve import sandbox_credentials
     from console.session.session import Session
-    from screens.app import CioConsoleApp, sandbox_credentials
+    from screens.app import CioConsoleApp
 
     creds = dataclasses.replace(sandbox_credentials(sandbox.root_url), app_key=None)
     app = CioConsoleApp(session=Session(creds))

@@ -7,8 +7,9 @@ import time
 
 from textual.widgets import Input, Select, Switch, TextArea
 
+from console.environments.resolve import sandbox_credentials
 from console.session.session import Session
-from screens.app import CioConsoleApp, sandbox_credentials
+from screens.app import CioConsoleApp
 from screens.workspace.screen import WorkspaceScreen
 
 
