@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 
-from screens.inspector_parts import subtitle
-from screens.request_preview import RequestPreview
 from textual.app import App
 
 from console.session.session import SendOutcome
 from console.wire.exchange import Exchange, Response
+from screens.inspector.texts import subtitle
+from screens.widgets.request_preview import RequestPreview
 
 SIZES = [0, 1, 999, 1000, 1010, 1023, 1024, 1536, 999_999, 1_000_000, 1_048_576, 5_300_000]
 
