@@ -74,7 +74,7 @@ def _json_editor_bindings() -> list[Binding]:
 class JsonEditor(TextArea):
     """A JSON editor that stays responsive for documents of any size (see above)."""
 
-    BINDINGS = _json_editor_bindings()
+    BINDINGS = _json_editor_bindings()  # type: ignore[assignment]  # Textual declares it a list, so a list of Binding is refused (invariance)
     inherit_bindings = False
 
     def __init__(self, text: str = "", **kwargs) -> None:

@@ -20,7 +20,7 @@ DEFAULT_HELP = "Keys that work here are listed below; the footer shows the most 
 def binding_rows(screen: Screen) -> list[tuple[str, str, str, str]]:
     """(key, description, what it does, where) for every binding active on `screen`."""
     rows = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for _key, active in screen.active_bindings.items():
         binding, node = active.binding, active.node
         # The screen's and the App's keys, plus a focused widget's keys that are shown or

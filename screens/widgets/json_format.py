@@ -44,7 +44,7 @@ class PrettyJson:
         for _ in range(max_tokens):
             m = match(text, self._pos)
             if m is None:
-                self._finish(_SPACE.match(text, self._pos).end() == len(text))
+                self._finish(_SPACE.fullmatch(text, self._pos) is not None)
                 break
             self._pos = m.end()
             string, punct, scalar = m.group(1), m.group(2), m.group(3)

@@ -20,6 +20,7 @@ from textual import events
 if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
+    from textual.timer import Timer
 
 # A key whose handling never reports back (a widget removed while the key was in its
 # queue) must not hold the keyboard: after this long the next key goes anyway.
@@ -32,7 +33,7 @@ class KeyGate:
         self.app = app
         self.in_flight: events.Event | None = None
         self.waiting: deque[events.Event] = deque()
-        self._timer = None
+        self._timer: Timer | None = None
 
     def admit(self, event: events.Event) -> bool:
         """Whether the App may handle `event` now; otherwise it waits for its turn."""

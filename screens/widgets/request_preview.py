@@ -70,7 +70,7 @@ class RequestPreview(VerticalScroll):
     def _show_size(self, size: int | None) -> None:
         """The border names the body's size only while a request is shown: every show_* sets
         it, so it never describes a request that is no longer there."""
-        if self.border_subtitle.endswith(DRY_RUN_SUBTITLE):  # a host screen's own subtitle stays
+        if (self.border_subtitle or "").endswith(DRY_RUN_SUBTITLE):  # a host screen's own subtitle stays
             self.border_subtitle = f"body {human_bytes(size)} · {DRY_RUN_SUBTITLE}" if size else DRY_RUN_SUBTITLE
 
     def show_problems(self, text: str, title: str = "Not ready to send") -> None:

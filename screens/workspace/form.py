@@ -81,14 +81,14 @@ class ActionForm(VerticalScroll):
         if not rows:
             return
         editor = rows[0].editor()
-        select = isinstance(editor, Input) and editor.select_on_focus
-        if select:
+        select = editor if isinstance(editor, Input) and editor.select_on_focus else None
+        if select is not None:
             # Its Focus event, handled after this, would select what was typed ahead, and
             # the next key would replace it.
-            editor.select_on_focus = False
+            select.select_on_focus = False
         rows[0].focus_editor()
-        if select:
-            editor.call_later(setattr, editor, "select_on_focus", True)  # behind the Focus event
+        if select is not None:
+            select.call_later(setattr, select, "select_on_focus", True)  # behind the Focus event
         self._type_into(editor, typed)
 
     @staticmethod
@@ -103,7 +103,7 @@ class ActionForm(VerticalScroll):
         info = self.state.action.INFO
         guard = self.query_one(".form-guard", Static)
         guard.display = bool(env_label and info.guarded)
-        if guard.display:
+        if env_label and info.guarded:
             field = info.confirm_field
             what = self.state.specs[field].meta.label if field in self.state.specs else "the identifier"
             kind = "destroys or blocks data" if info.destructive else "sends a message"
