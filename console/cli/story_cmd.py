@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 DATA_WIDTH = 80  # characters of an activity's data shown on its line
+MAX_PAGES = DEFAULT_MAX_PAGES  # --all stops here (looked up at call time)
 
 
 def whole_number_in(low: int, high: int) -> Callable[[str], int]:
@@ -82,7 +83,7 @@ def add_parsers(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> 
 
 def _all_and_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--all", action="store_true", help=f"follow every page (at most {DEFAULT_MAX_PAGES}; says if more remain)"
+        "--all", action="store_true", help=f"follow every page (at most {MAX_PAGES}; says if more remain)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -98,7 +99,7 @@ async def run_story(args: argparse.Namespace, creds: Credentials, client: httpx.
         return read_messages(creds, client, person.cio_id, "cio_id", limit=args.limit, start=start)
 
     if args.all:
-        pages: AllPages[Any] = await read_all(page_of)
+        pages: AllPages[Any] = await read_all(page_of, max_pages=MAX_PAGES)
     else:
         first = await page_of(None)
         pages = AllPages([first], list(first.items), None if first.ok else first, "")
@@ -152,7 +153,7 @@ def _print(args: argparse.Namespace, person: Profile, items: list[Any], more: st
         if args.all:
             print(f"Stopped after {pages} pages (the bound): more remain.")
         else:
-            print(f"More remain: --all reads every page (at most {DEFAULT_MAX_PAGES}).")
+            print(f"More remain: --all reads every page (at most {MAX_PAGES}).")
     if args.subcommand == "messages" and items:
         print("Follow one delivery: cio-console delivery show DELIVERY_ID")
 

@@ -171,6 +171,7 @@ class _Reads:
 
     def __init__(self, diagnosis: Diagnosis) -> None:
         self.d = diagnosis
+        self.told = False  # the failure was named in a check's evidence
 
     @property
     def stopped(self) -> bool:
@@ -183,7 +184,11 @@ class _Reads:
         return ok
 
     def why_not(self) -> str:
-        title = self.d.explanation.title if self.d.explanation else "an earlier read failed"
+        """Why a check could not run: the failure in full the first time, then briefly."""
+        if self.told:
+            return "not checked: a read failed (the same failure)"
+        self.told = True
+        title = self.d.explanation.title if self.d.explanation else "no answer"
         return f"not checked: a read failed ({title})"
 
 
