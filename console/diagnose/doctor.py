@@ -568,7 +568,7 @@ async def _recent(
     return _check(
         "recent_deliveries",
         Verdict.WARN,
-        [f"{len(bad)} of the latest {_deliveries(len(mine), channel)} did not arrive:"]
+        [f"{len(bad)} of {len(mine)} recent {channel} deliveries did not arrive:"]
         + [f"  {_delivery_line(m)}" for m in bad],
         "Read each failure message: the checks above say which causes still hold. Follow a "
         "delivery by its id for every step with its time.",

@@ -166,3 +166,29 @@ async def test_a_blank_identifier_is_refused(sandbox, creds, client):
     with pytest.raises(InvalidInput) as err:
         await run_doctor(creds, client, "   ")
     assert err.value.problems[0].field == "identifier"
+
+
+async def test_sms_needs_a_phone_attribute_in_e164(sandbox, creds, client):
+    from console.people.edit import apply_edit, plan_edit
+    from console.people.lookup import lookup_profile
+
+    none = await run_doctor(creds, client, "user_1011", channel="sms")
+    assert [c.key for c in none.failing] == ["channel_address"] and "no phone" in none.failing[0].evidence[0]
+    for phone, verdict in (("555-1234", Verdict.FAIL), ("+15551234567", Verdict.PASS)):
+        found = await lookup_profile(creds, client, "user_1011", with_segments=False)
+        outcome = await apply_edit(plan_edit(found.profile, {"phone": phone}, creds), creds, client)
+        assert outcome.applied
+        d = await run_doctor(creds, client, "user_1011", channel="sms")
+        assert d.check("channel_address").verdict == verdict, d.check("channel_address").evidence
+
+
+def test_liquid_that_does_not_render_fails_naming_the_part():
+    from console.diagnose.doctor import _liquid
+    from console.people.model import Profile
+    from console.transactional.templates import Template, Variant
+
+    broken = Variant(1, "", subject="Hi {{ customer.first_name", body="<p>{% if %}</p>")
+    check = _liquid(Template(9, "Broken"), [broken], Profile(cio_id="x1", attributes={"first_name": "A"}))
+    assert check.verdict == Verdict.FAIL
+    assert any(e.startswith("default subject:") for e in check.evidence)
+    assert any(e.startswith("default body:") for e in check.evidence)
