@@ -656,7 +656,14 @@ def _liquid(tpl: Template, variants: list[Variant], person: Profile) -> DoctorCh
     errors: list[str] = []
     for v in variants:
         for part, source in _variant_sources(v).items():
-            out: Rendered = render(source, context)
+            try:
+                out: Rendered = render(source, context)
+            except Exception as exc:  # noqa: BLE001 - python-liquid's analysis of a template it parsed; the other checks still stand
+                return _check(
+                    "liquid",
+                    Verdict.SKIP,
+                    [f"not checked: the {v.language_label} {part} could not be analysed ({type(exc).__name__})"],
+                )
             if out.error:
                 errors.append(f"{v.language_label} {part}: {out.error.splitlines()[0]}")
             for m in out.missing:

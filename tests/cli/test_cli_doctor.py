@@ -315,3 +315,23 @@ def test_without_an_app_key_the_doctor_exits_2(cli, sandbox):
     result = cli("doctor", "user_1011", env=env)
     assert result.code == 2 and "App API key" in result.err
     assert not api_requests(sandbox, "app")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["doctor", "u\udcff"], ["doctor", "user_1011", "--template", "w\udcff"], ["profile", "activity", "u\udcff"]],
+)
+def test_an_id_that_is_not_utf8_is_refused(cli, sandbox, args):
+    result = cli(*args, env=sandbox_env(sandbox))
+    assert result.code == 2 and "UTF-8" in result.err and not api_requests(sandbox, "app")
+
+
+@pytest.mark.parametrize("ident", ["a/b?c=d", "ünï cödé", "x" * 2000, "%2F..%2F"])
+def test_odd_identifiers_are_looked_up_as_typed_and_not_found(cli, sandbox, ident):
+    for args in (["doctor", ident], ["profile", "messages", ident]):
+        result = cli(*args, env=sandbox_env(sandbox))
+        assert result.code == 1, (args, result.out, result.err)
+        assert "Traceback" not in result.err
+    assert all(
+        r["path"].startswith("/v1/customers/") and r["path"].count("/") == 4 for r in api_requests(sandbox, "app")
+    )
