@@ -252,24 +252,24 @@ def test_a_shared_email_lists_the_people_and_exits_2_as_profile_show(profile, su
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "named"),
     [
-        ["doctor", "user_1011", "--channel", "fax"],
-        ["doctor", "   "],
-        ["doctor", "user_1011", "--template", " "],
-        ["doctor", "user_1011", "--id-type", "phone"],
-        ["profile", "activity", "user_1011", "--limit", "0"],
-        ["profile", "activity", "user_1011", "--limit", "101"],
-        ["profile", "activity", "user_1011", "--limit", "ten"],
-        ["profile", "messages", "user_1011", "--limit", "1001"],
-        ["profile", "activity", "  "],
-        ["profile", "messages", ""],
+        (["doctor", "user_1011", "--channel", "fax"], "--channel"),
+        (["doctor", "   "], "identifier must not be blank"),
+        (["doctor", "user_1011", "--template", " "], "template must not be blank"),
+        (["doctor", "user_1011", "--id-type", "phone"], "--id-type"),
+        (["profile", "activity", "user_1011", "--limit", "0"], "--limit: must be from 1 to 100 (got 0)"),
+        (["profile", "activity", "user_1011", "--limit", "101"], "--limit: must be from 1 to 100 (got 101)"),
+        (["profile", "activity", "user_1011", "--limit", "ten"], "--limit: 'ten' is not a whole number"),
+        (["profile", "messages", "user_1011", "--limit", "1001"], "--limit: must be from 1 to 1000 (got 1001)"),
+        (["profile", "activity", "  "], "identifier must not be blank"),
+        (["profile", "messages", ""], "identifier must not be blank"),
     ],
 )
-def test_invalid_input_exits_2_and_sends_nothing(cli, sandbox, args):
+def test_invalid_input_exits_2_naming_it_and_sends_nothing(cli, sandbox, args, named):
     result = cli(*args, env=sandbox_env(sandbox))
     assert result.code == 2, (result.out, result.err)
-    assert result.err.strip() and "Traceback" not in result.err
+    assert named in result.err and "Traceback" not in result.err
     assert not api_requests(sandbox, "app")
 
 
