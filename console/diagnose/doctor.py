@@ -469,8 +469,17 @@ def _topic(
                 title="The message belongs to no subscription topic",
             )
         mine = next((t for t in prefs.topics if t.id == str(topic_id)), None)
-        name = mine.name if mine else f"topic {topic_id}"
-        if mine is not None and mine.subscribed is False:
+        if mine is None:
+            return _check(
+                "topic",
+                Verdict.WARN,
+                [
+                    f"template {tpl.id} ({tpl.name}) belongs to topic {topic_id}, which the person's preferences do not list"
+                ],
+                "Check the topic in Customer.io's subscription center settings: it may have been deleted.",
+            )
+        name = mine.name
+        if mine.subscribed is False:
             return _check(
                 "topic",
                 Verdict.FAIL,

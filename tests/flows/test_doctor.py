@@ -192,3 +192,12 @@ def test_liquid_that_does_not_render_fails_naming_the_part():
     assert check.verdict == Verdict.FAIL
     assert any(e.startswith("default subject:") for e in check.evidence)
     assert any(e.startswith("default body:") for e in check.evidence)
+
+
+async def test_a_template_topic_the_preferences_do_not_list_is_a_warning(sandbox, creds, client, monkeypatch):
+    with sandbox.sandbox.lock:
+        template = sandbox.sandbox.state.templates[1]
+    monkeypatch.setattr(template, "subscription_topic_id", 99)
+    d = await run_doctor(creds, client, "user_1011", template="1")
+    topic = d.check("topic")
+    assert topic.verdict == Verdict.WARN and "topic 99" in topic.evidence[0]
