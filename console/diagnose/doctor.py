@@ -142,7 +142,7 @@ class Diagnosis:
             names = ", ".join(c.key for c in fails)
             return f"BLOCKED: {len(fails)} check{'s' if len(fails) > 1 else ''} failed ({names})"
         if not self.complete:
-            return "INCOMPLETE: a read failed, so some checks could not run (see above)"
+            return "INCOMPLETE: a read failed, so some checks could not run"
         warns = [c.key for c in self.checks if c.verdict == Verdict.WARN]
         if warns:
             return f"NOTHING BLOCKS delivery; warnings: {', '.join(warns)}"
