@@ -22,6 +22,14 @@ CIO_VARS = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def parsed_css_shared():
+    """Each stylesheet parsed once per test process, not once per App (tests/shared_css.py)."""
+    from tests.shared_css import share_parsed_css
+
+    share_parsed_css()
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
     """No test reads or writes the real config, data or keyring, or inherits CIO_*."""
