@@ -23,11 +23,14 @@ CIO_VARS = (
 
 
 @pytest.fixture(autouse=True, scope="session")
-def parsed_css_shared():
-    """Each stylesheet parsed once per test process, not once per App (tests/shared_css.py)."""
+def textual_test_speed():
+    """Each stylesheet parsed once per test process, not once per App (tests/shared_css.py);
+    Pilot's waits end when the App is done with what it was sent (tests/quiet_wait.py)."""
+    from tests import quiet_wait
     from tests.shared_css import share_parsed_css
 
     share_parsed_css()
+    quiet_wait.install()
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,11 @@ def burst(app, *keys: str) -> None:
 
 
 async def drained(pilot) -> None:
-    await pilot.pause(0.05)
+    """Until every key sent has been handled: none held by the App's key gate, and the App
+    quiet (each `pilot.pause()` waits for that: tests/quiet_wait.py), twice, since a
+    handler may post more. A condition, not a fixed time, so a loaded machine only slows it."""
+    await until(pilot, lambda: pilot.app.key_gate.in_flight is None and not pilot.app.key_gate.waiting, "the keys")
+    await pilot.pause()
     await pilot.pause()
 
 
@@ -144,11 +148,11 @@ async def walk_focus_stops(pilot, limit: int = 40) -> list:
         region = widget.region.grow((0, 3, 0, 3)).intersection(app.screen.region)
         focused_cells = rendered(app, region)
         app.screen.set_focus(None)
-        await pilot.pause(0.02)
+        await pilot.pause()
         unfocused_cells = rendered(app, region)
         assert focused_cells != unfocused_cells, f"focus on {widget!r} does not show"
         app.screen.set_focus(widget)
-        await pilot.pause(0.02)
+        await pilot.pause()
         seen.append(widget)
         await pilot.press("tab")
         await drained(pilot)
@@ -192,7 +196,6 @@ async def test_keys_typed_while_a_form_mounts_go_only_to_its_first_field(sandbox
         burst(app, "escape", *"destroy", "enter", *"abc", "escape")
         await until(pilot, lambda: ws.state.action_id == "destroy-customer", "Destroy Customer opened")
         await drained(pilot)
-        await pilot.pause(0.1)
         assert ws.editor("customer_identifier").value == ""
         assert app.focused is ws.query_one("#action-filter")
 
@@ -207,7 +210,6 @@ async def test_a_key_right_behind_tab_lands_in_the_next_field(sandbox):
         await drained(pilot)
         burst(app, "u", "tab", "e", "v", "tab", "{")
         await drained(pilot)
-        await pilot.pause(0.1)
         assert ws.editor("customer_identifier").value.endswith("u")
         assert ws.editor("event_name").value.endswith("ev")
         editor = app.focused
@@ -217,7 +219,6 @@ async def test_a_key_right_behind_tab_lands_in_the_next_field(sandbox):
         await drained(pilot)
         burst(app, "enter", "x", "shift+tab", "y", "escape", "z")
         await drained(pilot)
-        await pilot.pause(0.1)
         # (Tab or Enter into a one-line field selects what it holds: typing replaces it.)
         assert ws.editor("event_name").value == "x"
         assert ws.editor("customer_identifier").value == "y"
@@ -428,7 +429,6 @@ async def test_property_the_opened_action_is_the_first_listed_and_typing_shows_w
             typed = "".join(k for k in keys if len(k) == 1 and k in "qwz")
             burst(app, *keys)
             await drained(pilot)
-            await pilot.pause(0.05)
             target = app.focused
             changed = [
                 w
