@@ -38,7 +38,9 @@ lint: $(VENV)/.installed-dev
 
 # The suite runs on every core (pytest-xdist). PYTEST_ARGS go after it, so
 # `make test PYTEST_ARGS="-n 0 tests/ui"` runs one process; XDIST= drops it too.
-XDIST ?= -n auto
+# worksteal: a worker that runs out takes tests queued for another, so a few long Pilot
+# tests left at the end of one worker's share do not hold the run while the other idles.
+XDIST ?= -n auto --dist worksteal
 
 test: lint $(VENV)/.installed-dev
 ifeq ($(HAVE_SECRET_SERVICE),yes)

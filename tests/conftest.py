@@ -22,6 +22,17 @@ CIO_VARS = (
 )
 
 
+@pytest.fixture(autouse=True, scope="session")
+def textual_test_speed():
+    """Each stylesheet parsed once per test process, not once per App (tests/shared_css.py);
+    Pilot's waits end when the App is done with what it was sent (tests/quiet_wait.py)."""
+    from tests import quiet_wait
+    from tests.shared_css import share_parsed_css
+
+    share_parsed_css()
+    quiet_wait.install()
+
+
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
     """No test reads or writes the real config, data or keyring, or inherits CIO_*."""

@@ -31,7 +31,7 @@ async def wait_footer(pilot, timeout: float = 3.0) -> None:
     """Until the footer has settled: it recomposes after a refresh when the focus moves,
     then measures what fits after the next one. On a loaded machine that takes longer
     than a fixed pause; a footer that stays cut fails `footer_keys` afterwards."""
-    await pilot.pause(0.1)
+    await pilot.pause()  # the App quiet (tests/quiet_wait.py): the recompose and the refresh after it done
     await pilot.pause()
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout

@@ -6,6 +6,7 @@ copy what the inspector shows; 80x24 shows the form and the request."""
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
@@ -25,7 +26,11 @@ def burst(app, *keys: str) -> None:
 
 
 async def drained(pilot) -> None:
-    await pilot.pause(0.05)
+    """Until every key sent has been handled: none held by the App's key gate, and the App
+    quiet (each `pilot.pause()` waits for that: tests/quiet_wait.py), twice, since a
+    handler may post more. A condition, not a fixed time, so a loaded machine only slows it."""
+    await until(pilot, lambda: pilot.app.key_gate.in_flight is None and not pilot.app.key_gate.waiting, "the keys")
+    await pilot.pause()
     await pilot.pause()
 
 
@@ -143,11 +148,11 @@ async def walk_focus_stops(pilot, limit: int = 40) -> list:
         region = widget.region.grow((0, 3, 0, 3)).intersection(app.screen.region)
         focused_cells = rendered(app, region)
         app.screen.set_focus(None)
-        await pilot.pause(0.02)
+        await pilot.pause()
         unfocused_cells = rendered(app, region)
         assert focused_cells != unfocused_cells, f"focus on {widget!r} does not show"
         app.screen.set_focus(widget)
-        await pilot.pause(0.02)
+        await pilot.pause()
         seen.append(widget)
         await pilot.press("tab")
         await drained(pilot)
@@ -191,7 +196,6 @@ async def test_keys_typed_while_a_form_mounts_go_only_to_its_first_field(sandbox
         burst(app, "escape", *"destroy", "enter", *"abc", "escape")
         await until(pilot, lambda: ws.state.action_id == "destroy-customer", "Destroy Customer opened")
         await drained(pilot)
-        await pilot.pause(0.1)
         assert ws.editor("customer_identifier").value == ""
         assert app.focused is ws.query_one("#action-filter")
 
@@ -206,7 +210,6 @@ async def test_a_key_right_behind_tab_lands_in_the_next_field(sandbox):
         await drained(pilot)
         burst(app, "u", "tab", "e", "v", "tab", "{")
         await drained(pilot)
-        await pilot.pause(0.1)
         assert ws.editor("customer_identifier").value.endswith("u")
         assert ws.editor("event_name").value.endswith("ev")
         editor = app.focused
@@ -216,7 +219,6 @@ async def test_a_key_right_behind_tab_lands_in_the_next_field(sandbox):
         await drained(pilot)
         burst(app, "enter", "x", "shift+tab", "y", "escape", "z")
         await drained(pilot)
-        await pilot.pause(0.1)
         # (Tab or Enter into a one-line field selects what it holds: typing replaces it.)
         assert ws.editor("event_name").value == "x"
         assert ws.editor("customer_identifier").value == "y"
@@ -344,20 +346,21 @@ async def test_80x24_shows_the_form_and_the_exact_request(sandbox):
         assert visible(ws.query_one("#action-options")) and visible(ws._form())
 
 
-async def test_the_footer_never_shows_part_of_a_key(sandbox):
+# One test per size, so that pytest-xdist runs them side by side.
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40)], ids=["80x24", "100x30", "120x40"])
+async def test_the_footer_never_shows_part_of_a_key(sandbox, size):
     from tests.ui.test_footer_fit import footer_keys, wait_footer
 
-    for size in ((80, 24), (100, 30), (120, 40)):
-        app = sandbox_app(sandbox.root_url)
-        async with app.run_test(size=size) as pilot:
-            ws = await opened(pilot, "send-push")
-            await ready(pilot)
-            for widget in list(ws.query("ActionFilter, ActionOptions, FieldInput, JsonEditor, BoolSwitch, Select")):
-                if not widget.display:
-                    continue
-                widget.focus()
-                await wait_footer(pilot)
-                footer_keys(app)  # asserts none is cut
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=size) as pilot:
+        ws = await opened(pilot, "send-push")
+        await ready(pilot)
+        for widget in list(ws.query("ActionFilter, ActionOptions, FieldInput, JsonEditor, BoolSwitch, Select")):
+            if not widget.display:
+                continue
+            widget.focus()
+            await wait_footer(pilot)
+            footer_keys(app)  # asserts none is cut
 
 
 async def test_a_placeholder_too_long_for_its_field_ends_in_an_ellipsis(sandbox):
@@ -395,49 +398,49 @@ def random_session(rng) -> list[list[str]]:
     return bursts
 
 
-async def test_property_the_opened_action_is_the_first_listed_and_typing_shows_where_it_goes(sandbox):
+# Four seeded sessions, one test each, so that pytest-xdist runs them side by side.
+@pytest.mark.parametrize("seed", range(4))
+async def test_property_the_opened_action_is_the_first_listed_and_typing_shows_where_it_goes(sandbox, seed):
     """For seeded random sessions: Enter opens the first action listed, and every typed
     character is in the focused, visible widget (or nowhere: never in another field)."""
     import random
 
-    for seed in range(4):  # bounded: ~30 s
-        rng = random.Random(seed)
-        app = sandbox_app(sandbox.root_url)
-        async with app.run_test(size=rng.choice([(120, 40), (80, 24)])) as pilot:
-            ws = await ready(pilot)
-            await settle(pilot)
-            for keys in random_session(rng):
-                if keys == ["enter"]:
-                    first = first_listed(ws)
-                    if isinstance(app.focused, Input) and app.focused.id == "action-filter" and first:
-                        await pilot.press("enter")
-                        await until(
-                            pilot,
-                            lambda ws=ws, first=first, app=app: (
-                                ws.state.action_id == first
-                                and app.focused is not None
-                                and ws._form() in app.focused.ancestors
-                            ),
-                            f"{first} opened (seed {seed})",
-                        )
-                    continue
-                before = {id(w): value_of(w) for w in ws.query("Input, TextArea")}
-                typed = "".join(k for k in keys if len(k) == 1 and k in "qwz")
-                burst(app, *keys)
-                await drained(pilot)
-                await pilot.pause(0.05)
-                target = app.focused
-                changed = [
-                    w
-                    for w in ws.query("Input, TextArea")
-                    if value_of(w) != before.get(id(w), "") and w is not target and w.id != "action-filter"
-                ]
-                assert not changed, f"seed {seed}: {keys} changed {changed}, focus on {target}"
-                if typed and isinstance(target, (Input, TextArea)) and target.id != "action-filter":
-                    assert visible(target), f"seed {seed}: typed into {target!r}, not on screen"
-                    assert typed in value_of(target), f"seed {seed}: {typed!r} not in {target!r}"
-                if isinstance(target, (Input, TextArea)):
-                    # Nothing typed earlier, while the focus was where no text shows, turns up now.
-                    for char in "qwz":
-                        gained = value_of(target).count(char) - before.get(id(target), "").count(char)
-                        assert gained <= typed.count(char), f"seed {seed}: earlier keys landed in {target!r}"
+    rng = random.Random(seed)
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=rng.choice([(120, 40), (80, 24)])) as pilot:
+        ws = await ready(pilot)
+        await settle(pilot)
+        for keys in random_session(rng):
+            if keys == ["enter"]:
+                first = first_listed(ws)
+                if isinstance(app.focused, Input) and app.focused.id == "action-filter" and first:
+                    await pilot.press("enter")
+                    await until(
+                        pilot,
+                        lambda ws=ws, first=first, app=app: (
+                            ws.state.action_id == first
+                            and app.focused is not None
+                            and ws._form() in app.focused.ancestors
+                        ),
+                        f"{first} opened (seed {seed})",
+                    )
+                continue
+            before = {id(w): value_of(w) for w in ws.query("Input, TextArea")}
+            typed = "".join(k for k in keys if len(k) == 1 and k in "qwz")
+            burst(app, *keys)
+            await drained(pilot)
+            target = app.focused
+            changed = [
+                w
+                for w in ws.query("Input, TextArea")
+                if value_of(w) != before.get(id(w), "") and w is not target and w.id != "action-filter"
+            ]
+            assert not changed, f"seed {seed}: {keys} changed {changed}, focus on {target}"
+            if typed and isinstance(target, (Input, TextArea)) and target.id != "action-filter":
+                assert visible(target), f"seed {seed}: typed into {target!r}, not on screen"
+                assert typed in value_of(target), f"seed {seed}: {typed!r} not in {target!r}"
+            if isinstance(target, (Input, TextArea)):
+                # Nothing typed earlier, while the focus was where no text shows, turns up now.
+                for char in "qwz":
+                    gained = value_of(target).count(char) - before.get(id(target), "").count(char)
+                    assert gained <= typed.count(char), f"seed {seed}: earlier keys landed in {target!r}"

@@ -1,0 +1,51 @@
+"""How long the test suite takes (issue 15: under 90 s on the 2-core CI machine).
+
+Runs pytest the way `make test` does (pytest-xdist, `-n auto --dist worksteal`), with
+`--durations=0`, and prints the run's wall time, the sum of every test's durations
+(setup + call + teardown: the work to share between the cores, which another process on
+the machine inflates far less than the wall time), the CPU time of pytest and its
+workers, and the ten slowest tests. Extra arguments go to pytest, e.g.
+`python benchmarks/suite_time.py -n 0 tests/ui`.
+
+Not part of `make bench`: it runs the whole suite.
+"""
+
+from __future__ import annotations
+
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DURATION = re.compile(r"^\s*([\d.]+)s (setup|call|teardown)\s+(\S.*)$")
+
+
+def main(argv: list[str]) -> int:
+    args = argv or ["-n", "auto", "--dist", "worksteal"]
+    cmd = [sys.executable, "-m", "pytest", *args, "-p", "no:randomly", "--durations=0", "-q"]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    per_test: Counter[str] = Counter()
+    for line in done.stdout.splitlines():
+        if m := DURATION.match(line):
+            per_test[m.group(3)] += float(m.group(1))
+    summary = [line for line in done.stdout.splitlines() if " passed" in line or " failed" in line]
+    print(" ".join(cmd[1:]))
+    print(summary[-1] if summary else done.stdout[-2000:])
+    print(f"wall {wall:.1f} s; sum of test durations {sum(per_test.values()):.1f} s over {len(per_test)} tests;")
+    print(f"CPU of pytest and its workers {usage.ru_utime + usage.ru_stime:.1f} s")
+    print("slowest 10 (setup + call + teardown):")
+    for test, seconds in per_test.most_common(10):
+        print(f"  {seconds:6.2f} s  {test}")
+    print(f"RATIO suite wall {wall:.1f} s vs the 90 s goal: {wall / 90:.2f}x")
+    return done.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
