@@ -27,6 +27,8 @@ from screens.widgets.fields import FieldRow
 
 MORE_ROWS = 4  # rows added per frame once the first screenful is there (~20 ms of work)
 CHROME_LINES = 8  # the screen's lines the form's rows do not get (header, footer, borders, route)
+# s at most that no frame is painted while a form opened with Enter builds its first rows
+PAINT_HELD_S = 0.5
 
 
 def first_rows(specs: list[SpecField], lines: int) -> int:
@@ -78,6 +80,7 @@ class ActionForm(VerticalScroll):
         self._built_with: dict[str, str] = {}  # the value each row was made with
         self._marks: dict[str, str] = {}  # the problems marked last, for the rows added later
         self._hurry = False  # build the rest in one go (a key is waiting for it)
+        self._holding_paint = False
         self._when_built: list[Callable[[], object]] = []
         self.built = False  # every row is there
         info = state.action.INFO
@@ -109,6 +112,18 @@ class ActionForm(VerticalScroll):
         self.opened_from = focused
         if self._rows:  # built ahead: the first field is there already
             self._hand_over()
+        else:
+            # The rows mount over several turns of the event loop; a frame painted in
+            # between would lay out and draw a half-built form (and then again): the next
+            # frame is the one with the first rows and the focus in them.
+            self._holding_paint = True
+            self.app._begin_batch()  # (App.batch_update's, which cannot span awaits)
+            self.app.set_timer(PAINT_HELD_S, self._paint)
+
+    def _paint(self) -> None:
+        if self._holding_paint:
+            self._holding_paint = False
+            self.app._end_batch()
 
     def on_mount(self) -> None:
         # The first rows are composed by now, editors and all: the focus goes into the
@@ -116,6 +131,7 @@ class ActionForm(VerticalScroll):
         self._adopt([child for child in self.children if isinstance(child, FieldRow)])
         if self.opening:
             self._hand_over()
+        self._paint()
         self._continue()
 
     # -- building the rows below the first screenful ------------------------------------------
@@ -176,6 +192,7 @@ class ActionForm(VerticalScroll):
         what they typed for this form goes nowhere."""
         self.opening = False
         self.typed_ahead.clear()
+        self._paint()
 
     def _hand_over(self) -> None:
         typed, self.typed_ahead = "".join(self.typed_ahead), []
