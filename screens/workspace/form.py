@@ -82,7 +82,7 @@ class ActionForm(VerticalScroll):
         self._hurry = False  # build the rest in one go (a key is waiting for it)
         self._holding_paint = False
         self._when_built: list[Callable[[], object]] = []
-        self.built = False  # every row is there
+        self.built = False  # every row is there, and laid out
         info = state.action.INFO
         self.border_title = f"{info.title}"
         self.border_subtitle = f"{info.api.title} · {info.id}"
@@ -137,7 +137,9 @@ class ActionForm(VerticalScroll):
     # -- building the rows below the first screenful ------------------------------------------
     def _continue(self) -> None:
         if not self._pending:
-            self._finished()
+            # Built once laid out too: Tab's order is by position on the screen, and a row
+            # not laid out yet would come first (at 0, 0).
+            self.call_after_refresh(self._finished)
         elif self._hurry:
             self.call_later(self._mount_more)
         else:  # a frame in between: keys typed meanwhile are answered first

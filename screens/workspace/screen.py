@@ -136,6 +136,7 @@ class WorkspaceScreen(Screen):
         self._forms_importable = False  # the forms' modules are imported (by the loader thread)
         self._ahead_timer: Timer | None = None
         self._held: list[Any] = []  # keys held once until the open form's rows are built
+        self._opened: set[str] = set()  # the actions whose form was shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -247,12 +248,15 @@ class WorkspaceScreen(Screen):
             form = self._forms.get(action_id)
             if form is None:
                 form = self._mount_form(state)
-            if focus and not form.rows():
+            form.display = True
+            if focus and (not form.rows() or action_id not in self._opened):
                 # Its fields exist only once it is mounted: keys typed until then are
                 # kept for its first field (type_ahead), not left to the action filter.
+                # (Built ahead, it is opened the same way: the first field's value is not
+                # selected, so what is typed adds to it, as in a form built on Enter.)
                 form.open_with_focus(self.focused)
                 focus = False
-            form.display = True
+            self._opened.add(action_id)
             self.query_one("#form-placeholder").display = False
         self.query_one(ActionList).show_current(action_id)
         self._show_guard()
