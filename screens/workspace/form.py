@@ -26,21 +26,27 @@ from console.session.form_state import JSON_KINDS, FormState
 from screens.widgets.fields import FieldRow
 
 MORE_ROWS = 4  # rows added per frame once the first screenful is there (~20 ms of work)
-CHROME_LINES = 8  # the screen's lines the form's rows do not get (header, footer, borders, route)
+CHROME_LINES = 5  # the screen's lines the form's rows do not get (header, footer, borders, route)
 # s at most that no frame is painted while a form opened with Enter builds its first rows
 PAINT_HELD_S = 0.5
 
 
-def first_rows(specs: list[SpecField], lines: int) -> int:
-    """How many rows fill `lines` lines of screen (a guess erring long: a row built early
-    costs a little time, one missing shows a gap for a frame)."""
-    budget, count = lines - CHROME_LINES, 0
+def _wrapped(text: str, width: int) -> int:
+    return -(-len(text) // max(width, 10)) if text else 0
+
+
+def first_rows(specs: list[SpecField], lines: int, width: int, summary: str = "") -> int:
+    """How many rows fill `lines` lines of screen in a form `width` cells wide (a guess
+    erring long: a row built early costs a little time, one missing shows a gap for a
+    frame)."""
+    text = width - 6  # borders, padding, the focus bar
+    budget, count = lines - CHROME_LINES - (_wrapped(summary, text) + 1 if summary else 0), 0
     for spec in specs:
-        if budget <= 0:
+        if budget < 0:
             break
         editor = 3 if spec.meta.kind in JSON_KINDS else 1
-        helps = -(-len(spec.meta.help) // 60) if spec.meta.help else 0
-        budget -= 2 + editor + helps  # label, editor, help, margin
+        label = _wrapped(f"{spec.meta.label} * {spec.name} · {spec.meta.kind.value}", text)
+        budget -= label + editor + _wrapped(spec.meta.help, text) + 1  # and the margin
         count += 1
     return max(count, 1)
 
@@ -66,15 +72,16 @@ class ActionForm(VerticalScroll):
             self.state = state
             self.name = name
 
-    def __init__(self, state: FormState, *, lines: int = 40) -> None:
-        """`lines`: the screen's height, which the first rows built are to fill."""
+    def __init__(self, state: FormState, *, lines: int = 40, width: int = 45) -> None:
+        """`lines`: the screen's height, which the first rows built are to fill; `width`:
+        the form's."""
         super().__init__(id=f"form-{state.action_id}", classes="action-form")
         self.state = state
         self.typed_ahead: list[str] = []  # keys typed while the rows were still mounting
         self.opening = False  # mounting, to take the focus into its first field
         self.opened_from: Widget | None = None
         specs = list(state.action.field_specs())
-        count = first_rows(specs, lines)
+        count = first_rows(specs, lines, width, state.action.INFO.summary)
         self._first, self._pending = specs[:count], specs[count:]
         self._rows: dict[str, FieldRow] = {}  # the rows mounted with their editors, in order
         self._built_with: dict[str, str] = {}  # the value each row was made with

@@ -269,7 +269,11 @@ class WorkspaceScreen(Screen):
     def _mount_form(self, state: FormState, *, shown: bool = True) -> ActionForm:
         from screens.workspace.form import ActionForm
 
-        form = self._forms[state.action_id] = ActionForm(state, lines=self.app.size.height)
+        width, height = self.app.size
+        # Three columns (the list 30 wide, then the form and the side pane halving the
+        # rest); below NARROW_WIDTH the form and the side pane share the width.
+        form_width = (width - 30) // 2 if width >= NARROW_WIDTH else width // 2
+        form = self._forms[state.action_id] = ActionForm(state, lines=height, width=form_width)
         form.display = shown
         self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
         return form
