@@ -3,10 +3,11 @@
 The form shows a `FormState` and never owns the values: the workspace stores each edit
 in the state (so switching actions loses nothing) and asks the form to mark problems.
 
-The rows are built a few at a time: Textual takes ~5 ms a field to build one (24 fields:
+The rows are built a few at a time: Textual takes 5-15 ms a field to build one (23 fields:
 well over the 100 ms a key may take), so the form mounts with the rows that fill the
-screen and adds the rest in the frames that follow (`built` once all are there). Until
-then the workspace holds any key that could reach a row not built yet (screen.py).
+screen and adds the rest in the frames that follow (`built` once all are there and laid
+out). Until then the workspace holds any key that could reach a row not built yet
+(screen.py), and a form built ahead (hidden) is built the same way.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ class ActionForm(VerticalScroll):
     can_focus = False
 
     class Built(Message):
-        """Every row of `form` is there."""
+        """Every row of `form` is there, laid out."""
 
         def __init__(self, form: ActionForm) -> None:
             super().__init__()
