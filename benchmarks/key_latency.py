@@ -6,7 +6,13 @@ posted to the App as a terminal's key would be, the clock starting just before; 
 is when the first frame is painted (`App._display`) after the key's effect is there (the
 character in the field, the form open with its first field focused, ...). Each key is
 measured several times (different forms for "open a form", so none is built already)
-and the median is reported, slowest first.
+and the median is reported, slowest first, with the main thread's CPU time over the same
+span (on a machine shared with other work the wall time also holds the time the process
+waited for a core; the CPU time does not, nor the wait for the next frame's tick).
+
+Two ways of opening a form not opened before: Enter right behind the filter's text (the
+big forms: nothing was built ahead, the form is built on Enter), and Enter after the
+highlight rested on the action a moment (its form was built ahead, hidden).
 
     .venv/bin/python benchmarks/key_latency.py [--runs 7] [--size 120x40]
 """
@@ -21,23 +27,40 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
+from common import machine, ratio_line
 from textual import events
 from textual.widgets import Input
 
 FIXED_ROOT = "http://127.0.0.1:9"  # nothing is sent: a closed port
-NEW_FORMS = [
-    "track-event",
-    "destroy-customer",
-    "add-device",
-    "merge-customers",
-    "suppress-customer",
-    "pipelines-track",
+GOAL_MS = 100.0
+# Opened with Enter right behind the filter's text: the biggest forms first (23, 17, 14,
+# 11 fields...), none built before.
+COLD_FORMS = [
+    "send-transactional-email",
     "send-push",
+    "track-v2-entity",
     "send-sms",
+    "pipelines-track",
+    "track-event",
+    "pipelines-group",
+    "merge-customers",
+    "pipelines-page",
+    "send-in-app",
+]
+# Typed into the filter key by key, then Enter after a pause.
+NEW_FORMS = [
+    "add-device",
+    "destroy-customer",
     "pipelines-identify",
+    "suppress-customer",
+    "send-inbox-message",
     "delete-device",
+    "pipelines-screen",
+    "track-anonymous",
+    "pipelines-alias",
+    "unsuppress-customer",
 ]
 
 
@@ -48,6 +71,7 @@ class Frames:
     def __init__(self, app) -> None:
         self.done: Callable[[], bool] | None = None
         self.answered: float | None = None
+        self.answered_cpu: float | None = None
         original = app._display
 
         def display(screen, renderable) -> None:
@@ -59,37 +83,39 @@ class Frames:
                 and self.done()
             ):
                 self.answered = time.perf_counter()
+                self.answered_cpu = time.thread_time()
             original(screen, renderable)
 
         app._display = display
 
 
-async def press(app, frames: Frames, key: str, done: Callable[[], bool], timeout: float = 2.0) -> float:
-    """Milliseconds from posting `key` to the first frame painted once `done()` holds."""
+async def press(app, frames: Frames, key: str, done: Callable[[], bool], timeout: float = 2.0) -> tuple[float, float]:
+    """Milliseconds from posting `key` to the first frame painted once `done()` holds: wall
+    time, and the main thread's CPU time."""
     char = key if len(key) == 1 else {"enter": "\r", "tab": "\t", "escape": "\x1b", "backspace": "\x7f"}.get(key)
     frames.done, frames.answered = done, None
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.thread_time()
     app.post_message(events.Key(key, char))
     try:
         while time.perf_counter() - start < timeout:
             await asyncio.sleep(0.0005)
-            if frames.answered is not None:
-                return (frames.answered - start) * 1000
+            if frames.answered is not None and frames.answered_cpu is not None:
+                return (frames.answered - start) * 1000, (frames.answered_cpu - start_cpu) * 1000
     finally:
         frames.done = None
     state = getattr(app.screen, "state", None)
     raise TimeoutError(f"{key}: no answer in {timeout} s (focus {app.focused!r}, form {state and state.action_id})")
 
 
-async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
+async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[tuple[float, float]]]:
     from console.environments.resolve import sandbox_credentials
     from console.session.session import Session
     from screens.app import CioConsoleApp
 
     app = CioConsoleApp(session=Session(sandbox_credentials(FIXED_ROOT)))
-    results: dict[str, list[float]] = {}
+    results: dict[str, list[tuple[float, float]]] = {}
 
-    def note(name: str, ms: float) -> None:
+    def note(name: str, ms: tuple[float, float]) -> None:
         results.setdefault(name, []).append(ms)
 
     async with app.run_test(size=size) as pilot:
@@ -106,7 +132,26 @@ async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
             return app.focused is not None and ws.state is not None and ws._form() in app.focused.ancestors
 
         for i in range(runs):
-            # Open a form not built yet: clear the filter, type its id, Enter.
+            # Enter right behind the filter's text (no pause on the highlight): a form not
+            # built yet, built on Enter.
+            await press(app, frames, "escape", lambda: app.focused is filt)
+            # (One the highlight rested on on the way may have been built ahead meanwhile.)
+            cold = next((f for f in COLD_FORMS if f not in ws._forms), None)
+            if cold is not None:
+                filt.value = cold
+                options = ws.query_one("#action-options")
+                for _ in range(2000):  # the list follows the filter; Enter right then
+                    await asyncio.sleep(0.0005)
+                    option = options.highlighted_option
+                    if option is not None and option.id == cold:
+                        break
+            if cold is not None and cold not in ws._forms:
+                note(
+                    "Enter right behind the filter: a form not built yet",
+                    await press(app, frames, "enter", lambda t=cold: ws.state.action_id == t and focused_field()),
+                )
+            await pilot.pause(0.5)
+            # Open a form not opened yet: clear the filter, type its id, Enter.
             await press(app, frames, "escape", lambda: app.focused is filt)
             filt.value = ""
             await pilot.pause(0.2)
@@ -128,7 +173,7 @@ async def measure(runs: int, size: tuple[int, int]) -> dict[str, list[float]]:
             await press(app, frames, target[-1], lambda t=target: filt.value == t)
             await pilot.pause(0.2)
             note(
-                "Enter: open a form not built yet",
+                "Enter after a pause on the action: a form not opened yet",
                 await press(app, frames, "enter", lambda t=target: ws.state.action_id == t and focused_field()),
             )
             await pilot.pause(0.3)
@@ -185,12 +230,21 @@ def main() -> int:
     parser.add_argument("--size", default="120x40")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
+    print(f"Workspace keys at {width}x{height} — {machine()}")
     results = asyncio.run(measure(args.runs, (width, height)))
-    rows = sorted(((statistics.median(v), max(v), name, len(v)) for name, v in results.items()), reverse=True)
-    print(f"key -> next painted frame at {width}x{height}, median of {args.runs} runs (goal: 100 ms)")
-    for median, worst, name, count in rows:
-        flag = "  OVER" if median > 100 else ""
-        print(f"  {median:6.1f} ms  (max {worst:6.1f}, n={count:3d})  {name}{flag}")
+    rows = sorted(
+        (
+            (statistics.median(w for w, _ in v), max(w for w, _ in v), statistics.median(c for _, c in v), name, len(v))
+            for name, v in results.items()
+        ),
+        reverse=True,
+    )
+    print(f"key -> next painted frame, median of {args.runs} runs (goal: {GOAL_MS:.0f} ms)")
+    for median, worst, cpu, name, count in rows:
+        flag = "  OVER" if median > GOAL_MS else ""
+        print(f"  {median:6.1f} ms  (max {worst:6.1f}; CPU {cpu:5.1f}; n={count:3d})  {name}{flag}")
+    median, _worst, _cpu, name, _count = rows[0]
+    print(ratio_line("workspace keys", median / GOAL_MS, "<= 1.00x", f"slowest median {median:.0f} ms ({name})"))
     return 0
 
 

@@ -25,6 +25,8 @@ BENCHMARKS = [
     ("6", "batch_memory.py", "a batch of 1,000,000 identify rows: peak RSS and rows/s, dry run and sandbox"),
     ("6b", "batch_screen_keys.py", "keys on the batch screen while it checks 300,000 rows (informational)"),
     ("+", "pool.py", "the batch's connection pool vs httpx's stock pool (informational)"),
+    ("+", "key_latency.py", "workspace keys until the next painted frame (goal: every key within 100 ms)"),
+    ("+", "screen_keys.py", "F2, F3, F4, F6 and Escape back until the next painted frame (goal: 100 ms)"),
 ]
 
 

@@ -27,7 +27,7 @@ from screens.widgets.fit_footer import FitFooter
 from screens.widgets.focus import focus_now
 from screens.widgets.request_preview import RequestPreview
 from screens.widgets.status_line import StatusLine
-from screens.workspace.action_list import ActionList
+from screens.workspace.action_list import ActionList, ActionOptions
 
 if TYPE_CHECKING:
     from console.session.form_state import FormBook, FormCheck, FormState
@@ -39,6 +39,9 @@ FIRST_ACTION = "identify-customer"
 # action (beside the form), the form and the request preview while you fill it in.
 NARROW_WIDTH = 100
 PREVIEW_DELAY = 0.12  # s: typing stays smooth; the preview follows within a blink
+# s the highlight rests on an action before its form is built, hidden, for Enter to show
+# at once (a highlight passed over on the way is not built)
+BUILD_AHEAD_DELAY = 0.15
 
 
 def load_form_modules() -> None:
@@ -51,6 +54,24 @@ def load_form_modules() -> None:
     import screens.workspace.form  # noqa: F401
 
     console.actions.catalog.all_actions()
+
+
+def keep_out_of_gc(*, collect: bool = False) -> None:
+    """Take what exists now out of the cyclic garbage collector's full passes.
+
+    A full pass walks every object (~100,000 once pydantic, the specs, Textual and the
+    widgets are in) and took 60-180 ms: one fell inside most keys that build a form, an
+    allocation-heavy job that triggers it. What exists after start-up (modules, classes,
+    the first form, the inspector) lives for the session anyway; `gc.freeze` moves it to a
+    generation the collector never walks, so a full pass walks only what came later.
+    Objects still unreachable at that moment are kept too: a start-up's worth of young
+    garbage, a few hundred objects; `collect` first collects what is not frozen yet
+    (after a form is built: a pass over little more than that form)."""
+    import gc
+
+    if collect:
+        gc.collect()
+    gc.freeze()
 
 
 def _field_label(state: FormState, field: str) -> str:
@@ -112,6 +133,10 @@ class WorkspaceScreen(Screen):
         self._forms: dict[str, ActionForm] = {}
         self._prefilled_for: dict[str, Any] = {}  # action id -> the session its prefill came from
         self._status_from_check = False
+        self._forms_importable = False  # the forms' modules are imported (by the loader thread)
+        self._ahead_timer: Timer | None = None
+        self._held: list[Any] = []  # keys held once until the open form's rows are built
+        self._opened: set[str] = set()  # the actions whose form was shown
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -168,6 +193,7 @@ class WorkspaceScreen(Screen):
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self.watch(self.app, "session", self._session_changed, init=False)
         self.query_one("#action-filter", Input).focus()
+        self.watch(self.query_one(ActionOptions), "highlighted", self._highlight_moved, init=False)
         # The first frame is the action list, taking keys at once; the first form and the
         # inspector follow when their modules are imported (a thread: the loop stays free).
         self.call_after_refresh(self.run_worker, self._load, thread=True, group="workspace-load")
@@ -185,9 +211,12 @@ class WorkspaceScreen(Screen):
             pass
 
     async def _loaded(self) -> None:
+        keep_out_of_gc()  # the modules just imported
+        self._forms_importable = True
         if self.state is None:  # the user (or the palette) may have opened one already
             self.select_action(FIRST_ACTION, focus=False)
         await self._mount_inspector()
+        keep_out_of_gc()  # the first form and the inspector
 
     async def _mount_inspector(self) -> None:
         from screens.inspector.inspector import Inspector
@@ -202,7 +231,6 @@ class WorkspaceScreen(Screen):
     def select_action(self, action_id: str, *, focus: bool = True) -> None:
         """Open `action_id`'s form (the palette, the list and the history call this)."""
         from console.actions.catalog import get_action
-        from screens.workspace.form import ActionForm
 
         try:
             action = get_action(action_id)
@@ -219,14 +247,16 @@ class WorkspaceScreen(Screen):
                 form.cancel_opening()
             form = self._forms.get(action_id)
             if form is None:
-                form = self._forms[action_id] = ActionForm(state)
-                self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
-                if focus:
-                    # Its fields exist only once it is mounted: keys typed until then are
-                    # kept for its first field (type_ahead), not left to the action filter.
-                    form.open_with_focus(self.focused)
-                focus = False
+                form = self._mount_form(state)
             form.display = True
+            if focus and (not form.rows() or action_id not in self._opened):
+                # Its fields exist only once it is mounted: keys typed until then are
+                # kept for its first field (type_ahead), not left to the action filter.
+                # (Built ahead, it is opened the same way: the first field's value is not
+                # selected, so what is typed adds to it, as in a form built on Enter.)
+                form.open_with_focus(self.focused)
+                focus = False
+            self._opened.add(action_id)
             self.query_one("#form-placeholder").display = False
         self.query_one(ActionList).show_current(action_id)
         self._show_guard()
@@ -236,13 +266,52 @@ class WorkspaceScreen(Screen):
         if focus:
             self._form().focus_field()
 
+    def _mount_form(self, state: FormState, *, shown: bool = True) -> ActionForm:
+        from screens.workspace.form import ActionForm
+
+        width, height = self.app.size
+        # Three columns (the list 30 wide, then the form and the side pane halving the
+        # rest); below NARROW_WIDTH the form and the side pane share the width.
+        form_width = (width - 30) // 2 if width >= NARROW_WIDTH else width // 2
+        form = self._forms[state.action_id] = ActionForm(state, lines=height, width=form_width)
+        form.display = shown
+        self.query_one("#form-pane", Vertical).mount(form, before="#form-status")
+        return form
+
+    def _highlight_moved(self, _index: int | None) -> None:
+        if self._ahead_timer is not None:
+            self._ahead_timer.stop()
+        self._ahead_timer = self.set_timer(BUILD_AHEAD_DELAY, self._build_ahead)
+
+    def _build_ahead(self) -> None:
+        """Build the highlighted action's form, hidden, while the user looks at the list:
+        Enter then only shows it. Built forms are kept, as opened ones are (a removed
+        widget would be garbage the frozen collector never frees: keep_out_of_gc)."""
+        self._ahead_timer = None
+        option = self.query_one(ActionOptions).highlighted_option
+        if not self._forms_importable or option is None or not option.id or option.id in self._forms:
+            return
+        from console.actions.catalog import get_action
+
+        try:
+            action = get_action(option.id)
+        except KeyError:
+            return
+        self._mount_form(self.book.form(action), shown=False)
+
+    def on_action_form_built(self, event: ActionForm.Built) -> None:
+        # A form lives for the session, as what start-up made: out of the collector's
+        # full passes too, once the garbage made building it is gone.
+        self.set_timer(0.05, lambda: keep_out_of_gc(collect=True))
+
     def type_ahead(self, event) -> bool:
         """Called by the App for each key before it is delivered: while a form opened with
         the focus is mounting, a printable key is kept for its first field; any other key
-        (Escape, Tab, Enter...) means the user moved on, and what was kept goes nowhere."""
+        (Escape, Tab, Enter...) means the user moved on, and what was kept goes nowhere.
+        Once its first rows are there, a key that may need the others waits for them."""
         opening = [f for f in self._forms.values() if f.opening]
         if not opening:
-            return False
+            return self._hold_for_rows(event)
         form = opening[-1]
         if event.is_printable and event.character and form is self._forms.get(getattr(self.state, "action_id", "")):
             form.typed_ahead.append(event.character)
@@ -250,6 +319,30 @@ class WorkspaceScreen(Screen):
         for form in opening:
             form.cancel_opening()
         return False
+
+    def _hold_for_rows(self, event) -> bool:
+        """While the open form's rows below the first screenful are still being built, a
+        key that could need one (Tab into it, Enter to the next field, ctrl+s focusing a
+        field to fix, shift+Tab from the preview...: anything but a character typed, or
+        Escape) waits until they are all there: then it goes where it would have gone."""
+        form = self._forms.get(self.state.action_id) if self.state is not None else None
+        gate = getattr(self.app, "key_gate", None)
+        if form is None or form.built or gate is None or gate.in_flight is not event:
+            return False
+        if (event.is_printable and event.character) or event.key == "escape" or any(e is event for e in self._held):
+            return False
+        focused = self.focused
+        if focused is not None and self.query_one(ActionList) in focused.ancestors_with_self:
+            return False  # the filter and the list: no row involved
+        self._held = [*self._held[-7:], event]  # by identity: a resumed key is not held again
+
+        def resume() -> None:
+            gate.resume(event)
+
+        gate.hold(event)
+        form.when_built(resume)
+        form.finish_now()
+        return True
 
     def load_values(self, action_id: str, values: Mapping[str, Any]) -> None:
         """Open `action_id` with `values` in its form (history's "load into form")."""

@@ -9,7 +9,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from screens.widgets.help import HelpScreen
-from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, settle
 
 HIDDEN = {"quit", "copy-curl", "copy-body", "transactional", "batch"}  # F1 and the palette only
 
@@ -53,8 +53,7 @@ async def test_the_workspace_footer_fits_120_columns_and_f1_lists_the_rest(sandb
         assert {"ctrl+s", "f5", "escape", "ctrl+r", "f1", "f2", "f3", "f4"} <= keys
         assert not keys & {"ctrl+q", "f6", "f7", "f8", "f9"}
 
-        ws.select_action("send-push")  # a switch field (its Delete key joins the footer)
-        await pilot.pause()
+        await opened(pilot, "send-push")  # a switch field (its Delete key joins the footer)
         switch = next(w for w in ws._form().query("BoolSwitch"))
         switch.focus()
         await wait_footer(pilot)

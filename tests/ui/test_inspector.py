@@ -9,7 +9,7 @@ from screens.app import CioConsoleApp
 from screens.inspector.error_panel import ErrorPanel
 from screens.inspector.inspector import Inspector
 from tests.ui.inspector_helpers import EMAIL, closed_port_root, track_key_as_app_key
-from tests.ui.workspace_helpers import fill, ready, sandbox_app, send_and_wait, settle, until
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, settle, until
 
 
 def text_of(widget) -> str:
@@ -19,8 +19,7 @@ def text_of(widget) -> str:
 async def _send_form(pilot, action_id: str, **values) -> Inspector:
     ws = await ready(pilot)
     if action_id != "identify-customer":
-        ws.select_action(action_id)
-        await pilot.pause()
+        await opened(pilot, action_id)
     fill(ws, **values)
     await settle(pilot)
     await send_and_wait(pilot)

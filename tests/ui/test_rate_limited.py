@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from screens.inspector.error_panel import ErrorPanel
 from screens.inspector.inspector import Inspector
-from tests.ui.workspace_helpers import fill, ready, sandbox_app, settle, until
+from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, settle, until
 
 EVENTS = "/api/v1/customers/*"
 MAX_ATTEMPTS = 4  # console.wire.transport.RetryPolicy's default
@@ -73,8 +73,7 @@ async def test_a_429_shown_again_later_can_be_sent_again_now(sandbox, fake_clock
     app = sandbox_app(sandbox.root_url)
     async with app.run_test(size=(120, 40)) as pilot:
         ws = await ready(pilot)
-        ws.select_action("send-transactional-email")
-        await pilot.pause()
+        await opened(pilot, "send-transactional-email")
         fill(ws, **EMAIL)
         await settle(pilot)
         await pilot.press("ctrl+s")

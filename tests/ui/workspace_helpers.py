@@ -83,15 +83,18 @@ def sent(sandbox) -> list[dict]:
 
 
 async def opened(pilot, action_id: str) -> WorkspaceScreen:
-    """Open `action_id` and wait until its form has focus (so focus never races a fill)."""
+    """Open `action_id` and wait until its form has focus (so focus never races a fill)
+    and all its rows (a big form builds the rows below the first screenful in the frames
+    after it opens)."""
     screen = pilot.app.screen
     screen.select_action(action_id)
-    for _ in range(100):
+    for _ in range(300):
         await pilot.pause(0.01)
         if (
             screen.state.action_id == action_id
             and pilot.app.focused is not None
             and screen._form() in pilot.app.focused.ancestors
+            and screen._form().built
         ):
             return screen
     raise AssertionError(f"the {action_id} form never took focus")
