@@ -100,7 +100,11 @@ async def _show(args: argparse.Namespace, creds: Credentials) -> int:
 def delivery_text(d: Delivery) -> str:
     from console.people.deliveries import utc
 
-    lines = [f"Delivery {d.id}  ({d.channel or 'unknown channel'})", f"  state:     {d.state}: {d.summary()}"]
+    lines = [
+        f"Delivery {d.id}  ({d.channel or 'unknown channel'})",
+        f"  state:     {d.state}",
+        f"  outcome:   {d.summary()}",
+    ]
     if d.recipient:
         lines.append(f"  recipient: {d.recipient}")
     if d.subject:

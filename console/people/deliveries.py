@@ -464,7 +464,9 @@ async def follow(
                     detail = "not visible yet (404); reading again"
                 elif status is None:
                     failure = found.exchange.failure
-                    detail = f"no answer ({failure.value if failure else 'lost'}); reading again (a read, safe to repeat)"
+                    detail = (
+                        f"no answer ({failure.value if failure else 'lost'}); reading again (a read, safe to repeat)"
+                    )
                 else:
                     detail = f"{status} from the App API; reading again"
                 if detail != said:
