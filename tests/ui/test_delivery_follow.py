@@ -65,3 +65,53 @@ async def test_ctrl_g_follows_the_sent_email_live_in_the_inspector(held, fake_cl
         assert "Delivered: delivered to mary.jackson@example.com" in shown(view)
         sends = [r for r in held.sandbox.requests if r["method"] == "POST"]
         assert len(sends) == 1  # followed by reading only
+
+
+# -- F6: follow the email sent from the transactional screen, compare the preview with it ------
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_f6_follows_its_send_and_compares_the_preview_with_the_delivery(held, fake_clock, size):
+    from textual.widgets import Input, TextArea
+
+    from tests.ui.test_transactional_screen import fill as fill_f6
+    from tests.ui.test_transactional_screen import open_transactional, pick, text_of
+
+    app = sandbox_app(held.root_url)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_transactional(pilot)
+        assert screen.check_action("follow_delivery", ()) is False
+        await pick(pilot, screen, "#tx-templates", 1)  # 2 Password reset
+        data = '{"reset_url": "https://acme.example/r/1"}'
+        await fill_f6(pilot, screen, to="mary.jackson@example.com", identifiers='{"id": "user_1011"}', data=data)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        if "Ctrl+S again" in text_of(screen, "#tx-status"):  # a defaulted variable: sent anyway
+            await pilot.press("ctrl+s")
+        await until(pilot, lambda: screen.sent_delivery, "the send's delivery id")
+        assert screen.query_one("#tx-compare", Input).value == screen.sent_delivery
+        assert "ctrl+g follows its delivery" in text_of(screen, "#tx-status")
+        await pilot.press("ctrl+g")
+        view = screen.query_one("#tx-delivery", DeliveryView)
+        await until(pilot, lambda: "queued" in view.text(), "the first state")
+        assert view.region.width >= 30 and view.region.height >= 3, view.region  # on screen, room for lines
+        fake_clock.advance(1.0)
+        await until(pilot, lambda: "sent" in view.text(), "sent, live")
+        fake_clock.advance(1.5)
+        await until(pilot, lambda: view.finished, "the verdict")
+        assert "Delivered: delivered to mary.jackson@example.com" in view.text()
+        # The same data: the preview reads as the delivery did.
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: screen.comparing, "the comparison")
+        assert "reads as delivery" in text_of(screen, "#tx-status")
+        assert "Body: same text" in text_of(screen, "#tx-rendered")
+        # Without the reset link: the body differs, and the variable that came out empty is named.
+        screen.query_one("#tx-data", TextArea).text = "{}"
+        await pilot.press("ctrl+r")
+        await until(
+            pilot, lambda: screen.comparing is None and screen.previewed_data == screen.form_values(), "preview"
+        )
+        await pilot.press("ctrl+f")
+        await until(pilot, lambda: screen.comparing, "the second comparison")
+        shown = text_of(screen, "#tx-rendered")
+        assert "Body: differs" in shown and "Empty in the preview (1): trigger.reset_url" in shown
+        assert "Differs from delivery" in text_of(screen, "#tx-status")
+        assert len([r for r in held.sandbox.requests if r["method"] == "POST"]) == 1
