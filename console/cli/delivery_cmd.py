@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
     from console.people.deliveries import ArchiveRead, Delivery, FollowEvent
 
-MAX_ID = 200  # bytes; a delivery id is ~40 characters
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="subcommand", metavar="show", required=True)
@@ -45,22 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_env_argument(show)
 
 
-def check_delivery_id(value: str) -> str | None:
-    """What is wrong with a delivery id as typed, or None."""
-    from console.actions.validation import text_problem
-
-    trouble = text_problem(value)
-    if trouble:
-        return f"DELIVERY_ID {trouble}"
-    if not value.strip():
-        return "DELIVERY_ID is empty: give the send's delivery_id"
-    if len(value.encode()) > MAX_ID or any(c.isspace() or ord(c) < 32 for c in value):
-        shown = value if len(value) <= 80 else value[:80] + "…"
-        return f"DELIVERY_ID {shown!r} is not a delivery id (no spaces or control characters, at most {MAX_ID} bytes)"
-    return None
-
-
 def run(args: argparse.Namespace) -> int:
+    from console.people.deliveries import check_delivery_id
+
     problem = check_delivery_id(args.delivery_id)
     if problem:
         return _fail(problem)
@@ -92,8 +77,9 @@ async def _show(args: argparse.Namespace, creds: Credentials) -> int:
         print(redact_text(delivery_text(found.delivery), secrets))
         if archive is not None:
             print(redact_text(content_text(archive), secrets))
-    if archive is not None and archive.message is None and archive.read.status is None:
-        return EXIT_NETWORK  # the content was asked for and no answer came
+    if archive is not None and archive.message is None and archive.read.status != 404:
+        # The content was asked for and not read (404: none was archived, an answer in itself).
+        return failure_code(archive.read.exchange)
     return EXIT_OK
 
 

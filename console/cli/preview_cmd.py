@@ -57,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.compare is not None:
-        from console.cli.delivery_cmd import check_delivery_id
+        from console.people.deliveries import check_delivery_id
 
         problem = check_delivery_id(args.compare)
         if problem:

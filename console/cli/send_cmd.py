@@ -184,6 +184,8 @@ async def _report(session: Session, outcome: SendOutcome, args: argparse.Namespa
 
 async def _watch_after(session: Session, outcome: SendOutcome, args: argparse.Namespace) -> int:
     """Follow the delivery the send's answer names; the send itself is never repeated."""
+    import asyncio
+
     from console.cli.delivery_cmd import watch
     from console.people.deliveries import delivery_id_of
 
@@ -198,7 +200,7 @@ async def _watch_after(session: Session, outcome: SendOutcome, args: argparse.Na
         return EXIT_NETWORK
     try:
         code, record = await watch(session.creds, session.client(), delivery_id, timeout, quiet=args.json)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):  # ctrl+c cancels the task asyncio.run runs
         print(f"watch: stopped; delivery {delivery_id} was sent and is not re-sent", file=sys.stderr)
         raise
     if args.json:

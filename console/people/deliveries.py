@@ -339,6 +339,25 @@ async def read_archived(creds: Credentials, client: httpx.AsyncClient, delivery_
     return ArchiveRead(result, message=ArchivedMessage.from_json(archived))
 
 
+MAX_ID = 200  # bytes; a delivery id is ~40 characters
+
+
+def check_delivery_id(value: str) -> str | None:
+    """What is wrong with a delivery id as typed (named DELIVERY_ID), or None: checked
+    before anything is read, so a bad id never becomes a request."""
+    from console.actions.validation import text_problem
+
+    trouble = text_problem(value)
+    if trouble:
+        return f"DELIVERY_ID {trouble}"
+    if not value.strip():
+        return "DELIVERY_ID is empty: give the send's delivery_id"
+    if len(value.encode()) > MAX_ID or any(c.isspace() or ord(c) < 32 for c in value):
+        shown = value if len(value) <= 80 else value[:80] + "…"
+        return f"DELIVERY_ID {shown!r} is not a delivery id (no spaces or control characters, at most {MAX_ID} bytes)"
+    return None
+
+
 def delivery_id_of(exchange: Exchange | None) -> str | None:
     """The delivery id a transactional send's answer names (`{"delivery_id", "queued_at"}`)."""
     if exchange is None or not exchange.ok or exchange.response is None:

@@ -408,7 +408,7 @@ class TransactionalScreen(Screen):
         self.status(f"Following delivery {self.sent_delivery} (reads only; nothing is re-sent).", "busy")
 
     def action_compare(self) -> None:
-        from console.cli.delivery_cmd import check_delivery_id
+        from console.people.deliveries import check_delivery_id
         from screens.transactional.requests import compare
 
         delivery_id = self.query_one("#tx-compare", Input).value.strip()
