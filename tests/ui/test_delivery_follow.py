@@ -3,9 +3,14 @@ in the inspector live — each state appears as the sandbox's clock moves, keys 
 meanwhile — and it is readable at 80x24 as at 120x40.
 
 The sandbox runs on the console's fake clock, held (tests/fake_clock.py): the follow's wait
-between two reads lasts until the test moves the clock, so the test sees each state arrive."""
+between two reads lasts until the test moves the clock, so the test sees each state arrive.
+States are STEP seconds apart; a wait the transport itself makes (a kept-alive connection
+the sandbox closed meanwhile, retried after 0.5 s) is let go by `see`, which moves the
+clock half a second at a time while nothing new shows — far from the next state."""
 
 from __future__ import annotations
+
+import time
 
 import pytest
 
@@ -14,14 +19,30 @@ from screens.inspector.delivery import DeliveryView
 from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, settle, status_text, until
 
 EMAIL = {"transactional_message_id": "2", "to": "mary.jackson@example.com"}
+STEP = 10.0  # s of the sandbox's (fake) clock between a delivery's states
 
 
 @pytest.fixture
 def held(fake_clock):
     fake_clock.hold = True
-    running = serve_in_thread(SandboxConfig(clock=fake_clock.wall, delivery_delay=1.0))
+    running = serve_in_thread(SandboxConfig(clock=fake_clock.wall, delivery_delay=STEP))
     yield running
     running.stop()
+
+
+async def see(pilot, clock, view: DeliveryView, text: str, timeout: float = 60.0) -> None:
+    """Wait until the view shows `text`; a held wait that has lasted a real second while
+    nothing new showed (a transport retry's) is moved on by half a second."""
+    deadline = time.monotonic() + timeout
+    quiet_since = time.monotonic()
+    while text not in view.text():
+        now = time.monotonic()
+        if now > deadline:
+            raise AssertionError(f"timed out waiting for {text!r}; the view shows {view.text()!r}")
+        if clock.sleeping and now - quiet_since > 1.0:
+            clock.advance(0.5)
+            quiet_since = now
+        await pilot.pause(0.01)
 
 
 def shown(view: DeliveryView) -> str:
@@ -44,7 +65,7 @@ async def test_ctrl_g_follows_the_sent_email_live_in_the_inspector(held, fake_cl
         await pilot.press("ctrl+g")
         await until(pilot, lambda: ws.query("#inspector-delivery"), "the Delivery tab")
         view = ws.query_one("#inspector-delivery", DeliveryView)
-        await until(pilot, lambda: "queued" in shown(view), "the first state")
+        await see(pilot, fake_clock, view, "queued")
         # Readable: the tab shown, the view on screen with room for its lines.
         await pilot.pause()
         assert ws.query_one("#inspector-tabs").active == "tab-delivery"
@@ -57,11 +78,11 @@ async def test_ctrl_g_follows_the_sent_email_live_in_the_inspector(held, fake_cl
         # Following does not hold the keys: the filter takes them while the follow waits.
         await pilot.press("escape", "m", "e")
         await until(pilot, lambda: ws.query_one("#action-filter").value == "me", "keys typed while following")
-        fake_clock.advance(1.0)
-        await until(pilot, lambda: "sent" in shown(view), "sent, live")
+        fake_clock.advance(STEP)
+        await see(pilot, fake_clock, view, "sent")
         assert "Delivered" not in shown(view)
-        fake_clock.advance(1.5)
-        await until(pilot, lambda: view.finished, "the verdict")
+        fake_clock.advance(STEP)
+        await see(pilot, fake_clock, view, "Delivered")
         assert "Delivered: delivered to mary.jackson@example.com" in shown(view)
         sends = [r for r in held.sandbox.requests if r["method"] == "POST"]
         assert len(sends) == 1  # followed by reading only
@@ -91,12 +112,12 @@ async def test_f6_follows_its_send_and_compares_the_preview_with_the_delivery(he
         assert "ctrl+g follows its delivery" in text_of(screen, "#tx-status")
         await pilot.press("ctrl+g")
         view = screen.query_one("#tx-delivery", DeliveryView)
-        await until(pilot, lambda: "queued" in view.text(), "the first state")
+        await see(pilot, fake_clock, view, "queued")
         assert view.region.width >= 30 and view.region.height >= 3, view.region  # on screen, room for lines
-        fake_clock.advance(1.0)
-        await until(pilot, lambda: "sent" in view.text(), "sent, live")
-        fake_clock.advance(1.5)
-        await until(pilot, lambda: view.finished, "the verdict")
+        fake_clock.advance(STEP)
+        await see(pilot, fake_clock, view, "sent")
+        fake_clock.advance(STEP)
+        await see(pilot, fake_clock, view, "Delivered")
         assert "Delivered: delivered to mary.jackson@example.com" in view.text()
         # The same data: the preview reads as the delivery did.
         await pilot.press("ctrl+f")
