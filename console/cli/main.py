@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "profile": ("console.cli.profile_cmd", "A person's profile (show, change attributes), activity and messages"),
     "doctor": ("console.cli.doctor_cmd", "Why didn't they get it? Every check that can stop a message to a person"),
     "preview-email": ("console.cli.preview_cmd", "Render a transactional email locally and list missing variables"),
+    "delivery": ("console.cli.delivery_cmd", "Show one delivery: its state, every metric with its time, its content"),
 }
 
 EXIT_OK, EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK = 0, 1, 2, 3
