@@ -340,9 +340,7 @@ class CioConsoleApp(App):
         name = f"registry:{screen_id}"
         if not self.is_screen_installed(name):
             entry = next(e for e in SCREENS if e.id == screen_id)
-            screen = entry.factory(self)
-            screen.registry_id = screen_id
-            self.install_screen(screen, name)
+            self.install_screen(entry.factory(self), name)
         screen = self.get_screen(name)
         if screen in self.screen_stack:
             # Already open: go back to it instead of stacking it twice.

@@ -28,6 +28,7 @@ from screens.context import console_app
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
+    from console.session.session import Session
     from console.wire.transport import TransportEvent
 
 COUNTDOWN_TICK = 0.25  # s between countdown redraws: the whole second changes on time
@@ -172,10 +173,11 @@ class ErrorPanel(VerticalScroll, can_focus=True):
             return
         self.run_worker(self._run_test(session), group="connection-test", exclusive=True)
 
-    async def _run_test(self, session) -> None:
+    async def _run_test(self, session: Session) -> None:
         from console.diagnose.connection_test import run_connection_test
+        from screens.widgets.check_rows import CheckRows
 
-        rows = self.query_one("#why-checks")
+        rows = self.query_one("#why-checks", CheckRows)
         rows.display = True
         rows.pending()
         self._show("#why-test-status", Content.styled(f"Testing {session.label}…", "$text-muted"))

@@ -115,12 +115,14 @@ class Inspector(Vertical):
         )
         self.query_one("#inspector-request-head", Static).update(request_head(outcome, secrets))
         self.query_one("#inspector-attempts", Static).update(attempts_content(ex))
-        body = self.query_one("#inspector-body")
+        from screens.widgets.json_view import JsonView
+
+        body = self.query_one("#inspector-body", JsonView)
         if ex.response is None:
             body.show_note(f"(no answer: {ex.failure_detail or (ex.failure.value if ex.failure else 'failed')})")
         else:
             self._format_into(body, ex.response.text, "(empty body)")
-        request_body = self.query_one("#inspector-request-body")
+        request_body = self.query_one("#inspector-request-body", JsonView)
         if ex.request.body is None:
             request_body.show_note("")
         else:

@@ -137,8 +137,8 @@ class AttributeTable(DataTable):
         # Every key meant for the editor (characters, Enter that submits it, ...).
         if self._hand_to is not None:
             self._deliver(event.key, event.character)
-        else:
-            self._typed_ahead.append((event.key, event.character))  # type: ignore[union-attr]
+        elif self._typed_ahead is not None:  # always, by the test above: held keys wait their turn
+            self._typed_ahead.append((event.key, event.character))
         event.stop()
         event.prevent_default()
 
@@ -175,7 +175,7 @@ class AttributeTable(DataTable):
         row_before = self.cursor_row
         self.clear()
         for row in draft.rows() if draft else []:
-            style = KIND_STYLE.get(row.pending, "")
+            style = KIND_STYLE[row.pending] if row.pending is not None else ""
             new = "(removed)" if row.pending == ChangeKind.REMOVE else short(row.new)
             self.add_row(
                 Text(SIGN[row.pending] if row.pending else "", style=style),

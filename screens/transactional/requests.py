@@ -13,6 +13,7 @@ from console.actions.guard import ConfirmationRequired, needed_confirmation
 from console.actions.validation import InvalidInput
 from console.errors import error_text
 from console.wire.credentials import MissingCredential
+from screens.context import console_app
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
@@ -30,7 +31,7 @@ class TransactionalView(Protocol):
     previewed_draft: bool
 
     @property
-    def app(self) -> Any: ...  # the ConsoleApp (screens/context.py)
+    def app(self) -> Any: ...  # the ConsoleApp: requests read it through console_app(screen)
 
     def status(self, text: str, severity: str = "") -> None: ...
 
@@ -44,7 +45,7 @@ class TransactionalView(Protocol):
 
     def show_preview(self, preview: EmailPreview, data: dict[str, Any], draft: bool) -> None: ...
 
-    def show_sent(self, exchange: Exchange, explanation: Explanation | None) -> None: ...
+    def show_sent(self, preview: EmailPreview, exchange: Exchange, explanation: Explanation | None) -> None: ...
 
 
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
@@ -53,14 +54,16 @@ EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
 async def load_templates(screen: TransactionalView) -> None:
     from console.transactional.templates import list_templates
 
-    session = screen.app.session
+    session = console_app(screen).session
+    if session is None:
+        return  # not connected yet: the screen lists them when the session arrives
     screen.status(f"Reading the transactional messages of {session.label}…", "busy")
     try:
         listing = await list_templates(session.creds, session.client())
     except EXPECTED_FAILURES as exc:
         screen.status(f"Cannot list messages: {error_text(exc)}", "error")
         return
-    if session is not screen.app.session:
+    if session is not console_app(screen).session:
         return
     if listing.explanation is not None:
         screen.status(listing.explanation.title, "error")
@@ -72,7 +75,9 @@ async def load_templates(screen: TransactionalView) -> None:
 async def load_variants(screen: TransactionalView, template_id: Any) -> None:
     from console.transactional.templates import list_variants
 
-    session = screen.app.session
+    session = console_app(screen).session
+    if session is None:
+        return
     try:
         read = await list_variants(session.creds, session.client(), template_id)
     except EXPECTED_FAILURES as exc:
@@ -87,13 +92,15 @@ async def load_variants(screen: TransactionalView, template_id: Any) -> None:
 async def render_preview(screen: TransactionalView, data: dict[str, Any], queue_draft: bool) -> None:
     from console.transactional.preview import preview_email
 
-    session = screen.app.session
+    session = console_app(screen).session
+    if session is None:
+        return
     try:
         preview = await preview_email(session.creds, session.client(), data, queue_draft=queue_draft or None)
     except EXPECTED_FAILURES as exc:
         screen.show_invalid(error_text(exc))
         return
-    if session is screen.app.session:
+    if session is console_app(screen).session:
         screen.show_preview(preview, data, queue_draft)
 
 
@@ -103,7 +110,11 @@ async def send(screen: TransactionalView) -> None:
     from screens.messages import OutcomeRecorded
     from screens.widgets.confirm import ConfirmScreen
 
-    app, session, preview = screen.app, screen.app.session, screen.preview
+    app = console_app(screen)
+    session, preview = app.session, screen.preview
+    if session is None or preview is None:
+        screen.status("Not sent: no environment is connected yet.", "warning")
+        return
     expected = needed_confirmation(preview.spec, session.creds)
     typed = None
     if expected is not None:
@@ -124,4 +135,4 @@ async def send(screen: TransactionalView) -> None:
     outcome = record_of(preview.spec.__class__, values, exchange, session.creds, session.label)
     explanation = outcome.explanation
     app.post_message(OutcomeRecorded(outcome))
-    screen.show_sent(exchange, explanation)
+    screen.show_sent(preview, exchange, explanation)

@@ -32,8 +32,9 @@ def email_text(preview: EmailPreview, *, html: bool) -> Text:
             out.append(preview.explanation.text(), style="red")
         return out
     t, v = preview.template, preview.variant
-    out.append("Template ", style="dim")
-    out.append(f"{t.id} {t.name}" + (f", variant {v.language_label}" if v else "") + "\n")
+    if t is not None:  # a render always has its template
+        out.append("Template ", style="dim")
+        out.append(f"{t.id} {t.name}" + (f", variant {v.language_label}" if v else "") + "\n")
     for label, value in (
         ("From", r.sender or "-"),
         ("To", str(preview.spec.value("to"))),

@@ -180,7 +180,7 @@ class WorkspaceScreen(Screen):
             if forms_loaded is not None:
                 forms_loaded.set()
         try:
-            self.app.call_from_thread(self._loaded)
+            console_app(self).call_from_thread(self._loaded)
         except RuntimeError:  # the app closed meanwhile
             pass
 
@@ -214,9 +214,9 @@ class WorkspaceScreen(Screen):
             self.state = state
             # Each action's form stays mounted once built (hidden when another is shown):
             # switching back keeps scroll position and the editors' undo history.
-            for form in self._forms.values():
-                form.display = False
-                form.cancel_opening()
+            for shown in self._forms.values():
+                shown.display = False
+                shown.cancel_opening()
             form = self._forms.get(action_id)
             if form is None:
                 form = self._forms[action_id] = ActionForm(state)
