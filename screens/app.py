@@ -23,6 +23,7 @@ from screens.styles import ASSETS
 from screens.widgets.key_gate import GATED, KeyGate
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from console.environments.store import EnvironmentStore
@@ -129,6 +130,20 @@ class CioConsoleApp(App):
 
             self._store = EnvironmentStore()
         return self._store
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification in the console's words: many carry a core text (console/words.py)."""
+        from screens.words import ui_text
+
+        super().notify(ui_text(message), title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_default_screen(self) -> Screen:
         """The workspace is the bottom of the stack (no blank default screen to paint first)."""

@@ -43,6 +43,7 @@ from screens.messages import SwitchEnvironment
 from screens.styles import ASSETS
 from screens.widgets.check_rows import CheckRows
 from screens.widgets.footer import StableFooter
+from screens.words import ui_text
 
 ClientFactory = Callable[[Credentials], Any]
 
@@ -268,6 +269,7 @@ class EnvironmentScreen(Screen):
     # -- messages ----------------------------------------------------------------------------------
     def _message(self, text: str, *, error: bool = False) -> None:
         widget = self.query_one("#env-message", Static)
+        text = ui_text(text)
         widget.update(Content.styled(text, "$error") if error and text else text)
         widget.set_class(error, "-error")
 

@@ -25,6 +25,7 @@ from textual.widgets import Button, Static
 
 from console.wire import clock
 from screens.context import console_app
+from screens.words import ui_text
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
@@ -156,7 +157,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
             self._show("#why-delivered", None)
             self._show("#why-body", None)
             return
-        self._show("#why-title", Content.styled(why.title, "bold"))
+        self._show("#why-title", Content.styled(ui_text(why.title), "bold"))
         self._show("#why-delivered", _delivered_warning(why))
         self._show("#why-body", _body(why))
 
@@ -214,7 +215,7 @@ def _body(why: Explanation) -> Content:
     """The explanation's parts under the labels `Explanation.text()` uses."""
     from console.wire.multi_status import ItemFailure
 
-    parts: list = [("Why: ", "bold"), why.cause]
+    parts: list = [("Why: ", "bold"), ui_text(why.cause)]
     if why.api_message and not why.items:
         parts += ["\n\n", ("Customer.io said: ", "bold"), (why.api_message, "$text-warning")]
     if why.field:
@@ -226,5 +227,5 @@ def _body(why: Explanation) -> Content:
     if why.steps:
         parts += ["\n\n", ("Next:", "bold")]
         for step in why.steps:
-            parts += ["\n  • ", step]
+            parts += ["\n  • ", ui_text(step)]
     return Content.assemble(*parts)

@@ -32,6 +32,7 @@ from screens.inspector.texts import (
     status_title,
     subtitle,
 )
+from screens.words import ui_text
 
 if TYPE_CHECKING:  # annotations only: httpx (via console.wire.transport) stays off the first frame's path
     from console.session.session import SendOutcome
@@ -119,7 +120,9 @@ class Inspector(Vertical):
 
         body = self.query_one("#inspector-body", JsonView)
         if ex.response is None:
-            body.show_note(f"(no answer: {ex.failure_detail or (ex.failure.value if ex.failure else 'failed')})")
+            body.show_note(
+                ui_text(f"(no answer: {ex.failure_detail or (ex.failure.value if ex.failure else 'failed')})")
+            )
         else:
             self._format_into(body, ex.response.text, "(empty body)")
         request_body = self.query_one("#inspector-request-body", JsonView)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from console.actions.guard import ConfirmationRequired, needed_confirmation
-from console.actions.validation import InvalidInput
-from console.errors import error_text
-from console.wire.credentials import MissingCredential
+from console.actions.guard import needed_confirmation
+from console.errors import ConsoleError
 from screens.context import console_app
+from screens.words import ui_error
 
 if TYPE_CHECKING:
     from console.actions.spec import ActionSpec
@@ -44,9 +43,6 @@ class ProfileView(Protocol):
     def show_explanation(self, explanation: Explanation) -> None: ...
 
 
-EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
-
-
 async def _confirm(screen: ProfileView, session: Session, spec: ActionSpec, what: str) -> tuple[bool, str | None]:
     """(go on?, typed text): asks only in a protected environment."""
     from screens.widgets.confirm import ConfirmScreen
@@ -72,8 +68,8 @@ async def look_up(screen: ProfileView, identifier: str, id_type: str) -> None:
     screen.status(f"Looking up {id_type} {identifier!r} in {session.label}…", "busy")
     try:
         result = await lookup_profile(session.creds, session.client(), identifier, id_type)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Not looked up: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Not looked up: {ui_error(exc)}", "error")
         return
     if session is console_app(screen).session:  # the environment did not change meanwhile
         screen.show_lookup(result)
@@ -98,8 +94,8 @@ async def apply_changes(screen: ProfileView) -> None:
             return
         screen.status(f"Applying {len(plan.diff.changes)} change(s) to {session.label}…", "busy")
         outcome = await apply_edit(plan, session.creds, session.client(), confirmation=typed)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Not sent: {ui_error(exc)}", "error")
         return
     if outcome.exchange is not None:
         console_app(screen).post_message(
@@ -131,8 +127,8 @@ async def run_action(screen: ProfileView, action: ProfileAction, extra: dict[str
             return
         screen.status(f"Sending {action.title} to {session.label}…", "busy")
         exchange = await action.run(session.creds, session.client(), extra, confirmation=typed)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Not sent: {ui_error(exc)}", "error")
         return
     outcome = record_of(action.action, {**action.input, **extra}, exchange, session.creds, session.label)
     explanation = outcome.explanation

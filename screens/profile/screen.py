@@ -51,6 +51,7 @@ from screens.styles import ASSETS
 from screens.widgets.footer import StableFooter
 from screens.widgets.request_preview import RequestPreview
 from screens.widgets.status_line import StatusLine
+from screens.words import ui_text
 
 IO_GROUP = "profile-io"
 AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
@@ -259,7 +260,7 @@ class ProfileScreen(Screen):
 
     def show_explanation(self, explanation: Explanation) -> None:
         summary = self.query_one("#profile-summary", Static)
-        summary.update(Text(explanation.text(), style="red"))
+        summary.update(Text(ui_text(explanation.text()), style="red"))
 
     # -- editing ------------------------------------------------------------------------------
     @on(AttributeTable.Requested)

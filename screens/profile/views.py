@@ -20,6 +20,7 @@ from console.people.edit import SIGN, ChangeKind, Diff, EditOutcome
 from console.people.lookup import LookupOutcome
 from console.people.model import MISSING, Profile
 from console.people.person_actions import ProfileAction, not_found_actions, profile_actions
+from screens.words import ui_text
 
 SHOWN_VALUE_CHARS = 28  # a long value is cut in the table; Enter loads all of it into the editor
 KIND_STYLE = {ChangeKind.ADD: "green", ChangeKind.CHANGE: "yellow", ChangeKind.REMOVE: "red"}
@@ -86,7 +87,7 @@ def applied_text(outcome: EditOutcome, *, undo_available: bool) -> Text:
                 "Ctrl+R reads the profile again).\n"
             )
     elif outcome.explanation is not None:
-        out.append(outcome.explanation.text() + "\n", style="red")
+        out.append(ui_text(outcome.explanation.text()) + "\n", style="red")
     if undo_available:
         out.append("Ctrl+Z loads the undo (the old values) for review before it is applied.", style="italic")
     return out

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from console.actions.guard import ConfirmationRequired, needed_confirmation
-from console.actions.validation import InvalidInput
-from console.errors import error_text
-from console.wire.credentials import MissingCredential
+from console.actions.guard import needed_confirmation
+from console.errors import ConsoleError
 from screens.context import console_app
+from screens.words import ui_error
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
@@ -48,9 +47,6 @@ class TransactionalView(Protocol):
     def show_sent(self, preview: EmailPreview, exchange: Exchange, explanation: Explanation | None) -> None: ...
 
 
-EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
-
-
 async def load_templates(screen: TransactionalView) -> None:
     from console.transactional.templates import list_templates
 
@@ -60,8 +56,8 @@ async def load_templates(screen: TransactionalView) -> None:
     screen.status(f"Reading the transactional messages of {session.label}…", "busy")
     try:
         listing = await list_templates(session.creds, session.client())
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Cannot list messages: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Cannot list messages: {ui_error(exc)}", "error")
         return
     if session is not console_app(screen).session:
         return
@@ -80,8 +76,8 @@ async def load_variants(screen: TransactionalView, template_id: Any) -> None:
         return
     try:
         read = await list_variants(session.creds, session.client(), template_id)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Cannot read the variants: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Cannot read the variants: {ui_error(exc)}", "error")
         return
     if read.explanation is not None:
         screen.status(read.explanation.title, "error")
@@ -97,8 +93,8 @@ async def render_preview(screen: TransactionalView, data: dict[str, Any], queue_
         return
     try:
         preview = await preview_email(session.creds, session.client(), data, queue_draft=queue_draft or None)
-    except EXPECTED_FAILURES as exc:
-        screen.show_invalid(error_text(exc))
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.show_invalid(ui_error(exc))
         return
     if session is console_app(screen).session:
         screen.show_preview(preview, data, queue_draft)
@@ -128,8 +124,8 @@ async def send(screen: TransactionalView) -> None:
     screen.status(f"{what} to {session.label}…", "busy")
     try:
         exchange = await send_preview(preview, session.creds, session.client(), confirmation=typed)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Not sent: {ui_error(exc)}", "error")
         return
     values = {**(screen.previewed_data or {}), **({"queue_draft": True} if screen.previewed_draft else {})}
     outcome = record_of(preview.spec.__class__, values, exchange, session.creds, session.label)

@@ -34,6 +34,7 @@ from screens.widgets.fields import JsonEditor
 from screens.widgets.footer import StableFooter
 from screens.widgets.request_preview import RequestPreview
 from screens.widgets.status_line import StatusLine
+from screens.words import ui_text
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
@@ -144,7 +145,7 @@ class TransactionalScreen(Screen):
         self.query_one("#tx-status", StatusLine).say(text, severity)
 
     def show_problem(self, text: str) -> None:
-        self.query_one("#tx-rendered", Static).update(Text(text, style="red"))
+        self.query_one("#tx-rendered", Static).update(Text(ui_text(text), style="red"))
 
     # -- environment and lists ----------------------------------------------------------------
     def _session_changed(self, session: Any) -> None:
@@ -360,4 +361,4 @@ class TransactionalScreen(Screen):
             self.status(f"{head}: {what} to {preview.spec.value('to')}.", "success")
         else:
             self.status(f"{head}: {explanation.title}", "error")
-            self.query_one("#tx-findings", Static).update(Text(explanation.text(), style="red"))
+            self.query_one("#tx-findings", Static).update(Text(ui_text(explanation.text()), style="red"))
