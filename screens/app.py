@@ -242,15 +242,16 @@ class CioConsoleApp(App):
         self.run_worker(work, thread=True, exclusive=True, group="session")
 
     async def watch_session(self, old: Session | None, new: Session | None) -> None:
+        # The header first: it names the environment in use from the moment it is in use
+        # (closing the old client may take a while, and the header must not lag behind it).
+        if new is not None:
+            marks = [new.label, new.region]
+            if new.protected:
+                marks.append("PROTECTED")
+            self.sub_title = " · ".join(marks)
+            self.set_class(new.protected, "-protected")
         if old is not None and old is not new:
             await old.aclose()
-        if new is None:
-            return
-        marks = [new.label, new.region]
-        if new.protected:
-            marks.append("PROTECTED")
-        self.sub_title = " · ".join(marks)
-        self.set_class(new.protected, "-protected")
 
     def on_switch_environment(self, message: SwitchEnvironment) -> None:
         self.switch_environment(message.name)
