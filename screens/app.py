@@ -23,6 +23,7 @@ from screens.styles import ASSETS
 from screens.widgets.key_gate import GATED, KeyGate
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.screen import Screen
 
     from console.environments.store import EnvironmentStore
@@ -130,6 +131,20 @@ class CioConsoleApp(App):
             self._store = EnvironmentStore()
         return self._store
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification in the console's words: many carry a core text (console/words.py)."""
+        from screens.words import ui_text
+
+        super().notify(ui_text(message), title=title, severity=severity, timeout=timeout, markup=markup)
+
     def get_default_screen(self) -> Screen:
         """The workspace is the bottom of the stack (no blank default screen to paint first)."""
         from screens.workspace.screen import WorkspaceScreen
@@ -227,15 +242,16 @@ class CioConsoleApp(App):
         self.run_worker(work, thread=True, exclusive=True, group="session")
 
     async def watch_session(self, old: Session | None, new: Session | None) -> None:
+        # The header first: it names the environment in use from the moment it is in use
+        # (closing the old client may take a while, and the header must not lag behind it).
+        if new is not None:
+            marks = [new.label, new.region]
+            if new.protected:
+                marks.append("PROTECTED")
+            self.sub_title = " · ".join(marks)
+            self.set_class(new.protected, "-protected")
         if old is not None and old is not new:
             await old.aclose()
-        if new is None:
-            return
-        marks = [new.label, new.region]
-        if new.protected:
-            marks.append("PROTECTED")
-        self.sub_title = " · ".join(marks)
-        self.set_class(new.protected, "-protected")
 
     def on_switch_environment(self, message: SwitchEnvironment) -> None:
         self.switch_environment(message.name)
@@ -340,9 +356,7 @@ class CioConsoleApp(App):
         name = f"registry:{screen_id}"
         if not self.is_screen_installed(name):
             entry = next(e for e in SCREENS if e.id == screen_id)
-            screen = entry.factory(self)
-            screen.registry_id = screen_id
-            self.install_screen(screen, name)
+            self.install_screen(entry.factory(self), name)
         screen = self.get_screen(name)
         if screen in self.screen_stack:
             # Already open: go back to it instead of stacking it twice.

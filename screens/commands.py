@@ -7,10 +7,12 @@ A feature adds a `PaletteCommand` (screens/registry.py); its callback receives t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from screens.context import console_app
 from screens.registry import SCREENS, PaletteCommand
 
 if TYPE_CHECKING:
@@ -25,23 +27,23 @@ def _entries(app: ConsoleApp) -> Iterator[tuple[str, str, Callable[[], object]]]
 
     for action in all_actions().values():
         info = action.INFO
-        yield (f"action: {info.title}", f"{info.api.title} · {info.id}", lambda i=info.id: app.open_action(i))
+        yield f"action: {info.title}", f"{info.api.title} · {info.id}", partial(app.open_action, info.id)
     for name in app.environment_names():
-        yield f"env: {name}", "Switch the console to this environment", lambda n=name: app.switch_environment(n)
+        yield f"env: {name}", "Switch the console to this environment", partial(app.switch_environment, name)
     for entry in SCREENS:
-        yield f"screen: {entry.title}", entry.help, lambda e=entry.id: app.action_open_screen(e)
+        yield f"screen: {entry.title}", entry.help, partial(app.action_open_screen, entry.id)
     for command in (*EXTRA, *_feature_commands()):
-        yield command.text, command.help, lambda c=command: c.run(app)
+        yield command.text, command.help, partial(command.run, app)
 
 
 class ConsoleCommands(Provider):
     async def discover(self) -> Hits:
-        for text, help_text, callback in _entries(self.app):  # type: ignore[arg-type]
+        for text, help_text, callback in _entries(console_app(self)):
             yield DiscoveryHit(text, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, help_text, callback in _entries(self.app):  # type: ignore[arg-type]
+        for text, help_text, callback in _entries(console_app(self)):
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), callback, text=text, help=help_text)

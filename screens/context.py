@@ -12,7 +12,6 @@ import threading
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 if TYPE_CHECKING:
-    from textual.dom import DOMNode
     from textual.message import Message
     from textual.screen import Screen
     from textual.worker import Worker
@@ -87,6 +86,14 @@ class ConsoleApp(Protocol):
     async def push_screen_wait(self, screen: Any) -> Any: ...
 
 
-def console_app(node: DOMNode) -> ConsoleApp:
+class HasApp(Protocol):
+    """A mounted widget or screen, or a Protocol of a screen's public face (the profile's
+    and transactional screens' requests see their screen through one)."""
+
+    @property
+    def app(self) -> Any: ...
+
+
+def console_app(node: HasApp) -> ConsoleApp:
     """The App a mounted widget or screen belongs to, typed as the console's."""
     return cast("ConsoleApp", node.app)

@@ -1,4 +1,4 @@
-"""App API transactional sends (reference §5). Bearer auth with the App API key.
+"""App API transactional sends (App API reference, transactional sends: https://docs.customer.io/api/app/). Bearer auth with the App API key.
 
 A send may deliver a message to a real person: it is never re-sent after a lost answer
 (`sends_message`), and a protected environment asks the user to type the recipient.
@@ -17,13 +17,13 @@ from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 from console.wire.apis import API
 
 IDENTIFIER_KEYS = ("id", "email", "cio_id")
-MAX_RECIPIENTS = 15  # reference §8.3, across to + cc + bcc
-# What an email sent without a template must carry instead (reference §5.1).
+MAX_RECIPIENTS = 15  # App API reference, "Message sending limits": across to + cc + bcc
+# What an email sent without a template must carry instead (App API reference, `sendEmail`).
 WITHOUT_TEMPLATE = ("body", "subject", "from")
 
 
 def identifiers_problems(value: dict[str, Any] | None, field: str = "identifiers") -> list[FieldProblem]:
-    """Identifier objects hold exactly one of id / email / cio_id (reference §2.1)."""
+    """Identifier objects hold exactly one of id / email / cio_id (Track OpenAPI, op `identify`)."""
     if value is None:
         return []
     keys = list(value)
@@ -52,7 +52,7 @@ def addresses(text: str | None) -> list[str]:
 
 
 def template_id(value: str | None) -> int | str | None:
-    # An integer template id or the template's trigger name (reference §5). A canonical
+    # An integer template id or the template's trigger name (App API reference, transactional sends). A canonical
     # integer is sent as a number, the id form every official client uses; anything else
     # ("0012", a name) is a trigger name and goes as typed.
     if value is None:
@@ -221,7 +221,7 @@ class SendTransactionalEmail(ActionSpec):
         return problems
 
     def _content_problems(self) -> list[FieldProblem]:
-        # The App API's two forms (reference §5.1): from a template, or "without template",
+        # The App API's two forms (App API reference, `sendEmail`): from a template, or "without template",
         # where the message is the send's own body, subject and from.
         if self.transactional_message_id is not None:
             return []
@@ -253,7 +253,7 @@ class SendTransactionalEmail(ActionSpec):
         if self.transactional_message_id is not None:
             body["transactional_message_id"] = template_id(self.transactional_message_id)
         if self.identifiers is None:
-            # The API requires identifiers (reference §5.1); one plain recipient names the person.
+            # The API requires identifiers (App API reference, `sendEmail`); one plain recipient names the person.
             (address,) = addresses(self.to)
             body["identifiers"] = {"email": address}
             built.notes.append(f'identifiers filled from To: {{"email": "{address}"}}')
@@ -271,7 +271,7 @@ class SendPush(ActionSpec):
         sends_message=True,
         confirm_field="identifiers",
     )
-    # Required: the App API document and the reference (§5.2) have no push without a
+    # Required: the App API document (`sendPush`) has no push without a
     # template (unlike email's "without template" form); title and message override it.
     transactional_message_id: Annotated[
         str,

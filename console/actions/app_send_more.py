@@ -1,4 +1,4 @@
-"""App API sends beyond email and push (reference §5.3, §5.4): SMS, in-app, inbox.
+"""App API sends beyond email and push (App API reference, `sendSMS` and the in-app and inbox sends: https://docs.customer.io/api/app/): SMS, in-app, inbox.
 
 Same rules as `app_send.py`: never re-sent after a lost answer, guarded in protected
 environments, identifiers checked and template ids sent as numbers when they are digits.

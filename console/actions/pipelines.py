@@ -1,4 +1,4 @@
-"""Data Pipelines calls (reference §6): identify, track, page, screen, group, alias, batch.
+"""Data Pipelines calls (Pipelines OpenAPI: https://docs.customer.io/files/pipelines.json): identify, track, page, screen, group, alias, batch.
 
 Basic auth with the source's Write API key; `console/wire/request.py` adds `X-Strict-Mode: 1`
 so that invalid calls fail visibly instead of being answered 200 and dropped.

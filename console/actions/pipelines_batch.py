@@ -1,4 +1,4 @@
-"""Pipelines batch (reference §6): several identify/track/page/screen/group calls at once.
+"""Pipelines batch (Pipelines OpenAPI: https://docs.customer.io/files/pipelines.json): several identify/track/page/screen/group calls at once.
 
 Each call in the array is checked before anything is sent, with its index, so a bad call
 is found here rather than dropped by Customer.io. The batch's Context and Integrations
@@ -25,7 +25,7 @@ from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 from console.actions.timestamps import parse_when, to_iso
 from console.wire.apis import API
 
-BATCH_LIMIT = 500 * 1024  # reference §8.3
+BATCH_LIMIT = 500 * 1024  # Pipelines OpenAPI: a batch request
 ITEM_TYPES = ("identify", "track", "page", "screen", "group")
 OBJECT_KEYS = {
     "identify": "traits",

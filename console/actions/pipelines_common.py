@@ -1,4 +1,4 @@
-"""What every Pipelines call shares (reference §6): field metadata, the messageId and
+"""What every Pipelines call shares (Pipelines OpenAPI: https://docs.customer.io/files/pipelines.json): field metadata, the messageId and
 ISO-timestamp handling, and the 32 KB per-call limit."""
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from console.actions.timestamps import check_when, to_iso
 
 V1 = "/v1"
 CALL_TYPES = ("identify", "track", "page", "screen", "group", "alias")
-CALL_LIMIT = 32 * 1024  # reference §8.3: a Pipelines request, and each call in a batch
-# The Journeys destination limits person ids to 150 bytes (reference §8.3); Pipelines
+CALL_LIMIT = 32 * 1024  # Pipelines OpenAPI: a Pipelines request, and each call in a batch
+# The Journeys destination limits person ids to 150 bytes (Track OpenAPI, "Customer limits"); Pipelines
 # itself documents no limit, so the stricter one is checked before anything is sent.
 ID_BYTES = 150
 
@@ -62,7 +62,7 @@ TIMESTAMP_META = FieldMeta(
     example=ISO_EXAMPLE,
     fill="now",
 )
-# The official libraries send a uuid4 messageId on every call (reference §6). PIPE-SPEC only
+# The official libraries send a uuid4 messageId on every call (Pipelines OpenAPI). PIPE-SPEC only
 # says it makes each call unique; whether Customer.io de-duplicates on it is UNCONFIRMED, so
 # nothing here relies on that (a send whose answer was lost is still never repeated).
 MESSAGE_ID_META = FieldMeta(

@@ -1,7 +1,7 @@
 """ISO-8601 timestamps for the Pipelines API, typed as ISO text or Unix seconds.
 
-Track and App take integer Unix seconds; Pipelines takes ISO-8601 strings (reference
-§8.4). People copy timestamps from both worlds, so a Pipelines field accepts either and
+Track and App take integer Unix seconds; Pipelines takes ISO-8601 strings (the
+Track, App and Pipelines OpenAPI documents). People copy timestamps from both worlds, so a Pipelines field accepts either and
 the request always carries ISO-8601 in UTC.
 """
 

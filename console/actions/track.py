@@ -1,4 +1,4 @@
-"""Track API v1 actions (reference §3). Basic auth with Site ID + Track API key."""
+"""Track API v1 actions (Track OpenAPI: https://docs.customer.io/files/journeys-track.json). Basic auth with Site ID + Track API key."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from console.actions.spec import ActionInfo, ActionSpec, BuiltBody, FieldProblem
 from console.wire.apis import API
 
 V1 = "/api/v1"
-ID_BYTES = 150  # reference §8.3: person id values are limited to 150 bytes
-VALUE_BYTES = 1000  # reference §8.3: an attribute value
-EVENT_DATA_BYTES = 100_000  # reference §8.3: an event's data
+ID_BYTES = 150  # Track OpenAPI, "Customer limits": person id values are limited to 150 bytes
+VALUE_BYTES = 1000  # Track OpenAPI, "Customer limits": an attribute value
+EVENT_DATA_BYTES = 100_000  # Track OpenAPI, "Track API Event limits": an event's data
 
 
 def _json_bytes(value: Any) -> int:
@@ -77,7 +77,7 @@ class IdentifyCustomer(ActionSpec):
         return "traits"
 
     def build_body(self) -> BuiltBody:
-        # Traits are the top-level attributes of the body (reference §3.1).
+        # Traits are the top-level attributes of the body (Track OpenAPI, op `identify`).
         return BuiltBody(dict(self.traits or {}))
 
     def cross_checks(self) -> list[FieldProblem]:
@@ -353,7 +353,7 @@ class MergeCustomers(ActionSpec):
     ]
 
     def _side(self, kind: str, value: str, notes: list[str], which: str) -> dict[str, str]:
-        # Identifier objects take the bare cio_id (reference §2.1); a cio_ prefix copied
+        # Identifier objects take the bare cio_id (Track OpenAPI, op `identify`); a cio_ prefix copied
         # from a Track path would name nobody, and no cio_id itself starts with "cio_".
         if kind == "cio_id" and value.startswith("cio_"):
             notes.append(f"{which}: removed the cio_ prefix; identifier objects take the bare cio_id")

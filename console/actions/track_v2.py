@@ -1,4 +1,4 @@
-"""Track API v2 (reference §4): one operation (`/api/v2/entity`) or many (`/api/v2/batch`).
+"""Track API v2 (Track OpenAPI, ops `entity` and `batch`: https://docs.customer.io/files/journeys-track.json): one operation (`/api/v2/entity`) or many (`/api/v2/batch`).
 
 Same Basic auth as Track v1. The entity form has one field per operation key, so a form
 can be filled without writing JSON; both actions check the operation's shape for its

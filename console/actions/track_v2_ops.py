@@ -1,4 +1,4 @@
-"""The shape of a Track v2 operation (reference §4; TRACK-SPEC `person_operations`,
+"""The shape of a Track v2 operation (Track OpenAPI, ops `entity` and `batch`: https://docs.customer.io/files/journeys-track.json; TRACK-SPEC `person_operations`,
 `object_operations`, `delivery_operations`), checked before anything is sent.
 
 `operation_problems(op)` returns (wire path, what is wrong) pairs; the entity action maps
@@ -12,7 +12,7 @@ from typing import Any
 
 from console.actions.numbers import ascii_digits
 
-OP_LIMIT = 32 * 1024  # reference §8.3: /entity request and each /batch operation
+OP_LIMIT = 32 * 1024  # Track OpenAPI, "v2 API Limits": /entity request and each /batch operation
 BATCH_LIMIT = 500 * 1024
 ID_BYTES = 150
 EVENT_NAME_BYTES = 100

@@ -204,7 +204,7 @@ def _dedupe(problems: list[FieldProblem]) -> list[FieldProblem]:
     return out
 
 
-def parse_json_object(text: str, what: str = "--input") -> dict[str, Any]:
+def parse_json_object(text: str, what: str) -> dict[str, Any]:
     """A JSON object from user text; ValueError with line and column otherwise."""
     try:
         data = loads_json(text, what)

@@ -7,7 +7,7 @@ The pieces, each usable on its own (the CLI and, later, a console screen are thi
   each row a stable key for the checkpoint.
 - `keytable`: every row known by a 16-byte digest of its key, with its outcome, flags and
   line, in flat arrays (~40 bytes a row), so memory does not grow with the rows' size.
-- `limits`: the documented rate limits per API (reference §8.2) and the user's choice.
+- `limits`: the documented rate limits per API (each API's OpenAPI `info.description`) and the user's choice.
 - `pacing`: a GCRA scheduler that holds a steady request rate, and the adaptive
   controller that slows it after 429s and recovers gradually.
 - `checkpoint`: the append-only record of each row's outcome, so `--resume` sends only

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from console import words
 from console.actions.guard import needed_confirmation
 from console.actions.spec import ActionSpec
 from console.batch import checkpoint as cp
-from console.batch import words
 from console.batch.keytable import CODES, IN_FILE, SEEN, TO_SEND, KeyTable
 from console.batch.limits import choose_rate
 from console.batch.outcomes import FailedFile, Failures, in_flight_record

@@ -1,4 +1,4 @@
-"""Rate limits per API (reference §8.2): the batch default, and the most a user may ask for.
+"""Rate limits per API (as each API's OpenAPI `info.description` states them): the batch default, and the most a user may ask for.
 
 `--rate` counts requests per second, as the documented limits do. A Track v2 batch
 request carries many rows but is one request; whether Customer.io counts its rows
@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from console import words
 from console.actions.spec import ActionSpec
 from console.errors import InputError
 from console.wire.apis import API
@@ -91,8 +92,8 @@ def choose_rate(action: type[ActionSpec], requested: str | float | None, target_
         if text in (UNLIMITED, "none", "0", "max"):
             if not is_loopback(target_url):
                 raise RateError(
-                    f"--rate {requested}: no limit is only for the offline sandbox on loopback; "
-                    f"{target_url} is not. The most {action.INFO.id} may use is --rate "
+                    f"{words.RATE} {requested}: no limit is only for the offline sandbox on loopback; "
+                    f"{target_url} is not. The most {action.INFO.id} may use is {words.RATE} "
                     f"{limit.maximum:g}: {limit.what}."
                 )
             return None
@@ -100,19 +101,19 @@ def choose_rate(action: type[ActionSpec], requested: str | float | None, target_
             requested = float(text.removesuffix("/s"))
         except ValueError:
             raise RateError(
-                f"--rate {requested!r} must be a number of requests per second, e.g. 200, "
+                f"{words.RATE} {requested!r} must be a number of requests per second, e.g. 200, "
                 f"or '{UNLIMITED}' against the sandbox"
             ) from None
     if not math.isfinite(requested):
         # float() reads "nan" and "inf" too; neither is a rate a scheduler can keep.
         raise RateError(
-            f"--rate {requested!r} must be a number of requests per second, e.g. 200, "
+            f"{words.RATE} {requested!r} must be a number of requests per second, e.g. 200, "
             f"or '{UNLIMITED}' against the sandbox"
         )
     if requested <= 0:
-        raise RateError(f"--rate must be more than 0 (got {requested:g})")
+        raise RateError(f"{words.RATE} must be more than 0 (got {requested:g})")
     if requested > limit.maximum and not is_loopback(target_url):
         raise RateError(
-            f"--rate {requested:g} is above {limit.what}. Use at most --rate {limit.maximum:g} for {action.INFO.id}."
+            f"{words.RATE} {requested:g} is above {limit.what}. Use at most {words.RATE} {limit.maximum:g} for {action.INFO.id}."
         )
     return float(requested)

@@ -19,6 +19,7 @@ from console.batch.checkpoint import RowOutcome
 from console.batch.keytable import KeyTable
 from console.wire.exchange import Exchange
 from console.wire.redact import redact_data
+from console.words import NEUTRAL, render_data
 
 MAX_BODY_CHARS = 2000
 Outcome_of = Callable[[str], "RowOutcome | None"]
@@ -74,7 +75,8 @@ def failure_record(
         record["attempts"] = len(ex.attempts)
         record["delivered"] = ex.delivered
     if explanation is not None:
-        record["explanation"] = explanation.to_dict()
+        # A file for whoever reads it, from either face: no face's controls (console/words.py).
+        record["explanation"] = render_data(NEUTRAL, explanation.to_dict())
     redacted: dict[str, Any] = redact_data(record, secrets)
     return redacted
 

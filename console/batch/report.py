@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from console.batch import words
+from console import words
 from console.batch.checkpoint import RowOutcome
 from console.batch.plan import Plan
 

@@ -23,8 +23,9 @@ from typing import Any
 
 import httpx
 
+from console import words
 from console.actions.spec import ActionSpec
-from console.batch import v2, words
+from console.batch import v2
 from console.batch.checkpoint import Checkpoint, CheckpointEntry, RowOutcome
 from console.batch.outcomes import FailedFile, classify, failure_record, halt_reason
 from console.batch.pacing import AdaptiveRate, Pacer, RateChange
@@ -525,7 +526,7 @@ def _unplaced_207(repeat_safe: bool) -> Explanation:
         [
             "Check these people in Customer.io before sending them again."
             if not repeat_safe
-            else "Run the batch again with --resume: repeating these rows is harmless."
+            else f"{words.RUN_AGAIN}: repeating these rows is harmless."
         ],
         delivered="unknown",
     )

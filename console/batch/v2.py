@@ -1,4 +1,4 @@
-"""Track v2 `/api/v2/batch` (reference §4) for identify and events, with per-row outcomes.
+"""Track v2 `/api/v2/batch` (Track OpenAPI, ops `entity` and `batch`: https://docs.customer.io/files/journeys-track.json) for identify and events, with per-row outcomes.
 
 Many rows go in one request (≤ 500 KB, each operation ≤ 32 KB). A 200 means every
 row was applied; a 207 lists the failed operations by `batch_index`, which map back to
@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from console import words
 from console.actions.spec import ActionSpec
 from console.diagnose.explain import Explanation
 from console.wire.apis import API
@@ -23,7 +24,7 @@ from console.wire.credentials import Credentials, MissingCredential
 from console.wire.request import NOT_SET, USER_AGENT, PreparedRequest, auth_header, build_url
 
 PATH = "/api/v2/batch"
-MAX_REQUEST_BYTES = 500_000  # reference §8.3 "500 KB"; decimal, to stay under either reading
+MAX_REQUEST_BYTES = 500_000  # Track OpenAPI, "v2 API Limits": "500 KB"; decimal, to stay under either reading
 MAX_OP_BYTES = 32_000
 # Rows per request. Bigger is fewer requests, but a lost answer or a 429 then holds
 # more rows; measured in benchmarks/throughput.py.
@@ -38,7 +39,7 @@ _V1_ONLY_TRAITS = frozenset({"id", "cio_id", "anonymous_id", "cio_relationships"
 
 
 def identifiers(raw: str) -> dict[str, str]:
-    """v1 infers the identifier type from its shape (reference §2.1); v2 names it."""
+    """v1 infers the identifier type from its shape (Track OpenAPI, op `identify`); v2 names it."""
     if raw.startswith("cio_"):
         return {"cio_id": raw[4:]}
     if "@" in raw:
@@ -188,10 +189,7 @@ def row_explanation(action: type[ActionSpec], err: dict[str, Any], line: int) ->
         f"207: Customer.io rejected the row on line {line} of a Track v2 batch{where}",
         f"The batch was accepted but this operation was not ({err.get('reason') or 'invalid'}"
         f"{', field ' + str(err['field']) if err.get('field') else ''}). Nothing of this row was applied.",
-        [
-            "Fix the value Customer.io named in the file and run the batch again with --resume; "
-            "rows already done are not sent again."
-        ],
+        [f"Fix the value Customer.io named in the file and {words.run_again}; rows already done are not sent again."],
         field=name,
         api_message=message,
     )

@@ -6,17 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from console.batch.plan import Plan
-from console.batch.words import Words
 from console.cli.main import EXIT_API_ERROR, EXIT_NETWORK, EXIT_OK
+from console.cli.words import CLI_WORDS
 
 EXIT_INTERRUPTED = 130
-CLI_WORDS = Words(
-    resume="--resume",
-    restart="--restart",
-    concurrency="--concurrency",
-    pass_resume="pass --resume",
-    run_again="run the same command with --resume",
-)
 
 
 def say(text: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from console.batch.progress import Progress, Snapshot
 from console.batch.report import fmt_eta
-from console.cli.batch_report import CLI_WORDS
+from console.cli.words import CLI_WORDS
 
 SHOWN_FAILURES = 10
 REFRESH_S = 0.1

@@ -56,7 +56,7 @@ def read_input(raw: str | None, fields: list[str]) -> dict[str, Any]:
                 raise ValueError(f"--input: cannot read {source}: {exc.strerror}") from None
             data = parse_json_object(text, f"--input {raw}")
         else:
-            data = parse_json_object(raw)
+            data = parse_json_object(raw, "--input")
     for item in fields:
         name, sep, value = item.partition("=")
         if not sep or not name:

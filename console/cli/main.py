@@ -71,11 +71,14 @@ def run_subcommand(args: list[str]) -> int:
         return EXIT_INVALID
     # Every byte a command prints passes through redaction (the sandbox prints its own
     # demo keys on purpose), and no exception ever reaches the user as a traceback.
+    # The core's messages name controls by marker (console/words.py): in the CLI's words here.
     streams = (sys.stdout, sys.stderr)
     if name != "sandbox":
+        from console.cli.words import CLI_WORDS
         from console.wire.redact import RedactingStream
 
-        sys.stdout, sys.stderr = RedactingStream(streams[0]), RedactingStream(streams[1])
+        render = CLI_WORDS.render
+        sys.stdout, sys.stderr = RedactingStream(streams[0], render), RedactingStream(streams[1], render)
     try:
         return _run_command(name, rest)
     finally:

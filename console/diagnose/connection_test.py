@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from console import words
 from console.diagnose.explain import explain
 from console.wire.apis import API, Region
 from console.wire.credentials import ENV_KEYS, ENV_REGION, ENV_SITE_ID, Credentials
@@ -26,12 +27,12 @@ from console.wire.redact import redact_text
 from console.wire.request import build_read
 from console.wire.transport import RetryPolicy, perform
 
-REGION_PATH = "/api/v1/accounts/region"  # reference §7.1: Track Basic auth, either host
-WORKSPACES_PATH = "/v1/workspaces"  # reference §7.1: the cheap App API read
+REGION_PATH = "/api/v1/accounts/region"  # Track OpenAPI, op `getRegion`: Track Basic auth, either host
+WORKSPACES_PATH = "/v1/workspaces"  # App API reference, `listWorkspaces`: the cheap App API read
 # Pipelines has no read endpoint. An empty batch in strict mode is authenticated and
 # validated like any call but holds no operation, so it cannot change data whatever the
 # server makes of it; a single identify/track would, and without strict mode Pipelines
-# answers 200 even to a refused key (reference §6).
+# answers 200 even to a refused key (Pipelines OpenAPI).
 WRITE_PATH = "/v1/batch"
 WRITE_BODY: dict[str, Any] = {"batch": []}
 
@@ -106,12 +107,9 @@ def _env_arg(creds: Credentials) -> str:
 def _how_set_key(creds: Credentials, kind: str) -> str:
     if creds.name and creds.keyring_problem:
         # `env set-key` needs the keyring that just failed: say what works instead.
-        return (
-            f"{ENV_KEYS[kind]} (the OS keyring cannot be read here; in the console, F2 can keep "
-            "keys in memory for this run)"
-        )
+        return f"{ENV_KEYS[kind]} (the OS keyring cannot be read here{words.KEYS_IN_MEMORY})"
     if creds.name:
-        return f"`cio-console env set-key {_env_arg(creds)} {kind}`"
+        return words.set_key(_env_arg(creds), kind)
     return f"set {ENV_KEYS[kind]}"
 
 
@@ -122,16 +120,13 @@ def _unread(creds: Credentials) -> str:
 
 def _how_set_site_id(creds: Credentials) -> str:
     if creds.name:
-        return f"`cio-console env set {_env_arg(creds)} --site-id SITE_ID`"
+        return words.set_site_id(_env_arg(creds))
     return f"set {ENV_SITE_ID}"
 
 
 def _how_switch_region(creds: Credentials, region: str) -> str:
     if creds.name:
-        return (
-            f"`cio-console env set {_env_arg(creds)} --region {region}`, or choose "
-            f"{region.upper()} on the environment screen"
-        )
+        return words.set_region(_env_arg(creds), region)
     return f"set {ENV_REGION}={region}"
 
 
@@ -368,7 +363,7 @@ async def _write_check(ctx: _Context) -> ConnectionCheck:
     if ex.ok:
         return ConnectionCheck(name, True, "Accepted (strict mode; an empty batch, so no data changed).", key="write")
     if ex.status == 400:
-        # UNCONFIRMED (reference §11.5): whether Pipelines checks the key before the body in
+        # UNCONFIRMED (no Customer.io document says): whether Pipelines checks the key before the body in
         # strict mode. Every Customer.io API answers 401 before looking at a body, so a 400
         # is read as "key accepted", and the server's own message is shown with it.
         message = "; ".join(e.message for e in api_errors(ex.response.text if ex.response else ""))

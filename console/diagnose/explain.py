@@ -10,13 +10,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
+from console import words
 from console.actions.spec import ActionSpec
 from console.wire.apis import API, Region
 from console.wire.credentials import Credentials
 from console.wire.error_body import ApiError, api_errors
 from console.wire.exchange import Exchange, Failure
 
-# Reference §8.2; shown so people know what "too fast" means for this API.
+# Each API's documented rate limit (its OpenAPI `info.description`); shown so people know what "too fast" means for this API.
 RATE_LIMITS = {
     API.TRACK: "about 1000 requests/s (soft)",
     API.APP: "10 requests/s (100/s for transactional sends)",
@@ -26,8 +27,8 @@ RATE_LIMITS = {
 # by the time it is explained, and the console never re-sends on the user's behalf.
 NOT_RESENT = "It was not delivered, and nothing is re-sent automatically"
 CONNECTION_TEST = (
-    "Run the connection test (`cio-console env test NAME`; in the console, ctrl+t on the environment "
-    "screen, F2): it checks each key and finds the region the credentials belong to."
+    f"Run the connection test{words.HOW_CONNECTION_TEST}: it checks each key and finds the region "
+    "the credentials belong to."
 )
 
 
@@ -192,10 +193,10 @@ def _invalid_step(field_name: str | None, message: str | None, action: type[Acti
             "Customer.io named no field: its message above says which value it refused. Fix that "
             "value and send again; nothing was applied."
         )
-    listing = f"`cio-console actions {action.INFO.id}`" if action else "`cio-console actions ACTION`"
+    listing = words.action_docs(action.INFO.id if action else "ACTION")
     return (
         "Customer.io named no field and gave no message: check each value against the action's "
-        f"fields and examples ({listing}, or F1 in the console) and send again; nothing was applied."
+        f"fields and examples ({listing}) and send again; nothing was applied."
     )
 
 
@@ -226,7 +227,7 @@ def _rate_limited(ex: Exchange, api: API, base: _Common) -> Explanation:
                 if wait is not None
                 else ": wait a few seconds, then send it again yourself."
             ),
-            "For many rows use `cio-console batch` with --rate, which paces itself.",
+            f"For many rows use {words.BATCH_TOOL}, which paces itself.",
         ],
         retry_after=wait,
         **base,
@@ -265,7 +266,7 @@ def _redirect(ex: Exchange, api: API, what: str, base: _Common) -> Explanation:
             "The redirect was not followed: it would drop the Authorization header and your "
             "data would transit the US.",
             [
-                "Set the environment's region to EU (CIO_REGION=eu, or `cio-console env set NAME --region eu`) and send again.",
+                f"Set the environment's region to EU (CIO_REGION=eu, or {words.set_region('NAME', 'eu')}) and send again.",
                 CONNECTION_TEST,
             ],
             offer_connection_test=True,

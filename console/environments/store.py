@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from console import words
 from console.environments.file import (
     CONFIG_FILE,
     ConfigFileError,
@@ -73,8 +74,8 @@ class UnknownEnvironment(ConfigurationError, KeyError):
         self.name = name
         self.known = known
         listed = ", ".join(known) if known else "none"
-        hint = "Add one with `cio-console env add NAME --region us|eu`."
-        self.message = f"no environment named {name!r}. Known environments: {listed}. {hint}"
+        hint = words.ADD_ENVIRONMENT
+        self.message = f"no environment named {name!r}. Known environments: {listed}.{hint}"
         super().__init__(self.message, field="environment", hint=hint)
 
     def __str__(self) -> str:

@@ -21,7 +21,7 @@ from console.wire.transport import RetryPolicy, perform
 
 
 def path_segment(value: Any) -> str:
-    """One percent-encoded path segment (reference §2.2: `/`, `@`, `+`, spaces, UTF-8)."""
+    """One percent-encoded path segment (`quote(value, safe="")`, as the official Python client does: `/`, `@`, `+`, spaces, UTF-8)."""
     return quote(str(value), safe="")
 
 

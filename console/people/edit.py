@@ -9,7 +9,7 @@ objects) as a removal. Whether person attributes follow the object rule is UNCON
 the read-back after every edit shows whether the removal took. The consequence: a value
 of "" cannot be stored, and the diff says that setting "" removes.
 
-How the identify addresses the person. Always `cio_<cio_id>` (reference §2.1):
+How the identify addresses the person. Always `cio_<cio_id>` (Track OpenAPI, op `identify`):
 - changing `id` or `email` requires it (TRACK-SPEC op `identify`);
 - an email may be shared by several people, so addressing by email could update the
   wrong one; the cio_id names exactly the person that was looked up;
@@ -41,7 +41,7 @@ from console.wire.transport import RetryPolicy, perform
 
 IDENTIFY = "identify-customer"
 REMOVAL = ""  # what an identify body carries to remove an attribute (see module doc)
-MAX_NAME_BYTES = 150  # reference §8.3
+MAX_NAME_BYTES = 150  # Track OpenAPI, "Customer limits": an attribute name
 MAX_VALUE_BYTES = 1000
 
 # Names that are not attributes a person has, or that Customer.io maintains itself.

@@ -1,4 +1,4 @@
-"""Find a person by id, email or cio_id and read their whole profile (reference §7.2).
+"""Find a person by id, email or cio_id and read their whole profile (App API reference, People: https://docs.customer.io/api/app/).
 
 An email can belong to several people, so an email lookup first asks
 `GET /v1/customers?email=` and, when it finds more than one person, returns them all for
@@ -12,6 +12,7 @@ from enum import StrEnum
 
 import httpx
 
+from console import words
 from console.actions.spec import FieldProblem
 from console.actions.validation import InvalidInput
 from console.diagnose.explain import Explanation
@@ -59,8 +60,8 @@ def normalise(identifier: str, id_type: str) -> tuple[str, str]:
     if not value:
         raise InvalidInput([FieldProblem("identifier", "must not be blank, e.g. user_123")])
     if id_type == "cio_id":
-        # Track paths spell it cio_<cio_id>; the App API takes the bare value (reference
-        # §2.1, UNCONFIRMED; the Node client passes it bare). No cio_id starts with "cio_".
+        # Track paths spell it cio_<cio_id>; the App API takes the bare value
+        # (UNCONFIRMED: no document says; customerio-node passes it bare). No cio_id starts with "cio_".
         value = value.removeprefix("cio_")
     if id_type == "email" and "@" not in value:
         raise InvalidInput([FieldProblem("identifier", f"{value!r} is not an email address")])
@@ -69,7 +70,7 @@ def normalise(identifier: str, id_type: str) -> tuple[str, str]:
 
 def _not_found(result: ReadResult | None, value: str, id_type: str) -> Explanation:
     steps = [
-        "Check the identifier type: --id-type id, email or cio_id (ids are case-sensitive).",
+        f"Check the identifier type: {words.ID_TYPE} id, email or cio_id (ids are case-sensitive).",
         "Check that this is the right environment and region.",
         "A suppressed person's profile is deleted: unsuppress-customer frees the identifier, "
         "but does not bring the profile back.",

@@ -1,4 +1,4 @@
-"""A person as the App API describes them (reference §7.2), ready to show and edit.
+"""A person as the App API describes them (App API reference, People: https://docs.customer.io/api/app/), ready to show and edit.
 
 Built from `GET /v1/customers/{id}/attributes` and `GET /v1/customers/{id}/segments`.
 The App API stores and returns attribute values as strings ("Attributes are all stored
@@ -125,7 +125,7 @@ class Profile:
 
     @property
     def track_identifier(self) -> str:
-        """How Track v1 paths name this person unambiguously (reference §2.1)."""
+        """How Track v1 paths name this person unambiguously (Track OpenAPI, op `identify`)."""
         return f"cio_{self.cio_id}"
 
     @property

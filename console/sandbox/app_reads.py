@@ -1,4 +1,4 @@
-"""App API reads (reference §7.1–7.4): workspaces, people, segments, templates, messages."""
+"""App API reads (App API reference: https://docs.customer.io/api/app/): workspaces, people, segments, templates, messages."""
 
 from __future__ import annotations
 

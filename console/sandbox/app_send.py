@@ -1,4 +1,4 @@
-"""App API transactional sends (reference §5): email, push, sms, in_app, inbox_message.
+"""App API transactional sends (App API reference, transactional sends: https://docs.customer.io/api/app/): email, push, sms, in_app, inbox_message.
 
 Checks run in a fixed order so one request gets one clear answer: payload size (413),
 structure (400), unknown template or person (404), values that are well-formed but
@@ -138,7 +138,7 @@ def _push_checks(body: dict[str, Any]) -> list[str]:
         if not isinstance(custom_data, dict):
             problems.append("custom_data: must be an object")
         else:
-            # FCM only carries string values (reference §5.2).
+            # FCM only carries string values (App API reference, `sendPush`).
             problems += [f"custom_data.{k}: must be a string" for k, v in custom_data.items() if not isinstance(v, str)]
     if body.get("custom_device") is not None:
         problems += [p.message for p in check_device(body["custom_device"], "custom_device", "token")]
@@ -284,7 +284,9 @@ def _deliver(sb: Sandbox, channel: str, body: dict[str, Any], template: Template
         bad = _push_target(tokens, body)
         if bad:
             return bad
-    person, note = people.ensure_person(ws, kind, value, now)  # the send creates a missing person (§5.1)
+    person, note = people.ensure_person(
+        ws, kind, value, now
+    )  # the send creates a missing person (App API reference, `sendEmail`)
     if person is not None and channel == "push" and isinstance(body.get("custom_device"), dict):
         d = body["custom_device"]
         people.upsert_device(ws, person, d["token"], d["platform"], d.get("last_used"), d.get("attributes"), now)

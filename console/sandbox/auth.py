@@ -50,7 +50,7 @@ def inspect_auth(header: str | None, config: SandboxConfig, api: str) -> AuthInf
         decoded = base64.b64decode(credentials, validate=True).decode("utf-8")
     except (binascii.Error, ValueError, UnicodeDecodeError):
         try:
-            # The Go client uses URL-safe base64 (reference §1); be as lenient as the server likely is.
+            # The Go client uses URL-safe base64 (go-customerio's `base64.URLEncoding`: https://github.com/customerio/go-customerio); be as lenient as the server likely is.
             decoded = base64.urlsafe_b64decode(credentials).decode("utf-8")
         except (binascii.Error, ValueError, UnicodeDecodeError):
             return AuthInfo("basic", None, False)

@@ -1,4 +1,4 @@
-"""Size limits (reference §8.3) and the field checks shared by the three APIs.
+"""Size limits (Track OpenAPI "Customer limits" and "v2 API Limits", the Pipelines OpenAPI, the App API reference's sending limits) and the field checks shared by the three APIs.
 
 Every problem message starts with the wire field path and a colon, so whatever
 shape an API wraps it in, the client can show which field is at fault.
@@ -109,7 +109,7 @@ def identifier_object(
 
 
 def check_attributes(attrs: dict[str, Any], field: str, count_field: str) -> list[Problem]:
-    """Attribute name/value sizes and the per-call count (reference §8.3)."""
+    """Attribute name/value sizes and the per-call count (Track OpenAPI, "Customer limits")."""
     problems: list[Problem] = []
     counted = [k for k in attrs if k not in CONTROL_KEYS]
     if len(counted) > ATTR_COUNT_LIMIT:

@@ -101,7 +101,7 @@ def _wrong_region(sb: Sandbox, req: ApiRequest) -> ApiResponse:
         query = f"?{req.query_string}" if req.query_string else ""
         location = f"{req.base_url}/track-eu{req.raw_path}{query}"
         return ApiResponse(301, None, {"Location": quote(location, safe=":/?&=%@+,;~*'()!$#")})
-    # A US account calling an -eu host fails (reference §1). For the App API the
+    # A US account calling an -eu host fails (Customer.io's regions page: https://docs.customer.io/accounts-and-workspaces/data-centers/). For the App API the
     # reference is silent: the other region does not know the key, so 401.
     if req.api == "track":
         return unauthorized("track", "")

@@ -1,4 +1,4 @@
-"""Error responses in each API's own shape (reference §8.1)."""
+"""Error responses in each API's own shape (each API's documented error responses)."""
 
 from __future__ import annotations
 

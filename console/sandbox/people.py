@@ -18,7 +18,7 @@ MERGE_EVENT_WINDOW = 30 * 24 * 3600
 
 
 def path_identifier(raw: str) -> tuple[str, str]:
-    """Track v1 infers the identifier type from its shape (reference §2.1)."""
+    """Track v1 infers the identifier type from its shape (Track OpenAPI, op `identify`)."""
     if raw.startswith("cio_"):
         return "cio_id", raw[4:]
     if "@" in raw:
@@ -64,7 +64,7 @@ def ensure_person(ws: Workspace, kind: str, value: str, now: int) -> tuple[Perso
 
 
 def identify(ws: Workspace, kind: str, value: str, body: dict[str, Any], now: int) -> str | None:
-    """Create or update a person from a Track identify body (reference §3.1)."""
+    """Create or update a person from a Track identify body (Track OpenAPI, op `identify`)."""
     new_id = as_identifier_value(body.get("id"))
     new_email = body.get("email") if isinstance(body.get("email"), str) and body.get("email") else None
     stamp = body.get("_timestamp") if is_int(body.get("_timestamp")) else None
@@ -294,7 +294,7 @@ def _suppression_matches(s: Suppression, kind: str, value: str) -> bool:
 
 
 def merge(ws: Workspace, primary: tuple[str, str], secondary: tuple[str, str], now: int) -> str | None:
-    """Merge secondary into primary (reference §3.8; merged fields per the spec's list)."""
+    """Merge secondary into primary (Track OpenAPI, op `merge`; merged fields per the spec's list)."""
     keep = ws.find(*primary)
     gone = ws.find(*secondary)
     record = {"primary": {primary[0]: primary[1]}, "secondary": {secondary[0]: secondary[1]}, "at": now}

@@ -1,4 +1,4 @@
-"""Pipelines (CDP) API (reference §6): identify, track, page, screen, group, alias, batch.
+"""Pipelines (CDP) API (Pipelines OpenAPI: https://docs.customer.io/files/pipelines.json): identify, track, page, screen, group, alias, batch.
 
 Without ``X-Strict-Mode: 1`` every call answers 200, and calls that are invalid are
 quietly not applied (the request log says why); with it, invalid calls get 400.
@@ -118,7 +118,7 @@ def apply(sb: Sandbox, kind: str, msg: dict[str, Any]) -> str | None:
 
 
 def _semantic(sb: Sandbox, msg: dict[str, Any], user: str | None, now: int) -> str | None:
-    """Deletes, suppressions and devices travel as named track events (reference §6)."""
+    """Deletes, suppressions and devices travel as named track events (Pipelines OpenAPI)."""
     event, ws = msg["event"], sb.state
     if not user:
         return f"ignored: {event} needs a userId"

@@ -1,6 +1,6 @@
 """Segment membership: manual lists, and dynamic rules evaluated on each read.
 
-Dynamic rules use the App API's people-filter vocabulary (reference §7.2):
+Dynamic rules use the App API's people-filter vocabulary (App API reference, People):
 ``{"and"|"or": [...]}``, ``{"not": rule}``, ``{"attribute": {"field", "operator": "eq"|"exists", "value"}}``.
 Evaluating on read is what makes a segment read after an identify reflect it.
 """

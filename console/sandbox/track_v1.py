@@ -1,4 +1,4 @@
-"""Track API v1 (reference §3): people, events, devices, suppression, merge, region."""
+"""Track API v1 (Track OpenAPI: https://docs.customer.io/files/journeys-track.json): people, events, devices, suppression, merge, region."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Track API v2 (reference §4): /api/v2/entity and /api/v2/batch with 207 partial failures."""
+"""Track API v2 (Track OpenAPI, ops `entity` and `batch`: https://docs.customer.io/files/journeys-track.json): /api/v2/entity and /api/v2/batch with 207 partial failures."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ request is built once; the preview renders the template's variant around that sa
 request (or, for an email sent without a template, the send's own subject and body), and `send_preview` sends the very PreparedRequest the preview holds. Nothing is
 rebuilt between preview and send, so what was previewed is what goes out.
 
-The render is local (Customer.io has no render endpoint, reference §7.3): `trigger.*` is
+The render is local (the App API reference has no render endpoint for transactional messages): `trigger.*` is
 the message_data, `customer.*` the recipient's profile when one exists. Without a
 profile Customer.io creates the person on send, so `customer.*` then holds only the
 identifier the send names.

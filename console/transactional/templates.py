@@ -1,4 +1,4 @@
-"""The workspace's transactional messages and their content variants (reference §7.3)."""
+"""The workspace's transactional messages and their content variants (App API reference, transactional messages: https://docs.customer.io/api/app/)."""
 
 from __future__ import annotations
 

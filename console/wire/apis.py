@@ -40,7 +40,7 @@ class Region(StrEnum):
 
 REGIONS = tuple(r.value for r in Region)
 
-# Reference §1: EU is the same path on a host suffixed `-eu`.
+# Customer.io's regions page (https://docs.customer.io/accounts-and-workspaces/data-centers/): EU is the same path on a host suffixed `-eu`.
 HOSTS: dict[tuple[API, Region], str] = {
     (API.TRACK, Region.US): "https://track.customer.io",
     (API.TRACK, Region.EU): "https://track-eu.customer.io",

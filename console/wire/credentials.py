@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from console import words
 from console.errors import ConfigurationError, InputError
 from console.wire.apis import API, Region, base_url, parse_region
 
@@ -18,7 +19,7 @@ ENV_KEYS = {"track": "CIO_TRACK_API_KEY", "app": "CIO_APP_API_KEY", "write": "CI
 ENV_REGION = "CIO_REGION"
 ENV_URLS = {API.TRACK: "CIO_TRACK_URL", API.APP: "CIO_APP_URL", API.PIPELINES: "CIO_PIPELINES_URL"}
 
-# Which key each API authenticates with (reference §1).
+# Which key each API authenticates with (each API's OpenAPI `securitySchemes`).
 KEY_KIND = {API.TRACK: "track", API.APP: "app", API.PIPELINES: "write"}
 KEY_LABEL = {"track": "Track API key", "app": "App API key", "write": "Write API key"}
 
@@ -98,13 +99,12 @@ class MissingCredential(ConfigurationError):
         self.missing = missing
         names = " and ".join(missing)
         env_hint = ", ".join(ENV_SITE_ID if m == "Site ID" else ENV_KEYS[_kind_of_label(m)] for m in missing)
-        # With no usable keyring, `env set-key` would only fail again: the variables (or, in
+        # With no usable keyring, storing the key would only fail again: the variables (or, in
         # the console, keys kept in memory for this run) are the ways that work.
         store_hint = (
-            " (the OS keyring cannot be read here, so storing the key there is not a way out; "
-            "in the console, F2 can keep keys in memory for this run)"
+            f" (the OS keyring cannot be read here, so storing the key there is not a way out{words.KEYS_IN_MEMORY})"
             if keyring_problem
-            else f", or store it with `cio-console env set-key NAME {KEY_KIND[api]}` and use `--env NAME`"
+            else words.store_key(KEY_KIND[api])
         )
         super().__init__(
             f"The {api.title} needs the {names}, which {'is' if len(missing) == 1 else 'are'} "

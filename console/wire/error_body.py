@@ -1,4 +1,4 @@
-"""Read the error messages out of every error body shape the APIs use (reference §8.1)."""
+"""Read the error messages out of every error body shape the APIs use (each API's documented error responses)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A batch answered `207 Multi-Status`: which operations failed, and why, one by one.
 
 Track v2 `/batch` applies the good operations and reports the others as
-`{"errors": [{"batch_index", "reason", "field", "message"}]}` (reference §4, §8.1).
+`{"errors": [{"batch_index", "reason", "field", "message"}]}` (Track OpenAPI, op `batch`, its 207 answer).
 Each failure is matched with the operation that was sent at that index, so a person
 can see *which* operation of a long batch failed without counting array items.
 """

@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote, quote_plus
 
@@ -156,8 +156,9 @@ class RedactingStream:
     undecodable argument) is written escaped instead of raising.
     """
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, render: Callable[[str], str] | None = None) -> None:
         self._inner = inner
+        self._render = render  # a face's words for the core's markers (console/words.py)
         self._pending = ""
         self._write_lock = threading.Lock()  # a batch's workers may print at once
 
@@ -170,6 +171,8 @@ class RedactingStream:
         return len(text)
 
     def _emit(self, text: str) -> None:
+        if self._render is not None:
+            text = self._render(text)
         text = redact_text(text)
         try:
             self._inner.write(text)

@@ -54,7 +54,7 @@ class PreparedRequest:
 
 
 def auth_header(api: API, creds: Credentials) -> str:
-    """The Authorization value for an API (reference §1); raises MissingCredential."""
+    """The Authorization value for an API (each API's OpenAPI `securitySchemes`); raises MissingCredential."""
     if api == API.APP:
         if not creds.app_key:
             raise MissingCredential(api, ["App API key"], creds.source, creds.keyring_problem)
@@ -67,7 +67,7 @@ def auth_header(api: API, creds: Credentials) -> str:
 def build_url(creds: Credentials, api: API, path: str, query: dict[str, str] | None = None) -> str:
     url = creds.base_url(api) + path
     if query:
-        # Every query value percent-encoded, `+` included (reference §2.2).
+        # Every query value percent-encoded, `+` included (as the official Python client does: `quote(value, safe="")`).
         url += "?" + urlencode(query, quote_via=quote, safe="")
     return url
 
@@ -93,7 +93,7 @@ def build_request(spec: ActionSpec, creds: Credentials, *, preview: bool = False
     if built.body is not None:
         headers["Content-Type"] = "application/json"
     if info.api == API.PIPELINES:
-        # Without strict mode Pipelines answers 200 even to invalid calls (reference §6).
+        # Without strict mode Pipelines answers 200 even to invalid calls (Pipelines OpenAPI).
         headers["X-Strict-Mode"] = "1"
     return PreparedRequest(
         method=info.method,

@@ -34,6 +34,7 @@ from typing import Any
 
 import httpx
 
+from console import words
 from console.wire import clock, transport_counter
 from console.wire.exchange import Attempt, Exchange, Failure, Response
 from console.wire.request import PreparedRequest
@@ -248,8 +249,7 @@ async def perform(
             _lost(
                 exchange,
                 attempt.failure,
-                f"no complete answer within the {budget:g} s deadline "
-                f"(--timeout bounds connecting, sending and reading the answer)",
+                f"no complete answer within the {budget:g} s deadline{words.TIMEOUT_NOTE}",
             )
         except httpx.TransportError as exc:
             resp = None

@@ -17,7 +17,7 @@ seen from elsewhere is announced in a notification.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -32,6 +32,9 @@ from screens.batch import view
 from screens.context import console_app
 from screens.styles import ASSETS
 from screens.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
 
 SNAPSHOT_EVERY = 0.1  # s, in the run's loop
 REDRAW_EVERY = 0.2  # s, in the UI: 5 redraws a second whatever the row rate
@@ -301,7 +304,8 @@ class BatchScreen(Screen):
         from screens.widgets.confirm import ConfirmScreen
 
         expected, what = needed
-        label = console_app(self).session.label if console_app(self).session else "This environment"
+        session = console_app(self).session
+        label = session.label if session is not None else "This environment"
 
         def answered(typed: str | None) -> None:
             if typed is None or not job.confirmed(expected, typed):
@@ -433,9 +437,11 @@ class BatchScreen(Screen):
             # What a resume would send is the obvious next step; tick it for the user.
             self.query_one("#batch-resume", Checkbox).value = True
             self.query_one("#batch-restart", Checkbox).value = False
-        severity = "" if result.state.value == "finished" and not result.failures else "warning"
-        self._status(text, severity)
-        self._announce(f"{job.data_file.name}: {text.splitlines()[0]} (F7 shows the rest)", severity or "information")
+        clean = result.state.value == "finished" and not result.failures
+        self._status(text, "" if clean else "warning")
+        self._announce(
+            f"{job.data_file.name}: {text.splitlines()[0]} (F7 shows the rest)", "information" if clean else "warning"
+        )
 
     def _run_failed(self, message: str, key: str) -> None:
         self._end_run(key)
@@ -443,7 +449,7 @@ class BatchScreen(Screen):
         self._status(text, "error")
         self._announce(text, "error")
 
-    def _announce(self, text: str, severity: str) -> None:
+    def _announce(self, text: str, severity: SeverityLevel) -> None:
         """The end of a run the user left running (the screen is hidden): say so wherever they are."""
         if not self.is_current:
             self.app.notify(text, title="Batch", severity=severity, timeout=10)

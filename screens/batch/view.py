@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from console.batch.progress import FailureItem, Snapshot, State
 from console.batch.report import fmt_eta
-from console.batch.words import Words
+from screens.words import ui_text
 
 if TYPE_CHECKING:
     from screens.batch.settings import Settings
@@ -24,19 +24,9 @@ FIELD_WIDTH = 22  # the invalid rows' Field column wraps beyond this
 SHOWN_FAILURES = 1000  # live failures listed; every one is in FILE.failed.jsonl anyway
 
 
-UI_WORDS = Words(
-    resume="Resume",
-    restart="Start over",
-    concurrency="Concurrency",
-    pass_resume="tick Resume",
-    run_again="tick Resume and run again",
-)
-
-
 def ui_words(message: str) -> str:
     """A core text with the controls it names in this screen's words (its checkboxes)."""
-    # The rate's errors (console.batch.limits) still name the flag.
-    return UI_WORDS.render(message).replace("--rate", "Rate")
+    return ui_text(message)
 
 
 def validation_text(job: Any) -> str:

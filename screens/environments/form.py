@@ -57,11 +57,18 @@ def form_credentials(stored: Credentials | None, env: Environment, values: FormV
     # Typed keys follow the rules of every other way in (stripped; InvalidKey, naming the
     # key, for a control or non-ASCII character).
     typed = {
-        f"{kind}_key": clean_key(value, f"the {KEY_LABEL[kind]} typed here")
+        kind: clean_key(value, f"the {KEY_LABEL[kind]} typed here")
         for kind, value in values.keys.items()
         if value and value.strip()
     }
-    return replace(stored, region=values.region, site_id=values.site_id or None, **typed)
+    return replace(
+        stored,
+        region=values.region,
+        site_id=values.site_id or None,
+        track_key=typed.get("track", stored.track_key),
+        app_key=typed.get("app", stored.app_key),
+        write_key=typed.get("write", stored.write_key),
+    )
 
 
 class KeyRow(Horizontal):

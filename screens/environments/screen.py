@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from textual import on
@@ -44,6 +43,7 @@ from screens.messages import SwitchEnvironment
 from screens.styles import ASSETS
 from screens.widgets.check_rows import CheckRows
 from screens.widgets.footer import StableFooter
+from screens.words import ui_text
 
 ClientFactory = Callable[[Credentials], Any]
 
@@ -201,7 +201,7 @@ class EnvironmentScreen(Screen):
         self._refresh_list()
         self.key_status = None
         self._placeholders()
-        self.run_worker(partial(self._load_key_status, name), group="status", exclusive=True)
+        self.run_worker(self._load_key_status(name), group="status", exclusive=True)
 
     def _show_title(self) -> None:
         if self.current is None:
@@ -269,6 +269,7 @@ class EnvironmentScreen(Screen):
     # -- messages ----------------------------------------------------------------------------------
     def _message(self, text: str, *, error: bool = False) -> None:
         widget = self.query_one("#env-message", Static)
+        text = ui_text(text)
         widget.update(Content.styled(text, "$error") if error and text else text)
         widget.set_class(error, "-error")
 
@@ -282,13 +283,13 @@ class EnvironmentScreen(Screen):
         self.query_one("#env-memory").display = False
         self._message("Keys are kept in memory for this run only: they are forgotten when the console exits.")
         if self.current:
-            self.run_worker(partial(self._load_key_status, self.current), group="status", exclusive=True)
+            self.run_worker(self._load_key_status(self.current), group="status", exclusive=True)
 
     # -- save ------------------------------------------------------------------------------------
     @on(Button.Pressed, "#env-save-button")
     def action_save(self) -> None:
         if self.current is not None:
-            self.run_worker(partial(self._save, self.current, self.form_values()), group="save", exclusive=True)
+            self.run_worker(self._save(self.current, self.form_values()), group="save", exclusive=True)
 
     async def _save(self, name: str, values: FormValues) -> bool:
         try:
@@ -325,12 +326,12 @@ class EnvironmentScreen(Screen):
                     self._loading = False
         self._refresh_list()
         if name == self.current:
-            self.run_worker(partial(self._load_key_status, name), group="status", exclusive=True)
+            self.run_worker(self._load_key_status(name), group="status", exclusive=True)
 
     @on(KeyRow.RemoveRequested)
     def _remove_requested(self, event: KeyRow.RemoveRequested) -> None:
         if self.current is not None:
-            self.run_worker(partial(self._remove_key, self.current, event.kind), group="save", exclusive=True)
+            self.run_worker(self._remove_key(self.current, event.kind), group="save", exclusive=True)
 
     async def _remove_key(self, name: str, kind: str) -> None:
         try:
@@ -339,13 +340,13 @@ class EnvironmentScreen(Screen):
             self._keyring_problem(exc)
             return
         self._message(f"Removed the {KEY_LABEL[kind]} of {name}.")
-        self.run_worker(partial(self._load_key_status, name), group="status", exclusive=True)
+        self.run_worker(self._load_key_status(name), group="status", exclusive=True)
 
     # -- the connection test -------------------------------------------------------------------
     @on(Button.Pressed, "#env-test-button")
     def action_test(self) -> None:
         if self.current is not None:
-            self.run_worker(partial(self._test, self.current, self.form_values()), group="test", exclusive=True)
+            self.run_worker(self._test(self.current, self.form_values()), group="test", exclusive=True)
 
     async def _credentials(self, name: str, values: FormValues) -> Credentials:
         try:

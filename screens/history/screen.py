@@ -59,7 +59,7 @@ def _home(path: str) -> str:
 
 class HistoryScreen(Screen):
     HELP_TITLE = "History"
-    HELP_TEXT = (
+    HELP = (
         "Every request sent from this console (all sessions), newest first, with the keys "
         "masked: the file (history.jsonl in your user data directory) keeps the last 500. Move "
         "through the list to inspect an exchange below; L loads its values back into its "
@@ -67,10 +67,10 @@ class HistoryScreen(Screen):
         "F8 copies it as curl, F9 copies its response body."
     )
 
-    @property
-    def HELP(self) -> str:
+    def help_text(self) -> str:
+        """F1's text: HELP and where the file is, once it has been read."""
         where = f" The file: {self.history_path}." if self.history_path else ""
-        return self.HELP_TEXT + where
+        return (self.HELP or "") + where
 
     CSS_PATH = [ASSETS / "inspector.tcss", ASSETS / "history.tcss"]
     BINDINGS = [
@@ -147,9 +147,9 @@ class HistoryScreen(Screen):
             else "No exchanges yet: send a request from the workspace"
         )
         note = f" · {skipped} unreadable line{'s' if skipped != 1 else ''} skipped" if skipped else ""
-        status = self.query_one("#history-status", Static)
-        # Keyboard only: no "hover here"; the full path is in F1's help (HELP_PATH).
-        status.update(f"{count}{note} · keys masked · kept in history.jsonl (F1 says where)")
+        status_line = self.query_one("#history-status", Static)
+        # Keyboard only: no "hover here"; the full path is in F1's help (help_text()).
+        status_line.update(f"{count}{note} · keys masked · kept in history.jsonl (F1 says where)")
         self.history_path = _home(path)
         table.border_subtitle = "L load into form · enter inspect"
         if entries:

@@ -61,9 +61,9 @@ def curl_for(app: ConsoleApp, outcome: SendOutcome, *, reveal: bool = False) -> 
 
     req = outcome.exchange.request
     session = app.session
-    same_env = session is not None and session.label == outcome.env_label
     if not reveal:
-        text = to_curl(req, session.creds if same_env else None)
+        same_env = session is not None and session.label == outcome.env_label
+        text = to_curl(req, session.creds if session is not None and same_env else None)
         return redact_text(text, session.secrets()) if session is not None else text
     authorization = req.headers.get("Authorization", "")
     if MASK in authorization or authorization.startswith(NOT_SET):

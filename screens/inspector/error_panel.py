@@ -25,9 +25,11 @@ from textual.widgets import Button, Static
 
 from console.wire import clock
 from screens.context import console_app
+from screens.words import ui_text
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
+    from console.session.session import Session
     from console.wire.transport import TransportEvent
 
 COUNTDOWN_TICK = 0.25  # s between countdown redraws: the whole second changes on time
@@ -155,7 +157,7 @@ class ErrorPanel(VerticalScroll, can_focus=True):
             self._show("#why-delivered", None)
             self._show("#why-body", None)
             return
-        self._show("#why-title", Content.styled(why.title, "bold"))
+        self._show("#why-title", Content.styled(ui_text(why.title), "bold"))
         self._show("#why-delivered", _delivered_warning(why))
         self._show("#why-body", _body(why))
 
@@ -172,10 +174,11 @@ class ErrorPanel(VerticalScroll, can_focus=True):
             return
         self.run_worker(self._run_test(session), group="connection-test", exclusive=True)
 
-    async def _run_test(self, session) -> None:
+    async def _run_test(self, session: Session) -> None:
         from console.diagnose.connection_test import run_connection_test
+        from screens.widgets.check_rows import CheckRows
 
-        rows = self.query_one("#why-checks")
+        rows = self.query_one("#why-checks", CheckRows)
         rows.display = True
         rows.pending()
         self._show("#why-test-status", Content.styled(f"Testing {session.label}…", "$text-muted"))
@@ -212,7 +215,7 @@ def _body(why: Explanation) -> Content:
     """The explanation's parts under the labels `Explanation.text()` uses."""
     from console.wire.multi_status import ItemFailure
 
-    parts: list = [("Why: ", "bold"), why.cause]
+    parts: list = [("Why: ", "bold"), ui_text(why.cause)]
     if why.api_message and not why.items:
         parts += ["\n\n", ("Customer.io said: ", "bold"), (why.api_message, "$text-warning")]
     if why.field:
@@ -224,5 +227,5 @@ def _body(why: Explanation) -> Content:
     if why.steps:
         parts += ["\n\n", ("Next:", "bold")]
         for step in why.steps:
-            parts += ["\n  • ", step]
+            parts += ["\n  • ", ui_text(step)]
     return Content.assemble(*parts)

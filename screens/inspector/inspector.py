@@ -33,6 +33,7 @@ from screens.inspector.texts import (
     status_title,
     subtitle,
 )
+from screens.words import ui_text
 
 if TYPE_CHECKING:  # annotations only: httpx (via console.wire.transport) stays off the first frame's path
     import httpx
@@ -120,12 +121,16 @@ class Inspector(Vertical):
         )
         self.query_one("#inspector-request-head", Static).update(request_head(outcome, secrets))
         self.query_one("#inspector-attempts", Static).update(attempts_content(ex))
-        body = self.query_one("#inspector-body")
+        from screens.widgets.json_view import JsonView
+
+        body = self.query_one("#inspector-body", JsonView)
         if ex.response is None:
-            body.show_note(f"(no answer: {ex.failure_detail or (ex.failure.value if ex.failure else 'failed')})")
+            body.show_note(
+                ui_text(f"(no answer: {ex.failure_detail or (ex.failure.value if ex.failure else 'failed')})")
+            )
         else:
             self._format_into(body, ex.response.text, "(empty body)")
-        request_body = self.query_one("#inspector-request-body")
+        request_body = self.query_one("#inspector-request-body", JsonView)
         if ex.request.body is None:
             request_body.show_note("")
         else:

@@ -78,12 +78,11 @@ class ProfileActionScreen(ModalScreen[dict[str, Any] | None]):
         out: dict[str, Any] = {}
         for name in self.profile_action.to_fill:
             widget = self.query_one(f"#fill-{name}")
-            value = widget.value
             if isinstance(widget, Select):
-                if value is not Select.NULL:
-                    out[name] = value
-            elif str(value).strip():
-                out[name] = str(value).strip()
+                if widget.value is not Select.NULL:
+                    out[name] = widget.value
+            elif isinstance(widget, Input) and widget.value.strip():
+                out[name] = widget.value.strip()
         return out
 
     def _refresh(self) -> bool:

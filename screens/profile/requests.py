@@ -10,17 +10,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from console.actions.guard import ConfirmationRequired, needed_confirmation
-from console.actions.validation import InvalidInput
-from console.errors import error_text
-from console.wire.credentials import MissingCredential
+from console.actions.guard import needed_confirmation
+from console.errors import ConsoleError
+from screens.context import console_app
+from screens.words import ui_error
 
 if TYPE_CHECKING:
+    from console.actions.spec import ActionSpec
     from console.diagnose.explain import Explanation
     from console.people.draft import ProfileDraft
     from console.people.edit import EditOutcome
     from console.people.lookup import LookupResult
     from console.people.person_actions import ProfileAction
+    from console.session.session import Session
 
 
 class ProfileView(Protocol):
@@ -41,18 +43,16 @@ class ProfileView(Protocol):
     def show_explanation(self, explanation: Explanation) -> None: ...
 
 
-EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
-
-
-async def _confirm(screen: ProfileView, spec, what: str) -> tuple[bool, str | None]:
+async def _confirm(screen: ProfileView, session: Session, spec: ActionSpec, what: str) -> tuple[bool, str | None]:
     """(go on?, typed text): asks only in a protected environment."""
     from screens.widgets.confirm import ConfirmScreen
 
-    session = screen.app.session
     expected = needed_confirmation(spec, session.creds)
     if expected is None:
         return True, None
-    typed = await screen.app.push_screen_wait(ConfirmScreen(env_label=session.label, what=what, expected=expected))
+    typed = await console_app(screen).push_screen_wait(
+        ConfirmScreen(env_label=session.label, what=what, expected=expected)
+    )
     if typed is None:
         screen.status("Backed out: nothing was sent.", "warning")
         return False, None
@@ -62,14 +62,16 @@ async def _confirm(screen: ProfileView, spec, what: str) -> tuple[bool, str | No
 async def look_up(screen: ProfileView, identifier: str, id_type: str) -> None:
     from console.people.lookup import lookup_profile
 
-    session = screen.app.session
+    session = console_app(screen).session
+    if session is None:  # the screen's _busy() refuses before: the environment is still loading
+        return
     screen.status(f"Looking up {id_type} {identifier!r} in {session.label}…", "busy")
     try:
         result = await lookup_profile(session.creds, session.client(), identifier, id_type)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Not looked up: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Not looked up: {ui_error(exc)}", "error")
         return
-    if session is screen.app.session:  # the environment did not change meanwhile
+    if session is console_app(screen).session:  # the environment did not change meanwhile
         screen.show_lookup(result)
 
 
@@ -78,22 +80,25 @@ async def apply_changes(screen: ProfileView) -> None:
     from console.session.history import record_of
     from screens.messages import OutcomeRecorded
 
-    session, draft = screen.app.session, screen.draft
+    session, draft = console_app(screen).session, screen.draft
+    if session is None or draft is None:
+        screen.status("Nothing to apply: no person is looked up here.", "warning")
+        return
     try:
         plan = draft.plan(session.creds, preview=False)
-        if plan.diff.empty:
+        if plan.spec is None or plan.diff.empty:  # no spec: nothing changes
             screen.status("Nothing to apply: no attribute differs from what is stored.", "warning")
             return
-        go, typed = await _confirm(screen, plan.spec, f"Update {draft.profile.label}")
+        go, typed = await _confirm(screen, session, plan.spec, f"Update {draft.profile.label}")
         if not go:
             return
         screen.status(f"Applying {len(plan.diff.changes)} change(s) to {session.label}…", "busy")
         outcome = await apply_edit(plan, session.creds, session.client(), confirmation=typed)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Not sent: {ui_error(exc)}", "error")
         return
     if outcome.exchange is not None:
-        screen.app.post_message(
+        console_app(screen).post_message(
             OutcomeRecorded(
                 record_of(
                     plan.action,
@@ -112,20 +117,22 @@ async def run_action(screen: ProfileView, action: ProfileAction, extra: dict[str
     from console.session.history import record_of
     from screens.messages import OutcomeRecorded
 
-    session = screen.app.session
+    session = console_app(screen).session
+    if session is None:
+        return
     try:
         spec, _ = action.prepare(session.creds, extra)
-        go, typed = await _confirm(screen, spec, action.title)
+        go, typed = await _confirm(screen, session, spec, action.title)
         if not go:
             return
         screen.status(f"Sending {action.title} to {session.label}…", "busy")
         exchange = await action.run(session.creds, session.client(), extra, confirmation=typed)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Not sent: {ui_error(exc)}", "error")
         return
     outcome = record_of(action.action, {**action.input, **extra}, exchange, session.creds, session.label)
     explanation = outcome.explanation
-    screen.app.post_message(OutcomeRecorded(outcome))
+    console_app(screen).post_message(OutcomeRecorded(outcome))
     head = f"{exchange.response.status} {exchange.response.reason}" if exchange.response else "no answer"
     if explanation is not None:
         screen.status(f"{head}: {action.title} failed.", "error")
@@ -141,6 +148,8 @@ async def _reload_after(screen: ProfileView, action: ProfileAction) -> None:
 
     if screen.draft is None or action.action_id == "unsuppress-customer":
         return
-    session = screen.app.session
+    session = console_app(screen).session
+    if session is None:
+        return
     result = await lookup_profile(session.creds, session.client(), screen.draft.profile.cio_id, "cio_id")
     screen.show_lookup(result, keep_status=True)

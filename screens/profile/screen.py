@@ -51,6 +51,7 @@ from screens.styles import ASSETS
 from screens.widgets.footer import StableFooter
 from screens.widgets.request_preview import RequestPreview
 from screens.widgets.status_line import StatusLine
+from screens.words import ui_text
 
 IO_GROUP = "profile-io"
 AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
@@ -171,7 +172,8 @@ class ProfileScreen(Screen):
         old = self.other_environment()
         if old is None:
             return False
-        now = console_app(self).session.label if console_app(self).session is not None else "the new environment"
+        session = console_app(self).session
+        now = session.label if session is not None else "the new environment"
         self.status(refused_text(old, now), "error")
         return True
 
@@ -209,7 +211,8 @@ class ProfileScreen(Screen):
     # -- look up ------------------------------------------------------------------------------
     @on(Input.Submitted, "#lookup-input")
     def _lookup_submitted(self, event: Input.Submitted) -> None:
-        self.look_up(event.value, self.query_one("#id-type", Select).value)
+        id_type = self.query_one("#id-type", Select).value  # allow_blank=False: always one of the options
+        self.look_up(event.value, str(id_type))
 
     def look_up(self, identifier: str, id_type: str) -> None:
         from screens.profile.requests import look_up
@@ -252,12 +255,12 @@ class ProfileScreen(Screen):
 
     @on(OptionList.OptionSelected, "#matches")
     def _match_picked(self, event: OptionList.OptionSelected) -> None:
-        if not self._refuse_other_environment():  # these cio_ids are the old environment's
+        if event.option.id is not None and not self._refuse_other_environment():  # the old environment's cio_ids
             self.look_up(event.option.id, "cio_id")
 
     def show_explanation(self, explanation: Explanation) -> None:
         summary = self.query_one("#profile-summary", Static)
-        summary.update(Text(explanation.text(), style="red"))
+        summary.update(Text(ui_text(explanation.text()), style="red"))
 
     # -- editing ------------------------------------------------------------------------------
     @on(AttributeTable.Requested)
@@ -378,7 +381,7 @@ class ProfileScreen(Screen):
 
     @on(OptionList.OptionSelected, "#profile-action-list")
     def _action_picked(self, event: OptionList.OptionSelected) -> None:
-        action = self.actions[int(event.option.id)]
+        action = self.actions[event.option_index]
         if action.action_id == "delete-device" and self.draft is not None:
             # The device highlighted in the devices table, when there is one.
             device = self.query_one(DeviceTable).current_id()
@@ -399,7 +402,10 @@ class ProfileScreen(Screen):
             else:
                 self._run(run_action(self, action, extra))
 
-        self.app.push_screen(ProfileActionScreen(action, console_app(self).session.creds), chosen)
+        session = console_app(self).session
+        if session is None:  # _busy() said so already
+            return
+        self.app.push_screen(ProfileActionScreen(action, session.creds), chosen)
 
     # -- rendering ----------------------------------------------------------------------------
     def _render_all(self) -> None:

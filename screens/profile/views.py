@@ -20,6 +20,7 @@ from console.people.edit import SIGN, ChangeKind, Diff, EditOutcome
 from console.people.lookup import LookupOutcome
 from console.people.model import MISSING, Profile
 from console.people.person_actions import ProfileAction, not_found_actions, profile_actions
+from screens.words import ui_text
 
 SHOWN_VALUE_CHARS = 28  # a long value is cut in the table; Enter loads all of it into the editor
 KIND_STYLE = {ChangeKind.ADD: "green", ChangeKind.CHANGE: "yellow", ChangeKind.REMOVE: "red"}
@@ -86,7 +87,7 @@ def applied_text(outcome: EditOutcome, *, undo_available: bool) -> Text:
                 "Ctrl+R reads the profile again).\n"
             )
     elif outcome.explanation is not None:
-        out.append(outcome.explanation.text() + "\n", style="red")
+        out.append(ui_text(outcome.explanation.text()) + "\n", style="red")
     if undo_available:
         out.append("Ctrl+Z loads the undo (the old values) for review before it is applied.", style="italic")
     return out
@@ -137,8 +138,8 @@ class AttributeTable(DataTable):
         # Every key meant for the editor (characters, Enter that submits it, ...).
         if self._hand_to is not None:
             self._deliver(event.key, event.character)
-        else:
-            self._typed_ahead.append((event.key, event.character))  # type: ignore[union-attr]
+        elif self._typed_ahead is not None:  # always, by the test above: held keys wait their turn
+            self._typed_ahead.append((event.key, event.character))
         event.stop()
         event.prevent_default()
 
@@ -175,7 +176,7 @@ class AttributeTable(DataTable):
         row_before = self.cursor_row
         self.clear()
         for row in draft.rows() if draft else []:
-            style = KIND_STYLE.get(row.pending, "")
+            style = KIND_STYLE[row.pending] if row.pending is not None else ""
             new = "(removed)" if row.pending == ChangeKind.REMOVE else short(row.new)
             self.add_row(
                 Text(SIGN[row.pending] if row.pending else "", style=style),

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from console.actions.guard import ConfirmationRequired, needed_confirmation
-from console.actions.validation import InvalidInput
-from console.errors import error_text
-from console.wire.credentials import MissingCredential
+from console.actions.guard import needed_confirmation
+from console.errors import ConsoleError
+from screens.context import console_app
+from screens.words import ui_error
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
@@ -31,7 +31,7 @@ class TransactionalView(Protocol):
     previewed_draft: bool
 
     @property
-    def app(self) -> Any: ...  # the ConsoleApp (screens/context.py)
+    def app(self) -> Any: ...  # the ConsoleApp: requests read it through console_app(screen)
 
     def status(self, text: str, severity: str = "") -> None: ...
 
@@ -45,25 +45,24 @@ class TransactionalView(Protocol):
 
     def show_preview(self, preview: EmailPreview, data: dict[str, Any], draft: bool) -> None: ...
 
-    def show_sent(self, exchange: Exchange, explanation: Explanation | None) -> None: ...
+    def show_sent(self, preview: EmailPreview, exchange: Exchange, explanation: Explanation | None) -> None: ...
 
     def show_comparison(self, comparison: Comparison) -> None: ...
-
-
-EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
 
 
 async def load_templates(screen: TransactionalView) -> None:
     from console.transactional.templates import list_templates
 
-    session = screen.app.session
+    session = console_app(screen).session
+    if session is None:
+        return  # not connected yet: the screen lists them when the session arrives
     screen.status(f"Reading the transactional messages of {session.label}…", "busy")
     try:
         listing = await list_templates(session.creds, session.client())
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Cannot list messages: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Cannot list messages: {ui_error(exc)}", "error")
         return
-    if session is not screen.app.session:
+    if session is not console_app(screen).session:
         return
     if listing.explanation is not None:
         screen.status(listing.explanation.title, "error")
@@ -75,11 +74,13 @@ async def load_templates(screen: TransactionalView) -> None:
 async def load_variants(screen: TransactionalView, template_id: Any) -> None:
     from console.transactional.templates import list_variants
 
-    session = screen.app.session
+    session = console_app(screen).session
+    if session is None:
+        return
     try:
         read = await list_variants(session.creds, session.client(), template_id)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Cannot read the variants: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Cannot read the variants: {ui_error(exc)}", "error")
         return
     if read.explanation is not None:
         screen.status(read.explanation.title, "error")
@@ -90,13 +91,15 @@ async def load_variants(screen: TransactionalView, template_id: Any) -> None:
 async def render_preview(screen: TransactionalView, data: dict[str, Any], queue_draft: bool) -> None:
     from console.transactional.preview import preview_email
 
-    session = screen.app.session
+    session = console_app(screen).session
+    if session is None:
+        return
     try:
         preview = await preview_email(session.creds, session.client(), data, queue_draft=queue_draft or None)
-    except EXPECTED_FAILURES as exc:
-        screen.show_invalid(error_text(exc))
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.show_invalid(ui_error(exc))
         return
-    if session is screen.app.session:
+    if session is console_app(screen).session:
         screen.show_preview(preview, data, queue_draft)
 
 
@@ -106,7 +109,11 @@ async def send(screen: TransactionalView) -> None:
     from screens.messages import OutcomeRecorded
     from screens.widgets.confirm import ConfirmScreen
 
-    app, session, preview = screen.app, screen.app.session, screen.preview
+    app = console_app(screen)
+    session, preview = app.session, screen.preview
+    if session is None or preview is None:
+        screen.status("Not sent: no environment is connected yet.", "warning")
+        return
     expected = needed_confirmation(preview.spec, session.creds)
     typed = None
     if expected is not None:
@@ -120,14 +127,14 @@ async def send(screen: TransactionalView) -> None:
     screen.status(f"{what} to {session.label}…", "busy")
     try:
         exchange = await send_preview(preview, session.creds, session.client(), confirmation=typed)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Not sent: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+        screen.status(f"Not sent: {ui_error(exc)}", "error")
         return
     values = {**(screen.previewed_data or {}), **({"queue_draft": True} if screen.previewed_draft else {})}
     outcome = record_of(preview.spec.__class__, values, exchange, session.creds, session.label)
     explanation = outcome.explanation
     app.post_message(OutcomeRecorded(outcome))
-    screen.show_sent(exchange, explanation)
+    screen.show_sent(preview, exchange, explanation)
 
 
 async def compare(screen: TransactionalView, preview: EmailPreview, delivery_id: str) -> None:
@@ -136,8 +143,8 @@ async def compare(screen: TransactionalView, preview: EmailPreview, delivery_id:
     session = screen.app.session
     try:
         comparison = await compare_with_delivery(session.creds, session.client(), preview, delivery_id)
-    except EXPECTED_FAILURES as exc:
-        screen.status(f"Not compared: {error_text(exc)}", "error")
+    except ConsoleError as exc:  # nothing was read: a key, the delivery id
+        screen.status(f"Not compared: {ui_error(exc)}", "error")
         return
     if session is screen.app.session and preview is screen.preview:
         screen.show_comparison(comparison)

@@ -12,7 +12,7 @@ form has not changed since it was previewed.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -35,6 +35,11 @@ from screens.widgets.fields import JsonEditor
 from screens.widgets.footer import StableFooter
 from screens.widgets.request_preview import RequestPreview
 from screens.widgets.status_line import StatusLine
+from screens.words import ui_text
+
+if TYPE_CHECKING:
+    from console.diagnose.explain import Explanation
+    from console.wire.exchange import Exchange
 
 PREVIEW_DELAY = 0.5  # s: each preview reads the template and the recipient; not per keystroke
 
@@ -167,7 +172,7 @@ class TransactionalScreen(Screen):
         self.query_one("#tx-status", StatusLine).say(text, severity)
 
     def show_problem(self, text: str) -> None:
-        self.query_one("#tx-rendered", Static).update(Text(text, style="red"))
+        self.query_one("#tx-rendered", Static).update(Text(ui_text(text), style="red"))
 
     # -- environment and lists ----------------------------------------------------------------
     def _session_changed(self, session: Any) -> None:
@@ -200,7 +205,7 @@ class TransactionalScreen(Screen):
 
     @on(OptionList.OptionSelected, "#tx-templates")
     def _template_picked(self, event: OptionList.OptionSelected) -> None:
-        self.choose_template(self.templates[int(event.option.id)])
+        self.choose_template(self.templates[event.option_index])
 
     def choose_template(self, template: Template) -> None:
         from screens.transactional.requests import load_variants
@@ -225,7 +230,7 @@ class TransactionalScreen(Screen):
 
     @on(OptionList.OptionSelected, "#tx-variants")
     def _variant_picked(self, event: OptionList.OptionSelected) -> None:
-        variant = self.variants[int(event.option.id)]
+        variant = self.variants[event.option_index]
         self.language = variant.language
         if not self.query_one("#tx-to", Input).value:
             self.status(f"Variant {variant.language_label} picked: fill in To to see the preview.")
@@ -351,33 +356,34 @@ class TransactionalScreen(Screen):
         if self.template is None or not self.form_values().get("to"):
             self.status("Not sent: pick a transactional message and fill in To first.", "warning")
             return
+        preview = self.preview
         fresh = (
-            self.preview is not None
-            and self.previewed_data == self.form_values()
-            and self.previewed_draft == self.draft()
+            preview is not None and self.previewed_data == self.form_values() and self.previewed_draft == self.draft()
         )
-        if not fresh or any(w.group == "tx-preview" and w.is_running for w in self.workers):
+        if preview is None or not fresh or any(w.group == "tx-preview" and w.is_running for w in self.workers):
             # Only a request the user has seen goes out.
             self._stale_send = True
             self.status("Not sent: the form changed since the preview; previewing again, then Ctrl+S.", "warning")
             self.schedule_preview(now=True)
             return
-        if self.preview.rendered is None:
+        if preview.rendered is None:
             self.status(
-                "Not sent: " + (self.preview.explanation.title if self.preview.explanation else "nothing rendered"),
+                "Not sent: " + (preview.explanation.title if preview.explanation else "nothing rendered"),
                 "error",
             )
             return
-        if self.preview.missing and self._missing_ok_for is not self.preview:
-            self._missing_ok_for = self.preview
+        if preview.missing and self._missing_ok_for is not preview:
+            self._missing_ok_for = preview
             self.status(
-                f"{len(self.preview.missing)} variable(s) have no value (see Data check). Ctrl+S again sends anyway.",
+                f"{len(preview.missing)} variable(s) have no value (see Data check). Ctrl+S again sends anyway.",
                 "warning",
             )
             return
         self.run_worker(send(self), exclusive=True, group="tx-send", exit_on_error=False)
 
-    def show_sent(self, exchange, explanation) -> None:
+    def show_sent(self, preview: EmailPreview, exchange: Exchange, explanation: Explanation | None) -> None:
+        # `preview` is what was sent: self.preview may be gone (an environment switch
+        # while the send was in flight clears it).
         from console.people.deliveries import delivery_id_of
 
         resp = exchange.response
@@ -390,10 +396,10 @@ class TransactionalScreen(Screen):
                 self.query_one("#tx-compare", Input).value = self.sent_delivery
                 follow = " ctrl+g follows its delivery; ctrl+f compares it with the preview."
             self.refresh_bindings()
-            self.status(f"{head}: {what} to {self.preview.spec.value('to')}.{follow}", "success")
+            self.status(f"{head}: {what} to {preview.spec.value('to')}.{follow}", "success")
         else:
             self.status(f"{head}: {explanation.title}", "error")
-            self.query_one("#tx-findings", Static).update(Text(explanation.text(), style="red"))
+            self.query_one("#tx-findings", Static).update(Text(ui_text(explanation.text()), style="red"))
 
     # -- after a send: its delivery, and what it carried -------------------------------------
     def action_follow_delivery(self) -> None:

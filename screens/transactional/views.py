@@ -9,6 +9,7 @@ from rich.text import Text
 from console.transactional.compare import Comparison
 from console.transactional.preview import EmailPreview, unapplied_line
 from console.transactional.templates import Template, Variant
+from screens.words import ui_text
 
 # A huge body would make every refresh slow; the preview shows its start and says so.
 SHOWN_BODY_CHARS = 20_000
@@ -30,11 +31,12 @@ def email_text(preview: EmailPreview, *, html: bool) -> Text:
     out = Text()
     if r is None:
         if preview.explanation is not None:
-            out.append(preview.explanation.text(), style="red")
+            out.append(ui_text(preview.explanation.text()), style="red")
         return out
     t, v = preview.template, preview.variant
-    out.append("Template ", style="dim")
-    out.append(f"{t.id} {t.name}" + (f", variant {v.language_label}" if v else "") + "\n")
+    if t is not None:  # a render always has its template
+        out.append("Template ", style="dim")
+        out.append(f"{t.id} {t.name}" + (f", variant {v.language_label}" if v else "") + "\n")
     for label, value in (
         ("From", r.sender or "-"),
         ("To", str(preview.spec.value("to"))),

@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from screens.words import ui_text
+
 CHECK_KEYS = ("track", "region", "app", "write")
 MARK = {"pass": ("✓ ", "bold $success"), "fail": ("✗ ", "bold $error"), "skip": ("– ", "$text-muted")}
 
@@ -40,9 +42,9 @@ class CheckRows(Vertical):
     def show(self, check: Any) -> None:
         row = self._row(check.key)
         mark, style = MARK[check.status]
-        parts: list = [(mark, style), (check.name, "bold"), "\n  ", check.detail]
+        parts: list = [(mark, style), (check.name, "bold"), "\n  ", ui_text(check.detail)]
         if check.ok is False and check.fix:
-            parts += ["\n  ", ("Fix: ", "bold"), check.fix]
+            parts += ["\n  ", ("Fix: ", "bold"), ui_text(check.fix)]
         row.update(Content.assemble(*parts))
         row.remove_class("-pass", "-fail", "-skip")
         row.add_class(f"-{check.status}")

@@ -12,7 +12,7 @@ from typing import TypeVar
 from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
@@ -61,11 +61,11 @@ def editor_mode(text: str) -> tuple[str | None, bool]:
     return ("json" if highlight else None), not long_line
 
 
-def _json_editor_bindings() -> list[Binding]:
+def _json_editor_bindings() -> list[BindingType]:
     """TextArea's keys, less F6/F7 (select line / all: here they open the App's screens) and
     with ctrl+a selecting everything, as in most editors (TextArea moves to the line start,
     which Home still does)."""
-    kept: list[Binding] = []
+    kept: list[BindingType] = []
     for b in TextArea.BINDINGS:
         assert isinstance(b, Binding)
         if b.key in ("f6", "f7"):
@@ -88,7 +88,7 @@ def _json_editor_bindings() -> list[Binding]:
 class JsonEditor(TextArea):
     """A JSON editor that stays responsive for documents of any size (see above)."""
 
-    BINDINGS = _json_editor_bindings()  # type: ignore[assignment]  # Textual declares it a list, so a list of Binding is refused (invariance)
+    BINDINGS = _json_editor_bindings()
     inherit_bindings = False
 
     def __init__(self, text: str = "", **kwargs) -> None:

@@ -50,7 +50,10 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, screen: Screen) -> None:
         super().__init__()
         self.title_text = getattr(screen, "HELP_TITLE", None) or type(screen).__name__.removesuffix("Screen")
-        self.help_text = (getattr(screen, "HELP", None) or DEFAULT_HELP).strip()
+        # A screen whose help depends on its state (the history's file) says it in help_text().
+        dynamic = getattr(screen, "help_text", None)
+        text = dynamic() if callable(dynamic) else getattr(screen, "HELP", None)
+        self.help_text = (text or DEFAULT_HELP).strip()
         self.rows = binding_rows(screen)
 
     def compose(self) -> ComposeResult:

@@ -216,7 +216,7 @@ class WorkspaceScreen(Screen):
             if forms_loaded is not None:
                 forms_loaded.set()
         try:
-            self.app.call_from_thread(self._loaded)
+            console_app(self).call_from_thread(self._loaded)
         except RuntimeError:  # the app closed meanwhile
             pass
 
@@ -252,9 +252,9 @@ class WorkspaceScreen(Screen):
             self.state = state
             # Each action's form stays mounted once built (hidden when another is shown):
             # switching back keeps scroll position and the editors' undo history.
-            for form in self._forms.values():
-                form.display = False
-                form.cancel_opening()
+            for shown in self._forms.values():
+                shown.display = False
+                shown.cancel_opening()
             form = self._forms.get(action_id)
             if form is None:
                 form = self._mount_form(state)
@@ -553,9 +553,7 @@ class WorkspaceScreen(Screen):
     async def _send_form(self, state: FormState) -> None:
         """Ask the protected guard, send with progress in the inspector, record the outcome,
         then mark the field an API error names."""
-        from console.actions.guard import ConfirmationRequired
-        from console.actions.validation import InvalidInput
-        from console.wire.credentials import MissingCredential
+        from console.errors import ConsoleError
         from screens.inspector.inspector import Inspector
         from screens.messages import OutcomeRecorded
         from screens.widgets.confirm import ConfirmScreen
@@ -579,11 +577,10 @@ class WorkspaceScreen(Screen):
             inspector.clear()
             # An async worker runs on the event loop, so progress can go straight to the widget.
             outcome = await session.send(action, values, confirm=confirm, on_event=inspector.progress)
-        except (InvalidInput, MissingCredential, ConfirmationRequired) as exc:
-            from console.errors import error_text
+        except ConsoleError as exc:  # nothing was sent: an input, a key, the guard
+            from screens.words import ui_error
 
-            text = error_text(exc)
-            self._status(f"Not sent: {text}", "error")
+            self._status(f"Not sent: {ui_error(exc)}", "error")
             return
         except Exception as exc:  # noqa: BLE001 - an unexpected failure is shown, never a crash
             self._status(f"Not sent: {type(exc).__name__}: {exc}", "error")

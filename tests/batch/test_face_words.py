@@ -7,7 +7,7 @@ import pytest
 
 from console.actions.catalog import get_action
 from console.batch.job import JobError, prepare
-from console.cli.batch_report import CLI_WORDS
+from console.cli.words import CLI_WORDS
 from console.wire.credentials import from_env
 from screens.batch.view import ui_words
 from tests.batch.conftest import people, write_jsonl

@@ -1,9 +1,11 @@
-"""Rate limits per API (reference §8.2) and what a user may ask for."""
+"""Rate limits per API (as each API's OpenAPI states them) and what a user may ask for."""
 
 import pytest
 
 from console.actions.catalog import all_actions, get_action
 from console.batch.limits import RateError, choose_rate, limit_for
+from console.cli.words import CLI_WORDS
+from screens.words import UI_WORDS
 
 REAL = "https://track.customer.io"
 LOOP = "http://127.0.0.1:8765/track-us"
@@ -20,8 +22,10 @@ def test_defaults_follow_the_documented_limits():
 def test_lower_rates_are_taken_and_higher_ones_refused_with_the_limit_named():
     action = get_action("send-transactional-email")
     assert choose_rate(action, "20", "https://api.customer.io") == 20.0
-    with pytest.raises(RateError, match=r"100 transactional sends/s.*at most --rate 100"):
+    with pytest.raises(RateError, match=r"100 transactional sends/s") as refused:
         choose_rate(action, "150", "https://api.customer.io")
+    assert "at most --rate 100" in CLI_WORDS.render(str(refused.value))  # each face names its control
+    assert "at most Rate 100" in UI_WORDS.render(str(refused.value))
     with pytest.raises(RateError, match="more than 0"):
         choose_rate(action, "-1", "https://api.customer.io")
     with pytest.raises(RateError, match="number of requests per second"):

@@ -6,11 +6,13 @@ import httpx
 
 from console.actions.catalog import get_action
 from console.actions.validation import validate
+from console.cli.words import CLI_WORDS
 from console.diagnose.explain import explain
 from console.wire.credentials import Credentials
 from console.wire.error_body import api_errors
 from console.wire.exchange import Exchange, Failure, Response
 from console.wire.request import build_request
+from screens.words import UI_WORDS
 
 CREDS = Credentials(site_id="s", track_key="trackkey1", app_key="appkey1")
 
@@ -61,7 +63,8 @@ def test_redirect_to_eu_explains_the_region():
         *IDENTIFY, status=301, headers={"location": "https://track-eu.customer.io/api/v1/customers/u1"}
     )
     e = explain(ex, action, CREDS)
-    assert "EU workspace" in e.title and "--region eu" in " ".join(e.steps)
+    assert "EU workspace" in e.title and "--region eu" in CLI_WORDS.render(" ".join(e.steps))
+    assert "choose EU on the environment screen" in UI_WORDS.render(" ".join(e.steps))
 
 
 def test_400_names_the_field_from_the_message_prefix():
@@ -138,7 +141,7 @@ def test_error_body_shapes():
 
 def test_the_connection_test_hint_names_the_real_key():
     ex, action = exchange(*IDENTIFY, status=401)
-    text = explain(ex, action, CREDS).text()
+    text = UI_WORDS.render(explain(ex, action, CREDS).text())  # the console's words: its key
     assert "ctrl+t on the environment screen" in text and "or T in" not in text
 
 
@@ -150,7 +153,7 @@ def test_422_without_a_field_does_not_refer_to_a_named_value():
         assert not any("Fix the value Customer.io named" in s for s in e.steps), e.steps
         assert "named no field" in e.steps[0]
     ex, action = exchange(*SEND, status=422, body="")
-    assert "cio-console actions send-transactional-email" in explain(ex, action, CREDS).steps[0]
+    assert "cio-console actions send-transactional-email" in CLI_WORDS.render(explain(ex, action, CREDS).steps[0])
     body = {"errors": [{"detail": "not an email", "source": {"pointer": "/identifiers/email"}, "status": "422"}]}
     ex, action = exchange(*SEND, status=422, body=body)
     assert explain(ex, action, CREDS).steps[0].startswith("Fix identifiers")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from console.cli.words import CLI_WORDS
 from console.diagnose.connection_test import ConnectionCheck, run_connection_test
 from console.sandbox import DEMO_CREDENTIALS as DEMO
 from console.sandbox import SandboxConfig, serve_in_thread
@@ -81,7 +82,7 @@ async def test_a_track_key_used_as_the_app_key(sandbox):
     app = checks["app"]
     assert app.ok is False and not app.network
     assert "this is a Track API key" in app.detail and "not an App API key" in app.detail
-    assert "cio-console env set-key Staging app" in app.fix
+    assert "cio-console env set-key Staging app" in CLI_WORDS.render(app.fix)
     assert checks["track"].ok and checks["write"].ok
 
 
@@ -103,7 +104,7 @@ async def test_a_wrong_site_id(sandbox):
     track = checks["track"]
     assert track.ok is False and not track.network
     assert "Site ID (wrong-site-9999)" in track.detail and "401" in track.detail
-    assert "--site-id" in track.fix
+    assert "--site-id" in CLI_WORDS.render(track.fix)
     assert checks["region"].ok is None  # cannot tell without accepted Track credentials
     assert checks["app"].ok and checks["write"].ok  # the other keys are fine
 
@@ -114,12 +115,12 @@ async def test_a_us_environment_whose_credentials_belong_to_an_eu_workspace(eu_s
     region = checks["region"]
     assert region.ok is False
     assert "workspace 777 in the EU region" in region.detail and "set to US" in region.detail
-    assert "cio-console env set Staging --region eu" in region.fix
+    assert "cio-console env set Staging --region eu" in CLI_WORDS.render(region.fix)
     # The App and Write keys are refused on the US hosts and found in the EU region.
     for key in ("app", "write"):
         assert checks[key].ok is False
         assert "accepted in the EU region" in checks[key].detail
-        assert "--region eu" in checks[key].fix
+        assert "--region eu" in CLI_WORDS.render(checks[key].fix)
 
 
 async def test_switching_to_eu_fixes_it(eu_sandbox):

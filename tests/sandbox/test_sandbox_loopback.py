@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 import ssl
 
 import httpx
 import pytest
 
 from console.sandbox import SandboxConfig, create_app, serve_in_thread
+from tests.tls import self_signed_files
 
 from .conftest import APP, TRACK
 
@@ -44,40 +44,9 @@ def test_serve_an_existing_app_and_stop_frees_the_handle():
         running.root_url  # noqa: B018
 
 
-def _self_signed(tmp_path):
-    import ipaddress
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_file, key_file
-
-
 def test_tls(tmp_path):
     pytest.importorskip("cryptography")
-    cert_file, key_file = _self_signed(tmp_path)
+    cert_file, key_file = self_signed_files(tmp_path)
     with serve_in_thread(SandboxConfig(), ssl_certfile=str(cert_file), ssl_keyfile=str(key_file)) as running:
         assert running.root_url.startswith("https://127.0.0.1:")
         context = ssl.create_default_context(cafile=str(cert_file))

@@ -34,7 +34,7 @@ async def test_rows_of_one_action_are_told_apart_by_recipient_and_target(sandbox
         assert "hover" not in status and "history.jsonl" in status, status
         assert (
             str(app.screen.history_path).endswith("cio-console/history.jsonl")
-            and app.screen.history_path in app.screen.HELP
+            and app.screen.history_path in app.screen.help_text()
         )
 
 

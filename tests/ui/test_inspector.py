@@ -8,6 +8,7 @@ from console.session.session import Session
 from screens.app import CioConsoleApp
 from screens.inspector.error_panel import ErrorPanel
 from screens.inspector.inspector import Inspector
+from screens.words import ui_text
 from tests.ui.inspector_helpers import EMAIL, closed_port_root, track_key_as_app_key
 from tests.ui.workspace_helpers import fill, opened, ready, sandbox_app, send_and_wait, settle, until
 
@@ -36,7 +37,8 @@ async def test_a_track_key_as_app_key_is_explained(sandbox):
         body = text_of(panel.query_one("#why-body"))
         assert "App API key is the same as the Track API key" in body and "App API Keys" in body
         # The panel shows the core's explanation, word for word what the CLI prints.
-        for line in app.outcomes[-1].explanation.text().splitlines():
+        # The core's text in the console's words (its controls named as keys: screens/words.py).
+        for line in ui_text(app.outcomes[-1].explanation.text()).splitlines():
             assert line.removeprefix("Next: ") in body.replace("\n  • ", "\n") or line.startswith("401")
         # The connection test runs from the panel and names the key that was refused.
         button = panel.query_one("#why-test", Button)

@@ -226,3 +226,31 @@ async def test_protected_env_sends_once_the_recipient_is_typed(sandbox):
         (received,) = sends(sandbox)
         assert received["body"] == previewed["body"]
         assert "sent to grace.hopper@example.com" in text_of(screen, "#tx-status")
+
+
+async def test_a_send_answered_after_an_environment_switch_still_says_what_was_sent(sandbox, monkeypatch):
+    """The switch clears the screen's preview while the send is in flight: the answer is
+    still reported against what was sent (it used to be lost to an AttributeError)."""
+    import console.transactional.preview as preview_module
+    from console.environments.resolve import sandbox_credentials
+    from console.session.session import Session
+
+    app = sandbox_app(sandbox.root_url)
+    real_send = preview_module.send_preview
+
+    async def send_then_switch(*args, **kwargs):
+        app.session = Session(sandbox_credentials(sandbox.root_url, protected=True))  # the user switches meanwhile
+        return await real_send(*args, **kwargs)
+
+    monkeypatch.setattr(preview_module, "send_preview", send_then_switch)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_transactional(pilot)
+        await pick(pilot, screen, "#tx-templates", 1)
+        await fill(pilot, screen, to="grace.hopper@example.com", data='{"expires_in_minutes": 15}')
+        await pilot.press("ctrl+s")
+        if screen.preview is not None and screen.preview.missing:
+            await pilot.press("ctrl+s")
+        await idle(pilot)
+        assert len(sends(sandbox)) == 1
+        assert screen.preview is None  # the switch dropped it
+        assert "sent to grace.hopper@example.com" in text_of(screen, "#tx-status"), text_of(screen, "#tx-status")

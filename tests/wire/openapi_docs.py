@@ -86,7 +86,7 @@ KNOWN_DEFECTS: dict[str, str] = {
     ),
     "undocumented-send-channels": (
         "App /v1/send/in_app and /v1/send/inbox_message, which the console and the sandbox "
-        "serve (reference §5), are not in the App document: their requests and responses "
+        "serve (App API reference, transactional sends), are not in the App document: their requests and responses "
         "cannot be checked against it."
     ),
 }
