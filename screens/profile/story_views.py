@@ -1,0 +1,321 @@
+"""The person's story on the profile screen (F4), beside the attributes: Activity, Messages,
+Preferences and Relationships, each a note line over a table.
+
+Rendering only: the reads are `console.people.story`'s, run by screens/profile/story_requests.py
+in workers. Each view remembers whom (environment and cio_id) its rows are for, so a view
+shown again for the same person is not read again, and one left over from another person
+or environment is never shown as theirs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from console.diagnose.explain import Explanation
+from console.people.draft import ProfileDraft
+from console.people.story import (
+    ACTIVITY_RETENTION_DAYS,
+    Activity,
+    MessageSummary,
+    Preferences,
+    Relationship,
+    Topic,
+    topic_attribute,
+)
+from screens.profile.views import short, utc
+
+Owner = tuple[tuple, str]  # (environment key, cio_id): whom a view's rows are about
+
+
+def _cut(text: str, width: int) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _json(value: dict[str, Any]) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+
+
+class StoryTable(DataTable):
+    """A story view's table: rows, one per item; `m` asks its view for the next page."""
+
+    BINDINGS = [
+        Binding("m", "more", "More", id="profile-story-more", tooltip="Read the next page (older items)"),
+    ]
+
+    class MoreRequested(Message):
+        def __init__(self, view: StoryView) -> None:
+            super().__init__()
+            self.view = view
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = False
+
+    def action_more(self) -> None:
+        view = self.parent
+        if isinstance(view, StoryView):
+            self.post_message(self.MoreRequested(view))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "more":
+            view = self.parent
+            return isinstance(view, StoryView) and view.paged and bool(view.next)
+        return True
+
+
+class StoryView(Vertical):
+    """A note (what the view shows, or why it could not be read) over a table."""
+
+    TITLE = ""
+    COLUMNS: tuple[tuple[str, str], ...] = ()
+    paged = False
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, classes="story-view")
+        self.owner: Owner | None = None  # whom the rows are about; None: not read
+        self.next = ""  # the cursor of the next page ("" on the last)
+        self.reading = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="story-note")
+        yield StoryTable(classes="story-table")
+
+    def on_mount(self) -> None:
+        table = self.table
+        for label, key in self.COLUMNS:
+            table.add_column(label, key=key)
+        self.clear("")
+
+    @property
+    def table(self) -> StoryTable:
+        return self.query_one(StoryTable)
+
+    def say(self, text: Text | str) -> None:
+        self.query_one(".story-note", Static).update(text if isinstance(text, Text) else Text(text))
+
+    def clear(self, note: str) -> None:
+        self.owner, self.next, self.reading = None, "", False
+        self.table.clear()
+        self.say(Text(note, style="dim"))
+
+    def reading_for(self, owner: Owner, *, more: bool) -> None:
+        self.reading = True
+        if not more:
+            self.owner, self.next = owner, ""
+            self.table.clear()
+        self.say(Text("Reading the next page…" if more else f"Reading {self.TITLE.lower()}…", style="italic"))
+
+    def failed(self, explanation: Explanation | None, text: str = "") -> None:
+        """A read that failed: what happened and what to do; the rows read before stay."""
+        self.reading = False
+        if not self.table.row_count:
+            self.owner = None  # read again when shown again
+        self.say(Text(explanation.text() if explanation else text, style="red"))
+        self.refresh_bindings()
+
+
+class ActivityView(StoryView):
+    TITLE = "Activity"
+    COLUMNS = (("Time (UTC)", "time"), ("Type", "type"), ("Name", "name"), ("Delivery", "delivery"))
+    paged = True
+    page_size = 20
+
+    def add(self, items: list[Activity], next_cursor: str) -> None:
+        self.reading, self.next = False, next_cursor
+        for a in items:
+            self.table.add_row(
+                utc(a.timestamp),
+                a.type,
+                _cut(a.name or _attribute_change(a), 48),
+                a.delivery_id or "",
+                key=a.id or None,
+            )
+        self.say(self.note())
+        self.refresh_bindings()
+
+    def note(self) -> Text:
+        out = Text(f"{self.table.row_count} activities, newest first. ", style="")
+        out.append(f"Customer.io keeps {ACTIVITY_RETENTION_DAYS} days of activity. ", style="dim")
+        out.append("m loads more (older)." if self.next else "That is all of it.", style="italic")
+        return out
+
+
+def _attribute_change(a: Activity) -> str:
+    """What an attribute_change changed: `{name: {from, to}}` (the sandbox's shape; the
+    document leaves `data` open), each as name: from -> to."""
+    if a.type != "attribute_change":
+        return ""
+    changes = [
+        f"{name}: {change.get('from', '')} -> {change.get('to', '')}"
+        for name, change in a.data.items()
+        if isinstance(change, dict)
+    ]
+    return "; ".join(changes)
+
+
+class MessagesView(StoryView):
+    TITLE = "Messages"
+    COLUMNS = (
+        ("Time (UTC)", "time"),
+        ("Channel", "channel"),
+        ("State", "state"),
+        ("Subject / recipient", "about"),
+        ("Failure", "failure"),
+    )
+    paged = True
+    page_size = 20
+    STATE_STYLE = {
+        "bounced": "red",
+        "failed": "red",
+        "dropped": "red",
+        "undeliverable": "red",
+        "suppressed": "red",
+        "spammed": "red",
+        "delivered": "green",
+        "opened": "green",
+        "clicked": "green",
+        "converted": "green",
+    }
+
+    def add(self, items: list[MessageSummary], next_cursor: str) -> None:
+        self.reading, self.next = False, next_cursor
+        for m in items:
+            state = m.state or "?"
+            about = " · ".join(x for x in (m.subject, m.recipient) if x)
+            self.table.add_row(
+                utc(m.created),
+                "sms" if m.type == "twilio" else m.type,
+                Text(state, style=self.STATE_STYLE.get(state, "")),
+                _cut(about, 40),
+                Text(_cut(m.failure_message or "", 60), style="red"),
+                key=m.id,
+            )
+        out = Text(f"{self.table.row_count} deliveries, newest first. ")
+        out.append("Enter opens one: its metrics, failure and content. ", style="italic")
+        if self.next:
+            out.append("m loads more.", style="italic")
+        self.say(out)
+        self.refresh_bindings()
+
+    def current_id(self) -> str | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def _on_off(value: bool | None) -> Text:
+    if value is None:
+        return Text("?", style="dim")
+    return Text("on", style="green") if value else Text("off", style="red")
+
+
+class PreferencesView(StoryView):
+    TITLE = "Preferences"
+    BINDINGS = [
+        Binding(
+            "space",
+            "screen.toggle_topic",
+            "Topic on/off",
+            id="profile-toggle-topic",
+            tooltip="Turn the highlighted topic on or off: a pending change, sent by Ctrl+S",
+        ),
+    ]
+    COLUMNS = (
+        (" ", "mark"),
+        ("Topic", "topic"),
+        ("Stored", "stored"),
+        ("After changes", "after"),
+        ("Default", "default"),
+    )
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.preferences: Preferences | None = None
+        self.defaults: dict[str, bool | None] = {}
+
+    def clear(self, note: str) -> None:
+        self.preferences = None
+        super().clear(note)
+
+    def show(self, preferences: Preferences, defaults: dict[str, bool | None], draft: ProfileDraft | None) -> None:
+        self.reading = False
+        self.preferences, self.defaults = preferences, defaults
+        self.render_draft(draft)
+
+    def render_draft(self, draft: ProfileDraft | None) -> None:
+        """The rows again, with what the pending edits would turn each topic into."""
+        prefs = self.preferences
+        if prefs is None:
+            return
+        table = self.table
+        row_before = table.cursor_row
+        table.clear()
+        pending = 0
+        for topic in prefs.topics:
+            after = draft.topic_subscribed(topic) if draft is not None else topic.subscribed
+            changed = draft is not None and topic_attribute(topic.id) in draft.pending
+            pending += changed
+            style = "yellow" if changed else ""
+            table.add_row(
+                Text("~" if changed else "", style=style),
+                Text(f"{topic.id} {topic.name}", style=style),
+                _on_off(topic.subscribed),
+                _on_off(after),
+                _on_off(self.defaults.get(topic.id)),
+                key=topic.id,
+            )
+        if table.row_count:
+            table.move_cursor(row=min(row_before, table.row_count - 1))
+        out = Text("unsubscribed: ")
+        if prefs.unsubscribed:
+            out.append("true", style="bold red")
+            out.append(" (no topic reaches them while it is) ")
+        else:
+            out.append("false ", style="green")
+        out.append("· Enter or Space turns the highlighted topic on/off: a pending change; Ctrl+S applies.", "italic")
+        if pending:
+            out.append(f" {pending} topic change(s) pending.", style="yellow")
+        self.say(out)
+
+    def current_topic(self) -> Topic | None:
+        table = self.table
+        if self.preferences is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((t for t in self.preferences.topics if t.id == key), None)
+
+
+class RelationshipsView(StoryView):
+    TITLE = "Relationships"
+    COLUMNS = (
+        ("Object type", "type"),
+        ("Object id", "object"),
+        ("Attributes", "attributes"),
+        ("Relationship attributes", "relationship"),
+    )
+    paged = True
+    page_size = 50
+
+    def add(self, items: list[Relationship], next_cursor: str) -> None:
+        self.reading, self.next = False, next_cursor
+        for r in items:
+            self.table.add_row(
+                "" if r.object_type_id is None else str(r.object_type_id),
+                r.object_id,
+                _cut(_json(r.attributes), 48),
+                _cut(_json(r.relationship_attributes), 40),
+            )
+        count = self.table.row_count
+        text = f"Belongs to {count} object(s)." if count else "Belongs to no object."
+        self.say(Text(text + (" m loads more." if self.next else "")))
+        self.refresh_bindings()
