@@ -34,6 +34,15 @@ from console.people.lookup import LookupOutcome, LookupResult
 from console.people.model import ID_TYPES, MISSING
 from console.people.person_actions import ProfileAction, delete_device
 from screens.context import console_app
+from screens.profile.story_views import (
+    ActivityView,
+    MessagesView,
+    Owner,
+    PreferencesView,
+    RelationshipsView,
+    StoryTable,
+    StoryView,
+)
 from screens.profile.views import (
     LOOK_UP_AGAIN,
     AttributeTable,
@@ -47,15 +56,6 @@ from screens.profile.views import (
     refused_text,
     summary_text,
     switched_text,
-)
-from screens.profile.story_views import (
-    ActivityView,
-    MessagesView,
-    Owner,
-    PreferencesView,
-    RelationshipsView,
-    StoryTable,
-    StoryView,
 )
 from screens.styles import ASSETS
 from screens.widgets.focus import focus_now

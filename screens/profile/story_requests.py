@@ -31,7 +31,9 @@ def record_read(app: Any, session: Any, what: str, values: dict[str, Any], read:
     from console.session.session import SendOutcome
     from screens.messages import OutcomeRecorded
 
-    app.post_message(OutcomeRecorded(SendOutcome(f"read {what}", values, read.exchange, read.explanation, session.label)))
+    app.post_message(
+        OutcomeRecorded(SendOutcome(f"read {what}", values, read.exchange, read.explanation, session.label))
+    )
 
 
 def _current(app: Any, session: Any, view: StoryView, owner: Owner) -> bool:

@@ -30,7 +30,7 @@ from console.people.story import (
     Topic,
     topic_attribute,
 )
-from screens.profile.views import short, utc
+from screens.profile.views import utc
 
 Owner = tuple[tuple, str]  # (environment key, cio_id): whom a view's rows are about
 
