@@ -24,13 +24,15 @@ from screens.styles import ASSETS
 
 def delivery_text(message: MessageSummary) -> Text:
     out = Text()
-    out.append(f"{message.id}\n", style="bold")
     out.append("Channel ", style="dim")
     out.append(("sms" if message.type == "twilio" else message.type) + "   ")
     out.append("State ", style="dim")
     out.append(message.state or "?", style="bold")
     if message.template_label:
         out.append("   " + message.template_label, style="dim")
+    if message.created is not None:
+        out.append("   created ", style="dim")
+        out.append(utc(message.created))
     if message.recipient:
         out.append("\nTo ", style="dim")
         out.append(message.recipient)
@@ -41,14 +43,15 @@ def delivery_text(message: MessageSummary) -> Text:
         out.append("  none yet\n", style="dim")
     if message.failure_message:
         out.append("\nFailure: ", style="bold red")
-        out.append(message.failure_message + "\n", style="red")
+        out.append(message.failure_message, style="red")
     return out
 
 
 def archived_text(archived: dict) -> Text:
     from console.transactional.html_text import html_to_text
 
-    out = Text("\nArchived content\n", style="bold")
+    out = Text()
+    out.append("\nArchived content\n", style="bold")
     for key in ("subject", "from", "recipient", "preheader"):
         if archived.get(key):
             out.append(f"{key.capitalize()} ", style="dim")

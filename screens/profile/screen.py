@@ -110,6 +110,21 @@ class ProfileScreen(Screen):
             tooltip="Send the identify that applies the pending changes, then read the profile back",
         ),
         Binding(
+            "right_square_bracket",
+            "switch_view(1)",
+            "Views",
+            id="profile-next-view",
+            tooltip="The next view: Attributes, Activity, Messages, Preferences, Relationships",
+        ),
+        Binding(
+            "left_square_bracket",
+            "switch_view(-1)",
+            "Previous view",
+            id="profile-previous-view",
+            show=False,
+            tooltip="The previous view",
+        ),
+        Binding(
             "ctrl+z",
             "undo",
             "Undo",
@@ -124,21 +139,6 @@ class ProfileScreen(Screen):
             "Actions",
             id="profile-actions",
             tooltip="Devices, merge, suppress, destroy: pick one to see its request",
-        ),
-        Binding(
-            "right_square_bracket",
-            "switch_view(1)",
-            "Next view",
-            id="profile-next-view",
-            tooltip="The next view: Attributes, Activity, Messages, Preferences, Relationships",
-        ),
-        Binding(
-            "left_square_bracket",
-            "switch_view(-1)",
-            "Previous view",
-            id="profile-previous-view",
-            show=False,
-            tooltip="The previous view",
         ),
         Binding(
             "escape",

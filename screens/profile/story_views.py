@@ -143,7 +143,8 @@ class ActivityView(StoryView):
         self.refresh_bindings()
 
     def note(self) -> Text:
-        out = Text(f"{self.table.row_count} activities, newest first. ", style="")
+        count = self.table.row_count
+        out = Text(f"{count} {'activity' if count == 1 else 'activities'}, newest first. ")
         out.append(f"Customer.io keeps {ACTIVITY_RETENTION_DAYS} days of activity. ", style="dim")
         out.append("m loads more (older)." if self.next else "That is all of it.", style="italic")
         return out
@@ -186,9 +187,33 @@ class MessagesView(StoryView):
         "converted": "green",
     }
 
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.items: dict[str, MessageSummary] = {}
+
+    def compose(self) -> ComposeResult:
+        yield from super().compose()
+        # The highlighted delivery in full: the table cuts the failure message, the point here.
+        yield Static("", classes="story-detail")
+
+    def clear(self, note: str) -> None:
+        self.items = {}
+        super().clear(note)
+        self.query_one(".story-detail", Static).update("")
+
+    def reading_for(self, owner: Owner, *, more: bool) -> None:
+        if not more:
+            self.items = {}
+        super().reading_for(owner, more=more)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        message = self.items.get(event.row_key.value) if event.row_key is not None else None
+        self.query_one(".story-detail", Static).update(detail_text(message) if message else "")
+
     def add(self, items: list[MessageSummary], next_cursor: str) -> None:
         self.reading, self.next = False, next_cursor
         for m in items:
+            self.items[m.id] = m
             state = m.state or "?"
             about = " · ".join(x for x in (m.subject, m.recipient) if x)
             self.table.add_row(
@@ -199,7 +224,8 @@ class MessagesView(StoryView):
                 Text(_cut(m.failure_message or "", 60), style="red"),
                 key=m.id,
             )
-        out = Text(f"{self.table.row_count} deliveries, newest first. ")
+        count = self.table.row_count
+        out = Text(f"{count} {'delivery' if count == 1 else 'deliveries'}, newest first. ")
         out.append("Enter opens one: its metrics, failure and content. ", style="italic")
         if self.next:
             out.append("m loads more.", style="italic")
@@ -211,6 +237,18 @@ class MessagesView(StoryView):
         if not table.row_count:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def detail_text(m: MessageSummary) -> Text:
+    out = Text()
+    if m.failure_message:
+        out.append("Failure: ", style="bold red")
+        out.append(m.failure_message + "\n", style="red")
+    for label, value in (("Subject", m.subject), ("To", m.recipient), ("From", m.template_label)):
+        if value:
+            out.append(f"{label} ", style="dim")
+            out.append(f"{value}   ")
+    return out
 
 
 def _on_off(value: bool | None) -> Text:
