@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "anon": ("console.cli.anon_cmd", "Show or reset the anonymous id kept for an environment"),
     "profile": ("console.cli.profile_cmd", "Show a person's profile, or change, add and remove attributes"),
     "preview-email": ("console.cli.preview_cmd", "Render a transactional email locally and list missing variables"),
+    "delivery": ("console.cli.delivery_cmd", "Show one delivery: its state, every metric with its time, its content"),
 }
 
 EXIT_OK, EXIT_API_ERROR, EXIT_INVALID, EXIT_NETWORK = 0, 1, 2, 3

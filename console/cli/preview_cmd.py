@@ -22,7 +22,7 @@ from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
 from console.cli.output import credentials_for_command, failure_code, print_explanation, read_object, secrets_of
 from console.errors import ConsoleError
 from console.wire.credentials import Credentials, MissingCredential
-from console.wire.redact import redact_data
+from console.wire.redact import redact_data, redact_text
 
 if TYPE_CHECKING:
     from console.transactional.preview import EmailPreview
@@ -41,6 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 when the template uses a variable the data does not provide"
     )
+    parser.add_argument(
+        "--compare",
+        metavar="DELIVERY_ID",
+        help="compare the render with what that delivery carried (its archived message): the "
+        "parts that differ, a diff of the body text, the variables that came out empty",
+    )
     fmt = parser.add_mutually_exclusive_group()
     fmt.add_argument("--html", action="store_true", help="print the rendered HTML instead of text")
     fmt.add_argument(
@@ -50,6 +56,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.compare is not None:
+        from console.people.deliveries import check_delivery_id
+
+        problem = check_delivery_id(args.compare)
+        if problem:
+            return _fail(problem.replace("DELIVERY_ID", "--compare", 1))
     try:
         data = read_object(args.input)
         creds = credentials_for_command(args.env)
@@ -71,6 +83,11 @@ async def _run(args: argparse.Namespace, creds: Credentials, data: dict[str, Any
 
     async with make_client(timeout=args.timeout) as client:
         preview = await preview_email(creds, client, data)
+        comparison = None
+        if args.compare is not None and preview.rendered is not None:
+            from console.transactional.compare import compare_with_delivery
+
+            comparison = await compare_with_delivery(creds, client, preview, args.compare)
     for note in preview.notes:
         print(f"note: {note}", file=sys.stderr)
     if preview.rendered is None:
@@ -78,11 +95,23 @@ async def _run(args: argparse.Namespace, creds: Credentials, data: dict[str, Any
         return failure_code(preview.failed)
     rendered = preview.rendered
     if args.json:
-        print_json(redact_data(_as_dict(preview), secrets_of(creds)))
+        extra = {"compare": comparison.to_dict()} if comparison is not None else {}
+        print_json(redact_data(_as_dict(preview) | extra, secrets_of(creds)))
     else:
         print(_text(preview, html=args.html))
+        if comparison is not None and comparison.ok:
+            print()
+            print(redact_text("\n".join(comparison.lines()), secrets_of(creds)))
     for error in rendered.errors:
         print(f"template error in {error}", file=sys.stderr)
+    if comparison is not None and not comparison.ok:
+        print(f"Not compared with delivery {args.compare}:", file=sys.stderr)
+        print_explanation(comparison.explanation, creds)
+        return failure_code(comparison.failed)
+    if args.strict and comparison is not None and not comparison.same:
+        names = ", ".join(p.name for p in comparison.differing)
+        print(f"--strict: the preview differs from delivery {args.compare} ({names}).", file=sys.stderr)
+        return EXIT_API_ERROR
     if args.strict and (rendered.missing or rendered.errors or rendered.unapplied):
         print(
             f"--strict: {len(rendered.missing)} missing variable(s), {len(rendered.errors)} "

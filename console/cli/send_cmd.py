@@ -24,7 +24,7 @@ from console.wire.redact import redact_text
 if TYPE_CHECKING:
     import httpx
 
-    from console.session.session import Planned, Session
+    from console.session.session import Planned, SendOutcome, Session
     from console.wire.transport import TransportEvent
 
 
@@ -44,6 +44,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "A send ends within --timeout + --max-wait",
     )
     parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="send-transactional-email, send-push, send-sms: after the send, follow the delivery "
+        "(reads only, never a re-send) and print each state change with its time until it "
+        "settles; exit 0 delivered/sent, 1 bounced/failed/suppressed/dropped, 3 still pending",
+    )
+    parser.add_argument(
+        "--watch-timeout",
+        type=positive_seconds,
+        default=None,
+        metavar="SECONDS",
+        help=f"with --watch: how long to follow the delivery, default {WATCH_DEFAULT:g}",
+    )
+    parser.add_argument(
         "--confirm",
         metavar="TEXT",
         help="in a protected environment (--env), what a send or destructive action asks you "
@@ -51,9 +65,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# The sends whose answer names a delivery that `--watch` can follow (reference §5).
+WATCHABLE = ("send-transactional-email", "send-push", "send-sms")
+WATCH_DEFAULT = 60.0
+
+
+def _watch_problem(args: argparse.Namespace) -> str | None:
+    """Why --watch / --watch-timeout cannot go with this command line (nothing is sent)."""
+    if args.watch_timeout is not None and not args.watch:
+        return "--watch-timeout needs --watch (nothing sent)"
+    if not args.watch:
+        return None
+    if args.action not in WATCHABLE:
+        return (
+            f"--watch follows a message's delivery: it works with {', '.join(WATCHABLE)}, "
+            f"not {args.action} (nothing sent)"
+        )
+    if args.dry_run:
+        return "--watch cannot go with --dry-run: a dry run sends nothing to follow (nothing sent)"
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     from console.session.session import Session
 
+    problem = _watch_problem(args)
+    if problem:
+        return _fail(problem)
     try:
         action = get_action(args.action)
         data = read_input(args.input, args.field)
@@ -116,26 +154,58 @@ async def _send(session: Session, planned: Planned, confirm: str | None, args: a
         import shlex
 
         expected = session.confirmation_for(planned) or ""
+        await session.aclose()
         return _fail(f"{exc} From a script, pass --confirm {shlex.quote(expected)}.")
+    try:
+        return await _report(session, outcome, args)
     finally:
         await session.aclose()
+
+
+async def _report(session: Session, outcome: SendOutcome, args: argparse.Namespace) -> int:
     secrets = session.secrets()
     ex, resp, explanation = outcome.exchange, outcome.exchange.response, outcome.explanation
-    if args.json:
+    if args.json and not (args.watch and ex.ok):
         print_json(outcome.to_dict(secrets))
-    elif resp is not None:
+    elif resp is not None and not args.json:
         print(f"{resp.status} {resp.reason}")
         body_text = redact_text(resp.text, secrets)
         if body_text:
             parsed = json_or_text(body_text)
             print(json.dumps(parsed, indent=2, ensure_ascii=False) if not isinstance(parsed, str) else parsed)
     if ex.ok:
-        return EXIT_OK
+        return await _watch_after(session, outcome, args) if args.watch else EXIT_OK
     if explanation is not None and not args.json:
         print(redact_text(explanation.text(), secrets), file=sys.stderr)
         if explanation.send_again() is not None:  # a final 429: when, never an automatic re-send
             print(explanation.send_again(), file=sys.stderr)
     return EXIT_API_ERROR if resp is not None else EXIT_NETWORK
+
+
+async def _watch_after(session: Session, outcome: SendOutcome, args: argparse.Namespace) -> int:
+    """Follow the delivery the send's answer names; the send itself is never repeated."""
+    import asyncio
+
+    from console.cli.delivery_cmd import watch
+    from console.people.deliveries import delivery_id_of
+
+    timeout = args.watch_timeout or WATCH_DEFAULT
+    delivery_id = delivery_id_of(outcome.exchange)
+    if delivery_id is None:
+        message = "watch: the answer names no delivery_id, so there is nothing to follow; the send was accepted"
+        if args.json:
+            print_json(outcome.to_dict(session.secrets()) | {"watch": {"delivery_id": None, "summary": message}})
+        else:
+            print(message, file=sys.stderr)
+        return EXIT_NETWORK
+    try:
+        code, record = await watch(session.creds, session.client(), delivery_id, timeout, quiet=args.json)
+    except (KeyboardInterrupt, asyncio.CancelledError):  # ctrl+c cancels the task asyncio.run runs
+        print(f"watch: stopped; delivery {delivery_id} was sent and is not re-sent", file=sys.stderr)
+        raise
+    if args.json:
+        print_json(outcome.to_dict(session.secrets()) | {"watch": record})
+    return code
 
 
 def _ask_confirmation(session: Session, planned: Planned, given: str | None) -> str | None:

@@ -117,6 +117,29 @@ def missing_variables(
     return [m for _, m in sorted(out, key=lambda item: item[0])]
 
 
+def empty_variables(source: str | None, data: dict[str, Any]) -> list[str]:
+    """Paths `source` reads that come out empty with `data`: missing, null or "". A path
+    whose every use has a `default` filter is left out (the fallback shows instead)."""
+    from liquid.exceptions import LiquidError
+
+    if not source:
+        return []
+    try:
+        template = environment().from_string(source)
+    except LiquidError:
+        return []
+    analysis = template.analyze(include_partials=False)
+    defaulted = _defaulted_positions(template)
+    out: dict[str, int] = {}
+    for variables in analysis.globals.values():
+        for var in variables:
+            value = _resolve(var.segments, data)
+            if (value is _NOT_FOUND or value is None or value == "") and var.span.index not in defaulted:
+                path = str(var)
+                out[path] = min(out.get(path, var.span.index), var.span.index)
+    return [path for path, _ in sorted(out.items(), key=lambda item: item[1])]
+
+
 def _resolve(segments: list[Any], data: Any) -> Any:
     """The value a path names in `data`, or _NOT_FOUND. Liquid's `size`, `first` and
     `last` are properties of arrays and strings, not keys."""

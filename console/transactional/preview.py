@@ -131,6 +131,7 @@ class EmailPreview:
     notes: list[str] = field(default_factory=list)
     explanation: Explanation | None = None  # why there is no render (no such template, ...)
     failed: Exchange | None = None  # the read that failed, when one did
+    context: dict[str, Any] = field(default_factory=dict)  # the Liquid data it was rendered with
 
     @property
     def missing(self) -> list[MissingVariable]:
@@ -231,7 +232,9 @@ async def preview_email(
         # Sent without a template: the message is the send's own subject, body and from.
         await _recipient(creds, client, identifiers, preview, policy)
         preview.notes.append("sent without a template: the subject, body and from are the send's own")
-        context = liquid_context(spec.value("message_data"), customer_data(preview.profile, identifiers))
+        context = preview.context = liquid_context(
+            spec.value("message_data"), customer_data(preview.profile, identifiers)
+        )
         preview.rendered = render_email(None, context, overrides)
         return preview
     # The template and the recipient are independent reads: one round trip, not two.
@@ -257,7 +260,7 @@ async def preview_email(
             f"template {template.id} is a {preview.variant.type} template, not an email: "
             "an email send with it is likely to fail (send-push sends push templates)"
         )
-    context = liquid_context(spec.value("message_data"), customer_data(preview.profile, identifiers))
+    context = preview.context = liquid_context(spec.value("message_data"), customer_data(preview.profile, identifiers))
     preview.rendered = render_email(preview.variant, context, overrides)
     return preview
 

@@ -1,7 +1,8 @@
 """The request/response inspector: status and reason in the border title (coloured by
 class: success, partial, client error, server error, network), size and time in the
 subtitle, and tabs: Why (the error panel), Body (pretty, highlighted JSON), Headers,
-Request (as sent, keys masked) and Attempts (each one, and why it was retried).
+Request (as sent, keys masked) and Attempts (each one, and why it was retried); after a
+transactional send, Delivery follows its delivery live (`follow_delivery`).
 
 Interface the workspace and the history rely on: `show(outcome)`, `progress(event)`,
 `clear()`. The tabs are mounted on first use, so the workspace's first frame does not pay
@@ -34,7 +35,10 @@ from screens.inspector.texts import (
 )
 
 if TYPE_CHECKING:  # annotations only: httpx (via console.wire.transport) stays off the first frame's path
+    import httpx
+
     from console.session.session import SendOutcome
+    from console.wire.credentials import Credentials
     from console.wire.transport import TransportEvent
     from screens.inspector.error_panel import ErrorPanel
     from screens.widgets.json_view import JsonView
@@ -93,6 +97,7 @@ class Inspector(Vertical):
         """Show a finished exchange; the App's copy commands then act on it."""
         self.outcome = outcome
         self._generation += 1
+        self._stop_following()
         console_app(self).inspected = outcome  # F8/F9 copy what is shown
         if self._defer("show", outcome):
             return
@@ -147,11 +152,53 @@ class Inspector(Vertical):
         self.outcome = None
         self._generation += 1
         self._pending.clear()
+        self._stop_following()
         self._set_status("", TITLE, "")
         if self._tabs is not None:
             self._panel().clear()
             self._tabs.display = False
         self.query_one("#inspector-empty").display = True
+
+    # -- a delivery followed live ------------------------------------------------------------
+    @property
+    def delivery_id(self) -> str | None:
+        """The delivery the shown answer names (a transactional send's), if any."""
+        from console.people.deliveries import delivery_id_of
+
+        return delivery_id_of(self.outcome.exchange) if self.outcome is not None else None
+
+    def follow_delivery(self, creds: Credentials, client: httpx.AsyncClient, *, zoom: bool = False) -> bool:
+        """Follow the shown send's delivery in the Delivery tab, live; False if there is none.
+        `zoom`: fill the screen with it (a narrow terminal leaves the inspector a few rows)."""
+        delivery_id = self.delivery_id
+        if delivery_id is None or self._tabs is None:
+            return False
+        self.run_worker(self._open_delivery(creds, client, delivery_id, zoom), group="delivery-tab", exclusive=True)
+        return True
+
+    async def _open_delivery(self, creds: Credentials, client: httpx.AsyncClient, delivery_id: str, zoom: bool) -> None:
+        from screens.inspector.delivery import DeliveryView
+
+        tabs = self._tabs
+        assert tabs is not None  # follow_delivery checked it
+        if not self.query("#inspector-delivery"):
+            await tabs.add_pane(TabPane("Delivery", DeliveryView(id="inspector-delivery"), id="tab-delivery"))
+        tabs.show_tab("tab-delivery")
+        tabs.active = "tab-delivery"
+        view = self.query_one("#inspector-delivery", DeliveryView)
+        view.follow(creds, client, delivery_id)
+        if zoom and not self.is_maximized:
+            self.screen.maximize(self, container=False)
+            from screens.widgets.focus import focus_now
+
+            focus_now(view)  # arrows scroll it; Escape (or z) gives the screen back
+
+    def _stop_following(self) -> None:
+        # A new answer is shown: the delivery followed was the previous send's.
+        for view in self.query("#inspector-delivery"):
+            view.workers.cancel_node(view)  # the app's manager: only this view's workers
+            if self._tabs is not None:
+                self._tabs.hide_tab("tab-delivery")
 
     @property
     def has_content(self) -> bool:

@@ -16,6 +16,7 @@ from console.wire.credentials import MissingCredential
 
 if TYPE_CHECKING:
     from console.diagnose.explain import Explanation
+    from console.transactional.compare import Comparison
     from console.transactional.preview import EmailPreview
     from console.transactional.templates import Template, Variant
     from console.wire.exchange import Exchange
@@ -45,6 +46,8 @@ class TransactionalView(Protocol):
     def show_preview(self, preview: EmailPreview, data: dict[str, Any], draft: bool) -> None: ...
 
     def show_sent(self, exchange: Exchange, explanation: Explanation | None) -> None: ...
+
+    def show_comparison(self, comparison: Comparison) -> None: ...
 
 
 EXPECTED_FAILURES = (InvalidInput, MissingCredential, ConfirmationRequired)
@@ -125,3 +128,16 @@ async def send(screen: TransactionalView) -> None:
     explanation = outcome.explanation
     app.post_message(OutcomeRecorded(outcome))
     screen.show_sent(exchange, explanation)
+
+
+async def compare(screen: TransactionalView, preview: EmailPreview, delivery_id: str) -> None:
+    from console.transactional.compare import compare_with_delivery
+
+    session = screen.app.session
+    try:
+        comparison = await compare_with_delivery(session.creds, session.client(), preview, delivery_id)
+    except EXPECTED_FAILURES as exc:
+        screen.status(f"Not compared: {error_text(exc)}", "error")
+        return
+    if session is screen.app.session and preview is screen.preview:
+        screen.show_comparison(comparison)

@@ -28,6 +28,7 @@ from console.session.session import drop_empty
 from console.transactional.preview import EmailPreview
 from console.transactional.templates import Template, Variant
 from screens.context import console_app
+from screens.inspector.delivery import DeliveryView
 from screens.styles import ASSETS
 from screens.transactional.views import email_text, findings_text, template_label, variant_label
 from screens.widgets.fields import JsonEditor
@@ -52,7 +53,10 @@ class TransactionalScreen(Screen):
         "exists. Every variable the template uses and the data does not provide is listed. "
         "Ctrl+T switches the body between readable text and the raw HTML. Ctrl+S sends exactly "
         "the request shown (a protected environment asks for the recipient first); with "
-        "'Queue as draft' on, Customer.io queues it as a draft instead of sending."
+        "'Queue as draft' on, Customer.io queues it as a draft instead of sending. After a send, "
+        "Ctrl+G follows its delivery live (reads only), and Ctrl+F compares the preview with a "
+        "delivery's archived message (the id under 'Compare with delivery', filled by a send): "
+        "the parts that differ and the variables that came out empty. Ctrl+R shows the preview again."
     )
     BINDINGS = [
         Binding("ctrl+s", "send", "Send", id="tx-send", priority=True, tooltip="Send exactly the previewed request"),
@@ -78,6 +82,22 @@ class TransactionalScreen(Screen):
             id="tx-toggle-email",
             tooltip="Narrow terminals: show the rendered email, or the form and its request",
         ),
+        Binding(
+            "ctrl+f",
+            "compare",
+            "Compare",
+            id="tx-compare",
+            tooltip="Compare the preview with a delivery's archived message (the id under "
+            "'Compare with delivery'): the parts that differ, the variables that came out empty",
+        ),
+        # Offered once a send's answer names its delivery (check_action).
+        Binding(
+            "ctrl+g",
+            "follow_delivery",
+            "Follow",
+            id="tx-follow",
+            tooltip="Follow the sent email's delivery, live, until it settles (reads only)",
+        ),
         Binding("escape", "back", "Back", id="tx-back", tooltip="Back to where you were"),
     ]
 
@@ -95,6 +115,8 @@ class TransactionalScreen(Screen):
         self._missing_ok_for: EmailPreview | None = None  # Ctrl+S twice sends with missing variables
         self._stale_send = False  # Ctrl+S found the form changed since the preview
         self._switched_to: str | None = None  # the environment switched to with a message picked
+        self.sent_delivery: str | None = None  # the delivery the last send from here made
+        self.comparing: str | None = None  # the delivery the email box compares with, if it does
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -114,12 +136,16 @@ class TransactionalScreen(Screen):
                     with Horizontal(id="tx-draft-row"):
                         yield Switch(False, id="tx-draft")
                         yield Label("Queue as draft (sent once approved in Customer.io)", id="tx-draft-label")
+                    # Not part of the send: which delivery ctrl+f compares the preview with.
+                    yield Label("Compare with delivery (ctrl+f; filled after a send)")
+                    yield Input(placeholder="e.g. a delivery_id a person got", id="tx-compare", compact=True)
                 yield StatusLine(id="tx-status")
                 yield RequestPreview(id="tx-request")
             with Vertical(id="tx-right"):
                 with VerticalScroll(id="tx-email"):
                     yield Static("", id="tx-rendered")
                 yield Static("", id="tx-findings")
+                yield DeliveryView(id="tx-delivery")
         yield StableFooter()
 
     def on_mount(self) -> None:
@@ -129,6 +155,7 @@ class TransactionalScreen(Screen):
         request.border_title, request.border_subtitle = "Request", "what Ctrl+S sends"
         self.query_one("#tx-email").border_title = "Preview (body as text)"
         self.query_one("#tx-findings").border_title = "Data check"
+        self.query_one("#tx-delivery").border_title = "Delivery"
         request.show_waiting("Pick a message and fill in To to see the request.")
         self.watch(self.app, "session", self._session_changed, init=False)
         if console_app(self).session is not None:
@@ -211,6 +238,8 @@ class TransactionalScreen(Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "toggle_email":
             return self.has_class("-narrow")  # both are on screen otherwise
+        if action == "follow_delivery":
+            return self.sent_delivery is not None
         return True
 
     def on_resize(self) -> None:
@@ -303,6 +332,7 @@ class TransactionalScreen(Screen):
             self.status("Previewed: every variable has a value. Ctrl+S sends exactly this request.", "success")
 
     def _render_email(self) -> None:
+        self.comparing = None
         self.query_one("#tx-email").border_title = "Preview (raw HTML)" if self.show_html else "Preview (body as text)"
         if self.preview is not None:
             self.query_one("#tx-rendered", Static).update(email_text(self.preview, html=self.show_html))
@@ -348,11 +378,72 @@ class TransactionalScreen(Screen):
         self.run_worker(send(self), exclusive=True, group="tx-send", exit_on_error=False)
 
     def show_sent(self, exchange, explanation) -> None:
+        from console.people.deliveries import delivery_id_of
+
         resp = exchange.response
         head = f"{resp.status} {resp.reason}" if resp is not None else "no answer"
         if explanation is None:
             what = "queued as a draft" if self.previewed_draft else "sent"
-            self.status(f"{head}: {what} to {self.preview.spec.value('to')}.", "success")
+            self.sent_delivery = delivery_id_of(exchange)
+            follow = ""
+            if self.sent_delivery is not None:
+                self.query_one("#tx-compare", Input).value = self.sent_delivery
+                follow = " ctrl+g follows its delivery; ctrl+f compares it with the preview."
+            self.refresh_bindings()
+            self.status(f"{head}: {what} to {self.preview.spec.value('to')}.{follow}", "success")
         else:
             self.status(f"{head}: {explanation.title}", "error")
             self.query_one("#tx-findings", Static).update(Text(explanation.text(), style="red"))
+
+    # -- after a send: its delivery, and what it carried -------------------------------------
+    def action_follow_delivery(self) -> None:
+        session = console_app(self).session
+        if self.sent_delivery is None or session is None:
+            return
+        view = self.query_one("#tx-delivery", DeliveryView)
+        view.display = True
+        if self.has_class("-narrow") and not self.has_class("-email"):
+            self.action_toggle_email()  # the delivery box is in the second view
+        view.follow(session.creds, session.client(), self.sent_delivery)
+        self.status(f"Following delivery {self.sent_delivery} (reads only; nothing is re-sent).", "busy")
+
+    def action_compare(self) -> None:
+        from console.people.deliveries import check_delivery_id
+        from screens.transactional.requests import compare
+
+        delivery_id = self.query_one("#tx-compare", Input).value.strip()
+        if not delivery_id:
+            self.status("Not compared: type a delivery id under 'Compare with delivery' (a send fills it).", "warning")
+            self.query_one("#tx-compare", Input).focus()
+            return
+        problem = check_delivery_id(delivery_id)
+        fresh = self.preview is not None and self.previewed_data == self.form_values()
+        if problem:
+            self.status(f"Not compared: {problem.replace('DELIVERY_ID', 'the delivery id', 1)}", "error")
+            return
+        if not fresh or self.preview is None or self.preview.rendered is None:
+            self.status("Not compared: preview the email first (pick a message, fill in To; ctrl+r).", "warning")
+            return
+        self.status(f"Reading delivery {delivery_id}'s archived message…", "busy")
+        self.run_worker(
+            compare(self, self.preview, delivery_id), exclusive=True, group="tx-compare", exit_on_error=False
+        )
+
+    def show_comparison(self, comparison) -> None:
+        """The email box shows the preview beside the delivery (ctrl+r shows the preview again)."""
+        from screens.transactional.views import comparison_text
+
+        if not comparison.ok:
+            self.status(f"Not compared: {comparison.explanation.title}", "error")
+            self.query_one("#tx-findings", Static).update(Text(comparison.explanation.text(), style="red"))
+            return
+        self.comparing = comparison.delivery_id
+        self.query_one("#tx-email").border_title = f"Preview vs delivery {comparison.delivery_id}"
+        self.query_one("#tx-rendered", Static).update(comparison_text(comparison))
+        if self.has_class("-narrow") and not self.has_class("-email"):
+            self.action_toggle_email()
+        if comparison.same:
+            self.status(f"The preview reads as delivery {comparison.delivery_id} did. ctrl+r: the preview.", "success")
+        else:
+            names = ", ".join(p.name for p in comparison.differing)
+            self.status(f"Differs from delivery {comparison.delivery_id}: {names}. ctrl+r: the preview.", "warning")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from console.transactional.compare import Comparison
 from console.transactional.preview import EmailPreview, unapplied_line
 from console.transactional.templates import Template, Variant
 
@@ -69,4 +70,25 @@ def findings_text(preview: EmailPreview) -> Text:
             out.append(f"Template error in {error}\n", style="red")
     for note in preview.notes:
         out.append(f"note: {note}\n", style="italic")
+    return out
+
+
+def comparison_text(comparison: Comparison) -> Text:
+    """The core's comparison lines, the diff's - and + coloured."""
+    out = Text()
+    for line in comparison.lines():
+        bare = line.strip()
+        if bare.startswith(("---", "+++")):
+            style = "dim"
+        elif bare.startswith("-"):
+            style = "red"
+        elif bare.startswith("+"):
+            style = "green"
+        elif "differs" in line or line.startswith("Empty in the preview ("):
+            style = "bold yellow"
+        elif line.startswith("Compared with"):
+            style = "bold"
+        else:
+            style = ""
+        out.append(line + "\n", style=style)
     return out

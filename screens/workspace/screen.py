@@ -70,7 +70,9 @@ class WorkspaceScreen(Screen):
         "`cio-console send --dry-run` would print, keys masked. Ctrl+S sends it; in a protected "
         "environment you are asked to type the identifier first. The inspector below shows "
         "the answer and, when something went wrong, why and what to do next; Ctrl+R takes the "
-        "focus into it ([ and ] switch its tabs, the arrows scroll). What you type "
+        "focus into it ([ and ] switch its tabs, the arrows scroll). After an email, push or SMS "
+        "send, Ctrl+G follows its delivery in the inspector's Delivery tab, live, until it "
+        "settles (it only reads; nothing is re-sent). What you type "
         "is kept per action for the whole session."
     )
     BINDINGS = [
@@ -101,6 +103,14 @@ class WorkspaceScreen(Screen):
             id="focus-inspector",
             priority=True,
             tooltip="Into the inspector: [ and ] switch its tabs, arrows and PgUp/PgDn scroll; Escape comes back",
+        ),
+        # Shown once an answer names a delivery (check_action); ctrl+g: no field takes it.
+        Binding(
+            "ctrl+g",
+            "follow_delivery",
+            "Follow",
+            id="follow-delivery",
+            tooltip="Follow the sent message's delivery in the inspector, live, until it settles (reads only)",
         ),
     ]
 
@@ -385,6 +395,28 @@ class WorkspaceScreen(Screen):
             self.add_class("-picking")  # displayed before it takes the focus
         focus_now(self.query_one("#action-filter", Input))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "follow_delivery":
+            return self._followable() is not None
+        return True
+
+    def _followable(self):
+        """The inspector, when the answer it shows names a delivery to follow."""
+        if not self.is_mounted:
+            return None
+        from screens.inspector.inspector import Inspector
+
+        found = self.query(Inspector)
+        inspector = found.first() if found else None
+        return inspector if inspector is not None and inspector.delivery_id is not None else None
+
+    def action_follow_delivery(self) -> None:
+        inspector, session = self._followable(), console_app(self).session
+        if inspector is None or session is None:
+            return
+        if inspector.follow_delivery(session.creds, session.client(), zoom=self.has_class("-narrow")):
+            self._status(f"Following delivery {inspector.delivery_id} in the inspector (reads only).", "busy")
+
     def action_focus_inspector(self) -> None:
         from screens.inspector.inspector import Inspector
 
@@ -466,6 +498,7 @@ class WorkspaceScreen(Screen):
         inspector.show(outcome)
         app.post_message(OutcomeRecorded(outcome))
         self._show_answer(state, outcome, session.label)
+        self.refresh_bindings()  # ctrl+g shows when the answer names a delivery
 
     def _show_answer(self, state: FormState, outcome: SendOutcome, label: str) -> None:
         """The status line names the answer; a field the API refused is marked and focused."""
@@ -482,7 +515,10 @@ class WorkspaceScreen(Screen):
             )
             self._form().focus_field(field, select=True)  # typing replaces the refused value
         elif outcome.ok:
-            self._status(f"{head}: {action.INFO.title} sent to {label}.", "success")
+            from console.people.deliveries import delivery_id_of
+
+            follow = " ctrl+g follows its delivery." if delivery_id_of(outcome.exchange) else ""
+            self._status(f"{head}: {action.INFO.title} sent to {label}.{follow}", "success")
         else:
             title = why.title if why else "the request failed"
             # Most titles start with the status already ("429 Too Many Requests: …").
