@@ -65,11 +65,12 @@ async def test_hedys_bounce_in_messages_and_enter_opens_the_delivery(sandbox, si
         await idle(pilot)
         modal = app.screen
         detail = text_of(modal, "#delivery-detail")
-        assert "bounced" in detail and "sent" in detail and "Failure:" in detail
+        assert "bounced: not received" in detail and "sent" in detail and "Failure:" in detail
+        assert "2024-12-30 00:00  sent" in detail and "2024-12-30 00:01  bounced" in detail  # metrics, times
         assert failure.rstrip("…") in detail.replace("\n", " ")
         content = text_of(modal, "#delivery-content")
         assert "Archived content" in content and "Subject" in content
-        body = content.split("Recipient", 1)[1]
+        body = content.split("To hedy.lamarr@bounce.example.com", 1)[1]
         assert "Hedy" in body and "<p" not in body and "</" not in body  # the body as text, not HTML
         assert {"read delivery", "read archived message"} <= {o.action_id for o in app.outcomes}
 
