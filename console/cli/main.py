@@ -20,7 +20,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sandbox": ("console.cli.sandbox_cmd", "Serve an offline Customer.io workspace on loopback"),
     "env": ("console.cli.env_cmd", "Stored environments: list, add, set keys (OS keyring), test the connection"),
     "anon": ("console.cli.anon_cmd", "Show or reset the anonymous id kept for an environment"),
-    "profile": ("console.cli.profile_cmd", "Show a person's profile, or change, add and remove attributes"),
+    "profile": ("console.cli.profile_cmd", "A person's profile (show, change attributes), activity and messages"),
+    "doctor": ("console.cli.doctor_cmd", "Why didn't they get it? Every check that can stop a message to a person"),
     "preview-email": ("console.cli.preview_cmd", "Render a transactional email locally and list missing variables"),
     "delivery": ("console.cli.delivery_cmd", "Show one delivery: its state, every metric with its time, its content"),
 }

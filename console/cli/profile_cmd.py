@@ -1,5 +1,5 @@
-"""`cio-console profile show|set ID [--id-type id|email|cio_id]`: look a person up, fix
-their attributes.
+"""`cio-console profile show|set|activity|messages ID [--id-type id|email|cio_id]`: look a
+person up, fix their attributes, read their story (activity and messages: story_cmd.py).
 
 `show` prints the profile (or one JSON object with --json). `set` prints the diff and
 the exact identify request before sending, sends it (not with --dry-run), reads the
@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    sub = parser.add_subparsers(dest="subcommand", metavar="show|set", required=True)
+    from console.cli.story_cmd import add_parsers
+
+    sub = parser.add_subparsers(dest="subcommand", metavar="show|set|activity|messages", required=True)
     show = sub.add_parser("show", help="show a person's profile", description="Show a person's profile.")
     _common(show)
     show.add_argument("--json", action="store_true", help="print the profile as one JSON object")
@@ -53,6 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     edit.add_argument(
         "--dry-run", action="store_true", help="read the profile and print the diff and request; send nothing"
     )
+    add_parsers(sub, _common)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -93,12 +96,17 @@ async def _run(args: argparse.Namespace, creds: Credentials, desired: dict[str, 
     from console.wire.transport import make_client
 
     async with make_client(timeout=args.timeout) as client:
-        found = await lookup_profile(creds, client, args.identifier, _id_type(args))
+        story = args.subcommand in ("activity", "messages")
+        found = await lookup_profile(creds, client, args.identifier, _id_type(args), with_segments=not story)
         if found.outcome == LookupOutcome.AMBIGUOUS:
             return _ambiguous(args, found)
         if found.profile is None:
             print_explanation(found.explanation, creds)
             return failure_code(found.exchanges[-1] if found.exchanges else None)
+        if story:
+            from console.cli.story_cmd import run_story
+
+            return await run_story(args, creds, client, found.profile)
         if args.subcommand == "show":
             if args.json:
                 print_json(found.profile.to_dict())
