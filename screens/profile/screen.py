@@ -36,6 +36,7 @@ from console.people.person_actions import ProfileAction, delete_device
 from screens.context import console_app
 from screens.profile.story_views import (
     ActivityView,
+    DiagnosisView,
     MessagesView,
     Owner,
     PreferencesView,
@@ -72,6 +73,7 @@ VIEWS = (
     ("view-messages", "Messages", "Msgs", "messages"),
     ("view-preferences", "Preferences", "Prefs", "preferences"),
     ("view-relationships", "Relationships", "Rels", "relationships"),
+    ("view-diagnosis", "Diagnosis", "Doctor", "diagnosis"),
 )
 
 
@@ -97,8 +99,10 @@ class ProfileScreen(Screen):
         "] and [ switch the view beside the attributes: Activity (newest first, m loads more; "
         "Customer.io keeps 30 days), Messages (Enter opens a delivery: its metrics, failure and "
         "archived content), Preferences (Enter or Space turns a topic on or off as a pending change, "
-        "applied with Ctrl+S like any attribute) and Relationships. Each is read when first shown, "
-        "and again after Ctrl+R."
+        "applied with Ctrl+S like any attribute), Relationships, and Diagnosis (the doctor: every "
+        "check that can stop a message reaching this person, with what was seen and the fix; pick "
+        "the channel, type a template and press Enter to run it again). Each is read when first "
+        "shown, and again after Ctrl+R."
     )
     BINDINGS = [
         Binding(
@@ -114,7 +118,7 @@ class ProfileScreen(Screen):
             "switch_view(1)",
             "Views",
             id="profile-next-view",
-            tooltip="The next view: Attributes, Activity, Messages, Preferences, Relationships",
+            tooltip="The next view: Attributes, Activity, Messages, Preferences, Relationships, Diagnosis",
         ),
         Binding(
             "left_square_bracket",
@@ -185,6 +189,8 @@ class ProfileScreen(Screen):
                         yield PreferencesView(id="preferences")
                     with TabPane("Relationships", id="view-relationships"):
                         yield RelationshipsView(id="relationships")
+                    with TabPane("Diagnosis", id="view-diagnosis"):
+                        yield DiagnosisView(id="diagnosis")
             with Vertical(id="profile-right"):
                 yield OptionList(id="matches")
                 yield Static("", id="changes")
@@ -518,6 +524,8 @@ class ProfileScreen(Screen):
             return reads.load_messages(app, view, owner, more=more)
         if isinstance(view, PreferencesView):
             return reads.load_preferences(app, view, owner, lambda: self.draft)
+        if isinstance(view, DiagnosisView):
+            return reads.load_diagnosis(app, view, owner)
         assert isinstance(view, RelationshipsView)
         return reads.load_relationships(app, view, owner, more=more)
 
@@ -531,6 +539,14 @@ class ProfileScreen(Screen):
         tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
         # Now, not after a refresh: the next key must go to the view shown, not the one left.
         focus_now(self._view_focus())
+
+    @on(Input.Submitted, "#doctor-template")
+    @on(Select.Changed, "#doctor-channel")
+    def _doctor_asked(self) -> None:
+        view = self.query_one(DiagnosisView)
+        if view is self.active_view():
+            view.owner = None  # run it again, with the channel and template chosen
+            self._load_active()
 
     @on(StoryTable.MoreRequested)
     def _more(self, event: StoryTable.MoreRequested) -> None:

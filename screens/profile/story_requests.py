@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from console.people.app_reads import ReadResult
     from screens.profile.story_views import (
         ActivityView,
+        DiagnosisView,
         MessagesView,
         Owner,
         PreferencesView,
@@ -28,12 +29,14 @@ if TYPE_CHECKING:
 
 def record_read(app: Any, session: Any, what: str, values: dict[str, Any], read: ReadResult) -> None:
     """The read's exchange in the history and the inspector, as the sends are."""
+    record_exchange(app, session, what, values, read.exchange, read.explanation)
+
+
+def record_exchange(app: Any, session: Any, what: str, values: dict[str, Any], exchange: Any, explanation: Any) -> None:
     from console.session.session import SendOutcome
     from screens.messages import OutcomeRecorded
 
-    app.post_message(
-        OutcomeRecorded(SendOutcome(f"read {what}", values, read.exchange, read.explanation, session.label))
-    )
+    app.post_message(OutcomeRecorded(SendOutcome(f"read {what}", values, exchange, explanation, session.label)))
 
 
 def _current(app: Any, session: Any, view: StoryView, owner: Owner) -> bool:
@@ -111,3 +114,25 @@ async def load_preferences(app: Any, view: PreferencesView, owner: Owner, draft:
     # The defaults are a help, not the point: a failed topics read leaves them "?".
     defaults = {t.id: t.subscribed_by_default for t in topics.topics} if topics is not None and topics.ok else {}
     view.show(prefs, defaults, draft())
+
+
+async def load_diagnosis(app: Any, view: DiagnosisView, owner: Owner) -> None:
+    """The doctor for the person shown (by cio_id: exactly the person looked up)."""
+    from console.diagnose.doctor import run_doctor
+
+    session, cio_id = app.session, owner[1]
+    channel, template = view.channel, view.template
+    view.reading_for(owner, more=False)
+    try:
+        diagnosis = await run_doctor(
+            session.creds, session.client(), cio_id, "cio_id", template=template, channel=channel
+        )
+    except EXPECTED_FAILURES as exc:
+        view.failed(None, f"Not run: {error_text(exc)}")
+        return
+    values = {"customer": cio_id, "channel": channel, "template": template or ""}
+    for exchange in diagnosis.exchanges:
+        why = diagnosis.explanation if exchange is diagnosis.failed else None
+        record_exchange(app, session, "doctor", values, exchange, why)
+    if _current(app, session, view, owner):
+        view.show(diagnosis)

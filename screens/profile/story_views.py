@@ -1,5 +1,6 @@
 """The person's story on the profile screen (F4), beside the attributes: Activity, Messages,
-Preferences and Relationships, each a note line over a table.
+Preferences and Relationships, each a note line over a table, and the Diagnosis (the
+doctor's checks for the person).
 
 Rendering only: the reads are `console.people.story`'s, run by screens/profile/story_requests.py
 in workers. Each view remembers whom (environment and cio_id) its rows are for, so a view
@@ -10,14 +11,14 @@ or environment is never shown as theirs.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from console.diagnose.explain import Explanation
 from console.people.draft import ProfileDraft
@@ -31,6 +32,9 @@ from console.people.story import (
     topic_attribute,
 )
 from screens.profile.views import utc
+
+if TYPE_CHECKING:
+    from console.diagnose.doctor import Diagnosis
 
 Owner = tuple[tuple, str]  # (environment key, cio_id): whom a view's rows are about
 
@@ -357,3 +361,99 @@ class RelationshipsView(StoryView):
         text = f"Belongs to {count} object(s)." if count else "Belongs to no object."
         self.say(Text(text + (" m loads more." if self.next else "")))
         self.refresh_bindings()
+
+
+VERDICT_STYLE = {"pass": "bold green", "warn": "bold yellow", "fail": "bold red", "skip": "dim"}
+
+
+def diagnosis_parts(diagnosis: Diagnosis) -> list[tuple[Text, str]]:
+    """Each check as (text, class): its verdict and title, then what was seen and the fix
+    (indented by the stylesheet, so wrapped lines keep the indent)."""
+    head = Text(diagnosis.summary(), style="bold red" if diagnosis.blocked else "bold green")
+    parts = [(head, "doctor-summary")]
+    if diagnosis.explanation is not None:
+        parts.append((Text(diagnosis.explanation.text(), style="red"), "doctor-summary"))
+    for check in diagnosis.checks:
+        verdict = check.verdict.value
+        title = Text(f"{verdict.upper():<5} ", style=VERDICT_STYLE.get(verdict, ""))
+        title.append(check.title, style="bold")
+        parts.append((title, "doctor-check"))
+        body = Text("\n".join(check.evidence), style="dim" if verdict == "pass" else "")
+        if check.fix:
+            body.append("\nFix: " if check.evidence else "Fix: ", style="bold")
+            body.append(check.fix, style="italic")
+        if body.plain:
+            parts.append((body, "doctor-evidence"))
+    return parts
+
+
+def diagnosis_text(diagnosis: Diagnosis) -> str:
+    """The report as plain text (tests, the help)."""
+    return "\n".join(text.plain for text, _ in diagnosis_parts(diagnosis))
+
+
+class DiagnosisView(StoryView):
+    """The doctor for the person shown: every check that can stop a message reaching them.
+    The channel and the template (optional: it adds the template's topic, channel and Liquid
+    checks) are chosen in the bar above; Enter in the template field runs it again."""
+
+    TITLE = "Diagnosis"
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.diagnosis: Diagnosis | None = None
+
+    def compose(self) -> ComposeResult:
+        from console.diagnose.doctor import CHANNELS  # the doctor loads with its first run's view
+
+        with Horizontal(classes="doctor-bar"):
+            yield Select(
+                [(c, c) for c in CHANNELS], value="email", allow_blank=False, id="doctor-channel", compact=True
+            )
+            yield Input(placeholder="template id or trigger (optional), Enter runs", id="doctor-template", compact=True)
+        yield Static("", classes="story-note")
+        yield VerticalScroll(classes="doctor-checks")
+
+    def on_mount(self) -> None:
+        self.clear("")
+
+    @property
+    def table(self) -> Any:  # the widget the keys go to when the view is shown
+        return self.query_one(".doctor-checks", VerticalScroll)
+
+    @property
+    def channel(self) -> str:
+        return str(self.query_one("#doctor-channel", Select).value)
+
+    @property
+    def template(self) -> str | None:
+        return self.query_one("#doctor-template", Input).value.strip() or None
+
+    def clear(self, note: str) -> None:
+        self.owner, self.next, self.reading, self.diagnosis = None, "", False, None
+        self.table.remove_children()
+        self.say(Text(note, style="dim"))
+
+    def reading_for(self, owner: Owner, *, more: bool) -> None:
+        self.owner, self.reading = owner, True
+        self.table.remove_children()
+        template = f", template {self.template}" if self.template else ""
+        self.say(Text(f"Running the doctor ({self.channel}{template})…", style="italic"))
+
+    def failed(self, explanation: Explanation | None, text: str = "") -> None:
+        self.reading, self.owner = False, None
+        self.say(Text(explanation.text() if explanation else text, style="red"))
+
+    def show(self, diagnosis: Diagnosis) -> None:
+        self.reading, self.diagnosis = False, diagnosis
+        template = f", template {diagnosis.template}" if diagnosis.template else ", no template"
+        self.say(
+            Text(
+                f"Every check for {diagnosis.channel}{template}. Pick a channel or type a template "
+                "and press Enter to run it again.",
+                style="dim",
+            )
+        )
+        report = self.table
+        report.remove_children()
+        report.mount_all([Static(text, classes=classes) for text, classes in diagnosis_parts(diagnosis)])

@@ -233,3 +233,37 @@ async def test_a_failed_read_is_explained_in_its_view_and_nothing_of_another_per
         note = text_of(activity, ".story-note")
         assert activity.table.row_count == 0 and "404" in note and "Why:" in note, note
         assert "Traceback" not in note
+
+
+def report(view) -> str:
+    return "\n".join(str(w.render()) for w in view.query(".doctor-checks Static"))
+
+
+@SIZES
+async def test_diagnosis_names_hedys_suppression_and_barbaras_topic_with_a_template(sandbox, size):
+    from screens.profile.story_views import DiagnosisView
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_profile(pilot)
+        await look_up(pilot, screen, "user_1008")
+        await show_view(pilot, screen, "view-diagnosis")
+        view = screen.query_one(DiagnosisView)
+        assert screen.focused is view.table and visible(view.table)
+        text = report(view)
+        assert text.startswith("BLOCKED: 1 check failed (esp_suppression)"), text
+        assert "FAIL  The email provider does not suppress the address" in text and "Fix:" in text
+        assert "PASS  The identifier resolves to one person" in text
+        assert "read doctor" in {o.action_id for o in app.outcomes}  # its reads are recorded
+
+        await look_up(pilot, screen, "user_1009")  # the view shown is run for the new person
+        assert "esp_suppression" not in report(view).splitlines()[0]
+        template = screen.query_one("#doctor-template")
+        template.focus()
+        await pilot.pause()
+        await pilot.press(*"welcome", "enter")  # typed into the field on screen, Enter runs it
+        await idle(pilot)
+        assert template.value == "welcome"
+        text = report(view)
+        assert text.startswith("BLOCKED: 1 check failed (topic)"), text
+        assert "cio_subscription_preferences.topics.topic_1 is false" in text and "topic_1 to true" in text

@@ -77,3 +77,9 @@ def test_story_activity_at_80x24(snap_compare, sandbox):
     assert snap_compare(
         fixed_root_app(sandbox.root_url), run_before=_story("user_1011", "view-activity"), terminal_size=SMALL
     )
+
+
+def test_story_diagnosis_at_80x24(snap_compare, sandbox):
+    assert snap_compare(
+        fixed_root_app(sandbox.root_url), run_before=_story("user_1008", "view-diagnosis"), terminal_size=SMALL
+    )
