@@ -297,7 +297,7 @@ class ProfileScreen(Screen):
             self.draft = ProfileDraft(result.profile)
             if not keep_status:
                 self.status(f"Found {result.profile.label}. Enter on an attribute edits it.", "success")
-                self._view_focus().focus()
+                focus_now(self._view_focus())
         else:
             self.draft = None
             if not keep_status:

@@ -39,6 +39,11 @@ def record_exchange(app: Any, session: Any, what: str, values: dict[str, Any], e
     app.post_message(OutcomeRecorded(SendOutcome(f"read {what}", values, exchange, explanation, session.label)))
 
 
+def _values(cio_id: str, **more: str | None) -> dict[str, Any]:
+    """What the history shows a read was about (its About column reads customer_identifier)."""
+    return {"customer_identifier": cio_id, **{k: v for k, v in more.items() if v}}
+
+
 def _current(app: Any, session: Any, view: StoryView, owner: Owner) -> bool:
     return session is app.session and view.owner == owner
 
@@ -54,7 +59,7 @@ async def load_activity(app: Any, view: ActivityView, owner: Owner, *, more: boo
     except EXPECTED_FAILURES as exc:
         view.failed(None, f"Not read: {error_text(exc)}")
         return
-    record_read(app, session, "activities", {"customer": cio_id, "start": start or ""}, page.read)
+    record_read(app, session, "activities", _values(cio_id, start=start), page.read)
     if _current(app, session, view, owner):
         view.add(page.items, page.next) if page.ok else view.failed(page.read.explanation)
 
@@ -70,7 +75,7 @@ async def load_messages(app: Any, view: MessagesView, owner: Owner, *, more: boo
     except EXPECTED_FAILURES as exc:
         view.failed(None, f"Not read: {error_text(exc)}")
         return
-    record_read(app, session, "messages", {"customer": cio_id, "start": start or ""}, page.read)
+    record_read(app, session, "messages", _values(cio_id, start=start), page.read)
     if _current(app, session, view, owner):
         view.add(page.items, page.next) if page.ok else view.failed(page.read.explanation)
 
@@ -86,7 +91,7 @@ async def load_relationships(app: Any, view: RelationshipsView, owner: Owner, *,
     except EXPECTED_FAILURES as exc:
         view.failed(None, f"Not read: {error_text(exc)}")
         return
-    record_read(app, session, "relationships", {"customer": cio_id, "start": start or ""}, page.read)
+    record_read(app, session, "relationships", _values(cio_id, start=start), page.read)
     if _current(app, session, view, owner):
         view.add(page.items, page.next) if page.ok else view.failed(page.read.explanation)
 
@@ -99,7 +104,7 @@ async def load_preferences(app: Any, view: PreferencesView, owner: Owner, draft:
     view.reading_for(owner, more=False)
     try:
         prefs = await read_preferences(session.creds, session.client(), cio_id)
-        record_read(app, session, "subscription preferences", {"customer": cio_id}, prefs.read)
+        record_read(app, session, "subscription preferences", _values(cio_id), prefs.read)
         topics = await read_topics(session.creds, session.client()) if prefs.ok else None
     except EXPECTED_FAILURES as exc:
         view.failed(None, f"Not read: {error_text(exc)}")
@@ -130,7 +135,7 @@ async def load_diagnosis(app: Any, view: DiagnosisView, owner: Owner) -> None:
     except EXPECTED_FAILURES as exc:
         view.failed(None, f"Not run: {error_text(exc)}")
         return
-    values = {"customer": cio_id, "channel": channel, "template": template or ""}
+    values = _values(cio_id, channel=channel, template=template)
     for exchange in diagnosis.exchanges:
         why = diagnosis.explanation if exchange is diagnosis.failed else None
         record_exchange(app, session, "doctor", values, exchange, why)

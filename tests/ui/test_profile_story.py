@@ -9,10 +9,13 @@ import httpx
 import pytest
 from textual.widgets import TabbedContent
 
+from console.environments.resolve import sandbox_credentials
 from console.sandbox import DEMO_CREDENTIALS as DEMO
+from console.session.session import Session
 from screens.profile.delivery_screen import DeliveryScreen
 from screens.profile.story_views import ActivityView, MessagesView, PreferencesView, RelationshipsView
 from tests.ui.test_profile_screen import identifies, idle, look_up, open_profile, person, status, text_of
+from tests.ui.test_profile_trust import burst
 from tests.ui.workspace_helpers import sandbox_app, until
 
 SIZES = pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
@@ -176,7 +179,7 @@ async def test_the_key_after_a_view_switch_goes_to_the_view_shown(sandbox):
         await pilot.press("right_square_bracket")
         await idle(pilot)
         assert view.table.row_count == 2
-        await pilot.press("left_square_bracket", "right_square_bracket", "m")
+        await burst(pilot, "left_square_bracket", "right_square_bracket", "m")  # one read, as typed fast
         await idle(pilot)
         assert view.table.row_count == 4 and screen.focused is view.table and visible(view.table)
 
@@ -267,3 +270,33 @@ async def test_diagnosis_names_hedys_suppression_and_barbaras_topic_with_a_templ
         text = report(view)
         assert text.startswith("BLOCKED: 1 check failed (topic)"), text
         assert "cio_subscription_preferences.topics.topic_1 is false" in text and "topic_1 to true" in text
+
+
+async def test_story_reads_are_in_the_history_and_a_switch_clears_the_views(sandbox):
+    from screens.history.screen import HistoryScreen
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        await look_up(pilot, screen, "user_1008")
+        cio_id = screen.draft.profile.cio_id
+        await show_view(pilot, screen, "view-messages")
+        view = screen.query_one(MessagesView)
+        assert view.table.row_count
+        read = app.outcomes[-1]
+        assert read.action_id == "read messages" and read.values == {"customer_identifier": cio_id}
+        assert read.exchange.request.url.endswith(f"/v1/customers/{cio_id}/messages?id_type=cio_id&limit=20")
+
+        app.session = Session(sandbox_credentials(sandbox.root_url, protected=True))
+        await idle(pilot)
+        # Hedy's deliveries were read in the other environment: not shown as this one's.
+        assert view.table.row_count == 0 and "looked up in Sandbox" in text_of(view, ".story-note")
+        await pilot.press("right_square_bracket")  # Preferences: nothing is read for her here
+        await idle(pilot)
+        assert app.outcomes[-1] is read
+
+        await pilot.press("escape", "f3")
+        await until(pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.entries, "the history")
+        history = app.screen
+        rows = [history.query_one("DataTable").get_row_at(i) for i in range(2)]
+        assert any(str(r[2]) == "read messages" and cio_id in str(r[3]) for r in rows), rows
