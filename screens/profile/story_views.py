@@ -248,7 +248,7 @@ def detail_text(m: MessageSummary) -> Text:
     if m.failure_message:
         out.append("Failure: ", style="bold red")
         out.append(m.failure_message + "\n", style="red")
-    for label, value in (("Subject", m.subject), ("To", m.recipient), ("From", m.template_label)):
+    for label, value in (("Subject", m.subject), ("To", m.recipient), ("Message", m.template_label)):
         if value:
             out.append(f"{label} ", style="dim")
             out.append(f"{value}   ")
