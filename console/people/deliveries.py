@@ -512,8 +512,8 @@ async def follow(
     elif answered:
         yield end(
             FollowEnd.TIME_LIMIT,
-            f"unknown after {timeout:g} s: the delivery was not visible to the App API yet (404); the "
-            f"send was accepted, so it may still arrive. Nothing was re-sent",
+            f"unknown after {timeout:g} s: the delivery could not be read yet (last: {said or 'no answer'}); "
+            f"the send was accepted, so it may still arrive. Nothing was re-sent",
         )
     else:
         yield end(
