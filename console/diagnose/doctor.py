@@ -63,6 +63,19 @@ CHECK_KEYS = (
     "template_channel",
     "liquid",
 )
+# The read each check's evidence comes from (the lookup's profile holds the address and
+# `unsubscribed`), so a SKIP names the failure in full where it happened.
+READ_OF = {
+    "identity": "lookup",
+    "channel_address": "lookup",
+    "unsubscribed": "lookup",
+    "topic": "topics",
+    "esp_suppression": "esp",
+    "recent_deliveries": "messages",
+    "template": "template",
+    "template_channel": "template",
+    "liquid": "template",
+}
 # A deliberately loose shape: one @, no spaces, a dot in the domain. Customer.io's own rule
 # is not documented (UNCONFIRMED); this catches what can never be delivered (a name, a
 # missing domain) without refusing an address a provider would accept.
@@ -129,7 +142,7 @@ class Diagnosis:
             names = ", ".join(c.key for c in fails)
             return f"BLOCKED: {len(fails)} check{'s' if len(fails) > 1 else ''} failed ({names})"
         if not self.complete:
-            return "INCOMPLETE: a read failed, so some checks could not run (see above)"
+            return "INCOMPLETE: a read failed, so some checks could not run"
         warns = [c.key for c in self.checks if c.verdict == Verdict.WARN]
         if warns:
             return f"NOTHING BLOCKS delivery; warnings: {', '.join(warns)}"
@@ -171,25 +184,25 @@ class _Reads:
 
     def __init__(self, diagnosis: Diagnosis) -> None:
         self.d = diagnosis
-        self.told = False  # the failure was named in a check's evidence
+        self.failed_read = ""  # which read failed: "lookup", "template", "topics", "esp", "messages"
 
     @property
     def stopped(self) -> bool:
         return self.d.failed is not None
 
-    def took(self, exchanges: list[Exchange], explanation: Explanation | None, ok: bool) -> bool:
+    def took(self, read: str, exchanges: list[Exchange], explanation: Explanation | None, ok: bool) -> bool:
         self.d.exchanges.extend(exchanges)
         if not ok and self.d.failed is None and exchanges:
-            self.d.failed, self.d.explanation = exchanges[-1], explanation
+            self.d.failed, self.d.explanation, self.failed_read = exchanges[-1], explanation, read
         return ok
 
-    def why_not(self) -> str:
-        """Why a check could not run: the failure in full the first time, then briefly."""
-        if self.told:
-            return "not checked: a read failed (the same failure)"
-        self.told = True
+    def why_not(self, read: str) -> str:
+        """Why a check could not run: the failure in full for the check its read fed, and
+        briefly for the checks whose reads were not made after it."""
+        if read != self.failed_read:
+            return f"not checked: no read was made after the {self.failed_read} read failed"
         title = self.d.explanation.title if self.d.explanation else "no answer"
-        return f"not checked: a read failed ({title})"
+        return f"not checked: the {read} read failed ({title})"
 
 
 @dataclass
@@ -232,26 +245,31 @@ async def run_doctor(
     found = await lookup_profile(creds, client, identifier, id_type, with_segments=False, policy=policy)
     d = Diagnosis(found.identifier, found.id_type, channel, template)
     reads = _Reads(d)
-    reads.took(found.exchanges, found.explanation, found.outcome != LookupOutcome.FAILED)
+    reads.took("lookup", found.exchanges, found.explanation, found.outcome != LookupOutcome.FAILED)
     d.matches = list(found.matches)
     # What the user typed, not the cio_id an email lookup moved on to.
     identity = _identity(found.outcome, identifier.strip(), found.id_type, found.matches, reads, found.profile)
     if found.profile is None:
         d.checks = [identity] + [
-            _check(key, Verdict.SKIP, [reads.why_not() if reads.stopped else "not checked: no one person to check"])
+            _check(
+                key,
+                Verdict.SKIP,
+                [reads.why_not(READ_OF[key]) if reads.stopped else "not checked: no one person to check"],
+            )
             for key in CHECK_KEYS[1:]
             if template or key not in ("template", "template_channel", "liquid")
         ]
         return d
     person = d.person = found.profile
     facts = await _read_template(creds, client, template, reads, policy) if template else _TemplateFacts()
-    prefs, topics = None, []
+    prefs: Preferences | None = None
+    topics: list[Topic] | None = None  # None: not read
     if not reads.stopped:
         prefs = await read_preferences(creds, client, person.cio_id, "cio_id", policy=policy)
-        reads.took([prefs.read.exchange], prefs.read.explanation, prefs.ok)
+        reads.took("topics", [prefs.read.exchange], prefs.read.explanation, prefs.ok)
     if not reads.stopped:
         listing = await read_topics(creds, client, policy=policy)
-        if reads.took([listing.read.exchange], listing.read.explanation, listing.ok):
+        if reads.took("topics", [listing.read.exchange], listing.read.explanation, listing.ok):
             topics = listing.topics
     esp = await _esp(creds, client, person, channel, reads, policy)
     recent = await _recent(creds, client, person, channel, reads, policy)
@@ -278,7 +296,7 @@ def _identity(
     person: Profile | None = None,
 ) -> DoctorCheck:
     if outcome == LookupOutcome.FAILED:
-        return _check("identity", Verdict.SKIP, [reads.why_not()])
+        return _check("identity", Verdict.SKIP, [reads.why_not("lookup")])
     if outcome == LookupOutcome.AMBIGUOUS:
         return _check(
             "identity",
@@ -307,7 +325,7 @@ async def _read_template(
     if reads.stopped:
         return facts
     listing = await list_templates(creds, client, policy=policy)
-    if not reads.took([listing.read.exchange], listing.explanation, listing.read.ok):
+    if not reads.took("template", [listing.read.exchange], listing.explanation, listing.read.ok):
         return facts
     facts.template = next((t for t in listing.templates if t.answers_to(reference)), None)
     facts.known = listing.templates
@@ -315,7 +333,7 @@ async def _read_template(
         facts.read = True
         return facts
     contents = await list_variants(creds, client, facts.template.id, policy=policy)
-    if reads.took([contents.read.exchange], contents.explanation, contents.read.ok):
+    if reads.took("template", [contents.read.exchange], contents.explanation, contents.read.ok):
         facts.variants, facts.read = contents.variants, True
     return facts
 
@@ -447,10 +465,10 @@ def _topic_label(t: Topic) -> str:
 
 
 def _topic(
-    prefs: Preferences | None, topics: list[Topic], facts: _TemplateFacts, template: str | None, reads: _Reads
+    prefs: Preferences | None, topics: list[Topic] | None, facts: _TemplateFacts, template: str | None, reads: _Reads
 ) -> DoctorCheck:
-    if prefs is None or not prefs.ok:
-        return _check("topic", Verdict.SKIP, [reads.why_not()])
+    if prefs is None or not prefs.ok or topics is None:
+        return _check("topic", Verdict.SKIP, [reads.why_not("topics")])
     defaults = {t.id: t.subscribed_by_default for t in topics}
     off = [t for t in prefs.topics if t.subscribed is False]
     # A topic that is off by default (opt-in) and was never turned on is not one the person
@@ -516,10 +534,10 @@ async def _esp(
     if email is None or not EMAIL_SHAPE.match(email):
         return _check("esp_suppression", Verdict.SKIP, ["not checked: the person has no valid email address"])
     if reads.stopped:
-        return _check("esp_suppression", Verdict.SKIP, [reads.why_not()])
+        return _check("esp_suppression", Verdict.SKIP, [reads.why_not("esp")])
     result = await read_esp_suppression(creds, client, email, policy=policy)
-    if not reads.took([result.read.exchange], result.read.explanation, result.ok):
-        return _check("esp_suppression", Verdict.SKIP, [reads.why_not()])
+    if not reads.took("esp", [result.read.exchange], result.read.explanation, result.ok):
+        return _check("esp_suppression", Verdict.SKIP, [reads.why_not("esp")])
     if not result.suppressed:
         return _check("esp_suppression", Verdict.PASS, [f"{email} is on no suppression list of the email provider"])
     evidence = [
@@ -556,10 +574,10 @@ async def _recent(
     creds: Credentials, client: httpx.AsyncClient, person: Profile, channel: str, reads: _Reads, policy: RetryPolicy
 ) -> DoctorCheck:
     if reads.stopped:
-        return _check("recent_deliveries", Verdict.SKIP, [reads.why_not()])
+        return _check("recent_deliveries", Verdict.SKIP, [reads.why_not("messages")])
     page = await read_messages(creds, client, person.cio_id, "cio_id", limit=RECENT_MESSAGES, policy=policy)
-    if not reads.took([page.read.exchange], page.read.explanation, page.ok):
-        return _check("recent_deliveries", Verdict.SKIP, [reads.why_not()])
+    if not reads.took("messages", [page.read.exchange], page.read.explanation, page.ok):
+        return _check("recent_deliveries", Verdict.SKIP, [reads.why_not("messages")])
     mine = [m for m in page.items if m.type in MESSAGE_TYPES[channel]]
     bad = [m for m in mine if m.state in NOT_DELIVERED]
     if not mine:
@@ -589,7 +607,7 @@ def _template_checks(
     reference: str, facts: _TemplateFacts, channel: str, person: Profile, reads: _Reads
 ) -> list[DoctorCheck]:
     if not facts.read and facts.template is None:
-        why = [reads.why_not()]
+        why = [reads.why_not("template")]
         return [_check(k, Verdict.SKIP, why) for k in ("template", "template_channel", "liquid")]
     tpl = facts.template
     if tpl is None:
@@ -611,7 +629,7 @@ def _template_checks(
         [f"template {tpl.id} ({tpl.name})" + (f", trigger {tpl.trigger_name}" if tpl.trigger_name else "")],
     )
     if not facts.read:
-        why = [reads.why_not()]
+        why = [reads.why_not("template")]
         return [found, _check("template_channel", Verdict.SKIP, why), _check("liquid", Verdict.SKIP, why)]
     return [found, _template_channel(tpl, facts.variants, channel), _liquid(tpl, facts.variants, person)]
 

@@ -335,3 +335,13 @@ def test_odd_identifiers_are_looked_up_as_typed_and_not_found(cli, sandbox, iden
     assert all(
         r["path"].startswith("/v1/customers/") and r["path"].count("/") == 4 for r in api_requests(sandbox, "app")
     )
+
+
+def test_the_readme_doctor_run_is_what_the_demo_sandbox_prints(doctor):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("$ cio-console doctor user_1008\n") + len("$ cio-console doctor user_1008\n")
+    shown = readme[start : readme.index("$ echo $?\n1\n", start)]
+    result = doctor("user_1008")
+    assert result.code == 1 and result.out == shown, "paste the real output into README.md"

@@ -142,7 +142,7 @@ async def test_a_read_cut_off_midway_names_the_checks_it_stopped(sandbox, creds,
     assert d.failed is not None and d.failed.response is None  # no answer: a network failure
     assert verdicts(d)["recent_deliveries"] == Verdict.SKIP
     assert verdicts(d)["esp_suppression"] == Verdict.PASS  # read before the cut
-    assert "not checked: a read failed" in d.check("recent_deliveries").evidence[0]
+    assert "not checked: the messages read failed" in d.check("recent_deliveries").evidence[0]
 
 
 @pytest.mark.parametrize(
@@ -201,3 +201,11 @@ async def test_a_template_topic_the_preferences_do_not_list_is_a_warning(sandbox
     d = await run_doctor(creds, client, "user_1011", template="1")
     topic = d.check("topic")
     assert topic.verdict == Verdict.WARN and "topic 99" in topic.evidence[0]
+
+
+async def test_a_failed_topics_read_skips_the_topic_check_rather_than_guessing(sandbox, creds, client):
+    sandbox.sandbox.add_fault("/v1/subscription_topics", api="app", status=500, times=None)
+    d = await run_doctor(creds, client, "user_1009", policy=RetryPolicy(max_attempts=1))
+    assert verdicts(d)["topic"] == Verdict.SKIP and "500" in d.check("topic").evidence[0]
+    assert d.failed is not None and d.failed.status == 500 and not d.complete
+    assert "no read was made after the topics read failed" in d.check("recent_deliveries").evidence[0]
