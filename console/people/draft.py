@@ -21,6 +21,7 @@ from console.actions.spec import FieldProblem
 from console.actions.validation import InvalidInput
 from console.people.edit import ChangeKind, EditOutcome, EditPlan, compute_diff, plan_edit
 from console.people.model import MISSING, Profile
+from console.people.story import Topic, topic_attribute
 from console.wire.credentials import Credentials
 
 
@@ -75,12 +76,31 @@ class ProfileDraft:
             raise InvalidInput(
                 [FieldProblem(None, "the attribute's name is empty: type it in the first box, e.g. plan")]
             )
-        value = None if text == "" else parse_typed(text)
+        self.set_value(name, None if text == "" else parse_typed(text))
+
+    def set_value(self, name: str, value: Any) -> None:
+        """Change `name` to `value` (None removes); InvalidInput as for `set`."""
         diff = compute_diff(self.profile, {name: value})  # raises for identifiers, limits, ...
         if diff.empty:
             self.pending.pop(name, None)  # typed back to what is stored: nothing to do
         else:
             self.pending[name] = value
+
+    def topic_subscribed(self, topic: Topic) -> bool | None:
+        """The topic's setting once the pending edits are applied (as read, if none)."""
+        name = topic_attribute(topic.id)
+        if name in self.pending:
+            return self.pending[name] is True
+        return topic.subscribed
+
+    def toggle_topic(self, topic: Topic) -> bool:
+        """Turn a topic (from a preferences read) the other way, as a pending change of its
+        literal dotted key, sent as a boolean; a topic already pending goes back to what was
+        read. Returns the setting it will have."""
+        name = topic_attribute(topic.id)
+        if not self.revert(name):
+            self.set_value(name, not topic.subscribed)
+        return bool(self.topic_subscribed(topic))
 
     def remove(self, name: str) -> None:
         self.set(name, "")
@@ -118,7 +138,7 @@ class ProfileDraft:
             )
         for name, change in changes.items():
             if name not in self.profile.attributes:  # added, or an identifier changed
-                out.append(AttributeRow(name, change.old, self.profile.timestamps.get(name), change.kind, change.new))
+                out.append(AttributeRow(name, change.old, self.profile.set_at(name), change.kind, change.new))
         return out
 
 

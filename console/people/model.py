@@ -16,6 +16,8 @@ from console.actions.numbers import whole_number
 
 IDENTIFIER_NAMES = ("id", "email", "cio_id")
 ID_TYPES = IDENTIFIER_NAMES
+PREFERENCES_ATTRIBUTE = "cio_subscription_preferences"
+PREFERENCES_PREFIX = PREFERENCES_ATTRIBUTE + "."
 
 
 class _Missing:
@@ -133,11 +135,24 @@ class Profile:
         return PersonMatch(self.cio_id, self.id, self.email).label
 
     def current(self, name: str) -> Any:
-        """The stored value of an attribute or identifier, or MISSING."""
+        """The stored value of an attribute or identifier, or MISSING.
+
+        A subscription topic is set with the literal dotted key
+        `cio_subscription_preferences.topics.topic_<n>` but read back nested under
+        `cio_subscription_preferences` (an object, or its JSON text): the dotted name reads
+        the nested value, so a topic's diff and read-back compare like any attribute."""
         if name in IDENTIFIER_NAMES:
             value = self.identifiers[name]
             return MISSING if value is None else value
-        return self.attributes.get(name, MISSING)
+        if name in self.attributes or not name.startswith(PREFERENCES_PREFIX):
+            return self.attributes.get(name, MISSING)
+        return _nested(self.attributes.get(PREFERENCES_ATTRIBUTE, MISSING), name.split(".")[1:])
+
+    def set_at(self, name: str) -> int | None:
+        """When an attribute was last set (a dotted preference: its object's time)."""
+        if name not in self.timestamps and name.startswith(PREFERENCES_PREFIX):
+            return self.timestamps.get(PREFERENCES_ATTRIBUTE)
+        return self.timestamps.get(name)
 
     def attribute_rows(self) -> list[Attribute]:
         """Every attribute with when it was last set, sorted by name."""
@@ -153,6 +168,19 @@ class Profile:
             "segments": [asdict(s) for s in self.segments],
             "segments_problem": self.segments_problem,
         }
+
+
+def _nested(node: Any, path: list[str]) -> Any:
+    for key in path:
+        if isinstance(node, str):  # stored as text (App API attributes are strings)
+            try:
+                node = json.loads(node)
+            except ValueError:
+                return MISSING
+        if not isinstance(node, dict) or key not in node:
+            return MISSING
+        node = node[key]
+    return node
 
 
 def _text_or_none(value: Any) -> str | None:

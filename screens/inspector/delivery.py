@@ -14,6 +14,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from screens.words import ui_text
+
 if TYPE_CHECKING:
     import httpx
 
@@ -85,7 +87,7 @@ class DeliveryView(VerticalScroll, can_focus=True):
             self.finished = True
             verdict = event.verdict.value if event.verdict else ""
             if event.explanation is not None:
-                text = f"Could not follow it (the send was accepted, not re-sent): {event.explanation.text()}"
+                text = f"Could not follow it (the send was accepted, not re-sent): {ui_text(event.explanation.text())}"
                 self._verdict(Content.styled(text, "$error"))
             else:
                 label = {"success": "Delivered", "failure": "Not received"}.get(verdict, "Unknown")

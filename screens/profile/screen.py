@@ -23,7 +23,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, Input, OptionList, Select, Static
+from textual.widgets import Header, Input, OptionList, Select, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from console.actions.validation import InvalidInput
@@ -34,7 +34,18 @@ from console.people.lookup import LookupOutcome, LookupResult
 from console.people.model import ID_TYPES, MISSING
 from console.people.person_actions import ProfileAction, delete_device
 from screens.context import console_app
+from screens.profile.story_views import (
+    ActivityView,
+    DiagnosisView,
+    MessagesView,
+    Owner,
+    PreferencesView,
+    RelationshipsView,
+    StoryTable,
+    StoryView,
+)
 from screens.profile.views import (
+    LOOK_UP_AGAIN,
     AttributeTable,
     DeviceTable,
     action_label,
@@ -48,6 +59,7 @@ from screens.profile.views import (
     switched_text,
 )
 from screens.styles import ASSETS
+from screens.widgets.focus import focus_now
 from screens.widgets.footer import StableFooter
 from screens.widgets.request_preview import RequestPreview
 from screens.widgets.status_line import StatusLine
@@ -55,6 +67,15 @@ from screens.words import ui_text
 
 IO_GROUP = "profile-io"
 AUTO = "auto"  # like the CLI without --id-type: an email when it contains @, else an id
+# The views beside the attributes: (pane id, label, label below 100 columns, the view's id).
+VIEWS = (
+    ("view-attributes", "Attributes", "Attrs", "attributes"),
+    ("view-activity", "Activity", "Activity", "activity"),
+    ("view-messages", "Messages", "Msgs", "messages"),
+    ("view-preferences", "Preferences", "Prefs", "preferences"),
+    ("view-relationships", "Relationships", "Rels", "relationships"),
+    ("view-diagnosis", "Diagnosis", "Doctor", "diagnosis"),
+)
 
 
 class ProfileScreen(Screen):
@@ -75,7 +96,14 @@ class ProfileScreen(Screen):
         "(add or delete a device, merge, suppress, destroy). Escape leaves the screen as it is: F4 "
         "brings back the person and the pending changes. After an environment switch the person "
         "shown is the old environment's: look them up again (Enter in the lookup field, or Ctrl+R) "
-        "before changing anything."
+        "before changing anything. "
+        "] and [ switch the view beside the attributes: Activity (newest first, m loads more; "
+        "Customer.io keeps 30 days), Messages (Enter opens a delivery: its metrics, failure and "
+        "archived content), Preferences (Enter or Space turns a topic on or off as a pending change, "
+        "applied with Ctrl+S like any attribute), Relationships, and Diagnosis (the doctor: every "
+        "check that can stop a message reaching this person, with what was seen and the fix; pick "
+        "the channel, type a template and press Enter to run it again). Each is read when first "
+        "shown, and again after Ctrl+R."
     )
     BINDINGS = [
         Binding(
@@ -85,6 +113,21 @@ class ProfileScreen(Screen):
             id="profile-apply",
             priority=True,
             tooltip="Send the identify that applies the pending changes, then read the profile back",
+        ),
+        Binding(
+            "right_square_bracket",
+            "switch_view(1)",
+            "Views",
+            id="profile-next-view",
+            tooltip="The next view: Attributes, Activity, Messages, Preferences, Relationships, Diagnosis",
+        ),
+        Binding(
+            "left_square_bracket",
+            "switch_view(-1)",
+            "Previous view",
+            id="profile-previous-view",
+            show=False,
+            tooltip="The previous view",
         ),
         Binding(
             "ctrl+z",
@@ -132,11 +175,23 @@ class ProfileScreen(Screen):
         with Horizontal(id="profile-body"):
             with Vertical(id="profile-left"):
                 yield Static("Look a person up to see their profile.", id="profile-summary")
-                yield AttributeTable(id="attributes")
-                with Horizontal(id="edit-bar"):
-                    yield Input(placeholder="attribute", id="attr-name", compact=True)
-                    yield Input(placeholder="value (empty removes), Enter", id="attr-value", compact=True)
-                yield DeviceTable(id="devices")
+                with TabbedContent(id="profile-views", initial="view-attributes"):
+                    with TabPane("Attributes", id="view-attributes"):
+                        yield AttributeTable(id="attributes")
+                        with Horizontal(id="edit-bar"):
+                            yield Input(placeholder="attribute", id="attr-name", compact=True)
+                            yield Input(placeholder="value (empty removes), Enter", id="attr-value", compact=True)
+                        yield DeviceTable(id="devices")
+                    with TabPane("Activity", id="view-activity"):
+                        yield ActivityView(id="activity")
+                    with TabPane("Messages", id="view-messages"):
+                        yield MessagesView(id="messages")
+                    with TabPane("Preferences", id="view-preferences"):
+                        yield PreferencesView(id="preferences")
+                    with TabPane("Relationships", id="view-relationships"):
+                        yield RelationshipsView(id="relationships")
+                    with TabPane("Diagnosis", id="view-diagnosis"):
+                        yield DiagnosisView(id="diagnosis")
             with Vertical(id="profile-right"):
                 yield OptionList(id="matches")
                 yield Static("", id="changes")
@@ -207,6 +262,7 @@ class ProfileScreen(Screen):
             self.status(f"Back on {label}, where this profile was looked up.")
         self._said_other = old is not None
         self._render_all()
+        self._story_reset()
 
     # -- look up ------------------------------------------------------------------------------
     @on(Input.Submitted, "#lookup-input")
@@ -244,12 +300,13 @@ class ProfileScreen(Screen):
             self.draft = ProfileDraft(result.profile)
             if not keep_status:
                 self.status(f"Found {result.profile.label}. Enter on an attribute edits it.", "success")
-                self.query_one(AttributeTable).focus()
+                focus_now(self._view_focus())
         else:
             self.draft = None
             if not keep_status:
                 self.status(result.explanation.title if result.explanation else "Not found.", "error")
         self._render_all()
+        self._story_reset()
         if result.profile is None and result.outcome != LookupOutcome.AMBIGUOUS and result.explanation:
             self.show_explanation(result.explanation)
 
@@ -337,6 +394,7 @@ class ProfileScreen(Screen):
             "success" if ok else "error",
         )
         self._render_all()
+        self._story_reset()  # the preferences, the activity: what the apply changed
         self.query_one("#changes", Static).update(applied_text(outcome, undo_available=True))
 
     def action_undo(self) -> None:
@@ -407,6 +465,137 @@ class ProfileScreen(Screen):
             return
         self.app.push_screen(ProfileActionScreen(action, session.creds), chosen)
 
+    # -- the person's story -------------------------------------------------------------------
+    def on_resize(self) -> None:
+        narrow = self.size.width < 100  # the -narrow breakpoint: the tabs must fit the left column
+        tabs = self.query_one("#profile-views", TabbedContent)
+        for pane, label, short_label, _ in VIEWS:
+            tabs.get_tab(pane).label = short_label if narrow else label
+
+    def story_owner(self) -> Owner | None:
+        """Whom the story views may show: the person on screen, in the environment in use."""
+        session = console_app(self).session
+        if self.draft is None or session is None or self.other_environment() is not None:
+            return None
+        return (environment_key(session), self.draft.profile.cio_id)
+
+    def active_view(self) -> StoryView | None:
+        active = self.query_one("#profile-views", TabbedContent).active
+        return next((self.query_one(f"#{v}", StoryView) for p, _, _, v in VIEWS[1:] if p == active), None)
+
+    def _view_focus(self) -> Any:
+        """The widget the keys go to in the view shown."""
+        view = self.active_view()
+        return self.query_one(AttributeTable) if view is None else view.table
+
+    def _story_hint(self) -> str:
+        old = self.other_environment()
+        if old is not None:
+            return f"This profile was looked up in {old}: look the person up again here ({LOOK_UP_AGAIN})."
+        if self.draft is None:
+            return "Look a person up to see their story."
+        return "Read when shown."
+
+    def _story_reset(self) -> None:
+        """The person, the environment or the profile changed: every view is read again when
+        shown (the one shown now at once); nothing of another person stays on screen."""
+        hint = self._story_hint()
+        for view in self.query(StoryView):
+            view.clear(hint)
+        self._load_active()
+
+    def _load_active(self, *, more: bool = False) -> None:
+        view, owner = self.active_view(), self.story_owner()
+        if view is None:
+            return
+        if owner is None:
+            view.clear(self._story_hint())
+            return
+        if more:
+            if view.reading or not view.next or view.owner != owner:
+                return
+        elif view.owner == owner:
+            return  # read already, or being read
+        self.run_worker(
+            self._story_read(view, owner, more), group=f"profile-story-{view.id}", exclusive=True, exit_on_error=False
+        )
+
+    def _story_read(self, view: StoryView, owner: Owner, more: bool) -> Any:
+        from screens.profile import story_requests as reads
+
+        app = console_app(self)
+        if isinstance(view, ActivityView):
+            return reads.load_activity(app, view, owner, more=more)
+        if isinstance(view, MessagesView):
+            return reads.load_messages(app, view, owner, more=more)
+        if isinstance(view, PreferencesView):
+            return reads.load_preferences(app, view, owner, lambda: self.draft)
+        if isinstance(view, DiagnosisView):
+            return reads.load_diagnosis(app, view, owner)
+        assert isinstance(view, RelationshipsView)
+        return reads.load_relationships(app, view, owner, more=more)
+
+    @on(TabbedContent.TabActivated, "#profile-views")
+    def _view_shown(self) -> None:
+        self._load_active()
+
+    def action_switch_view(self, step: int) -> None:
+        tabs = self.query_one("#profile-views", TabbedContent)
+        panes = [v[0] for v in VIEWS]
+        tabs.active = panes[(panes.index(tabs.active) + step) % len(panes)]
+        # Now, not after a refresh: the next key must go to the view shown, not the one left.
+        focus_now(self._view_focus())
+
+    @on(Input.Submitted, "#doctor-template")
+    @on(Select.Changed, "#doctor-channel")
+    def _doctor_asked(self) -> None:
+        view = self.query_one(DiagnosisView)
+        if view is self.active_view():
+            view.owner = None  # run it again, with the channel and template chosen
+            self._load_active()
+
+    @on(StoryTable.MoreRequested)
+    def _more(self, event: StoryTable.MoreRequested) -> None:
+        if event.view is self.active_view():
+            self._load_active(more=True)
+
+    @on(StoryTable.RowSelected)
+    def _story_row(self, event: StoryTable.RowSelected) -> None:
+        event.stop()
+        view = event.data_table.parent
+        if isinstance(view, MessagesView):
+            self.open_delivery(view.current_id())
+        elif isinstance(view, PreferencesView):
+            self.action_toggle_topic()
+
+    def open_delivery(self, delivery_id: str | None) -> None:
+        from screens.profile.delivery_screen import DeliveryScreen
+
+        if delivery_id and console_app(self).session is not None:
+            self.app.push_screen(DeliveryScreen(delivery_id))
+
+    def action_toggle_topic(self) -> None:
+        view = self.query_one(PreferencesView)
+        topic = view.current_topic()
+        if self.draft is None or topic is None or self._refuse_other_environment():
+            return
+        if view.owner != self.story_owner():
+            return  # the preferences shown are not (yet) this person's
+        try:
+            on = self.draft.toggle_topic(topic)
+        except InvalidInput as exc:
+            self.status(f"Not changed: {exc.text()}", "error")
+            return
+        state = "on" if on else "off"
+        pending = len(self.draft.pending)
+        if topic.subscribed == on:
+            self.status(f"Topic {topic.id} {topic.name}: back to {state}, as stored ({pending} change(s) pending).")
+        else:
+            self.status(
+                f"Topic {topic.id} {topic.name}: {state} once applied ({pending} change(s) pending; Ctrl+S applies)."
+            )
+        self._render_edits()
+
     # -- rendering ----------------------------------------------------------------------------
     def _render_all(self) -> None:
         draft = self.draft
@@ -441,6 +630,9 @@ class ProfileScreen(Screen):
     def _render_edits(self) -> None:
         draft = self.draft
         self.query_one(AttributeTable).show(draft)
+        preferences = self.query_one(PreferencesView)
+        if preferences.owner is not None and preferences.owner == self.story_owner():
+            preferences.render_draft(draft)
         changes = self.query_one("#changes", Static)
         preview = self.query_one(RequestPreview)
         session = console_app(self).session

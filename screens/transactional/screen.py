@@ -441,7 +441,7 @@ class TransactionalScreen(Screen):
 
         if not comparison.ok:
             self.status(f"Not compared: {comparison.explanation.title}", "error")
-            self.query_one("#tx-findings", Static).update(Text(comparison.explanation.text(), style="red"))
+            self.query_one("#tx-findings", Static).update(Text(ui_text(comparison.explanation.text()), style="red"))
             return
         self.comparing = comparison.delivery_id
         self.query_one("#tx-email").border_title = f"Preview vs delivery {comparison.delivery_id}"

@@ -82,3 +82,43 @@ def test_undo_draft_puts_back_the_old_values_against_the_profile_read_back():
     undo = undo_draft(outcome)
     assert undo.profile is after
     assert undo.plan(CREDS).request.body == {"plan": "pro", "nickname": "", "city": "London"}
+
+
+def barbara(prefs) -> Profile:
+    return Profile(
+        cio_id="b1",
+        id="user_1009",
+        email="barbara@example.com",
+        attributes={"first_name": "Barbara", "cio_subscription_preferences": prefs},
+        timestamps={"cio_subscription_preferences": 1700000000},
+    )
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [{"topics": {"topic_1": False}}, '{"topics":{"topic_1":false}}'],  # an object, or its JSON text
+)
+def test_a_topic_toggle_is_a_dotted_top_level_key_and_reads_back_from_the_nested_object(stored):
+    from console.people.edit import verify
+    from console.people.story import Topic
+
+    draft = ProfileDraft(barbara(stored))
+    topic = Topic(id="1", identifier="topic_1", name="Getting started", subscribed=False)
+    assert draft.toggle_topic(topic) is True
+    key = "cio_subscription_preferences.topics.topic_1"
+    plan = draft.plan(CREDS)
+    (change,) = plan.diff.changes
+    assert (change.name, change.kind, change.old, change.new) == (key, ChangeKind.CHANGE, False, True)
+    assert plan.request.body == {key: True}  # literal dotted key, top level, a boolean
+    rows = {r.name: r for r in draft.rows()}
+    assert rows[key].set_at == 1700000000 and rows[key].value is False
+    # The read-back nests it again; the dotted name still finds it.
+    after = barbara({"topics": {"topic_1": True}})
+    assert verify(plan.diff, after).ok
+    assert not verify(plan.diff, barbara(stored)).ok
+    # Toggling again drops the pending change; a topic never set is added.
+    assert draft.toggle_topic(topic) is False and draft.empty
+    news = Topic(id="2", identifier="topic_2", name="Newsletter", subscribed=True)
+    draft.toggle_topic(news)
+    assert draft.pending == {"cio_subscription_preferences.topics.topic_2": False}
+    assert draft.plan(CREDS).diff.changes[0].kind == ChangeKind.ADD

@@ -97,7 +97,10 @@ async def test_palette_offers_stored_environments_under_sandbox_and_start_up_hon
         assert "Production" in app.environment_names()
         app.switch_environment("Production")
         await until(pilot, lambda: app.session.label == "Production", "the switch")
-        assert app.session.protected and "PROTECTED" in app.sub_title
+        # The header is set by the session's watcher once the old client is closed: a loaded
+        # machine gets there a moment after the session changed.
+        await until(pilot, lambda: "PROTECTED" in app.sub_title, "the header naming the protected environment")
+        assert app.session.protected
     # `cio-console --sandbox --env Production` opens on Production, not on the sandbox.
     app = CioConsoleApp(sandbox=True, env_name="Production")
     async with app.run_test(size=(120, 40)) as pilot:
