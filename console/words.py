@@ -63,6 +63,11 @@ def set_region(env: str, region: str) -> str:
     return _marker("set region", env, region, region.upper())
 
 
+def delivery_later(delivery_id: str) -> str:
+    """How to look at the delivery `delivery_id` again later."""
+    return _marker("delivery later", delivery_id)
+
+
 def action_docs(action_id: str) -> str:
     """Where an action's fields and examples are described ("ACTION": any action)."""
     return _marker("action docs", action_id)
@@ -90,6 +95,7 @@ class Words:
     set_site_id: str  # {0}: the environment
     set_region: str  # {0}: the environment, {1}: the region, {2}: the region in capitals
     action_docs: str  # {0}: the action id
+    delivery_later: str  # {0}: the delivery id
 
     def render(self, text: str) -> str:
         """`text` with every marker in this face's words."""
@@ -131,6 +137,7 @@ NEUTRAL = Words(
     set_site_id="setting the Site ID of the environment {0}",
     set_region="setting the region of the environment {0} to {2}",
     action_docs="the action's fields and examples",
+    delivery_later="reading delivery {0} again later",
 )
 
 

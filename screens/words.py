@@ -25,6 +25,7 @@ UI_WORDS = Words(
     set_site_id="the Site ID field on the environment screen (F2)",
     set_region="choose {2} on the environment screen (F2)",
     action_docs="F1",
+    delivery_later="ctrl+g again (or F4's Messages)",
 )
 
 

@@ -24,4 +24,5 @@ CLI_WORDS = Words(
     set_site_id="`cio-console env set {0} --site-id SITE_ID`",
     set_region="`cio-console env set {0} --region {1}`, or choose {2} on the environment screen",
     action_docs="`cio-console actions {0}`, or F1 in the console",
+    delivery_later="`cio-console delivery show {0}`",
 )

@@ -37,6 +37,7 @@ from typing import Any
 
 import httpx
 
+from console import words
 from console.diagnose.explain import Explanation
 from console.people.app_reads import ReadResult, path_segment, read_json
 from console.wire import clock
@@ -168,13 +169,14 @@ class Delivery:
             return Verdict.DRAFTED
         return Verdict.PENDING
 
-    def summary(self) -> str:
-        """One line: where it stands, in words a support person can repeat."""
+    def summary(self, *, with_failure: bool = True) -> str:
+        """One line: where it stands, in words a support person can repeat (without the
+        failure message when the face shows that on a line of its own)."""
         state, verdict = self.state, self.verdict
         to = f" to {self.recipient}" if self.recipient else ""
         if verdict == Verdict.FAILURE:
             by = f" by {self.recipient}" if self.recipient else ""
-            why = f": {self.failure_message}" if self.failure_message else ""
+            why = f": {self.failure_message}" if self.failure_message and with_failure else ""
             return f"{state}: not received{by}{why}"
         if verdict == Verdict.SUCCESS:
             if state == "sent":
@@ -507,7 +509,7 @@ async def follow(
         yield end(
             FollowEnd.TIME_LIMIT,
             f"unknown after {timeout:g} s: {last.summary()}; it may still arrive. Nothing was re-sent: "
-            f"`cio-console delivery show {delivery_id}` shows where it stands later",
+            f"{words.delivery_later(delivery_id)} shows where it stands later",
         )
     elif answered:
         yield end(

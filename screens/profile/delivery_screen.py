@@ -24,7 +24,9 @@ from screens.words import ui_error, ui_text
 
 def delivery_text(delivery: Delivery) -> Text:
     out = Text()
-    out.append(delivery.summary() + "\n", style="bold red" if delivery.verdict == Verdict.FAILURE else "bold")
+    out.append(
+        delivery.summary(with_failure=False) + "\n", style="bold red" if delivery.verdict == Verdict.FAILURE else "bold"
+    )
     out.append("Channel ", style="dim")
     out.append(("sms" if delivery.channel == "twilio" else delivery.channel) + "   ")
     out.append("State ", style="dim")

@@ -140,7 +140,7 @@ class ActivityView(StoryView):
             self.table.add_row(
                 utc(a.timestamp),
                 a.type,
-                _cut(a.name or _attribute_change(a), 48),
+                _cut(a.name or _attribute_change(a) or _delivery_note(a), 48),
                 a.delivery_id or "",
                 key=a.id or None,
             )
@@ -153,6 +153,12 @@ class ActivityView(StoryView):
         out.append(f"Customer.io keeps {ACTIVITY_RETENTION_DAYS} days of activity. ", style="dim")
         out.append("m loads more (older)." if self.next else "That is all of it.", style="italic")
         return out
+
+
+def _delivery_note(a: Activity) -> str:
+    """A delivery step's failure message, where it has one: the reason a bounce is a bounce."""
+    failure = a.data.get("failure_message") if a.delivery_id else None
+    return str(failure) if failure else ""
 
 
 def _attribute_change(a: Activity) -> str:

@@ -7,6 +7,7 @@ and the waits the watch asked for are checked instead of timed."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -76,6 +77,7 @@ def test_watch_still_pending_at_the_time_limit_exits_3_and_says_it_may_still_arr
     r = watch(cli, running, "send-transactional-email", email("mary.jackson@example.com"), "--watch-timeout", "5")
     assert r.code == 3, r.err
     assert "unknown after 5 s" in r.err and "may still arrive" in r.err and "re-sent" in r.err
+    assert re.search(r"`cio-console delivery show \S+` shows where it stands later", r.err), r.err
     assert [line.split("  ")[-1] for line in r.out.splitlines() if " UTC  " in line] == ["queued"]
     assert sum(fake_clock.slept) == pytest.approx(5)  # up to the limit, not past it
     assert len(sends(running)) == 1

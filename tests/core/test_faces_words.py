@@ -48,6 +48,7 @@ MARKERS = [
     words.set_site_id("Staging"),
     words.set_region("Staging", "eu"),
     words.action_docs("identify-customer"),
+    words.delivery_later("dlv_1"),
 ]
 
 

@@ -71,6 +71,7 @@ async def test_hedys_bounce_in_messages_and_enter_opens_the_delivery(sandbox, si
         assert "bounced: not received" in detail and "sent" in detail and "Failure:" in detail
         assert "2024-12-30 00:00  sent" in detail and "2024-12-30 00:01  bounced" in detail  # metrics, times
         assert failure.rstrip("…") in detail.replace("\n", " ")
+        assert detail.count("550 5.1.1") == 1  # the failure message once, on its own line
         content = text_of(modal, "#delivery-content")
         assert "Archived content" in content and "Subject" in content
         body = content.split("To hedy.lamarr@bounce.example.com", 1)[1]
@@ -164,6 +165,18 @@ async def test_activity_newest_first_loads_more_on_demand(sandbox, size):
         assert "That is all of it" in text_of(view, ".story-note")
         reads = [r for r in sandbox.sandbox.requests if r["path"].endswith("/activities")]
         assert len(reads) == (view.table.row_count + 1) // 2 and everything is not None
+
+
+async def test_a_bounce_in_activity_says_why(sandbox):
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_profile(pilot)
+        await look_up(pilot, screen, "user_1008")
+        await show_view(pilot, screen, "view-activity")
+        view = screen.query_one(ActivityView)
+        await until(pilot, lambda: view.table.row_count > 0, "the activity")
+        row = cells(view, "type").index("bounced_email")
+        assert str(view.table.get_cell_at((row, 2))).startswith("550 5.1.1")
 
 
 async def test_the_key_after_a_view_switch_goes_to_the_view_shown(sandbox):

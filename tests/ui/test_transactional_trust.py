@@ -8,7 +8,7 @@ from textual.widgets import Input
 
 from tests.ui.screen_text import screen_lines
 from tests.ui.test_transactional_screen import fill, idle, open_transactional, pick, text_of
-from tests.ui.workspace_helpers import sandbox_app
+from tests.ui.workspace_helpers import sandbox_app, until
 
 
 async def test_the_status_follows_the_pick(sandbox):
@@ -44,7 +44,7 @@ async def test_the_email_request_key_is_offered_only_where_it_does_something(san
         await idle(pilot)
         assert "Email/Request" in screen_lines(app)[-1]
         await pilot.resize_terminal(120, 40)
-        await idle(pilot)
-        await pilot.pause(0.1)
+        # The footer is rebuilt once the resize has been laid out: wait for it, not a fixed time.
+        await until(pilot, lambda: "Email/Request" not in screen_lines(app)[-1], "the 120-column footer")
         assert "Email/Request" not in screen_lines(app)[-1]
         assert "Send form" in "\n".join(screen_lines(app)) and "Preview (body as text)" in "\n".join(screen_lines(app))
