@@ -185,6 +185,19 @@ class HistoryScreen(Screen):
         entry = self.selected()
         if entry is None:
             return
+        from console.actions.catalog import get_action
+
+        try:
+            get_action(entry.action_id)
+        except KeyError:
+            # F4's story reads and the doctor's are recorded here too; they have no form.
+            self.notify(
+                f"{entry.action_id!r} is a read of F4's person's story, not an action: it has no form "
+                "to load. F4 reads it again; F8 copies it as curl.",
+                title="Nothing to load",
+                severity="warning",
+            )
+            return
         # The App owns the stack: it goes back to the workspace and fills the form there.
         console_app(self).post_message(LoadIntoForm(entry.action_id, entry.values, title=action_title(entry.action_id)))
 

@@ -313,3 +313,9 @@ async def test_story_reads_are_in_the_history_and_a_switch_clears_the_views(sand
         history = app.screen
         rows = [history.query_one("DataTable").get_row_at(i) for i in range(2)]
         assert any(str(r[2]) == "read messages" and cio_id in str(r[3]) for r in rows), rows
+        table = history.query_one("DataTable")
+        table.move_cursor(row=next(i for i, r in enumerate(rows) if str(r[2]) == "read messages"))
+        await pilot.press("l")  # a read has no form: said so, and the history stays
+        await idle(pilot)
+        assert app.screen is history
+        assert any("has no form" in n.message for n in app._notifications), list(app._notifications)
