@@ -189,7 +189,8 @@ def _text_or_none(value: Any) -> str | None:
     return str(value)
 
 
-def _int_or_none(value: Any) -> int | None:
+def int_or_none(value: Any) -> int | None:
+    """An integer an API answer may carry as a number or its text; None for anything else."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -227,14 +228,12 @@ def profile_from_response(data: Any) -> Profile:
     email = identifiers.get("email") if "email" in identifiers else attributes.get("email")
     for name in IDENTIFIER_NAMES:
         attributes.pop(name, None)
-    timestamps = {
-        str(k): n for k, v in (customer.get("timestamps") or {}).items() if (n := _int_or_none(v)) is not None
-    }
+    timestamps = {str(k): n for k, v in (customer.get("timestamps") or {}).items() if (n := int_or_none(v)) is not None}
     devices = [
         Device(
             id=str(d.get("id")),
             platform=d.get("platform"),
-            last_used=_int_or_none(d.get("last_used")),
+            last_used=int_or_none(d.get("last_used")),
             attributes=dict(d.get("attributes") or {}),
         )
         for d in customer.get("devices") or []

@@ -24,6 +24,7 @@ from console.actions.spec import FieldProblem
 from console.actions.validation import InvalidInput
 from console.people.app_reads import ReadResult, path_segment, read_json
 from console.people.lookup import normalise
+from console.people.model import int_or_none
 from console.wire.credentials import Credentials
 from console.wire.transport import RetryPolicy
 
@@ -168,16 +169,6 @@ def _limit(limit: int | None, maximum: int, name: str = "limit") -> None:
         raise InvalidInput([FieldProblem(name, f"must be a whole number from 1 to {maximum} (got {limit})")])
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
-    return None
-
-
 def _str(value: Any) -> str | None:
     return None if value is None else str(value)
 
@@ -200,7 +191,7 @@ def activity_from(item: dict[str, Any]) -> Activity:
     return Activity(
         id=str(item.get("id", "")),
         type=str(item.get("type", "")),
-        timestamp=_int(item.get("timestamp")),
+        timestamp=int_or_none(item.get("timestamp")),
         name=_str(item.get("name")),
         delivery_id=_str(item.get("delivery_id")),
         delivery_type=_str(item.get("delivery_type")),
@@ -209,20 +200,20 @@ def activity_from(item: dict[str, Any]) -> Activity:
 
 
 def message_from(item: dict[str, Any]) -> MessageSummary:
-    metrics = {str(k): t for k, v in _dict(item.get("metrics")).items() if (t := _int(v)) is not None}
+    metrics = {str(k): t for k, v in _dict(item.get("metrics")).items() if (t := int_or_none(v)) is not None}
     return MessageSummary(
         id=str(item.get("id", "")),
         type=str(item.get("type", "")),
         state=_str(item.get("state")),
-        created=_int(item.get("created")),
+        created=int_or_none(item.get("created")),
         metrics=metrics,
         failure_message=_str(item.get("failure_message")) or None,
         subject=_str(item.get("subject")),
         recipient=_str(item.get("recipient")),
         transactional_message_id=item.get("transactional_message_id"),
-        broadcast_id=_int(item.get("broadcast_id")),
-        campaign_id=_int(item.get("campaign_id")),
-        newsletter_id=_int(item.get("newsletter_id")),
+        broadcast_id=int_or_none(item.get("broadcast_id")),
+        campaign_id=int_or_none(item.get("campaign_id")),
+        newsletter_id=int_or_none(item.get("newsletter_id")),
     )
 
 
@@ -252,6 +243,26 @@ def topic_from(item: dict[str, Any]) -> Topic:
     )
 
 
+async def _read_page(
+    creds: Credentials,
+    client: httpx.AsyncClient,
+    identifier: str,
+    id_type: str,
+    what: str,
+    items_key: str,
+    parse: Callable[[dict[str, Any]], T],
+    params: dict[str, str | int | None],
+    policy: RetryPolicy,
+) -> Page[T]:
+    """One page of a person's list read: `params` left out where None or empty."""
+    path, query = _person_path(identifier, id_type, what)
+    query.update({key: str(value) for key, value in params.items() if value not in (None, "")})
+    read = await read_json(creds, client, path, query, policy=policy)
+    if not read.ok:
+        return Page(read)
+    return Page(read, [parse(i) for i in _list(read.data, items_key)], _next(read.data))
+
+
 async def read_activities(
     creds: Credentials,
     client: httpx.AsyncClient,
@@ -266,16 +277,10 @@ async def read_activities(
 ) -> Page[Activity]:
     """One page of the person's activity, newest first (getPersonActivities)."""
     _limit(limit, ACTIVITY_MAX_LIMIT)
-    path, query = _person_path(identifier, id_type, "activities")
-    for key, value in (("type", type), ("name", name), ("start", start)):
-        if value:
-            query[key] = value
-    if limit is not None:
-        query["limit"] = str(limit)
-    read = await read_json(creds, client, path, query, policy=policy)
-    if not read.ok:
-        return Page(read)
-    return Page(read, [activity_from(i) for i in _list(read.data, "activities")], _next(read.data))
+    params = {"type": type, "name": name, "start": start, "limit": limit}
+    return await _read_page(
+        creds, client, identifier, id_type, "activities", "activities", activity_from, params, policy
+    )
 
 
 async def read_messages(
@@ -292,19 +297,8 @@ async def read_messages(
 ) -> Page[MessageSummary]:
     """One page of the deliveries sent (or not sent) to the person, newest first."""
     _limit(limit, MESSAGES_MAX_LIMIT)
-    path, query = _person_path(identifier, id_type, "messages")
-    if start:
-        query["start"] = start
-    if limit is not None:
-        query["limit"] = str(limit)
-    if start_ts is not None:
-        query["start_ts"] = str(start_ts)
-    if end_ts is not None:
-        query["end_ts"] = str(end_ts)
-    read = await read_json(creds, client, path, query, policy=policy)
-    if not read.ok:
-        return Page(read)
-    return Page(read, [message_from(i) for i in _list(read.data, "messages")], _next(read.data))
+    params = {"start": start, "limit": limit, "start_ts": start_ts, "end_ts": end_ts}
+    return await _read_page(creds, client, identifier, id_type, "messages", "messages", message_from, params, policy)
 
 
 async def read_relationships(
@@ -318,15 +312,10 @@ async def read_relationships(
     policy: RetryPolicy = RetryPolicy(),
 ) -> Page[Relationship]:
     """One page of the objects the person belongs to (getPersonRelationships)."""
-    path, query = _person_path(identifier, id_type, "relationships")
-    if start:
-        query["start"] = start
-    if limit is not None:
-        query["limit"] = str(limit)
-    read = await read_json(creds, client, path, query, policy=policy)
-    if not read.ok:
-        return Page(read)
-    return Page(read, [relationship_from(i) for i in _list(read.data, "cio_relationships")], _next(read.data))
+    params: dict[str, str | int | None] = {"start": start, "limit": limit}
+    return await _read_page(
+        creds, client, identifier, id_type, "relationships", "cio_relationships", relationship_from, params, policy
+    )
 
 
 async def read_preferences(
@@ -382,7 +371,7 @@ async def read_esp_suppression(
         EspSuppression(
             email=str(s.get("email") or value),
             category=_str(s.get("category")) or _str(category),
-            created=_int(s.get("created")),
+            created=int_or_none(s.get("created")),
             reason=_str(s.get("reason")),
             status=_str(s.get("status")),
         )
