@@ -48,52 +48,39 @@ def _current(app: Any, session: Any, view: StoryView, owner: Owner) -> bool:
     return session is app.session and view.owner == owner
 
 
-async def load_activity(app: Any, view: ActivityView, owner: Owner, *, more: bool = False) -> None:
-    from console.people.story import read_activities
-
+async def _load_page(
+    app: Any, view: ActivityView | MessagesView | RelationshipsView, owner: Owner, more: bool, what: str, read_page: Any
+) -> None:
+    """One page of a paged view (the next one with `more`) read, recorded and shown."""
     session, cio_id = app.session, owner[1]
     start = view.next if more else None
     view.reading_for(owner, more=more)
     try:
-        page = await read_activities(session.creds, session.client(), cio_id, limit=view.page_size, start=start)
+        page = await read_page(session.creds, session.client(), cio_id, limit=view.page_size, start=start)
     except ConsoleError as exc:
         view.failed(None, f"Not read: {ui_error(exc)}")
         return
-    record_read(app, session, "activities", _values(cio_id, start=start), page.read)
+    record_read(app, session, what, _values(cio_id, start=start), page.read)
     if _current(app, session, view, owner):
         view.add(page.items, page.next) if page.ok else view.failed(page.read.explanation)
+
+
+async def load_activity(app: Any, view: ActivityView, owner: Owner, *, more: bool = False) -> None:
+    from console.people.story import read_activities
+
+    await _load_page(app, view, owner, more, "activities", read_activities)
 
 
 async def load_messages(app: Any, view: MessagesView, owner: Owner, *, more: bool = False) -> None:
     from console.people.story import read_messages
 
-    session, cio_id = app.session, owner[1]
-    start = view.next if more else None
-    view.reading_for(owner, more=more)
-    try:
-        page = await read_messages(session.creds, session.client(), cio_id, limit=view.page_size, start=start)
-    except ConsoleError as exc:
-        view.failed(None, f"Not read: {ui_error(exc)}")
-        return
-    record_read(app, session, "messages", _values(cio_id, start=start), page.read)
-    if _current(app, session, view, owner):
-        view.add(page.items, page.next) if page.ok else view.failed(page.read.explanation)
+    await _load_page(app, view, owner, more, "messages", read_messages)
 
 
 async def load_relationships(app: Any, view: RelationshipsView, owner: Owner, *, more: bool = False) -> None:
     from console.people.story import read_relationships
 
-    session, cio_id = app.session, owner[1]
-    start = view.next if more else None
-    view.reading_for(owner, more=more)
-    try:
-        page = await read_relationships(session.creds, session.client(), cio_id, limit=view.page_size, start=start)
-    except ConsoleError as exc:
-        view.failed(None, f"Not read: {ui_error(exc)}")
-        return
-    record_read(app, session, "relationships", _values(cio_id, start=start), page.read)
-    if _current(app, session, view, owner):
-        view.add(page.items, page.next) if page.ok else view.failed(page.read.explanation)
+    await _load_page(app, view, owner, more, "relationships", read_relationships)
 
 
 async def load_preferences(app: Any, view: PreferencesView, owner: Owner, draft: Any) -> None:
