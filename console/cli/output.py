@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from typing import Any
 
 from console.actions.json_input import loads_json
@@ -31,12 +30,6 @@ def print_explanation(explanation: Explanation | None, creds: Credentials) -> No
 def failure_code(exchange: Exchange | None) -> int:
     """1 when the API answered with an error, 3 when no answer came."""
     return EXIT_API_ERROR if exchange is None or exchange.response is not None else EXIT_NETWORK
-
-
-def when(ts: int | None) -> str:
-    if ts is None:
-        return "-"
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def plain(value: Any) -> str:

@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING, Any
 from console.actions.validation import InvalidInput
 from console.cli.common import add_env_argument, print_json
 from console.cli.main import EXIT_API_ERROR, EXIT_INVALID, EXIT_OK
-from console.cli.output import credentials_for_command, failure_code, plain, print_explanation, read_object, when
+from console.cli.output import credentials_for_command, failure_code, plain, print_explanation, read_object
 from console.errors import ConsoleError
 from console.people.model import ID_TYPES, Profile
+from console.wire.clock import utc_text
 from console.wire.credentials import Credentials, MissingCredential
 
 if TYPE_CHECKING:
@@ -185,11 +186,13 @@ def profile_text(p: Profile) -> str:
     lines.append(f"Attributes ({len(rows)})")
     width = max((len(r.name) for r in rows), default=0)
     for r in rows:
-        lines.append(f"  {r.name:<{width}}  {plain(r.value)}  (set {when(r.set_at)})")
+        lines.append(f"  {r.name:<{width}}  {plain(r.value)}  (set {utc_text(r.set_at)})")
     lines.append(f"Devices ({len(p.devices)})")
     for d in p.devices:
         extra = ", ".join(f"{k}={v}" for k, v in sorted(d.attributes.items()))
-        lines.append(f"  {d.id}  {d.platform or '?'}  last used {when(d.last_used)}" + (f"  {extra}" if extra else ""))
+        lines.append(
+            f"  {d.id}  {d.platform or '?'}  last used {utc_text(d.last_used)}" + (f"  {extra}" if extra else "")
+        )
     if p.segments_problem:
         lines.append(f"Segments: not read ({p.segments_problem})")
     else:

@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from console.cli.common import print_json
 from console.cli.main import EXIT_OK
-from console.cli.output import failure_code, print_explanation, when
+from console.cli.output import failure_code, print_explanation
 from console.people.story import ACTIVITY_MAX_LIMIT, ACTIVITY_RETENTION_DAYS, DEFAULT_MAX_PAGES, MESSAGES_MAX_LIMIT
+from console.wire.clock import utc_text
 
 if TYPE_CHECKING:
     import httpx
@@ -168,7 +169,7 @@ def _short(data: dict[str, Any]) -> str:
 
 
 def _activity_line(a: Activity) -> str:
-    parts = [when(a.timestamp), a.type]
+    parts = [utc_text(a.timestamp), a.type]
     if a.name:
         parts.append(a.name)
     if a.delivery_id:
@@ -181,7 +182,7 @@ def _activity_line(a: Activity) -> str:
 
 def _message_line(m: MessageSummary) -> str:
     at = m.metrics.get(m.state or "") or m.created
-    parts = [m.id, m.state or "?", m.type or "?", when(at)]
+    parts = [m.id, m.state or "?", m.type or "?", utc_text(at)]
     if m.template_label:
         parts.append(m.template_label)
     if m.subject:

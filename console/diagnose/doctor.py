@@ -26,7 +26,6 @@ import httpx
 from console.actions.spec import FieldProblem
 from console.actions.validation import InvalidInput
 from console.diagnose.explain import Explanation
-from console.people.draft import when
 from console.people.lookup import LookupOutcome, lookup_profile
 from console.people.model import PersonMatch, Profile
 from console.people.story import (
@@ -42,6 +41,7 @@ from console.people.story import (
 from console.transactional.liquid import Rendered, render
 from console.transactional.preview import customer_data, liquid_context
 from console.transactional.templates import Template, Variant, list_templates, list_variants
+from console.wire.clock import utc_text
 from console.wire.credentials import Credentials
 from console.wire.exchange import Exchange
 from console.wire.transport import RetryPolicy
@@ -346,7 +346,7 @@ def _email_of(person: Profile) -> str | None:
 def _ago(ts: int | None, now: float | None) -> str:
     if ts is None:
         return "never"
-    text = when(ts)
+    text = utc_text(ts)
     if now is None:
         return text
     days = int((now - ts) // 86400)
@@ -420,7 +420,7 @@ def _channel_address(person: Profile, channel: str, now: float | None) -> Doctor
 
 def _unsubscribed(person: Profile, facts: _TemplateFacts, template: str | None) -> DoctorCheck:
     set_at = person.timestamps.get("unsubscribed")
-    since = f" (set {when(set_at)})" if set_at else ""
+    since = f" (set {utc_text(set_at)})" if set_at else ""
     if not person.unsubscribed:
         return _check("unsubscribed", Verdict.PASS, [f"unsubscribed: false{since}"])
     evidence = [f"unsubscribed: true{since}"]
@@ -541,7 +541,7 @@ async def _esp(
     if not result.suppressed:
         return _check("esp_suppression", Verdict.PASS, [f"{email} is on no suppression list of the email provider"])
     evidence = [
-        f"{s.email}: {s.category or 'suppressed'} since {when(s.created)}" + (f": {s.reason}" if s.reason else "")
+        f"{s.email}: {s.category or 'suppressed'} since {utc_text(s.created)}" + (f": {s.reason}" if s.reason else "")
         for s in result.entries
     ]
     return _check(
@@ -557,7 +557,7 @@ async def _esp(
 
 def _delivery_line(m: MessageSummary) -> str:
     at = m.metrics.get(m.state or "") or max(m.metrics.values(), default=None) or m.created
-    parts = [f"{m.id}: {m.state} {when(at)}", m.type]
+    parts = [f"{m.id}: {m.state} {utc_text(at)}", m.type]
     if m.template_label:
         parts.append(m.template_label)
     if m.recipient:

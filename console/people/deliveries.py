@@ -31,7 +31,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -41,6 +40,7 @@ from console import words
 from console.diagnose.explain import Explanation
 from console.people.app_reads import ReadResult, path_segment, read_json
 from console.wire import clock
+from console.wire.clock import utc_text
 from console.wire.credentials import Credentials
 from console.wire.exchange import Exchange
 
@@ -76,10 +76,8 @@ class Verdict(StrEnum):
 
 
 def utc(ts: int | float | None) -> str:
-    """A unix time as the faces print it, to the second."""
-    if ts is None:
-        return "-"
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    """A delivery's times are told to the second: its steps can be seconds apart."""
+    return utc_text(ts, seconds=True)
 
 
 def _rank(name: str) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 
 monotonic = time.monotonic
 wall = time.time  # when an answer came (Outcome.at), and how long ago that was
@@ -14,3 +15,10 @@ wall = time.time  # when an answer came (Outcome.at), and how long ago that was
 
 async def sleep(seconds: float) -> None:
     await asyncio.sleep(seconds)
+
+
+def utc_text(ts: float | None, *, seconds: bool = False) -> str:
+    """A Unix time as every face prints it, in UTC (the same text on every machine)."""
+    if ts is None:
+        return "-"
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")

@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Input
 
-from console.people.draft import ProfileDraft, typed_text, when
+from console.people.draft import ProfileDraft, typed_text
 from console.people.edit import SIGN, ChangeKind, Diff, EditOutcome
 from console.people.lookup import LookupOutcome
 from console.people.model import MISSING, Profile
 from console.people.person_actions import ProfileAction, not_found_actions, profile_actions
+from console.wire.clock import utc_text
 from screens.words import ui_text
 
 SHOWN_VALUE_CHARS = 28  # a long value is cut in the table; Enter loads all of it into the editor
@@ -35,7 +36,7 @@ def short(value: Any) -> str:
 
 def utc(ts: int | None) -> str:
     """A table cell's time: the column header says UTC, so the cell need not."""
-    return when(ts).removesuffix(" UTC")
+    return utc_text(ts).removesuffix(" UTC")
 
 
 def summary_text(profile: Profile) -> Text:

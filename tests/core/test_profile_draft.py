@@ -3,9 +3,10 @@
 import pytest
 
 from console.actions.validation import InvalidInput
-from console.people.draft import ProfileDraft, parse_typed, typed_text, undo_draft, when
+from console.people.draft import ProfileDraft, parse_typed, typed_text, undo_draft
 from console.people.edit import ChangeKind, EditOutcome, EditPlan, compute_diff
 from console.people.model import MISSING, Profile
+from console.wire.clock import utc_text
 from console.wire.credentials import Credentials
 
 CREDS = Credentials(site_id="site1", track_key="trackkey1", app_key="appkey1")
@@ -26,7 +27,7 @@ def test_typed_text_is_sent_as_text_and_json_objects_as_objects():
     assert parse_typed('{"a": 1}') == {"a": 1} and parse_typed("[1, 2]") == [1, 2]
     assert parse_typed("{not json}") == "{not json}"
     assert typed_text({"a": 1}) == '{"a": 1}' and typed_text(MISSING) == "" and typed_text("x") == "x"
-    assert when(1700000000) == "2023-11-14 22:13 UTC" and when(None) == "-"
+    assert utc_text(1700000000) == "2023-11-14 22:13 UTC" and utc_text(None) == "-"
 
 
 def test_change_add_remove_then_the_plan_carries_only_those():
