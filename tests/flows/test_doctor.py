@@ -6,19 +6,8 @@ import pytest
 from console.actions.validation import InvalidInput
 from console.diagnose.doctor import CHECK_KEYS, Verdict, run_doctor
 from console.wire.credentials import from_env
-from console.wire.transport import RetryPolicy, make_client
+from console.wire.transport import RetryPolicy
 from tests.conftest import sandbox_env
-
-
-@pytest.fixture
-def creds(sandbox):
-    return from_env(sandbox_env(sandbox))
-
-
-@pytest.fixture
-async def client():
-    async with make_client(timeout=10) as c:
-        yield c
 
 
 def verdicts(d):

@@ -14,20 +14,6 @@ from console.people.story import (
     read_topics,
     topic_attribute,
 )
-from console.wire.credentials import from_env
-from console.wire.transport import make_client
-from tests.conftest import sandbox_env
-
-
-@pytest.fixture
-def creds(sandbox):
-    return from_env(sandbox_env(sandbox))
-
-
-@pytest.fixture
-async def client():
-    async with make_client(timeout=10) as c:
-        yield c
 
 
 async def cio_id_of(creds, client, user_id):

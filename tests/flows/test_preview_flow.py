@@ -8,20 +8,6 @@ from console.actions.guard import ConfirmationRequired
 from console.actions.validation import InvalidInput
 from console.transactional.preview import preview_email, send_preview
 from console.transactional.templates import list_templates, list_variants
-from console.wire.credentials import from_env
-from console.wire.transport import make_client
-from tests.conftest import sandbox_env
-
-
-@pytest.fixture
-def creds(sandbox):
-    return from_env(sandbox_env(sandbox))
-
-
-@pytest.fixture
-async def client():
-    async with make_client(timeout=10) as c:
-        yield c
 
 
 def sends(sandbox):

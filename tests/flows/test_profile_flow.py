@@ -18,20 +18,6 @@ from console.people.person_actions import (
     suppress,
     unsuppress,
 )
-from console.wire.credentials import from_env
-from console.wire.transport import make_client
-from tests.conftest import sandbox_env
-
-
-@pytest.fixture
-def creds(sandbox):
-    return from_env(sandbox_env(sandbox))
-
-
-@pytest.fixture
-async def client():
-    async with make_client(timeout=10) as c:
-        yield c
 
 
 def sent(sandbox, method, path_part):
