@@ -270,7 +270,7 @@ async def run_doctor(
     if not reads.stopped:
         listing = await read_topics(creds, client, policy=policy)
         if reads.took("topics", [listing.read.exchange], listing.read.explanation, listing.ok):
-            topics = listing.topics
+            topics = listing.items
     esp = await _esp(creds, client, person, channel, reads, policy)
     recent = await _recent(creds, client, person, channel, reads, policy)
 

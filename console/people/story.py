@@ -137,16 +137,6 @@ class Preferences:
 
 
 @dataclass
-class TopicList:
-    read: ReadResult
-    topics: list[Topic] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.read.ok
-
-
-@dataclass
 class Relationship:
     object_type_id: int | str | None
     object_id: str
@@ -342,12 +332,12 @@ async def read_preferences(
 
 async def read_topics(
     creds: Credentials, client: httpx.AsyncClient, *, policy: RetryPolicy = RetryPolicy()
-) -> TopicList:
+) -> Page[Topic]:
     """The workspace's subscription topics (listSubscriptionTopics)."""
     read = await read_json(creds, client, "/v1/subscription_topics", policy=policy)
     if not read.ok:
-        return TopicList(read)
-    return TopicList(read, [topic_from(t) for t in _list(read.data, "topics")])
+        return Page(read)
+    return Page(read, [topic_from(t) for t in _list(read.data, "topics")])  # one page: no `next`
 
 
 async def read_esp_suppression(

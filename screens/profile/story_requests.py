@@ -104,7 +104,7 @@ async def load_preferences(app: Any, view: PreferencesView, owner: Owner, draft:
         view.failed(prefs.read.explanation)
         return
     # The defaults are a help, not the point: a failed topics read leaves them "?".
-    defaults = {t.id: t.subscribed_by_default for t in topics.topics} if topics is not None and topics.ok else {}
+    defaults = {t.id: t.subscribed_by_default for t in topics.items} if topics is not None and topics.ok else {}
     view.show(prefs, defaults, draft())
 
 

@@ -81,7 +81,7 @@ async def test_preferences_show_the_topic_turned_off(sandbox, creds, client):
     by_id = {t.id: t.subscribed for t in prefs.topics}
     assert by_id["1"] is False and by_id["2"] is True
     topics = await read_topics(creds, client)
-    assert [t.identifier for t in topics.topics][:3] == ["topic_1", "topic_2", "topic_3"]
+    assert [t.identifier for t in topics.items][:3] == ["topic_1", "topic_2", "topic_3"]
     assert topic_attribute("topic_1") == topic_attribute("1") == "cio_subscription_preferences.topics.topic_1"
 
 
