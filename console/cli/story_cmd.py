@@ -25,8 +25,9 @@ from console.wire.clock import utc_text
 if TYPE_CHECKING:
     import httpx
 
+    from console.people.deliveries import Delivery
     from console.people.model import Profile
-    from console.people.story import Activity, AllPages, MessageSummary, Page
+    from console.people.story import Activity, AllPages, Page
     from console.wire.credentials import Credentials
 
 T = TypeVar("T")
@@ -180,9 +181,8 @@ def _activity_line(a: Activity) -> str:
     return "  ".join(parts)
 
 
-def _message_line(m: MessageSummary) -> str:
-    at = m.metrics.get(m.state or "") or m.created
-    parts = [m.id, m.state or "?", m.type or "?", utc_text(at)]
+def _message_line(m: Delivery) -> str:
+    parts = [m.id, m.state, m.channel or "?", utc_text(m.state_at)]
     if m.template_label:
         parts.append(m.template_label)
     if m.subject:

@@ -26,10 +26,10 @@ import httpx
 from console.actions.spec import FieldProblem
 from console.actions.validation import InvalidInput
 from console.diagnose.explain import Explanation
+from console.people.deliveries import Delivery
 from console.people.lookup import LookupOutcome, lookup_profile
 from console.people.model import PersonMatch, Profile
 from console.people.story import (
-    MessageSummary,
     Preferences,
     Topic,
     read_esp_suppression,
@@ -555,9 +555,8 @@ async def _esp(
     )
 
 
-def _delivery_line(m: MessageSummary) -> str:
-    at = m.metrics.get(m.state or "") or max(m.metrics.values(), default=None) or m.created
-    parts = [f"{m.id}: {m.state} {utc_text(at)}", m.type]
+def _delivery_line(m: Delivery) -> str:
+    parts = [f"{m.id}: {m.state} {utc_text(m.state_at)}", m.channel]
     if m.template_label:
         parts.append(m.template_label)
     if m.recipient:
@@ -578,7 +577,7 @@ async def _recent(
     page = await read_messages(creds, client, person.cio_id, "cio_id", limit=RECENT_MESSAGES, policy=policy)
     if not reads.took("messages", [page.read.exchange], page.read.explanation, page.ok):
         return _check("recent_deliveries", Verdict.SKIP, [reads.why_not("messages")])
-    mine = [m for m in page.items if m.type in MESSAGE_TYPES[channel]]
+    mine = [m for m in page.items if m.channel in MESSAGE_TYPES[channel]]
     bad = [m for m in mine if m.state in NOT_DELIVERED]
     if not mine:
         return _check("recent_deliveries", Verdict.PASS, [f"no {channel} delivery to them yet"])

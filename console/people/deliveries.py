@@ -66,6 +66,12 @@ ORDER = (
     *FAILURE_METRICS,
 )
 PARENTS = ("transactional_message_id", "broadcast_id", "campaign_id", "newsletter_id", "action_id")
+TEMPLATE_LABELS = {
+    "transactional_message_id": "transactional",
+    "broadcast_id": "broadcast",
+    "campaign_id": "campaign",
+    "newsletter_id": "newsletter",
+}
 
 
 class Verdict(StrEnum):
@@ -137,6 +143,22 @@ class Delivery:
 
     def has(self, name: str) -> bool:
         return any(m.name == name for m in self.metrics)
+
+    @property
+    def state_at(self) -> int | None:
+        """When it reached its state: that metric's time, else its latest, else its creation."""
+        reached = [m.at for m in self.metrics if m.name == self.state and m.at is not None]
+        latest = [m.at for m in self.metrics if m.at is not None]
+        return max(reached or latest, default=None) or self.created
+
+    @property
+    def template_label(self) -> str:
+        """What it was sent from: "transactional 3", "broadcast 7"…, or ""."""
+        for key, label in TEMPLATE_LABELS.items():
+            value = self.parents.get(key)
+            if value not in (None, "", 0):
+                return f"{label} {value}"
+        return ""
 
     @property
     def failure(self) -> Metric | None:

@@ -23,6 +23,7 @@ import httpx
 from console.actions.spec import FieldProblem
 from console.actions.validation import InvalidInput
 from console.people.app_reads import ReadResult, path_segment, read_json
+from console.people.deliveries import Delivery
 from console.people.lookup import normalise
 from console.people.model import int_or_none
 from console.wire.credentials import Credentials
@@ -60,36 +61,6 @@ class Activity:
     delivery_id: str | None = None
     delivery_type: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class MessageSummary:
-    """One delivery as a person's message list shows it (getPersonMessages' item)."""
-
-    id: str
-    type: str  # email, push, twilio (sms), in_app, …
-    state: str | None
-    created: int | None
-    metrics: dict[str, int] = field(default_factory=dict)  # metric name → unix time
-    failure_message: str | None = None
-    subject: str | None = None
-    recipient: str | None = None
-    transactional_message_id: int | str | None = None
-    broadcast_id: int | None = None
-    campaign_id: int | None = None
-    newsletter_id: int | None = None
-
-    @property
-    def template_label(self) -> str:
-        for label, value in (
-            ("transactional", self.transactional_message_id),
-            ("broadcast", self.broadcast_id),
-            ("campaign", self.campaign_id),
-            ("newsletter", self.newsletter_id),
-        ):
-            if value not in (None, "", 0):
-                return f"{label} {value}"
-        return ""
 
 
 @dataclass
@@ -189,24 +160,6 @@ def activity_from(item: dict[str, Any]) -> Activity:
     )
 
 
-def message_from(item: dict[str, Any]) -> MessageSummary:
-    metrics = {str(k): t for k, v in _dict(item.get("metrics")).items() if (t := int_or_none(v)) is not None}
-    return MessageSummary(
-        id=str(item.get("id", "")),
-        type=str(item.get("type", "")),
-        state=_str(item.get("state")),
-        created=int_or_none(item.get("created")),
-        metrics=metrics,
-        failure_message=_str(item.get("failure_message")) or None,
-        subject=_str(item.get("subject")),
-        recipient=_str(item.get("recipient")),
-        transactional_message_id=item.get("transactional_message_id"),
-        broadcast_id=int_or_none(item.get("broadcast_id")),
-        campaign_id=int_or_none(item.get("campaign_id")),
-        newsletter_id=int_or_none(item.get("newsletter_id")),
-    )
-
-
 def relationship_from(item: dict[str, Any]) -> Relationship:
     ident = _dict(item.get("identifiers"))
     type_id = item.get("object_type_id", ident.get("object_type_id"))
@@ -284,11 +237,13 @@ async def read_messages(
     start_ts: int | None = None,
     end_ts: int | None = None,
     policy: RetryPolicy = RetryPolicy(),
-) -> Page[MessageSummary]:
+) -> Page[Delivery]:
     """One page of the deliveries sent (or not sent) to the person, newest first."""
     _limit(limit, MESSAGES_MAX_LIMIT)
     params = {"start": start, "limit": limit, "start_ts": start_ts, "end_ts": end_ts}
-    return await _read_page(creds, client, identifier, id_type, "messages", "messages", message_from, params, policy)
+    return await _read_page(
+        creds, client, identifier, id_type, "messages", "messages", Delivery.from_json, params, policy
+    )
 
 
 async def read_relationships(

@@ -21,11 +21,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from console.diagnose.explain import Explanation
+from console.people.deliveries import Delivery
 from console.people.draft import ProfileDraft
 from console.people.story import (
     ACTIVITY_RETENTION_DAYS,
     Activity,
-    MessageSummary,
     Preferences,
     Relationship,
     Topic,
@@ -200,7 +200,7 @@ class MessagesView(StoryView):
 
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
-        self.items: dict[str, MessageSummary] = {}
+        self.items: dict[str, Delivery] = {}
 
     def compose(self) -> ComposeResult:
         yield from super().compose()
@@ -222,15 +222,15 @@ class MessagesView(StoryView):
         message = self.items.get(key) if key is not None else None
         self.query_one(".story-detail", Static).update(detail_text(message) if message else "")
 
-    def add(self, items: list[MessageSummary], next_cursor: str) -> None:
+    def add(self, items: list[Delivery], next_cursor: str) -> None:
         self.reading, self.next = False, next_cursor
         for m in items:
             self.items[m.id] = m
-            state = m.state or "?"
+            state = m.state
             about = " · ".join(x for x in (m.subject, m.recipient) if x)
             self.table.add_row(
                 utc(m.created),
-                "sms" if m.type == "twilio" else m.type,
+                "sms" if m.channel == "twilio" else m.channel,
                 Text(state, style=self.STATE_STYLE.get(state, "")),
                 _cut(about, 40),
                 Text(_cut(m.failure_message or "", 60), style="red"),
@@ -251,7 +251,7 @@ class MessagesView(StoryView):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
 
-def detail_text(m: MessageSummary) -> Text:
+def detail_text(m: Delivery) -> Text:
     out = Text()
     if m.failure_message:
         out.append("Failure: ", style="bold red")

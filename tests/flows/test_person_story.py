@@ -54,7 +54,7 @@ async def test_messages_show_the_bounce_with_its_failure(sandbox, creds, client)
     page = await read_messages(creds, client, cio)
     assert page.ok
     bounced = [m for m in page.items if m.state == "bounced"]
-    assert bounced and "bounced" in bounced[0].metrics and bounced[0].type == "email"
+    assert bounced and bounced[0].has("bounced") and bounced[0].channel == "email"
     assert bounced[0].failure_message
 
 
