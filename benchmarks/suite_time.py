@@ -43,6 +43,16 @@ def main(argv: list[str]) -> int:
     print("slowest 10 (setup + call + teardown):")
     for test, seconds in per_test.most_common(10):
         print(f"  {seconds:6.2f} s  {test}")
+    by_dir: Counter[str] = Counter()
+    by_file: Counter[str] = Counter()
+    for test, seconds in per_test.items():
+        path = test.split("::")[0]
+        by_dir[path.rsplit("/", 1)[0]] += seconds
+        by_file[path] += seconds
+    print("by folder:", ", ".join(f"{d} {s:.0f} s" for d, s in by_dir.most_common()))
+    print("slowest 15 files:")
+    for path, seconds in by_file.most_common(15):
+        print(f"  {seconds:6.1f} s  {path}")
     print(f"RATIO suite wall {wall:.1f} s vs the 90 s goal: {wall / 90:.2f}x")
     return done.returncode
 

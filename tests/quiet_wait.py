@@ -82,27 +82,25 @@ async def quiet_wait(min_sleep: float = _GRANULARITY, max_sleep: float = 1) -> N
         return
     start = monotonic()
     quiet = 0
-    idle_since: tuple[float, float] | None = None  # (wall, cpu) when only awaiting began
     while monotonic() - start < max_sleep:
         state = _state(app)
         if state is QUEUED:
-            quiet, idle_since = 0, None
+            quiet = 0
             await asyncio.sleep(0)
             continue
         if state is AWAITING:
             # Under way outside the queues (a worker's thread, a reply awaited): Textual's
             # own test, a process idle for 20 ms, says it waits on something outside.
+            # The CPU is measured across the sleep only: this loop's own looking (a walk
+            # over every pump) must not count as the process being busy, or a wait on
+            # something that uses no CPU (a worker awaiting a modal's answer) would run to
+            # max_sleep every time.
             quiet = 0
-            now, cpu = monotonic(), process_time()
-            if idle_since is None:
-                idle_since = (now, cpu)
-            elif now - idle_since[0] >= _GRANULARITY:
-                if cpu - idle_since[1] < _IDLE_CPU:
-                    return
-                idle_since = (now, cpu)
-            await asyncio.sleep(0.002)
+            cpu = process_time()
+            await asyncio.sleep(_GRANULARITY)
+            if process_time() - cpu < _IDLE_CPU:
+                return
             continue
-        idle_since = None
         try:
             screen = app.screen
         except ScreenStackError:  # no screen (starting or closing): nothing to refresh
