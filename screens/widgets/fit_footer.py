@@ -3,21 +3,19 @@
 Textual's Footer lays its keys out in one row and lets the ones past the right edge run
 under the command-palette key: `f4 Profil▏` at 120 columns, a stray `f` at 80. This one,
 after each layout, hides every key from the first one that does not fit: a key is shown
-whole or not at all (F1 and the palette list every key).
+whole or not at all (F1 and the palette list every key). Like the other screens'
+footer it is rebuilt only when its keys change (StableFooter): the workspace's focus moves
+on nearly every key, and a rebuild re-creates and re-styles a widget per key.
 """
 
 from __future__ import annotations
 
-from textual.widgets import Footer
+from screens.widgets.footer import StableFooter
 
 
-class FitFooter(Footer):
-    def on_resize(self) -> None:
-        self.call_after_refresh(self._fit)
-
-    async def recompose(self) -> None:
-        await super().recompose()
-        self.call_after_refresh(self._fit)
+class FitFooter(StableFooter):
+    """StableFooter calls `_fit` after each rebuild and resize; this one measures from the
+    keys' widths, so that a compact footer's margins count."""
 
     def _fit(self, tries: int = 10) -> None:
         if not self.is_attached:
