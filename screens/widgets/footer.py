@@ -30,7 +30,17 @@ class StableFooter(Footer):
     def compose(self):
         if self._bindings_ready:
             self._composed = _shown(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Made compact or not as it is built: Textual's key starts compact, re-styles
+                # itself on mount, then again when the footer's setting reaches it (two
+                # style passes per key per rebuild, a third of a rebuild's time). A key not
+                # bound to the footer's setting (the palette key) stays compact, as in Textual.
+                bound = "compact" in (widget._reactive_connect or {})
+                compact = self.compact if bound else FooterKey.compact._default
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen) -> None:
         if self._composed is not None and screen is self.screen and _shown(screen) == self._composed:
