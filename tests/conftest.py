@@ -25,12 +25,24 @@ CIO_VARS = (
 @pytest.fixture(autouse=True, scope="session")
 def textual_test_speed():
     """Each stylesheet parsed once per test process, not once per App (tests/shared_css.py);
-    Pilot's waits end when the App is done with what it was sent (tests/quiet_wait.py)."""
-    from tests import quiet_wait
+    Pilot's waits end when the App is done with what it was sent (tests/quiet_wait.py); a
+    headless frame is painted only when a test looks at it (tests/unpainted.py)."""
+    from tests import quiet_wait, unpainted
     from tests.shared_css import share_parsed_css
 
     share_parsed_css()
     quiet_wait.install()
+    unpainted.install()
+
+
+@pytest.fixture(autouse=True)
+def paint_for_snapshots(request):
+    """Snapshot tests paint every frame, as the real App does (tests/unpainted.py)."""
+    from tests import unpainted
+
+    unpainted.paint = "snap_compare" in request.fixturenames
+    yield
+    unpainted.paint = False
 
 
 @pytest.fixture(autouse=True)
