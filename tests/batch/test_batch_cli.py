@@ -60,10 +60,10 @@ def test_a_rate_above_the_documented_limit_is_refused(cli, tmp_path):
 
 
 def test_429_storm_every_row_applied_once(batch, sandbox, tmp_path):
-    sandbox.sandbox.config.rate_limit = 40  # the server allows 40/s; the batch asks for 200/s
+    sandbox.sandbox.config.rate_limit = 80  # the server allows 80/s; the batch asks for 400/s
     try:
         path = write_jsonl(tmp_path / "people.jsonl", people(120, "storm"))
-        result = batch("identify-customer", path, "--rate", "200", "--v2-batch", "off")
+        result = batch("identify-customer", path, "--rate", "400", "--v2-batch", "off")
     finally:
         sandbox.sandbox.config.rate_limit = None
     assert result.code == 0, result.err

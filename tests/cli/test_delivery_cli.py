@@ -250,7 +250,8 @@ def test_delivery_show_without_an_app_key_exits_2_and_never_prints_a_key(cli, sa
     assert "sandbox-track-key" not in r.out + r.err
 
 
-def test_delivery_show_of_a_demo_delivery_over_the_network_failing_exits_3(cli, sandbox):
+def test_delivery_show_of_a_demo_delivery_over_the_network_failing_exits_3(cli, sandbox, fake_clock):
+    # A read is repeated on a dropped connection: its backoff waits run on the fake clock.
     sandbox.sandbox.add_fault("/v1/messages/*", method="GET", drop=True, times=None)
     r = cli("delivery", "show", "sbx-delivery-demo-0001", env=sandbox_env(sandbox))
     assert r.code == 3

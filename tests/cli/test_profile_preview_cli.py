@@ -61,7 +61,8 @@ def test_show_without_app_key_exits_2_naming_it(cli, env):
     assert r.code == 2 and "App API key" in r.err
 
 
-def test_show_network_failure_exits_3(cli, env):
+def test_show_network_failure_exits_3(cli, env, fake_clock):
+    # A read is repeated on a refused connection: its backoff waits run on the fake clock.
     r = cli("profile", "show", "user_1001", "--timeout", "2", env={**env, "CIO_APP_URL": "http://127.0.0.1:9"})
     assert r.code == 3 and "connection refused" in r.err.lower()
 

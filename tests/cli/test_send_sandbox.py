@@ -215,7 +215,7 @@ def test_404_unknown_template(cli, sandbox):
     assert "no such transactional message" in result.err and "Field: transactional_message_id" in result.err
 
 
-def test_429_is_retried_then_succeeds(cli, sandbox):
+def test_429_is_retried_then_succeeds(cli, sandbox, fake_clock):
     sandbox.sandbox.add_fault("/v1/send/email", status=429, retry_after=1, times=1)
     data = {"transactional_message_id": "1", "to": "ada.lovelace@example.com"}
     result = cli("send", "send-transactional-email", "--input", json.dumps(data), env=sandbox_env(sandbox))
@@ -223,12 +223,13 @@ def test_429_is_retried_then_succeeds(cli, sandbox):
     assert "retry: attempt 1 got 429" in result.err and "Retry-After: 1" in result.err
     statuses = [r["status"] for r in sandbox.sandbox.requests]
     assert statuses == [429, 200]
+    assert fake_clock.slept == [1]  # the wait the server asked for
     assert len(sandbox.sandbox.state.deliveries) == 1
 
 
 def test_a_send_that_times_out_is_not_retried(cli, sandbox):
     # The sandbox applies the send, then answers too late: delivered, answer lost.
-    sandbox.sandbox.add_fault("/v1/send/email", delay=3, apply=True, times=1)
+    sandbox.sandbox.add_fault("/v1/send/email", delay=1.5, apply=True, times=1)
     data = {"transactional_message_id": "1", "to": "ada.lovelace@example.com"}
     result = cli(
         "send", "send-transactional-email", "--input", json.dumps(data), "--timeout", "0.5", env=sandbox_env(sandbox)

@@ -4,7 +4,8 @@ send (never repeated blindly: a lost answer may have been delivered), a PUT iden
 message, and how many requests the fault server saw.
 
 The CLI runs in-process (`cli` fixture) against tests/faults/server.py on loopback,
-with `--timeout 1 --max-wait 1` so that every case ends in about a second at most.
+with `--timeout 1 --max-wait 1` (0.4 s where the answer stalls) so that every case ends
+in well under a second.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def tls_faults(tmp_path_factory):
         yield server
 
 
-def _run(cli, server, fault, param, action):
+def _run(cli, server, fault, param, action, timeout="1"):
     token = uuid.uuid4().hex
     base = server.url(fault, token, param)
     env = {
@@ -80,7 +81,7 @@ def _run(cli, server, fault, param, action):
         "CIO_PIPELINES_URL": base,
     }
     args, _ = ACTIONS[action]
-    result = cli("send", action, *args, "--timeout", "1", "--max-wait", "1", env=env)
+    result = cli("send", action, *args, "--timeout", timeout, "--max-wait", timeout, env=env)
     return result, server.seen[token]
 
 
@@ -95,12 +96,14 @@ def _assert_clean(result):
 @pytest.mark.parametrize(("fault", "param"), list(CASES), ids=[f"{f}-{p}" if p else f for f, p in CASES])
 def test_fault(cli, faults, fault, param, action, request):
     expected = CASES[(fault, param)]
-    if expected not in (LOST, "deadline"):
-        # An answer came (500, 503, 429, a redirect): the waits between attempts are on the
-        # fake clock (their lengths still decide what is retried). A lost answer's case
-        # keeps the real one: its deadline runs against real network timeouts.
+    if expected != "deadline":
+        # An answer came (500, 503, 429, a redirect) or was lost at once: the waits between
+        # attempts are on the fake clock (their lengths still decide what is retried). A
+        # stalled answer's case keeps the real one: its deadline runs against real network
+        # timeouts, made short (0.4 s) so that the case ends soon.
         request.getfixturevalue("fake_clock")
-    result, seen = _run(cli, faults, fault, param, action)
+    timeout = "0.4" if expected == "deadline" else "1"
+    result, seen = _run(cli, faults, fault, param, action, timeout)
     _assert_clean(result)
     repeat_safe = ACTIONS[action][1]
     if expected in (LOST, "deadline"):
