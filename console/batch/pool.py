@@ -115,6 +115,10 @@ def _compatible(pool: object) -> bool:
 
 def linear_transport(limits: httpx.Limits, verify: bool | str | ssl.SSLContext = True) -> httpx.AsyncHTTPTransport:
     # http2 stays off: the pool above relies on one request per connection.
+    if verify is True:
+        from console.wire.transport import verifying_context
+
+        verify = verifying_context()
     transport = httpx.AsyncHTTPTransport(limits=limits, verify=verify, http1=True, http2=False)
     pool = getattr(transport, "_pool", None)
     if _compatible(pool):

@@ -25,6 +25,7 @@ seconds in all (`--max-wait`). A send therefore ends within deadline + max_total
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import ssl
 import time
@@ -70,6 +71,23 @@ Sleep = Callable[[float], Awaitable[None]]
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
+_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
+
+
+def verifying_context() -> ssl.SSLContext:
+    """The TLS context httpx builds for `verify=True` (certifi's roots, or the ones
+        SSL_CERT_FILE / SSL_CERT_DIR name), built once per process and per those settings:
+        loading the roots took ~30 ms for every client (each CLI command, each environment
+        tested, each batch). Sharing one context between clients is what `ssl` intends; httpcore
+    sets its ALPN protocols on each connection, the same for every client here (HTTP/1.1
+    only: no client of the console enables HTTP/2)."""
+    key = (os.environ.get("SSL_CERT_FILE") or None, os.environ.get("SSL_CERT_DIR") or None)
+    context = _contexts.get(key)
+    if context is None:
+        context = _contexts[key] = httpx.create_ssl_context(verify=True)
+    return context
+
+
 def make_client(
     transport: httpx.AsyncBaseTransport | None = None,
     timeout: float | httpx.Timeout | None = None,
@@ -80,6 +98,8 @@ def make_client(
         timeout = DEFAULT_TIMEOUT
     elif not isinstance(timeout, httpx.Timeout):
         timeout = httpx.Timeout(timeout, connect=min(timeout, 10.0))
+    if verify is True:
+        verify = verifying_context()
     kwargs = {"transport": transport} if transport is not None else {"verify": verify}
     return httpx.AsyncClient(timeout=timeout, follow_redirects=False, **kwargs)
 
