@@ -48,6 +48,10 @@ class StableFooter(Footer):
         super().bindings_changed(screen)
 
     async def recompose(self) -> None:
+        # A rebuild is queued for after the next refresh; by then the keys may be back to
+        # what is shown (focus passed through a widget with other keys): nothing to do.
+        if self._composed is not None and self.is_attached and _shown(self.screen) == self._composed:
+            return
         await super().recompose()
         self._fit()
 
