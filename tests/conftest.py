@@ -22,6 +22,18 @@ CIO_VARS = (
 )
 
 
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto` (make test) runs two workers per core, up to four more than the cores.
+    Many tests spend part of their time waiting (a debounce timer, a loopback answer, a
+    subprocess, a deliberately stalled server): with one worker per core a core idles
+    while its worker waits. Measured on 2 cores: 2 workers 157 s, 3 workers 136 s, 4
+    workers 120 s (benchmarks/suite_time.py)."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(2 * cores, cores + 4)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def textual_test_speed():
     """Each stylesheet parsed once per test process, not once per App (tests/shared_css.py);
