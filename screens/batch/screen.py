@@ -25,12 +25,13 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Header, Input, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Header, Input, ProgressBar, Select, Static
 
 from screens.batch import settings as settings_form
 from screens.batch import view
 from screens.context import console_app
 from screens.styles import ASSETS
+from screens.widgets.footer import StableFooter
 from screens.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ class BatchScreen(Screen):
             yield Static("", id="batch-figures")
         yield DataTable(id="batch-problems", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="batch-failures", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#batch-settings").border_title = "Batch: one action for every row of a file"

@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from console.actions.fields import Kind
 from console.actions.validation import InvalidInput
 from console.people.person_actions import ProfileAction
 from console.wire.credentials import Credentials
 from screens.styles import ASSETS
+from screens.widgets.footer import StableFooter
 from screens.widgets.request_preview import RequestPreview
 
 
@@ -65,7 +66,7 @@ class ProfileActionScreen(ModalScreen[dict[str, Any] | None]):
                     yield Input(placeholder=str(field.meta.example or ""), id=f"fill-{name}")
             yield RequestPreview(id="profile-action-request")
             yield Static("", id="profile-action-error")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one(RequestPreview).border_subtitle = "Ctrl+S sends exactly this"

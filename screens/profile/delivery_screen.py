@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from console.errors import ConsoleError
 from console.people.deliveries import ArchivedMessage, Delivery, Verdict
 from screens.profile.views import utc
 from screens.styles import ASSETS
+from screens.widgets.footer import StableFooter
 from screens.words import ui_error, ui_text
 
 
@@ -80,7 +81,7 @@ class DeliveryScreen(ModalScreen[None]):
             with VerticalScroll(id="delivery-scroll"):
                 yield Static(Text("Reading the delivery…", style="italic"), id="delivery-detail")
                 yield Static("", id="delivery-content")
-        yield Footer()
+        yield StableFooter()
 
     def on_mount(self) -> None:
         self.query_one("#delivery-scroll").focus()

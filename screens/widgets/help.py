@@ -12,7 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from screens.widgets.footer import StableFooter
 
 DEFAULT_HELP = "Keys that work here are listed below; the footer shows the most used."
 
@@ -69,7 +71,7 @@ class HelpScreen(ModalScreen[None]):
             for key, description, tooltip, where in self.rows:
                 table.add_row(key, description, tooltip or "·", where)
             yield Static(table, id="help-keys")
-        yield Footer()
+        yield StableFooter()
 
     def action_close(self) -> None:
         self.dismiss(None)
