@@ -24,6 +24,11 @@ def _shown(screen) -> tuple:
     )
 
 
+def _identity(key: FooterKey) -> tuple:
+    """All a key shows or does: two keys alike in these are interchangeable."""
+    return (key.key, key.key_display, key.description, key.action, key._disabled, key.tooltip, frozenset(key.classes))
+
+
 class StableFooter(Footer):
     _composed: tuple | None = None
 
@@ -52,8 +57,34 @@ class StableFooter(Footer):
         # what is shown (focus passed through a widget with other keys): nothing to do.
         if self._composed is not None and self.is_attached and _shown(self.screen) == self._composed:
             return
-        await super().recompose()
+        if not (self._composed and self.is_attached and await self._update_keys()):
+            await super().recompose()
         self._fit()
+
+    async def _update_keys(self) -> bool:
+        """Change only the keys that differ: a focus move mostly adds or drops one or two
+        keys (Select all, Revert...), and building a key is most of a rebuild's time.
+        False (nothing changed) where the keys are not a plain row or would change order."""
+        if any(b.group is not None for (_, b, _, _) in self.screen.active_bindings.values() if b.show):
+            return False  # binding groups (a KeyGroup and its label): Textual's own rebuild
+        new = [w for w in self.compose() if isinstance(w, FooterKey)]
+        old = [w for w in self.children if isinstance(w, FooterKey)]
+        if len(old) != len(self.children):
+            return False
+        new_ids, old_ids = [_identity(k) for k in new], [_identity(k) for k in old]
+        if len(set(new_ids)) != len(new_ids) or len(set(old_ids)) != len(old_ids):
+            return False
+        kept = {i: k for i, k in zip(old_ids, old, strict=True) if i in new_ids}
+        if [i for i in old_ids if i in kept] != [i for i in new_ids if i in kept]:
+            return False  # the kept keys would move
+        with self.app.batch_update():
+            await self.remove_children([k for i, k in zip(old_ids, old, strict=True) if i not in kept])
+            for at, (identity, key) in enumerate(zip(new_ids, new, strict=True)):
+                if identity in kept:
+                    continue
+                after = next((kept[i] for i in new_ids[at + 1 :] if i in kept), None)
+                await self.mount(key, before=after) if after is not None else await self.mount(key)
+        return True
 
     def on_resize(self) -> None:
         self._fit()

@@ -111,3 +111,24 @@ async def test_f6_and_f7_open_their_screens_from_a_json_editor(sandbox):
         await pilot.press("f7")
         await pilot.pause()
         assert isinstance(app.screen, BatchScreen)
+
+
+async def test_the_footer_always_lists_the_keys_that_work_where_the_focus_is(sandbox):
+    """The footer changes only the keys that differ when the focus moves (StableFooter):
+    after every move it lists, in order, each shown binding of the focus (key, label,
+    enabled or not), as a footer rebuilt from scratch would."""
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(200, 40)) as pilot:  # wide: every key fits
+        await ready(pilot)
+        moves = ["tab", "tab", "tab", "shift+tab", "escape", "down", "tab", "tab", "ctrl+r", "escape", "tab"]
+        for key in moves:
+            await pilot.press(key)
+            await wait_footer(pilot)
+            footer = app.screen.query_one(Footer)
+            expected: dict[str, tuple] = {}  # one key per action, the first bound (as Textual's)
+            for _, binding, enabled, _ in app.screen.active_bindings.values():
+                if binding.show:
+                    expected.setdefault(binding.action, (binding.key, binding.description, not enabled))
+            keys = [k for k in footer.query(FooterKey) if not k.has_class("-command-palette")]
+            shown = [(k.key, k.description, k.has_class("-disabled")) for k in keys]
+            assert shown == list(expected.values()), (key, app.focused)
