@@ -38,13 +38,15 @@ def pytest_xdist_auto_num_workers(config):
 def textual_test_speed():
     """Each stylesheet parsed once per test process, not once per App (tests/shared_css.py);
     Pilot's waits end when the App is done with what it was sent (tests/quiet_wait.py); a
-    headless frame is painted only when a test looks at it (tests/unpainted.py)."""
-    from tests import quiet_wait, unpainted
+    headless frame is painted only when a test looks at it (tests/unpainted.py); a
+    callback's parameters are counted once per function (tests/counted_callbacks.py)."""
+    from tests import counted_callbacks, quiet_wait, unpainted
     from tests.shared_css import share_parsed_css
 
     share_parsed_css()
     quiet_wait.install()
     unpainted.install()
+    counted_callbacks.install()
 
 
 @pytest.fixture(autouse=True)
