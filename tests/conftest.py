@@ -39,14 +39,24 @@ def textual_test_speed():
     """Each stylesheet parsed once per test process, not once per App (tests/shared_css.py);
     Pilot's waits end when the App is done with what it was sent (tests/quiet_wait.py); a
     headless frame is painted only when a test looks at it (tests/unpainted.py); a
-    callback's parameters are counted once per function (tests/counted_callbacks.py)."""
-    from tests import counted_callbacks, quiet_wait, unpainted
+    callback's parameters are counted once per function (tests/counted_callbacks.py); a
+    message's handlers are looked up once per class (tests/dispatch_plans.py)."""
+    from tests import counted_callbacks, dispatch_plans, quiet_wait, unpainted
     from tests.shared_css import share_parsed_css
 
     share_parsed_css()
     quiet_wait.install()
     unpainted.install()
     counted_callbacks.install()
+    dispatch_plans.install()
+
+
+@pytest.fixture(autouse=True)
+def fresh_dispatch_plans():
+    """Each test looks its message handlers up afresh (tests/dispatch_plans.py)."""
+    from tests import dispatch_plans
+
+    dispatch_plans.forget()
 
 
 @pytest.fixture(autouse=True)
