@@ -283,10 +283,17 @@ class Inspector(Vertical):
         return self.query_one("#inspector-why", ErrorPanel)
 
     def _set_status(self, cls: str, title: str, sub: str) -> None:
-        # Only the classes that change: each change restyles the whole inspector subtree.
+        # The status classes colour the inspector's own frame and title, nothing inside it
+        # (assets/inspector.tcss; tests/ui/test_inspector.py holds that no rule reaches a
+        # widget within by them), so only the inspector is restyled: Textual restyles the
+        # whole subtree (tabs, JSON views, the error panel) on a class change, twice a send.
+        changed = False
         for name in STATUS_CLASSES:
             if self.has_class(name) != (name == cls):
-                self.set_class(name == cls, name)
+                self.set_class(name == cls, name, update=False)
+                changed = True
+        if changed:
+            self.app.stylesheet.apply(self)
         self.border_title = title
         self.border_subtitle = sub
 

@@ -161,3 +161,31 @@ async def test_a_207_lists_the_failed_operations(sandbox):
         body = text_of(panel.query_one("#why-body"))
         assert '#1 person identify {"phone": "+15551234567"} [identifiers.phone]: phone is not enabled' in body
         assert "The other 1 was applied." in body and "index 1" in body
+
+
+async def test_a_status_class_styles_the_inspector_frame_only(sandbox):
+    """The inspector restyles only itself when its status changes (Inspector._set_status):
+    that holds while no rule of any stylesheet reaches a widget by an ancestor's status
+    class (`Inspector.-ok Tab {...}` would need the whole subtree restyled)."""
+    from textual.css.model import CombinatorType
+
+    from screens.inspector.texts import STATUS_CLASSES
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)  # the inspector's stylesheet loaded
+        for rule in app.stylesheet.rules:
+            for selector_set in rule.selector_set:
+                selectors = selector_set.selectors
+                last = max(i for i, s in enumerate(selectors) if i == 0 or s.combinator != CombinatorType.SAME)
+                ancestors = {s.name for s in selectors[:last]}
+                assert not ancestors & set(STATUS_CLASSES), rule.css
+        # And the frame still follows the status: an answer recolours it.
+        inspector = app.screen.query_one(Inspector)
+        before = inspector.styles.border_top
+        screen = await opened(pilot, "identify-customer")
+        fill(screen, customer_identifier="status-frame", traits='{"plan": "pro"}')
+        await settle(pilot)
+        await send_and_wait(pilot)
+        await until(pilot, lambda: inspector.has_class("-ok"), "the inspector's ok status")
+        assert inspector.styles.border_top != before
