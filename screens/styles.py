@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -23,3 +24,28 @@ def use_stylesheet(app: App, name: str) -> None:
         app.stylesheet.read(path)
         app.stylesheet.reparse()
         app.stylesheet.update(app)
+
+
+def preset_breakpoints(screen: Screen) -> None:
+    """Give a new screen the breakpoint classes (`-narrow`, `-wide`...) Textual gives it on
+    its first Resize, computed the same way from the App's size. Given then, they come
+    after every widget of the screen was styled, and restyle the whole screen once more
+    (a third of the time it takes to open the profile screen). Given here, from the
+    screen's `__init__`, the widgets are styled with them and the Resize finds nothing to
+    change; a terminal resized in between is still handled by Textual's Resize."""
+    from textual._context import active_app
+
+    app = active_app.get(None)
+    if app is None:
+        return
+    horizontal = (
+        app.HORIZONTAL_BREAKPOINTS if screen.HORIZONTAL_BREAKPOINTS is None else screen.HORIZONTAL_BREAKPOINTS
+    ) or []
+    vertical = (app.VERTICAL_BREAKPOINTS if screen.VERTICAL_BREAKPOINTS is None else screen.VERTICAL_BREAKPOINTS) or []
+    if not (horizontal or vertical):
+        return
+    width, height = app.size
+    classes = {name: False for _, name in (*horizontal, *vertical)}
+    for name in screen._get_breakpoint_classes(width, horizontal) | screen._get_breakpoint_classes(height, vertical):
+        classes[name] = True
+    screen.update_classes(classes, update=False)

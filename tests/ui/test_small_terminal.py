@@ -185,3 +185,43 @@ async def test_footers_show_whole_keys_only(sandbox, memory_keyring, size):
             assert not _footer_cut(app.screen), (key, size, _footer_cut(app.screen))
             await pilot.press("escape")
             await pilot.pause(0.1)
+
+
+@pytest.mark.parametrize(("size", "width_class"), [((80, 24), "-narrow"), ((120, 40), "-wide")])
+async def test_a_screen_is_built_for_the_terminals_width_and_not_restyled_on_its_first_resize(
+    sandbox, size, width_class
+):
+    """F4's profile, F6's transactional and F2's environment screens carry their width
+    classes from the start (screens/styles.preset_breakpoints): the first Resize finds
+    nothing to change, so the screen is not restyled whole right after it was built."""
+    from textual.css.stylesheet import Stylesheet
+
+    from screens.profile.screen import ProfileScreen
+    from screens.transactional.screen import TransactionalScreen
+
+    app = sandbox_app(sandbox.root_url)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        for make in (ProfileScreen, TransactionalScreen, lambda: EnvironmentScreen(EnvironmentStore())):
+            screen = make()
+            assert screen.has_class(width_class), type(screen).__name__
+            updated: list = []
+            update_nodes = Stylesheet.update_nodes
+
+            def spy(self, nodes, animate=False, _seen=updated, _update=update_nodes):
+                nodes = list(nodes)
+                _seen.extend(nodes)
+                return _update(self, nodes, animate=animate)
+
+            Stylesheet.update_nodes = spy
+            try:
+                await app.push_screen(screen)
+                await pilot.pause()
+                await pilot.resize_terminal(*size)  # the same size again: a Resize, nothing to change
+                await pilot.pause()
+            finally:
+                Stylesheet.update_nodes = update_nodes
+            restyled = [n for n in updated if n is screen]
+            assert len(restyled) <= 1, (type(screen).__name__, len(restyled))  # Textual's resume only
+            app.pop_screen()
+            await pilot.pause()
