@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.events import ScreenResume
     from textual.screen import Screen
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -49,3 +50,24 @@ def preset_breakpoints(screen: Screen) -> None:
     for name in screen._get_breakpoint_classes(width, horizontal) | screen._get_breakpoint_classes(height, vertical):
         classes[name] = True
     screen.update_classes(classes, update=False)
+
+
+class StyledOnce:
+    """For a Screen (listed before `Screen` among its bases): the first time it is shown it
+    is not restyled whole a second time.
+
+    Textual styles each widget as it is mounted, then, on the screen's first ScreenResume
+    (which comes once the screen is built), restyles every widget of it again: 71 widgets
+    for the profile screen, the slowest part of opening it. Nothing a style depends on has
+    changed in between (the console's stylesheets use no order pseudo-classes such as
+    :last-child, whose answer a later sibling would change; focus moves restyle what they
+    touch themselves). Each later resume (the screen shown again, kept) restyles as in
+    Textual: the screen may have changed while hidden."""
+
+    _shown_once = False
+
+    def _on_screen_resume(self, event: ScreenResume) -> None:
+        # Runs before Screen's own handler (Textual calls each class's, subclass first).
+        if not self._shown_once:
+            self._shown_once = True
+            event.refresh_styles = False

@@ -30,7 +30,7 @@ from textual.widgets import Button, Checkbox, DataTable, Header, Input, Progress
 from screens.batch import settings as settings_form
 from screens.batch import view
 from screens.context import console_app
-from screens.styles import ASSETS
+from screens.styles import ASSETS, StyledOnce
 from screens.widgets.footer import StableFooter
 from screens.widgets.status_line import StatusLine
 
@@ -42,7 +42,7 @@ REDRAW_EVERY = 0.2  # s, in the UI: 5 redraws a second whatever the row rate
 _RUNNING_FILES: set[str] = set()  # checkpoints a screen is writing: one run per file
 
 
-class BatchScreen(Screen):
+class BatchScreen(StyledOnce, Screen):
     HELP_TITLE = "Batch"
     CSS_PATH = [ASSETS / "batch.tcss"]
     HELP = (

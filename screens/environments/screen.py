@@ -40,7 +40,7 @@ from screens.environments.form import (
     form_credentials,
 )
 from screens.messages import SwitchEnvironment
-from screens.styles import ASSETS, preset_breakpoints
+from screens.styles import ASSETS, StyledOnce, preset_breakpoints
 from screens.widgets.check_rows import CheckRows
 from screens.widgets.footer import StableFooter
 from screens.words import ui_text
@@ -48,7 +48,7 @@ from screens.words import ui_text
 ClientFactory = Callable[[Credentials], Any]
 
 
-class EnvironmentScreen(Screen):
+class EnvironmentScreen(StyledOnce, Screen):
     """Edit the stored environments; `Selected(name)` when the user switches to one.
 
     `client_factory(creds)` makes the httpx.AsyncClient the connection test uses (tests

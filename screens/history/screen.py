@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Header, Static
 from screens.context import console_app
 from screens.inspector.inspector import Inspector
 from screens.inspector.texts import action_title
-from screens.styles import ASSETS
+from screens.styles import ASSETS, StyledOnce
 from screens.widgets.footer import StableFooter
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _home(path: str) -> str:
     return "~" + path[len(home) :] if path.startswith(home + "/") else path
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(StyledOnce, Screen):
     HELP_TITLE = "History"
     HELP = (
         "Every request sent from this console (all sessions), newest first, with the keys "

@@ -58,7 +58,7 @@ from screens.profile.views import (
     summary_text,
     switched_text,
 )
-from screens.styles import ASSETS, preset_breakpoints
+from screens.styles import ASSETS, StyledOnce, preset_breakpoints
 from screens.widgets.focus import focus_now
 from screens.widgets.footer import StableFooter
 from screens.widgets.request_preview import RequestPreview
@@ -78,7 +78,7 @@ VIEWS = (
 )
 
 
-class ProfileScreen(Screen):
+class ProfileScreen(StyledOnce, Screen):
     HELP_TITLE = "Profile fixer"
     CSS_PATH = [ASSETS / "profile.tcss"]
     # 80x24: a narrower right column and, below 30 rows, shorter boxes around the attributes,

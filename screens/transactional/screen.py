@@ -29,7 +29,7 @@ from console.transactional.preview import EmailPreview
 from console.transactional.templates import Template, Variant
 from screens.context import console_app
 from screens.inspector.delivery import DeliveryView
-from screens.styles import ASSETS, preset_breakpoints
+from screens.styles import ASSETS, StyledOnce, preset_breakpoints
 from screens.transactional.views import email_text, findings_text, template_label, variant_label
 from screens.widgets.fields import JsonEditor
 from screens.widgets.footer import StableFooter
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 PREVIEW_DELAY = 0.5  # s: each preview reads the template and the recipient; not per keystroke
 
 
-class TransactionalScreen(Screen):
+class TransactionalScreen(StyledOnce, Screen):
     HELP_TITLE = "Transactional preview"
     CSS_PATH = [ASSETS / "transactional.tcss"]
     # Below 100 columns the form and its request share the second column with the rendered

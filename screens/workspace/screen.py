@@ -23,6 +23,7 @@ from textual.widgets import Header, Input, Static
 from textual.widgets._select import SelectOverlay
 
 from screens.context import console_app
+from screens.styles import StyledOnce
 from screens.widgets.fit_footer import FitFooter
 from screens.widgets.focus import focus_now
 from screens.widgets.request_preview import RequestPreview
@@ -82,7 +83,7 @@ def _field_label(state: FormState, field: str) -> str:
     return describe(FieldProblem(field, ""), state.action).strip()
 
 
-class WorkspaceScreen(Screen):
+class WorkspaceScreen(StyledOnce, Screen):
     HELP_TITLE = "Action workspace"
     HELP = (
         "Pick an action on the left (type in the filter to narrow the list, Enter opens it). "
