@@ -87,21 +87,27 @@ class StableFooter(Footer):
         return True
 
     def on_resize(self) -> None:
-        self._fit()
+        self.call_after_refresh(self._fit)  # the keys laid out at the new width first
 
-    def _fit(self) -> None:
-        # Measured as laid out: show every key, then leave out those ending past the room.
-        for key in self.query_children(FooterKey):
-            key.display = True
-        self.call_after_refresh(self._leave_out_overflow)
-
-    def _leave_out_overflow(self) -> None:
-        keys = list(self.query_children(FooterKey))
-        palette = [k for k in keys if k.has_class("-command-palette")]
-        right = min((k.region.x for k in palette), default=self.region.right)
+    def _fit(self, tries: int = 10) -> None:
+        """Hide every key from the first that does not fit whole before the palette key.
+        Measured from the keys' widths and margins, not their places: a key hidden earlier
+        keeps its width but has no place, so nothing is shown only to be measured (each
+        show and hide was a layout of the screen)."""
+        if not self.is_attached:
+            return
+        keys = [w for w in self.children if not w.has_class("-command-palette")]
+        palette = [w for w in self.children if w.has_class("-command-palette")]
+        if any(not w.outer_size.width for w in self.children) and tries:
+            self.call_after_refresh(self._fit, tries - 1)  # not laid out yet
+            return
+        limit = palette[0].region.x if palette else self.region.right
+        x = self.region.x
         fits = True
         for key in keys:
-            if key in palette:
-                continue
-            fits = fits and key.region.right <= right
-            key.display = fits
+            margin = key.styles.margin
+            right = x + margin.left + key.outer_size.width
+            fits = fits and right <= limit
+            x = right + margin.right
+            if key.display != fits:
+                key.display = fits

@@ -24,8 +24,8 @@ from textual.widgets._select import SelectOverlay
 
 from screens.context import console_app
 from screens.styles import StyledOnce
-from screens.widgets.fit_footer import FitFooter
 from screens.widgets.focus import focus_now
+from screens.widgets.footer import StableFooter
 from screens.widgets.request_preview import RequestPreview
 from screens.widgets.status_line import StatusLine
 from screens.workspace.action_list import ActionList, ActionOptions
@@ -161,7 +161,7 @@ class WorkspaceScreen(StyledOnce, Screen):
                 # The inspector (tabs, JSON view; httpx underneath) is mounted just after
                 # the first frame: the list and the form are on screen sooner.
                 yield Static("", id="inspector-placeholder")
-        yield FitFooter(compact=True)  # a key is shown whole or not at all
+        yield StableFooter(compact=True)  # a key is shown whole or not at all
 
     @property
     def book(self) -> FormBook:
