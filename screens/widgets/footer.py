@@ -3,7 +3,8 @@
 Textual's Footer recomposes on every bindings update (each focus move, each screen shown
 again), re-creating and re-styling one widget per key: about 10 ms per key on a 2-core
 machine, tens of milliseconds per screen switch. A kept screen shown again, or focus moving
-between widgets with the same keys, shows the same footer: it is kept as it is.
+between widgets with the same keys, shows the same footer: it is kept as it is. Where the
+keys do change, only the keys that differ are removed or added.
 
 On a narrow terminal the keys that do not fit are left out whole (F1 and the palette list
 every key), instead of the last one being cut to a stray letter before the palette key.
@@ -47,15 +48,19 @@ class StableFooter(Footer):
                 widget.set_class(compact, "-compact", update=False)
             yield widget
 
+    def _unchanged(self) -> bool:
+        """The footer already shows these keys, labels and states: nothing to rebuild."""
+        return self._composed is not None and self.is_attached and _shown(self.screen) == self._composed
+
     def bindings_changed(self, screen) -> None:
-        if self._composed is not None and screen is self.screen and _shown(screen) == self._composed:
-            return  # the same keys, labels and states: nothing to rebuild
+        if screen is self.screen and self._unchanged():
+            return
         super().bindings_changed(screen)
 
     async def recompose(self) -> None:
         # A rebuild is queued for after the next refresh; by then the keys may be back to
-        # what is shown (focus passed through a widget with other keys): nothing to do.
-        if self._composed is not None and self.is_attached and _shown(self.screen) == self._composed:
+        # what is shown (focus passed through a widget with other keys).
+        if self._unchanged():
             return
         if not (self._composed and self.is_attached and await self._update_keys()):
             await super().recompose()
@@ -83,7 +88,7 @@ class StableFooter(Footer):
                 if identity in kept:
                     continue
                 after = next((kept[i] for i in new_ids[at + 1 :] if i in kept), None)
-                await self.mount(key, before=after) if after is not None else await self.mount(key)
+                await self.mount(key, before=after)  # None: at the end
         return True
 
     def on_resize(self) -> None:
