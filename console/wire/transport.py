@@ -76,9 +76,9 @@ _contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
 
 def verifying_context() -> ssl.SSLContext:
     """The TLS context httpx builds for `verify=True` (certifi's roots, or the ones
-        SSL_CERT_FILE / SSL_CERT_DIR name), built once per process and per those settings:
-        loading the roots took ~30 ms for every client (each CLI command, each environment
-        tested, each batch). Sharing one context between clients is what `ssl` intends; httpcore
+    SSL_CERT_FILE / SSL_CERT_DIR name), built once per process and per those settings:
+    loading the roots took ~30 ms for every client (each CLI command, each environment
+    tested, each batch). Sharing one context between clients is what `ssl` intends; httpcore
     sets its ALPN protocols on each connection, the same for every client here (HTTP/1.1
     only: no client of the console enables HTTP/2)."""
     key = (os.environ.get("SSL_CERT_FILE") or None, os.environ.get("SSL_CERT_DIR") or None)
