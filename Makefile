@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo lint test bench clean
+.PHONY: demo lint warm test bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,10 +47,13 @@ XDIST ?= -n auto --dist worksteal
 # PYTHONDONTWRITEBYTECODE set (these machines set it) four workers did that work four times:
 # their start took 15 s, 5 s once the rewritten modules are kept. Two collect-only runs over
 # halves of the suite write them first, side by side (4 s; __pycache__ is ignored by git).
+# (benchmarks/suite_time.py runs `make warm` too.)
 WARM := env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest --collect-only -q
 
-test: lint $(VENV)/.installed-dev
+warm: $(VENV)/.installed-dev
 	$(WARM) tests/ui tests/cli >/dev/null & $(WARM) --ignore=tests/ui --ignore=tests/cli >/dev/null; wait
+
+test: lint warm $(VENV)/.installed-dev
 ifeq ($(HAVE_SECRET_SERVICE),yes)
 	sh tests/with_secret_service.sh $(CURDIR)/$(VENV)/test-keyring $(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 else
