@@ -46,7 +46,7 @@ def _plan(pump_type: type, message_type: type, method_name: str) -> list[tuple[t
 
 
 def install() -> None:
-    global _installed
+    global _installed, textual_lookup
     if _installed:
         return
     from textual._on import OnNoWidget
@@ -89,7 +89,6 @@ def install() -> None:
                 yield cls, method.__get__(self, cls)
                 dispatched.add(method)
 
-    global textual_lookup
     textual_lookup = MessagePump._get_dispatch_methods
     MessagePump._get_dispatch_methods = get_dispatch_methods
     _installed = True
