@@ -91,8 +91,11 @@ class CioConsoleApp(App):
         session: Session | None = None,
         store: EnvironmentStore | None = None,
         client_factory: Any = None,
+        gc_paused: bool = False,
     ) -> None:
         super().__init__()
+        # The launcher paused the garbage collector for start-up: resumed after the first frame.
+        self._gc_paused = gc_paused
         self.sandbox = sandbox
         self.env_name = env_name
         self._initial_session = session
@@ -153,12 +156,23 @@ class CioConsoleApp(App):
 
     def on_mount(self) -> None:
         workspace = self.screen
+        if self._gc_paused:
+            workspace.call_after_refresh(self._resume_gc)
         if self._initial_session is not None:
             self.session = self._initial_session
         else:
             # After the first frame is painted: the boot thread's imports (keyring, or the
             # sandbox's uvicorn) would otherwise take the interpreter lock from the paint.
             workspace.call_after_refresh(self.run_worker, self._boot, thread=True, exclusive=True, group="session")
+
+    def _resume_gc(self) -> None:
+        """The first frame is painted: what start-up made (it lives for the session) goes
+        where the collector's passes never walk, and the collector runs again."""
+        import gc
+
+        self._gc_paused = False
+        gc.freeze()
+        gc.enable()
 
     def _boot(self) -> None:
         """Resolve the first environment off the event loop (keyring, sandbox thread)."""

@@ -7,6 +7,7 @@ import Textual; only a bare `cio-console [--sandbox]` opens the App.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 
 
@@ -30,10 +31,19 @@ def run_tui(args: list[str]) -> int:
     )
     parser.add_argument("--env", metavar="NAME", help="open on this stored environment")
     ns = parser.parse_args(args)
-    from screens.app import CioConsoleApp
+    # Start-up makes a few hundred thousand objects that live as long as the process
+    # (modules, classes, stylesheets, the first screen's widgets). The cyclic collector's
+    # passes over them fell inside the first frame: a full one of ~35 ms and a dozen
+    # young ones, ~60 ms of ~400 (benchmarks/startup.py). Paused until the first frame is
+    # painted; the app then moves what exists out of its reach and resumes it (gc_paused).
+    gc.disable()
+    try:
+        from screens.app import CioConsoleApp
 
-    app = CioConsoleApp(sandbox=ns.sandbox, env_name=ns.env)
-    app.run()
+        app = CioConsoleApp(sandbox=ns.sandbox, env_name=ns.env, gc_paused=True)
+        app.run()
+    finally:
+        gc.enable()  # the app may have closed before its first frame
     return app.return_code or 0
 
 

@@ -54,3 +54,35 @@ async def test_palette_lists_actions_environments_and_screens(sandbox):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.session.protected
+
+
+async def test_the_collector_paused_for_start_up_runs_again_once_the_first_frame_is_painted(sandbox):
+    """The launcher pauses the cyclic garbage collector for start-up (its passes fell inside
+    the first frame); the app must resume it, or cycles made later are never freed."""
+    import gc
+
+    gc.disable()
+    try:
+        app = CioConsoleApp(session=Session(sandbox_credentials(sandbox.root_url)), gc_paused=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_launcher_pauses_the_collector_only_while_the_app_starts(monkeypatch):
+    import gc
+
+    from screens import launcher
+
+    seen: dict[str, object] = {}
+
+    def run(app) -> None:  # the app closes before its first frame (a failed start)
+        seen["enabled while starting"] = gc.isenabled()
+        seen["paused"] = app._gc_paused
+
+    monkeypatch.setattr(CioConsoleApp, "run", run)
+    assert launcher.run_tui([]) == 0
+    assert seen == {"enabled while starting": False, "paused": True}
+    assert gc.isenabled()
