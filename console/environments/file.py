@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,6 +166,8 @@ def read_file(path: Path) -> tuple[list[Environment], str | None]:
         return defaults(), None
     except OSError as exc:
         raise ConfigFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    import tomllib  # read when a file is read: the console's first frame names no environment yet
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

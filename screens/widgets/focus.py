@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from textual.actions import SkipAction
 from textual.widget import Widget
-from textual.widgets import TextArea
 
 
 def focus_now(widget: Widget) -> None:
@@ -25,6 +24,10 @@ def focus_now(widget: Widget) -> None:
 
 def move_focus(screen, step: int) -> None:
     """Tab / shift+Tab, at once; a TextArea that indents with Tab keeps its key."""
+    # Imported here: TextArea's module (tree-sitter, the document model) is ~9 ms the
+    # first frame does not need; the forms bring it in just after that frame.
+    from textual.widgets import TextArea
+
     focused = screen.focused
     if step > 0 and isinstance(focused, TextArea) and focused.tab_behavior == "indent":
         raise SkipAction()
