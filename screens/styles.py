@@ -7,7 +7,7 @@ A leaf module (Textual's App type only, under TYPE_CHECKING): every screen reads
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -53,8 +53,10 @@ def preset_breakpoints(screen: Screen) -> None:
 
 
 class StyledOnce:
-    """For a Screen (listed before `Screen` among its bases): the first time it is shown it
-    is not restyled whole a second time.
+    """For a Screen (listed before `Screen` among its bases): it is styled for the size it
+    opens at from the start (its breakpoint classes are given in `__init__`:
+    `preset_breakpoints`), and the first time it is shown it is not restyled whole a
+    second time.
 
     Textual styles each widget as it is mounted, then, on the screen's first ScreenResume
     (which comes once the screen is built), restyles every widget of it again: 71 widgets
@@ -65,6 +67,10 @@ class StyledOnce:
     Textual: the screen may have changed while hidden."""
 
     _shown_once = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        preset_breakpoints(cast("Screen", self))
 
     def _on_screen_resume(self, event: ScreenResume) -> None:
         # Runs before Screen's own handler (Textual calls each class's, subclass first).

@@ -40,7 +40,7 @@ from screens.environments.form import (
     form_credentials,
 )
 from screens.messages import SwitchEnvironment
-from screens.styles import ASSETS, StyledOnce, preset_breakpoints
+from screens.styles import ASSETS, StyledOnce
 from screens.widgets.check_rows import CheckRows
 from screens.widgets.footer import StableFooter
 from screens.words import ui_text
@@ -76,7 +76,6 @@ class EnvironmentScreen(StyledOnce, Screen):
 
     def __init__(self, store: EnvironmentStore, *, client_factory: ClientFactory | None = None) -> None:
         super().__init__()
-        preset_breakpoints(self)  # styled for the terminal's width from the start
         self.store = store
         self.client_factory = client_factory
         self.current: str | None = None

@@ -58,7 +58,7 @@ from screens.profile.views import (
     summary_text,
     switched_text,
 )
-from screens.styles import ASSETS, StyledOnce, preset_breakpoints
+from screens.styles import ASSETS, StyledOnce
 from screens.widgets.focus import focus_now
 from screens.widgets.footer import StableFooter
 from screens.widgets.request_preview import RequestPreview
@@ -156,7 +156,6 @@ class ProfileScreen(StyledOnce, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        preset_breakpoints(self)  # styled for the terminal's width from the start
         self.lookup: LookupResult | None = None
         self.draft: ProfileDraft | None = None
         self.last: EditOutcome | None = None  # the last apply, for undo

@@ -29,7 +29,7 @@ from console.transactional.preview import EmailPreview
 from console.transactional.templates import Template, Variant
 from screens.context import console_app
 from screens.inspector.delivery import DeliveryView
-from screens.styles import ASSETS, StyledOnce, preset_breakpoints
+from screens.styles import ASSETS, StyledOnce
 from screens.transactional.views import email_text, findings_text, template_label, variant_label
 from screens.widgets.fields import JsonEditor
 from screens.widgets.footer import StableFooter
@@ -108,7 +108,6 @@ class TransactionalScreen(StyledOnce, Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        preset_breakpoints(self)  # styled for the terminal's width from the start
         self.templates: list[Template] = []
         self.variants: list[Variant] = []
         self.template: Template | None = None

@@ -192,9 +192,9 @@ async def test_a_screen_is_built_for_the_terminals_width_and_not_restyled_on_its
     sandbox, size, width_class
 ):
     """F4's profile, F6's transactional and F2's environment screens carry their width
-    classes from the start (screens/styles.preset_breakpoints): the first Resize finds
-    nothing to change; and the first showing does not restyle the screen whole again
-    (screens/styles.StyledOnce). Shown again later, it is restyled, as Textual does."""
+    classes from the start, and the first showing does not restyle the screen whole again
+    (both screens/styles.StyledOnce): the first Resize finds nothing to change. Shown again
+    later, it is restyled, as Textual does."""
     from textual.css.stylesheet import Stylesheet
 
     from screens.profile.screen import ProfileScreen
